@@ -1,0 +1,24 @@
+package dev.emu.abi.bpf;
+
+/** Linux helper function ids ({@code __BPF_FUNC_MAPPER} in include/uapi/linux/bpf.h). */
+public final class BpfHelperId {
+    private BpfHelperId() {}
+
+    public static final int MAP_LOOKUP_ELEM = 1;
+    public static final int MAP_UPDATE_ELEM = 2;
+    public static final int MAP_DELETE_ELEM = 3;
+    public static final int PROBE_READ = 4;
+    public static final int KTIME_GET_NS = 5;
+    public static final int TRACE_PRINTK = 6;
+    public static final int GET_PRANDOM_U32 = 7;
+    public static final int GET_SMP_PROCESSOR_ID = 8;
+    public static final int GET_CURRENT_PID_TGID = 14;
+    public static final int GET_CURRENT_UID_GID = 15;
+    public static final int GET_CURRENT_COMM = 16;
+    public static final int PERF_EVENT_OUTPUT = 25;
+    public static final int RINGBUF_OUTPUT = 130;
+    public static final int RINGBUF_RESERVE = 131;
+    public static final int RINGBUF_SUBMIT = 132;
+    public static final int RINGBUF_DISCARD = 133;
+    public static final int RINGBUF_QUERY = 134;
+}

@@ -1,0 +1,25 @@
+package dev.emu.bpf.helper;
+
+/** Kinds of helper arguments, as Linux's {@code enum bpf_arg_type}; the verifier reads these. */
+public enum ArgType {
+    /** Any scalar or pointer; not checked. */
+    ANYTHING,
+    /** A map pointer from lddw BPF_PSEUDO_MAP_FD. */
+    CONST_MAP_PTR,
+    /** Pointer to key_size readable bytes of the map given by the previous CONST_MAP_PTR. */
+    PTR_TO_MAP_KEY,
+    /** Pointer to value_size readable bytes of the map given by the previous CONST_MAP_PTR. */
+    PTR_TO_MAP_VALUE,
+    /** Pointer to readable memory whose size is the next argument. */
+    PTR_TO_MEM,
+    /** Pointer to writable memory (may be uninitialised) whose size is the next argument. */
+    PTR_TO_UNINIT_MEM,
+    /** Size of the preceding memory argument, greater than zero. */
+    CONST_SIZE,
+    /** Size of the preceding memory argument, may be zero. */
+    CONST_SIZE_OR_ZERO,
+    /** A ringbuf sample from bpf_ringbuf_reserve, not yet submitted or discarded. */
+    PTR_TO_ALLOC_MEM,
+    /** Size of the allocation to make, known at verification time. */
+    CONST_ALLOC_SIZE_OR_ZERO
+}

@@ -1,0 +1,225 @@
+package dev.emu.bpf.helper;
+
+import static dev.emu.bpf.helper.ArgType.ANYTHING;
+import static dev.emu.bpf.helper.ArgType.CONST_ALLOC_SIZE_OR_ZERO;
+import static dev.emu.bpf.helper.ArgType.CONST_MAP_PTR;
+import static dev.emu.bpf.helper.ArgType.CONST_SIZE;
+import static dev.emu.bpf.helper.ArgType.CONST_SIZE_OR_ZERO;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_ALLOC_MEM;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_MAP_KEY;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_MAP_VALUE;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_MEM;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_UNINIT_MEM;
+
+import dev.emu.abi.Errno;
+import dev.emu.abi.bpf.BpfHelperId;
+import dev.emu.bpf.interp.MemoryMap;
+import dev.emu.bpf.interp.VmFault;
+import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.RingBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The static table of helpers by Linux id (cf. kernel/bpf/helpers.c, kernel/trace/bpf_trace.c,
+ * kernel/bpf/ringbuf.c). Each entry is data for the verifier plus a body for the engines.
+ */
+public final class Helpers {
+    private Helpers() {}
+
+    private static final Helper[] BY_ID = new Helper[256];
+    private static final List<Helper> ALL;
+
+    static {
+        def(BpfHelperId.MAP_LOOKUP_ELEM, "map_lookup_elem", RetType.PTR_TO_MAP_VALUE_OR_NULL,
+                List.of(CONST_MAP_PTR, PTR_TO_MAP_KEY), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    byte[] v = m.lookupValue(c.memory().read(r2, m.keySize()));
+                    return v == null ? 0 : c.memory().map(v, m);
+                });
+        def(BpfHelperId.MAP_UPDATE_ELEM, "map_update_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, ANYTHING), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    byte[] k = c.memory().read(r2, m.keySize());
+                    return m.update(k, c.memory().read(r3, m.valueSize()), r4);
+                });
+        def(BpfHelperId.MAP_DELETE_ELEM, "map_delete_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_MAP_KEY), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    return m.delete(c.memory().read(r2, m.keySize()));
+                });
+        def(BpfHelperId.KTIME_GET_NS, "ktime_get_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetNs());
+        def(BpfHelperId.TRACE_PRINTK, "trace_printk", RetType.INTEGER,
+                List.of(PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING, ANYTHING), Helpers::tracePrintk);
+        def(BpfHelperId.GET_PRANDOM_U32, "get_prandom_u32", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().prandomU32() & 0xffffffffL);
+        def(BpfHelperId.GET_SMP_PROCESSOR_ID, "get_smp_processor_id", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().smpProcessorId() & 0xffffffffL);
+        def(BpfHelperId.GET_CURRENT_PID_TGID, "get_current_pid_tgid", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().currentPidTgid());
+        def(BpfHelperId.GET_CURRENT_COMM, "get_current_comm", RetType.INTEGER,
+                List.of(PTR_TO_UNINIT_MEM, CONST_SIZE), (c, r1, r2, r3, r4, r5) -> {
+                    int size = checkSize(r2);
+                    byte[] out = new byte[size];
+                    if (size > 0) {
+                        byte[] comm = c.env().currentComm();
+                        // strscpy: at most size-1 bytes and a NUL; the rest zeroed.
+                        System.arraycopy(comm, 0, out, 0, Math.min(comm.length, Math.min(15, size - 1)));
+                    }
+                    c.memory().write(r1, out, size);
+                    return 0;
+                });
+        def(BpfHelperId.RINGBUF_OUTPUT, "ringbuf_output", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING), (c, r1, r2, r3, r4, r5) -> {
+                    RingBuf rb = ring(c, r1);
+                    return rb.output(c.memory().read(r2, checkSize(r3)), r4);
+                });
+        def(BpfHelperId.RINGBUF_RESERVE, "ringbuf_reserve", RetType.PTR_TO_ALLOC_MEM_OR_NULL,
+                List.of(CONST_MAP_PTR, CONST_ALLOC_SIZE_OR_ZERO, ANYTHING), (c, r1, r2, r3, r4, r5) -> {
+                    RingBuf rb = ring(c, r1);
+                    if (r2 < 0 || r2 > Integer.MAX_VALUE) {
+                        return 0;
+                    }
+                    RingBuf.Record rec = rb.reserve(r2, r3);
+                    return rec == null ? 0 : c.memory().map(rec.sample(), rec);
+                });
+        def(BpfHelperId.RINGBUF_SUBMIT, "ringbuf_submit", RetType.VOID, List.of(PTR_TO_ALLOC_MEM, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> {
+                    RingBuf.Record rec = record(c, r1);
+                    c.memory().unmap(r1);
+                    rec.ring().submit(rec, r2);
+                    return 0;
+                });
+        def(BpfHelperId.RINGBUF_DISCARD, "ringbuf_discard", RetType.VOID, List.of(PTR_TO_ALLOC_MEM, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> {
+                    RingBuf.Record rec = record(c, r1);
+                    c.memory().unmap(r1);
+                    rec.ring().discard(rec, r2);
+                    return 0;
+                });
+        def(BpfHelperId.RINGBUF_QUERY, "ringbuf_query", RetType.INTEGER, List.of(CONST_MAP_PTR, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
+        List<Helper> all = new ArrayList<>();
+        for (Helper h : BY_ID) {
+            if (h != null) {
+                all.add(h);
+            }
+        }
+        ALL = Collections.unmodifiableList(all);
+    }
+
+    private static void def(int id, String name, RetType ret, List<ArgType> args, Helper.Body body) {
+        BY_ID[id] = new Helper(id, name, ret, args, body);
+    }
+
+    /** The helper with Linux id {@code id}, or null if emu does not implement it. */
+    public static Helper byId(long id) {
+        return id >= 0 && id < BY_ID.length ? BY_ID[(int) id] : null;
+    }
+
+    /** Every implemented helper, by id. */
+    public static List<Helper> all() {
+        return ALL;
+    }
+
+    private static int checkSize(long size) {
+        if (size < 0 || size > Integer.MAX_VALUE) {
+            throw new VmFault("helper size argument " + size + " out of range");
+        }
+        return (int) size;
+    }
+
+    private static RingBuf ring(HelperContext c, long ptr) {
+        if (c.map(ptr) instanceof RingBuf rb) {
+            return rb;
+        }
+        throw new VmFault("map argument is not a ringbuf");
+    }
+
+    private static RingBuf.Record record(HelperContext c, long ptr) {
+        if (c.memory().ownerAt(ptr) instanceof RingBuf.Record rec && !rec.committed()) {
+            return rec;
+        }
+        throw new VmFault("0x" + Long.toHexString(ptr) + " is not an outstanding ringbuf reservation");
+    }
+
+    /**
+     * bpf_trace_printk(fmt, fmt_size, a1, a2, a3): supports %d %i %u %x %X %p %c %s with l/ll
+     * length modifiers and %%, at most three conversions; anything else is -EINVAL, like Linux's
+     * bpf_bprintf_prepare. Returns the message length.
+     */
+    private static long tracePrintk(HelperContext c, long fmtPtr, long fmtSize, long a1, long a2, long a3) {
+        byte[] raw = c.memory().read(fmtPtr, checkSize(fmtSize));
+        int end = 0;
+        while (end < raw.length && raw[end] != 0) {
+            end++;
+        }
+        if (end == raw.length) {
+            return -Errno.EINVAL.number; // format must be NUL-terminated
+        }
+        String fmt = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
+        long[] args = {a1, a2, a3};
+        int used = 0;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < fmt.length(); i++) {
+            char ch = fmt.charAt(i);
+            if (ch != '%') {
+                sb.append(ch);
+                continue;
+            }
+            if (++i >= fmt.length()) {
+                return -Errno.EINVAL.number;
+            }
+            if (fmt.charAt(i) == '%') {
+                sb.append('%');
+                continue;
+            }
+            int longs = 0;
+            while (i < fmt.length() && fmt.charAt(i) == 'l') {
+                longs++;
+                i++;
+            }
+            if (i >= fmt.length() || longs > 2 || used == 3) {
+                return -Errno.EINVAL.number;
+            }
+            long v = args[used++];
+            long sized = longs == 0 ? (int) v : v;
+            switch (fmt.charAt(i)) {
+                case 'd', 'i' -> sb.append(sized);
+                case 'u' -> sb.append(longs == 0 ? Long.toString(v & 0xffffffffL) : Long.toUnsignedString(v));
+                case 'x' -> sb.append(Long.toHexString(longs == 0 ? v & 0xffffffffL : v));
+                case 'X' -> sb.append(Long.toHexString(longs == 0 ? v & 0xffffffffL : v).toUpperCase());
+                case 'p' -> sb.append("0x").append(Long.toHexString(v));
+                case 'c' -> sb.append((char) (v & 0xff));
+                case 's' -> sb.append(cString(c.memory(), v));
+                default -> {
+                    return -Errno.EINVAL.number;
+                }
+            }
+        }
+        String msg = sb.toString();
+        c.env().tracePrintk(msg);
+        return msg.getBytes(StandardCharsets.ISO_8859_1).length;
+    }
+
+    private static String cString(MemoryMap mem, long addr) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 256; i++) {
+            byte[] m;
+            try {
+                m = mem.resolve(addr + i, 1);
+            } catch (VmFault f) {
+                return sb.length() == 0 ? "(fault)" : sb.toString();
+            }
+            byte b = m[(int) (addr + i)];
+            if (b == 0) {
+                break;
+            }
+            sb.append((char) (b & 0xff));
+        }
+        return sb.toString();
+    }
+}

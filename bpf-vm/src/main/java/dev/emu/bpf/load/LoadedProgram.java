@@ -1,0 +1,209 @@
+package dev.emu.bpf.load;
+
+import dev.emu.abi.Errno;
+import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.bpf.isa.Instruction;
+import dev.emu.bpf.isa.Opcode;
+import dev.emu.bpf.map.ArrayMap;
+import dev.emu.bpf.map.BpfMap;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A program that passed the load-time checks (the structural part of Linux's check_subprogs /
+ * resolve_pseudo_ldimm64 / bpf_check basics) but not yet a verifier: an unverified program.
+ * Immutable.
+ *
+ * <p>Its pre-decoded form ({@link #code()}) is one {@code long} per slot holding the slot's
+ * little-endian encoding (opcode in bits 0-7, dst 8-11, src 12-15, off 16-31, imm 32-63), except
+ * the second slot of each {@code lddw}, which holds the resolved 64-bit value: the immediate
+ * (src 0), the map pointer (src 1), or {@code mapIndex << 32 | offset} (src 2).
+ */
+public final class LoadedProgram {
+    /** Maximum number of instruction slots (BPF_COMPLEXITY_LIMIT_INSNS). */
+    public static final int MAX_INSNS = BpfFlags.BPF_COMPLEXITY_LIMIT_INSNS;
+    /**
+     * Map pointers are {@code (MAP_PTR_REGION + index) << 32}: a region index no memory map
+     * uses, so dereferencing one faults.
+     */
+    public static final long MAP_PTR_REGION = 0xffff0000L;
+
+    private final List<Instruction> insns;
+    private final long[] code;
+    private final List<BpfMap> maps;
+
+    private LoadedProgram(List<Instruction> insns, long[] code, List<BpfMap> maps) {
+        this.insns = insns;
+        this.code = code;
+        this.maps = maps;
+    }
+
+    /**
+     * Loads {@code insns} (slots, lddw taking two): applies the load checks — known opcodes,
+     * reserved fields zero, registers r0-r10, no write to r10, jump and call targets inside the
+     * program and not into the second slot of lddw, last instruction an exit or a jump, at most
+     * {@link #MAX_INSNS} slots — and resolves lddw map references through {@code maps}.
+     *
+     * @return the loaded program, or a refusal naming the instruction index and the reason
+     */
+    public static LoadResult load(List<Instruction> insns, MapResolver maps) {
+        int n = insns.size();
+        if (n == 0) {
+            return refuse(-1, "empty program", Errno.EINVAL);
+        }
+        if (n > MAX_INSNS) {
+            return refuse(-1, "program has " + n + " instructions, more than " + MAX_INSNS, Errno.E2BIG);
+        }
+        boolean[] second = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Opcode o = insns.get(i).info();
+            if (o != null && o.kind() == Opcode.Kind.LDDW) {
+                if (i + 1 >= n) {
+                    return refuse(i, "lddw is missing its second slot", Errno.EINVAL);
+                }
+                second[i + 1] = true;
+                i++;
+            }
+        }
+        long[] code = new long[n];
+        List<BpfMap> used = new ArrayList<>();
+        Map<BpfMap, Integer> usedIndex = new IdentityHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Instruction in = insns.get(i);
+            Opcode o = in.info();
+            if (o == null) {
+                return refuse(i, "unknown opcode 0x" + String.format("%02x", in.opcode()), Errno.EINVAL);
+            }
+            if (in.dst() > 10) {
+                return refuse(i, "invalid destination register r" + in.dst(), Errno.EINVAL);
+            }
+            boolean srcIsReg = o.regSource() || o.kind() == Opcode.Kind.LDX || o.kind() == Opcode.Kind.LDXS;
+            if (srcIsReg && in.src() > 10) {
+                return refuse(i, "invalid source register r" + in.src(), Errno.EINVAL);
+            }
+            String bad = o.checkFields(in);
+            if (bad != null) {
+                return refuse(i, bad, Errno.EINVAL);
+            }
+            if (o.writesDst() && in.dst() == 10) {
+                return refuse(i, "r10 is read-only", Errno.EINVAL);
+            }
+            if (o.kind() == Opcode.Kind.ATOMIC && (in.imm() & Opcode.ATOMIC_FETCH) != 0 && in.src() == 10
+                    && in.imm() != Opcode.ATOMIC_CMPXCHG) {
+                return refuse(i, "r10 is read-only", Errno.EINVAL);
+            }
+            code[i] = in.toRaw();
+            switch (o.kind()) {
+                case LDDW -> {
+                    Instruction hi = insns.get(i + 1);
+                    if (hi.opcode() != 0 || hi.dst() != 0 || hi.src() != 0 || hi.off() != 0) {
+                        return refuse(i + 1, "invalid second slot of lddw", Errno.EINVAL);
+                    }
+                    long value;
+                    if (in.src() == 0) {
+                        value = (in.imm() & 0xffffffffL) | (long) hi.imm() << 32;
+                    } else {
+                        BpfMap m = maps.resolve(in.imm());
+                        if (m == null) {
+                            return refuse(i, "fd " + in.imm() + " is not a map", Errno.EBADF);
+                        }
+                        if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD && hi.imm() != 0) {
+                            return refuse(i, "map_fd lddw with non-zero upper immediate", Errno.EINVAL);
+                        }
+                        if (in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE) {
+                            // array_map_direct_value_addr: single-element arrays only, offset inside the value.
+                            if (!(m instanceof ArrayMap) || m.maxEntries() != 1) {
+                                return refuse(i, "map_value lddw needs an array map with one element", Errno.EINVAL);
+                            }
+                            if (Integer.toUnsignedLong(hi.imm()) >= m.valueSize()) {
+                                return refuse(i, "map_value offset " + hi.imm() + " outside the value", Errno.EINVAL);
+                            }
+                        }
+                        Integer idx = usedIndex.get(m);
+                        if (idx == null) {
+                            idx = used.size();
+                            used.add(m);
+                            usedIndex.put(m, idx);
+                        }
+                        value = in.src() == BpfFlags.BPF_PSEUDO_MAP_FD
+                                ? (MAP_PTR_REGION + idx) << 32
+                                : (long) idx << 32 | (hi.imm() & 0xffffffffL);
+                    }
+                    code[i + 1] = value;
+                    i++;
+                }
+                case JA, JCOND -> {
+                    String t = checkTarget(i, i + in.off() + 1, n, second);
+                    if (t != null) {
+                        return refuse(i, t, Errno.EINVAL);
+                    }
+                }
+                case JA32 -> {
+                    String t = checkTarget(i, (long) i + in.imm() + 1, n, second);
+                    if (t != null) {
+                        return refuse(i, t, Errno.EINVAL);
+                    }
+                }
+                case CALL -> {
+                    if (in.src() == BpfFlags.BPF_PSEUDO_CALL) {
+                        String t = checkTarget(i, (long) i + in.imm() + 1, n, second);
+                        if (t != null) {
+                            return refuse(i, "call " + t, Errno.EINVAL);
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+        Opcode last = insns.get(n - 1).info();
+        if (second[n - 1] || (last.kind() != Opcode.Kind.EXIT && last.kind() != Opcode.Kind.JA
+                && last.kind() != Opcode.Kind.JA32)) {
+            return refuse(n - 1, "last instruction is not an exit or jump", Errno.EINVAL);
+        }
+        return new LoadResult.Loaded(new LoadedProgram(List.copyOf(insns), code, List.copyOf(used)));
+    }
+
+    private static String checkTarget(int i, long target, int n, boolean[] second) {
+        if (target < 0 || target >= n) {
+            return "jump out of range to " + target;
+        }
+        if (second[(int) target]) {
+            return "jump into the middle of lddw at " + (target - 1);
+        }
+        return null;
+    }
+
+    private static LoadResult refuse(int index, String reason, Errno errno) {
+        return new LoadResult.Refused(index, reason, errno);
+    }
+
+    /** The instruction slots as loaded (lddw map fds unresolved). */
+    public List<Instruction> instructions() {
+        return insns;
+    }
+
+    /** Number of instruction slots. */
+    public int length() {
+        return code.length;
+    }
+
+    /**
+     * The pre-decoded program (see class comment). Shared, not copied, for the engines' speed:
+     * callers must not modify it.
+     */
+    public long[] code() {
+        return code;
+    }
+
+    /** The maps the program references, in first-use order; index i has pointer {@code mapPointer(i)}. */
+    public List<BpfMap> maps() {
+        return maps;
+    }
+
+    /** The value a program sees for the map at {@code index} of {@link #maps()}. */
+    public static long mapPointer(int index) {
+        return (MAP_PTR_REGION + index) << 32;
+    }
+}

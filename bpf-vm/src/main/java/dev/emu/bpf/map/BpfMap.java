@@ -1,0 +1,86 @@
+package dev.emu.bpf.map;
+
+import dev.emu.abi.Errno;
+
+/**
+ * A BPF map: the operations Linux's {@code struct bpf_map_ops} offers, with the errno values user
+ * space sees. Element operations return {@code 0} or {@code -errno}. The default implementation of
+ * each element operation is Linux's answer for a map type that lacks it (user space sees EINVAL).
+ *
+ * <p>Values are stored as one {@code byte[]} per element so that a program's pointer into a value
+ * (from {@code bpf_map_lookup_elem}) can be a bounded memory region of the interpreter.
+ */
+public abstract class BpfMap {
+    /** Immutable creation attributes. */
+    private final int type, keySize, valueSize, maxEntries, flags;
+
+    protected BpfMap(int type, int keySize, int valueSize, int maxEntries, int flags) {
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.flags = flags;
+    }
+
+    /** Linux map type id ({@link dev.emu.abi.bpf.BpfMapType}). */
+    public final int type() {
+        return type;
+    }
+
+    /** Key size in bytes. */
+    public final int keySize() {
+        return keySize;
+    }
+
+    /** Value size in bytes. */
+    public final int valueSize() {
+        return valueSize;
+    }
+
+    /** max_entries as created (for ringbuf: the data size in bytes). */
+    public final int maxEntries() {
+        return maxEntries;
+    }
+
+    /** map_flags as created. */
+    public final int flags() {
+        return flags;
+    }
+
+    /**
+     * Program-side lookup ({@code bpf_map_lookup_elem} helper): the live value storage for
+     * {@code key}, or null if absent. The returned array is the element itself; writes through it
+     * change the map.
+     */
+    public byte[] lookupValue(byte[] key) {
+        return null;
+    }
+
+    /** BPF_MAP_LOOKUP_ELEM: copies the value into {@code valueOut}; 0 or -errno. */
+    public int lookup(byte[] key, byte[] valueOut) {
+        return (int) Errno.EINVAL.ret();
+    }
+
+    /** BPF_MAP_UPDATE_ELEM with flags BPF_ANY/BPF_NOEXIST/BPF_EXIST; 0 or -errno. */
+    public int update(byte[] key, byte[] value, long flags) {
+        return (int) Errno.EINVAL.ret();
+    }
+
+    /** BPF_MAP_DELETE_ELEM; 0 or -errno. */
+    public int delete(byte[] key) {
+        return (int) Errno.EINVAL.ret();
+    }
+
+    /**
+     * BPF_MAP_GET_NEXT_KEY: writes the key following {@code key} (or the first key when
+     * {@code key} is null) into {@code nextKeyOut}; 0, or -ENOENT after the last key.
+     */
+    public int getNextKey(byte[] key, byte[] nextKeyOut) {
+        return (int) Errno.EINVAL.ret();
+    }
+
+    /** Returns {@code -e.number} as an int, for element operations. */
+    protected static int err(Errno e) {
+        return -e.number;
+    }
+}

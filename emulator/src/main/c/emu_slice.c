@@ -1,0 +1,41 @@
+/*
+ * emu_slice: the native time-slice hook for the Unicorn platform.
+ *
+ * A UC_HOOK_BLOCK callback that counts executed basic blocks and stops emulation when the
+ * thread's block budget runs out. It runs on every translated block, so it stays in C: an FFM
+ * upcall into Java per block costs ~3x more (see shared/reference/unicorn.md, "Time slicing").
+ *
+ * One struct emu_slice per Platform is shared by every engine (address space) of that platform,
+ * so `blocks` is the platform's total work count; Java reads it through a MemorySegment.
+ *
+ *   offset 0   int64 blocks          total blocks executed (monotonic, deterministic)
+ *   offset 8   int64 budget          blocks left in the current slice; set by Java before a run
+ *   offset 16  int32 exhausted       set here when the budget reached zero (cleared by Java)
+ *   offset 20  int32 stop_requested  set by another thread to interrupt (e.g. --timeout)
+ *
+ * stop_requested is a separate field rather than "budget = 0" from the other thread: the hook's
+ * read-modify-write of budget is not atomic, so a concurrent store of 0 could be lost.
+ */
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+struct emu_slice {
+    int64_t blocks;
+    int64_t budget;
+    int32_t exhausted;
+    int32_t stop_requested;
+};
+
+_Static_assert(sizeof(struct emu_slice) == 24, "layout shared with SliceCounter.java");
+
+void emu_slice_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user_data)
+{
+    (void)address;
+    (void)size;
+    struct emu_slice *s = user_data;
+    s->blocks++;
+    if (--s->budget <= 0 || __atomic_load_n(&s->stop_requested, __ATOMIC_RELAXED)) {
+        s->exhausted = 1;
+        uc_emu_stop(uc);
+    }
+}

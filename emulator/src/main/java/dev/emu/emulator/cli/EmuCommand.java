@@ -1,0 +1,30 @@
+package dev.emu.emulator.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** `emu`: the command-line entry point. */
+@Command(name = "emu", mixinStandardHelpOptions = true, version = "emu 0.1.0",
+        description = "A full-system x86_64 emulator hosting a Java guest kernel with an eBPF subsystem.",
+        subcommands = {RunCommand.class, SyscallsCommand.class, BpfCommand.class})
+public final class EmuCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, syscalls or bpf");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit status (2 for bad usage, as picocli reports it). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new EmuCommand());
+        cl.setExitCodeExceptionMapper(e -> 2);
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.emu.emulator.cli;
+
+import dev.emu.emulator.ImageLookup;
+import dev.emu.emulator.unicorn.UnicornPlatform;
+import dev.emu.kernel.Kernel;
+import dev.emu.kernel.KernelConfig;
+import dev.emu.kernel.fs.ConsoleFile;
+import dev.emu.kernel.loader.ElfFormatException;
+import dev.emu.kernel.log.SerialLog;
+import dev.emu.kernel.syscall.SyscallTracer;
+import dev.emu.kernel.time.VirtualClock;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `emu run IMAGE [ARGS...]`: boots the guest kernel with one program as pid 1. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a static x86_64 Linux executable under the emu guest kernel.",
+            "IMAGE is a path, or a bare name looked up in $EMU_IMAGE_PATH and userspace-images/build/.",
+            "Exit status: the guest's (128+N if killed by signal N); 124 guard hit, 125 deadlock,",
+            "126 image not loadable, 127 image not found, 70 emu internal error."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The executable to run.")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the guest (argv[1]...).")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE",
+            description = "Add a variable to the guest environment (repeatable). The environment is exactly these, in order; it is empty by default.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--serial-log", paramLabel = "FILE",
+            description = "Write the serial stream (kernel log + console output) to FILE ('-' for stderr).")
+    String serialLog;
+
+    @Option(names = "--trace-syscalls", paramLabel = "NAMES", arity = "0..1", fallbackValue = "",
+            description = "Trace syscalls in strace's format to stderr (or --trace-file); optionally only the comma-separated NAMES.")
+    String traceSyscalls;
+
+    @Option(names = "--trace-file", paramLabel = "FILE", description = "Write the syscall trace to FILE instead of stderr.")
+    Path traceFile;
+
+    @Option(names = "--trace-time", description = "Prefix trace lines with the guest's virtual time.")
+    boolean traceTime;
+
+    @Option(names = "--clock", paramLabel = "MODE", defaultValue = "virtual",
+            description = "virtual (deterministic, default) or host (wall-clock time).")
+    String clock;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed for getrandom, AT_RANDOM and bpf_get_prandom_u32 (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--tick-hz", paramLabel = "HZ", defaultValue = "100", description = "Timer tick rate (default ${DEFAULT-VALUE}).")
+    int tickHz;
+
+    @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "0",
+            description = "Stop the guest after N executed basic blocks (0: no limit); exit status 124.")
+    long maxBlocks;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop the guest after this much host wall time (0: no limit); exit status 124.")
+    double timeout;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also print kernel log lines on stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (tickHz < 1 || tickHz > 10_000) {
+            System.err.println("emu: --tick-hz must be between 1 and 10000");
+            return 2;
+        }
+        VirtualClock.Mode mode = switch (clock) {
+            case "virtual" -> VirtualClock.Mode.VIRTUAL;
+            case "host" -> VirtualClock.Mode.HOST;
+            default -> null;
+        };
+        if (mode == null) {
+            System.err.println("emu: --clock must be 'virtual' or 'host', not '" + clock + "'");
+            return 2;
+        }
+        for (String e : env) {
+            if (!e.contains("=")) {
+                System.err.println("emu: --env expects NAME=VALUE, got '" + e + "'");
+                return 2;
+            }
+        }
+        ImageLookup lookup = ImageLookup.defaults();
+        Path path = lookup.resolve(image);
+        if (path == null) {
+            System.err.println("emu: " + image + ": no such image (looked in the current directory"
+                    + (image.contains("/") ? "" : " and " + lookup.searchPath()) + ")");
+            return 127;
+        }
+        if (!Files.isReadable(path) || Files.isDirectory(path)) {
+            System.err.println("emu: " + path + ": cannot read the image" + (Files.isDirectory(path) ? " (a directory)" : ""));
+            return 126;
+        }
+        OutputStream serialOut = null;
+        try {
+            if (serialLog != null) {
+                serialOut = serialLog.equals("-") ? new FileOutputStream(FileDescriptor.err)
+                        : new BufferedOutputStream(new FileOutputStream(serialLog), 1 << 16);
+            }
+            return runGuest(path, mode, serialOut);
+        } catch (IOException e) {
+            System.err.println("emu: " + e.getMessage());
+            return 126;
+        } finally {
+            if (serialOut != null) {
+                try {
+                    serialOut.close();
+                } catch (IOException e) {
+                    System.err.println("emu: serial log: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private int runGuest(Path path, VirtualClock.Mode mode, OutputStream serialOut) throws IOException {
+        UnicornPlatform platform = new UnicornPlatform();
+        long timeoutNanos = (long) (timeout * 1e9);
+        KernelConfig config = new KernelConfig(mode, seed, tickHz, maxBlocks, timeoutNanos);
+        PrintStream reports = System.err;
+        Kernel.Console console = new Kernel.Console(
+                new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+                new FileOutputStream(FileDescriptor.err), hostKind(0), hostKind(1), hostKind(2), reports);
+        Kernel kernel = new Kernel(platform, config, console, new SerialLog(serialOut), ImageLookup.defaults());
+        if (verbose) {
+            kernel.log().mirrorTo(line -> System.err.println(line));
+        }
+        PrintStream traceOut = null;
+        if (traceSyscalls != null) {
+            traceOut = traceFile != null ? new PrintStream(Files.newOutputStream(traceFile), false) : System.err;
+            Set<String> filter = traceSyscalls.isEmpty() ? null : new LinkedHashSet<>(List.of(traceSyscalls.split(",")));
+            kernel.setTracer(new SyscallTracer(kernel, traceOut, filter, traceTime));
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(image);
+        argv.addAll(args);
+        try {
+            kernel.spawnInit(path, argv, env);
+        } catch (ElfFormatException e) {
+            System.err.println("emu: " + e.getMessage());
+            return 126;
+        }
+        Thread watchdog = null;
+        if (timeoutNanos > 0) {
+            watchdog = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(timeoutNanos / 1_000_000, (int) (timeoutNanos % 1_000_000));
+                    platform.interrupt();
+                } catch (InterruptedException ignored) {
+                    // the run ended first
+                }
+            });
+        }
+        try {
+            return kernel.run();
+        } catch (RuntimeException | Error e) {
+            // A guest cannot cause this: it is a bug in emu. Say so, with the evidence.
+            System.err.println("emu: internal error in the guest kernel (a bug in emu, please report it): " + e);
+            e.printStackTrace(System.err);
+            return Kernel.EXIT_KERNEL_BUG;
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+            if (traceOut != null && traceOut != System.err) {
+                traceOut.close();
+            }
+        }
+    }
+
+    /** What the host stream behind fd is, read from /proc/self/fd: a terminal, a pipe or a file. */
+    static ConsoleFile.HostKind hostKind(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")) {
+                return ConsoleFile.HostKind.TERMINAL;
+            }
+            if (target.startsWith("/") && !target.startsWith("/dev/")) {
+                return ConsoleFile.HostKind.FILE;
+            }
+            return ConsoleFile.HostKind.PIPE;
+        } catch (IOException | UnsupportedOperationException e) {
+            return ConsoleFile.HostKind.PIPE;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.emu.emulator.unicorn;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.VarHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The block counter and budget of one platform, shared by all its engines, and the native
+ * UC_HOOK_BLOCK callback that maintains them (emulator/src/main/c/emu_slice.c).
+ *
+ * <pre>
+ *   struct emu_slice {            offset
+ *       int64_t blocks;           0   total blocks executed by every engine (workDone)
+ *       int64_t budget;           8   blocks left in the current run() slice
+ *       int32_t exhausted;        16  set by the hook when it stopped the engine
+ *       int32_t stop_requested;   20  set from another thread to interrupt
+ *   };
+ * </pre>
+ */
+final class SliceCounter {
+    private static final long BLOCKS = 0;
+    private static final long BUDGET = 8;
+    private static final long EXHAUSTED = 16;
+    private static final long STOP_REQUESTED = 20;
+    private static final long SIZE = 24;
+
+    private static final String RESOURCE = "/native/libemuslice.so";
+    private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
+
+    /** Address of emu_slice_block_hook in libemuslice.so. */
+    static final MemorySegment BLOCK_HOOK = loadLibrary().find("emu_slice_block_hook")
+            .orElseThrow(() -> new IllegalStateException("libemuslice.so lacks emu_slice_block_hook"));
+
+    private final MemorySegment state;
+
+    SliceCounter() {
+        // Freed when the platform and all its address spaces (which hold this object while
+        // their engines point at the struct) are unreachable.
+        state = Arena.ofAuto().allocate(SIZE, 8);
+    }
+
+    /** The struct's address, the hook's user_data. */
+    MemorySegment address() {
+        return state;
+    }
+
+    long blocks() {
+        return state.get(JAVA_LONG, BLOCKS);
+    }
+
+    /** Starts a slice: sets the budget and clears the exhausted flag. */
+    void startSlice(long budget) {
+        state.set(JAVA_LONG, BUDGET, budget);
+        state.set(JAVA_INT, EXHAUSTED, 0);
+    }
+
+    boolean exhausted() {
+        return state.get(JAVA_INT, EXHAUSTED) != 0;
+    }
+
+    /** Asks the hook to stop at the next block; safe from any thread. Sticky. */
+    void requestStop() {
+        INT_HANDLE.setVolatile(state, STOP_REQUESTED, 1);
+    }
+
+    boolean stopRequested() {
+        return (int) INT_HANDLE.getVolatile(state, STOP_REQUESTED) != 0;
+    }
+
+    void clearStopRequest() {
+        INT_HANDLE.setVolatile(state, STOP_REQUESTED, 0);
+    }
+
+    /**
+     * Opens libemuslice.so from the classpath: directly when it is a file (target/classes),
+     * otherwise (inside the jar) extracted once to a temporary file.
+     */
+    private static SymbolLookup loadLibrary() {
+        URL url = SliceCounter.class.getResource(RESOURCE);
+        if (url == null) {
+            throw new IllegalStateException("native library " + RESOURCE + " is not on the classpath: "
+                    + "build it with `make -C emulator/src/main/c OUT=emulator/target/native`");
+        }
+        Path path;
+        try {
+            if ("file".equals(url.getProtocol())) {
+                path = Path.of(url.toURI());
+            } else {
+                path = Files.createTempFile("libemuslice", ".so");
+                path.toFile().deleteOnExit();
+                try (InputStream in = url.openStream()) {
+                    Files.copy(in, path, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract " + RESOURCE, e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        // libemuslice.so links against libunicorn.so.2, the same soname Unicorn binds, so the
+        // dynamic linker shares one copy of the library between them.
+        return SymbolLookup.libraryLookup(path, Arena.global());
+    }
+}

@@ -1,0 +1,564 @@
+package dev.emu.emulator.unicorn;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.emu.kernel.platform.AddressSpace;
+import dev.emu.kernel.platform.BadAddressException;
+import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.platform.StopReason;
+import dev.emu.kernel.platform.SyscallTrap;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * One guest process's memory and CPU: one Unicorn engine (x86, 64-bit mode).
+ *
+ * <p>The threads of the process are {@link UnicornCpu}s, each holding a saved {@code uc_context}.
+ * At most one of them is <em>loaded</em> (its registers live in the engine, its saved context is
+ * stale); running or touching another thread's registers in the engine first saves the loaded
+ * one and restores the other ({@link #switchTo}). Like a CPU's task switch, this is skipped when
+ * the same thread runs again.
+ *
+ * <p>Hooks installed on every engine: the native block counter (time slices, {@link
+ * SliceCounter}), and Java upcalls for {@code syscall}, CPU exceptions (UC_HOOK_INTR) and invalid
+ * memory accesses. An exception must never unwind out of an upcall (the JVM would abort), so the
+ * upcall wrappers stash it, stop the engine, and {@link UnicornCpu#run} rethrows it.
+ *
+ * <p>Not thread-safe: all calls happen on the emulation thread (see {@code Platform}).
+ */
+final class UnicornAddressSpace implements AddressSpace {
+
+    /** Emulation never reaches this "until" address (non-canonical-free kernel half). */
+    private static final long UNTIL = -1L;
+    /** Length of the {@code syscall} instruction (0F 05). */
+    static final long SYSCALL_LENGTH = 2;
+    private static final int CHUNK = 1 << 20;
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    private static final MethodHandle ON_SYSCALL;
+    private static final MethodHandle ON_INTERRUPT;
+    private static final MethodHandle ON_BAD_MEMORY;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ON_SYSCALL = l.findVirtual(UnicornAddressSpace.class, "onSyscall",
+                    MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
+            ON_INTERRUPT = l.findVirtual(UnicornAddressSpace.class, "onInterrupt",
+                    MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
+            ON_BAD_MEMORY = l.findVirtual(UnicornAddressSpace.class, "onBadMemory",
+                    MethodType.methodType(boolean.class, MemorySegment.class, int.class, long.class, int.class,
+                            long.class, MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final UnicornPlatform platform;
+    private final SliceCounter slice;
+    /** Owns the scratch buffer and the upcall stubs; closed with the engine. */
+    private final Arena arena;
+    final MemorySegment uc;
+    /** Register values and small memory accesses pass through here (16 bytes: an XMM register). */
+    final MemorySegment scratch;
+    /** The initial register state (all zero, SSE enabled), copied by {@link #newCpu}. */
+    private final MemorySegment pristine;
+    private final Set<UnicornCpu> cpus = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** The thread whose registers are in the engine, or null. */
+    private UnicornCpu loaded;
+
+    // State of the current run(); only meaningful while `running` is non-null.
+    private UnicornCpu running;
+    private SyscallTrap trap;
+    private boolean syscallStopped;
+    private StopReason fault;
+    private Throwable upcallFailure;
+
+    private boolean closed;
+    private boolean closeDeferred;
+
+    UnicornAddressSpace(UnicornPlatform platform) {
+        this.platform = platform;
+        this.slice = platform.slice();
+        this.arena = Arena.ofShared();
+        MemorySegment engine = null;
+        try {
+            engine = Unicorn.openX86_64();
+            this.uc = engine;
+            this.scratch = arena.allocate(16, 16);
+            Unicorn.hookAdd(uc, Unicorn.UC_HOOK_BLOCK, SliceCounter.BLOCK_HOOK, slice.address(), 0);
+            Unicorn.hookAdd(uc, Unicorn.UC_HOOK_INSN,
+                    Unicorn.LINKER.upcallStub(ON_SYSCALL.bindTo(this), Unicorn.HOOK_SYSCALL, arena),
+                    MemorySegment.NULL, X86.INS_SYSCALL);
+            Unicorn.hookAdd(uc, Unicorn.UC_HOOK_INTR,
+                    Unicorn.LINKER.upcallStub(ON_INTERRUPT.bindTo(this), Unicorn.HOOK_INTR, arena),
+                    MemorySegment.NULL, 0);
+            Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_UNMAPPED | Unicorn.UC_HOOK_MEM_PROT,
+                    Unicorn.LINKER.upcallStub(ON_BAD_MEMORY.bindTo(this), Unicorn.HOOK_MEM, arena),
+                    MemorySegment.NULL, 0);
+            // Linux enables fxsave/SSE for user code (CR4.OSFXSR, OSXMMEXCPT). Unicorn's SSE works
+            // without them, but fxsave/fxrstor (used by some libcs) consult OSFXSR.
+            scratch.set(JAVA_LONG_UNALIGNED, 0, X86.CR4_OSFXSR_OSXMMEXCPT);
+            Unicorn.regWrite(uc, X86.CR4, scratch);
+            this.pristine = Unicorn.contextAlloc(uc);
+            Unicorn.contextSave(uc, pristine);
+        } catch (RuntimeException | Error e) {
+            if (engine != null) {
+                Unicorn.close(engine);
+            }
+            arena.close();
+            throw e;
+        }
+    }
+
+    UnicornPlatform platform() {
+        return platform;
+    }
+
+    // ---- memory ------------------------------------------------------------------------------
+
+    @Override
+    public void map(long address, long length, int prot) {
+        checkOpen();
+        Unicorn.memMap(uc, address, length, prot);
+    }
+
+    @Override
+    public void unmap(long address, long length) {
+        checkOpen();
+        long end = address + length;
+        for (Unicorn.Region r : Unicorn.memRegions(uc)) {
+            long lo = Math.max(address, r.begin());
+            long hi = Math.min(end, r.end() + 1);
+            if (lo < hi) {
+                Unicorn.memUnmap(uc, lo, hi - lo);
+            }
+        }
+    }
+
+    @Override
+    public void protect(long address, long length, int prot) {
+        checkOpen();
+        long end = address + length;
+        for (Unicorn.Region r : Unicorn.memRegions(uc)) {
+            long lo = Math.max(address, r.begin());
+            long hi = Math.min(end, r.end() + 1);
+            if (lo < hi) {
+                Unicorn.memProtect(uc, lo, hi - lo, prot);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Unicorn's uc_mem_read ignores protections, so a PROT_NONE page reads successfully.
+     */
+    @Override
+    public void read(long address, byte[] dst, int offset, int length) {
+        checkOpen();
+        MemorySegment heap = MemorySegment.ofArray(dst);
+        for (int done = 0; done < length; ) {
+            int n = Math.min(CHUNK, length - done);
+            if (Unicorn.memRead(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
+                throw new BadAddressException(firstUnmapped(address, length));
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public void write(long address, byte[] src, int offset, int length) {
+        checkOpen();
+        MemorySegment heap = MemorySegment.ofArray(src);
+        for (int done = 0; done < length; ) {
+            int n = Math.min(CHUNK, length - done);
+            if (Unicorn.memWrite(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
+                throw new BadAddressException(firstUnmapped(address, length));
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public long readLong(long address) {
+        checkOpen();
+        if (Unicorn.memRead(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
+            throw new BadAddressException(firstUnmapped(address, 8));
+        }
+        return scratch.get(JAVA_LONG_UNALIGNED, 0);
+    }
+
+    @Override
+    public int readInt(long address) {
+        checkOpen();
+        if (Unicorn.memRead(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
+            throw new BadAddressException(firstUnmapped(address, 4));
+        }
+        return scratch.get(JAVA_INT_UNALIGNED, 0);
+    }
+
+    @Override
+    public void writeLong(long address, long value) {
+        checkOpen();
+        scratch.set(JAVA_LONG_UNALIGNED, 0, value);
+        if (Unicorn.memWrite(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
+            throw new BadAddressException(firstUnmapped(address, 8));
+        }
+    }
+
+    @Override
+    public void writeInt(long address, int value) {
+        checkOpen();
+        scratch.set(JAVA_INT_UNALIGNED, 0, value);
+        if (Unicorn.memWrite(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
+            throw new BadAddressException(firstUnmapped(address, 4));
+        }
+    }
+
+    @Override
+    public void zero(long address, long length) {
+        checkOpen();
+        MemorySegment zeros = MemorySegment.ofArray(ZEROS);
+        for (long done = 0; done < length; ) {
+            long n = Math.min(ZEROS.length, length - done);
+            if (Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK) {
+                throw new BadAddressException(firstUnmapped(address, length));
+            }
+            done += n;
+        }
+    }
+
+    /** The first byte of [address, address+length) that no region covers (for the EFAULT report). */
+    private long firstUnmapped(long address, long length) {
+        long at = address;
+        long end = address + length;
+        for (Unicorn.Region r : Unicorn.memRegions(uc)) { // sorted by address
+            if (Long.compareUnsigned(r.end(), at) < 0) {
+                continue;
+            }
+            if (Long.compareUnsigned(r.begin(), at) > 0) {
+                return at;
+            }
+            at = r.end() + 1;
+            if (Long.compareUnsigned(at, end) >= 0 || at == 0) {
+                break;
+            }
+        }
+        return at;
+    }
+
+    @Override
+    public AddressSpace fork() {
+        checkOpen();
+        UnicornAddressSpace child = new UnicornAddressSpace(platform);
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment buf = tmp.allocate(CHUNK, 16);
+            for (Unicorn.Region r : Unicorn.memRegions(uc)) {
+                Unicorn.memMap(child.uc, r.begin(), r.size(), r.perms());
+                for (long done = 0; done < r.size(); ) {
+                    long n = Math.min(CHUNK, r.size() - done);
+                    long at = r.begin() + done;
+                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK
+                            || Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                        throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
+                    }
+                    done += n;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            child.close();
+            throw e;
+        }
+        return child;
+    }
+
+    // ---- threads -----------------------------------------------------------------------------
+
+    @Override
+    public Cpu newCpu() {
+        checkOpen();
+        requireIdle("newCpu");
+        UnicornCpu cpu = allocCpu();
+        unload();
+        Unicorn.contextRestore(uc, pristine);
+        Unicorn.contextSave(uc, cpu.context);
+        loaded = cpu;
+        return cpu;
+    }
+
+    /** A thread whose context is allocated but not yet filled. */
+    UnicornCpu allocCpu() {
+        UnicornCpu cpu = new UnicornCpu(this, Unicorn.contextAlloc(uc));
+        cpus.add(cpu);
+        return cpu;
+    }
+
+    boolean isLoaded(UnicornCpu cpu) {
+        return loaded == cpu;
+    }
+
+    boolean isRunning() {
+        return running != null;
+    }
+
+    void requireIdle(String what) {
+        if (running != null) {
+            throw new IllegalStateException(what + " needs the engine, but a thread of this address space is running");
+        }
+    }
+
+    /** Saves the loaded thread's registers into its context; the engine then holds no thread. */
+    void unload() {
+        if (loaded != null) {
+            Unicorn.contextSave(uc, loaded.context);
+            loaded = null;
+        }
+    }
+
+    /** Makes {@code cpu} the loaded thread (a context switch). */
+    void switchTo(UnicornCpu cpu) {
+        if (loaded == cpu) {
+            return;
+        }
+        requireIdle("a context switch");
+        unload();
+        Unicorn.contextRestore(uc, cpu.context);
+        loaded = cpu;
+    }
+
+    /** Marks that {@code cpu}'s registers were just put into the engine by the caller. */
+    void setLoaded(UnicornCpu cpu) {
+        loaded = cpu;
+    }
+
+    void released(UnicornCpu cpu) {
+        cpus.remove(cpu);
+        if (loaded == cpu) {
+            loaded = null;
+        }
+    }
+
+    // ---- running -----------------------------------------------------------------------------
+
+    /** Runs {@code cpu} until a stop; see {@link Cpu#run}. */
+    StopReason run(UnicornCpu cpu, long budget, SyscallTrap syscalls) {
+        checkOpen();
+        requireIdle("run");
+        platform.enterRun();
+        try {
+            switchTo(cpu);
+            if (slice.stopRequested()) {
+                return interrupted();
+            }
+            running = cpu;
+            trap = syscalls;
+            syscallStopped = false;
+            fault = null;
+            upcallFailure = null;
+            slice.startSlice(budget);
+            Unicorn.regRead(uc, X86.RIP, scratch);
+            long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
+            int err;
+            try {
+                err = Unicorn.emuStart(uc, rip, UNTIL, 0, 0);
+            } finally {
+                running = null;
+                trap = null;
+            }
+            if (upcallFailure != null) {
+                Throwable t = upcallFailure;
+                upcallFailure = null;
+                throw kernelBug(t);
+            }
+            return stopReason(err);
+        } finally {
+            platform.exitRun();
+            if (closeDeferred) {
+                close();
+            }
+        }
+    }
+
+    private StopReason stopReason(int err) {
+        if (syscallStopped) {
+            return StopReason.syscallStop();
+        }
+        if (fault != null) {
+            return fault;
+        }
+        switch (err) {
+            case Unicorn.UC_ERR_OK -> { }
+            case Unicorn.UC_ERR_INSN_INVALID -> {
+                return new StopReason(StopReason.Kind.ILLEGAL_INSTRUCTION, 0, "invalid instruction");
+            }
+            case Unicorn.UC_ERR_READ_UNMAPPED, Unicorn.UC_ERR_WRITE_UNMAPPED, Unicorn.UC_ERR_FETCH_UNMAPPED -> {
+                return new StopReason(StopReason.Kind.FAULT_UNMAPPED, 0, Unicorn.strerror(err));
+            }
+            case Unicorn.UC_ERR_READ_PROT, Unicorn.UC_ERR_WRITE_PROT, Unicorn.UC_ERR_FETCH_PROT -> {
+                return new StopReason(StopReason.Kind.FAULT_PROTECTION, 0, Unicorn.strerror(err));
+            }
+            default -> {
+                // UC_ERR_EXCEPTION cannot normally happen (the INTR hook sees every exception).
+                return new StopReason(StopReason.Kind.GENERAL_PROTECTION, 0,
+                        Unicorn.strerror(err) + " (uc_err " + err + ")");
+            }
+        }
+        if (slice.stopRequested()) {
+            return interrupted();
+        }
+        if (slice.exhausted()) {
+            return StopReason.budgetExhausted();
+        }
+        // Unicorn ends emulation on hlt (privileged: #GP in user mode on Linux) with RIP past it.
+        Unicorn.regRead(uc, X86.RIP, scratch);
+        long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
+        if (Unicorn.memRead(uc, rip - 1, scratch, 1) == Unicorn.UC_ERR_OK
+                && scratch.get(JAVA_BYTE, 0) == (byte) 0xf4) {
+            scratch.set(JAVA_LONG_UNALIGNED, 0, rip - 1);
+            Unicorn.regWrite(uc, X86.RIP, scratch);
+            return new StopReason(StopReason.Kind.GENERAL_PROTECTION, 0, "hlt in user mode");
+        }
+        return new StopReason(StopReason.Kind.GENERAL_PROTECTION, 0, "emulation stopped without a reason");
+    }
+
+    private static StopReason interrupted() {
+        return new StopReason(StopReason.Kind.INTERRUPTED, 0, "interrupted");
+    }
+
+    private static RuntimeException kernelBug(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("kernel bug: checked exception from a syscall trap", t);
+    }
+
+    /**
+     * UC_HOOK_INSN (syscall) upcall. Unicorn calls it with RIP still at the {@code syscall}
+     * instruction and adds the instruction length to RIP after it returns; {@link UnicornCpu}
+     * hides this from the kernel while {@code inSyscall} is set (RIP reads as past the
+     * instruction, writes are compensated), so a RIP the kernel sets is where the thread resumes.
+     */
+    private void onSyscall(MemorySegment engine, MemorySegment userData) {
+        // Catch-all is deliberate: an exception unwinding into Unicorn's native frames would
+        // terminate the JVM. It is stashed and rethrown by run() as a kernel bug.
+        try {
+            UnicornCpu cpu = running;
+            boolean keepRunning;
+            cpu.inSyscall = true;
+            try {
+                keepRunning = trap.onSyscall(cpu);
+            } finally {
+                cpu.inSyscall = false;
+            }
+            if (!keepRunning) {
+                syscallStopped = true;
+                Unicorn.emuStop(uc);
+            }
+        } catch (Throwable t) {
+            failInUpcall(t);
+        }
+    }
+
+    /** UC_HOOK_INTR upcall: a CPU exception; RIP is at the faulting instruction (after int3). */
+    private void onInterrupt(MemorySegment engine, int intno, MemorySegment userData) {
+        try { // catch-all: see onSyscall
+            StopReason.Kind kind = switch (intno) {
+                case 0 -> StopReason.Kind.DIVIDE_ERROR;
+                case 1, 3 -> StopReason.Kind.BREAKPOINT;
+                case 6 -> StopReason.Kind.ILLEGAL_INSTRUCTION;
+                default -> StopReason.Kind.GENERAL_PROTECTION;
+            };
+            fault = new StopReason(kind, 0, "cpu exception " + intno);
+            Unicorn.emuStop(uc);
+        } catch (Throwable t) {
+            failInUpcall(t);
+        }
+    }
+
+    /**
+     * UC_HOOK_MEM_UNMAPPED / UC_HOOK_MEM_PROT upcall: records the fault; returning false makes
+     * uc_emu_start fail with RIP at the faulting instruction.
+     */
+    private boolean onBadMemory(MemorySegment engine, int type, long address, int size, long value,
+                                MemorySegment userData) {
+        try { // catch-all: see onSyscall
+            StopReason.Kind kind = switch (type) {
+                case Unicorn.UC_MEM_READ_PROT, Unicorn.UC_MEM_WRITE_PROT, Unicorn.UC_MEM_FETCH_PROT ->
+                        StopReason.Kind.FAULT_PROTECTION;
+                default -> StopReason.Kind.FAULT_UNMAPPED;
+            };
+            String access = switch (type) {
+                case Unicorn.UC_MEM_READ_UNMAPPED, Unicorn.UC_MEM_READ_PROT -> "read";
+                case Unicorn.UC_MEM_WRITE_UNMAPPED, Unicorn.UC_MEM_WRITE_PROT -> "write";
+                default -> "fetch";
+            };
+            fault = new StopReason(kind, address, access + " of " + size + " bytes at 0x" + Long.toHexString(address));
+        } catch (Throwable t) {
+            failInUpcall(t);
+        }
+        return false;
+    }
+
+    private void failInUpcall(Throwable t) {
+        if (upcallFailure == null) {
+            upcallFailure = t;
+        } else if (upcallFailure != t) {
+            upcallFailure.addSuppressed(t);
+        }
+        try {
+            Unicorn.emuStop(uc);
+        } catch (Throwable ignored) {
+            // uc_emu_stop only fails for a closed engine; there is nothing left to stop then.
+        }
+    }
+
+    // ---- lifetime ----------------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("address space is closed");
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Called from inside a syscall trap of this address space (exit_group), the engine is
+     * closed when its run() returns: closing it under its own hook would crash.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (running != null) {
+            closeDeferred = true;
+            return;
+        }
+        closed = true;
+        for (UnicornCpu cpu : cpus.toArray(UnicornCpu[]::new)) {
+            cpu.release();
+        }
+        Unicorn.contextFree(pristine);
+        Unicorn.close(uc);
+        arena.close();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+}

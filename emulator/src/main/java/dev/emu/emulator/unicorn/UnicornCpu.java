@@ -1,0 +1,142 @@
+package dev.emu.emulator.unicorn;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.emu.kernel.platform.AddressSpace;
+import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.platform.StopReason;
+import dev.emu.kernel.platform.SyscallTrap;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One guest thread: a saved {@code uc_context} (all CPU state Unicorn keeps, FPU and SSE
+ * included) in its address space's engine.
+ *
+ * <p>While the thread is loaded in the engine its registers are read and written there; otherwise
+ * in its saved context. The segment selectors are synthesized (see {@link X86#isSelector}).
+ */
+final class UnicornCpu implements Cpu {
+
+    private final UnicornAddressSpace space;
+    /** The saved state; stale while this thread is loaded. Null once released. */
+    MemorySegment context;
+    /**
+     * Set while the kernel handles this thread's {@code syscall}: the engine's RIP is still at the
+     * instruction (Unicorn advances it after the hook), the kernel's view is past it.
+     */
+    boolean inSyscall;
+
+    UnicornCpu(UnicornAddressSpace space, MemorySegment context) {
+        this.space = space;
+        this.context = context;
+    }
+
+    @Override
+    public long get(Reg reg) {
+        if (X86.isSelector(reg)) {
+            return X86.selectorValue(reg);
+        }
+        long v = read(X86.ucId(reg));
+        if (reg == Reg.RIP && inSyscall) {
+            v += UnicornAddressSpace.SYSCALL_LENGTH;
+        }
+        return v;
+    }
+
+    @Override
+    public void set(Reg reg, long value) {
+        if (X86.isSelector(reg)) {
+            return; // Unicorn's flat 64-bit segments stay; see X86.isSelector
+        }
+        if (reg == Reg.RIP && inSyscall) {
+            value -= UnicornAddressSpace.SYSCALL_LENGTH;
+        }
+        write(X86.ucId(reg), value);
+    }
+
+    private long read(int ucId) {
+        checkLive();
+        MemorySegment buf = space.scratch;
+        buf.set(JAVA_LONG_UNALIGNED, 0, 0L);
+        if (space.isLoaded(this)) {
+            Unicorn.regRead(space.uc, ucId, buf);
+        } else {
+            Unicorn.contextRegRead(context, ucId, buf);
+        }
+        return buf.get(JAVA_LONG_UNALIGNED, 0);
+    }
+
+    private void write(int ucId, long value) {
+        checkLive();
+        MemorySegment buf = space.scratch;
+        buf.set(JAVA_LONG_UNALIGNED, 0, value);
+        if (space.isLoaded(this)) {
+            Unicorn.regWrite(space.uc, ucId, buf);
+        } else {
+            Unicorn.contextRegWrite(context, ucId, buf);
+        }
+    }
+
+    @Override
+    public AddressSpace addressSpace() {
+        return space;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Copies the whole {@code uc_context}. Across engines (fork) the context of one engine is
+     * restored into the other: both are x86-64 engines of the same library, so the context has the
+     * same size and layout (checked by UnicornPlatformTest, which runs the child after the parent
+     * engine is closed).
+     */
+    @Override
+    public Cpu copyInto(AddressSpace target) {
+        checkLive();
+        UnicornAddressSpace dst = (UnicornAddressSpace) target;
+        UnicornCpu copy = dst.allocCpu();
+        if (dst == space) {
+            if (!space.isLoaded(this)) {
+                space.switchTo(this); // fails while another thread of this space is running
+            }
+            Unicorn.contextSave(space.uc, copy.context);
+        } else {
+            if (space.isLoaded(this)) {
+                Unicorn.contextSave(space.uc, context);
+            }
+            dst.requireIdle("copyInto");
+            dst.unload();
+            Unicorn.contextRestore(dst.uc, context);
+            Unicorn.contextSave(dst.uc, copy.context);
+            dst.setLoaded(copy);
+        }
+        if (inSyscall) {
+            // The child resumes after the syscall instruction (clone/fork return in the child).
+            copy.set(Reg.RIP, get(Reg.RIP));
+        }
+        return copy;
+    }
+
+    @Override
+    public StopReason run(long budget, SyscallTrap syscalls) {
+        checkLive();
+        return space.run(this, budget, syscalls);
+    }
+
+    @Override
+    public void release() {
+        if (context == null) {
+            return;
+        }
+        Unicorn.contextFree(context);
+        context = null;
+        space.released(this);
+    }
+
+    private void checkLive() {
+        if (context == null) {
+            throw new IllegalStateException("thread state was released");
+        }
+    }
+}

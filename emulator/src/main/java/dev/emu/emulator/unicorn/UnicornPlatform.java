@@ -1,0 +1,68 @@
+package dev.emu.emulator.unicorn;
+
+import dev.emu.kernel.platform.AddressSpace;
+import dev.emu.kernel.platform.Platform;
+
+/**
+ * Runs guest code in Unicorn 2 (libunicorn.so.2), bound with java.lang.foreign.
+ *
+ * <p>Each {@link AddressSpace} is one Unicorn engine; its threads are saved CPU contexts. Work is
+ * counted in executed basic blocks by a native block hook shared by all engines of the platform,
+ * so {@link #workDone()} is deterministic for the same guest code and inputs.
+ *
+ * <p>Usage: {@code Platform p = new UnicornPlatform();}. Needs {@code --enable-native-access}
+ * for the unnamed module (the jar manifest grants it).
+ */
+public final class UnicornPlatform implements Platform {
+
+    private final SliceCounter slice = new SliceCounter();
+    private boolean running;
+
+    @Override
+    public AddressSpace newAddressSpace() {
+        return new UnicornAddressSpace(this);
+    }
+
+    @Override
+    public long workDone() {
+        return slice.blocks();
+    }
+
+    @Override
+    public String description() {
+        return "Unicorn " + Unicorn.version();
+    }
+
+    /**
+     * Makes the running guest thread (if any) stop at its next basic block with
+     * {@code INTERRUPTED}, and every later {@code run} return {@code INTERRUPTED} at once until
+     * {@link #clearInterrupt()}. Safe to call from any thread (e.g. a --timeout watchdog).
+     *
+     * <p>It sets a flag the native block hook reads, rather than calling uc_emu_stop from this
+     * thread, which races with the engine's own start/stop bookkeeping.
+     */
+    public void interrupt() {
+        slice.requestStop();
+    }
+
+    /** Withdraws {@link #interrupt()}. */
+    public void clearInterrupt() {
+        slice.clearStopRequest();
+    }
+
+    SliceCounter slice() {
+        return slice;
+    }
+
+    /** One guest thread runs at a time: the slice counter's budget belongs to it. */
+    void enterRun() {
+        if (running) {
+            throw new IllegalStateException("a guest thread is already running on this platform (nested run)");
+        }
+        running = true;
+    }
+
+    void exitRun() {
+        running = false;
+    }
+}

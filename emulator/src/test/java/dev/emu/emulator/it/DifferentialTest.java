@@ -1,0 +1,241 @@
+package dev.emu.emulator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Differential test: each program in {@code userspace-images/tests/}, built statically with musl
+ * and with glibc, runs natively and under {@code emu run}; stdout, stderr and the exit status must
+ * be identical. This is the contract of issue 2 ("the same program natively and under emu").
+ *
+ * <p>Native runs go through {@code /usr/bin/env -i NAME=VALUE... IMAGE ARGS...} so the guest sees
+ * exactly the given environment in the given order (ProcessBuilder's environment map has no
+ * order). Under emu the same variables are passed with {@code --env}, and the kernel log goes to a
+ * {@code --serial-log} file so it can never be mistaken for guest stderr.
+ *
+ * <p>Exception: {@code nullderef}. Natively the kernel kills it with SIGSEGV (ProcessBuilder
+ * reports 128 + 11 = 139) and nothing is written to stderr; under emu the status is also 139 and
+ * stderr holds exactly emu's one-line fault report.
+ *
+ * <p>The images are built by {@code make -C userspace-images} (the Maven build runs it before
+ * this module's tests).
+ */
+@Tag("integration")
+class DifferentialTest {
+
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final int SIGSEGV_STATUS = 128 + 11;
+
+    /** The guest environment, in order, for both native and emu runs. */
+    private static final Map<String, String> GUEST_ENV = guestEnv();
+
+    /** Stdin for {@code filter}: ASCII, a NUL, bytes that are not UTF-8, no final newline. */
+    private static final byte[] FILTER_INPUT = filterInput();
+
+    /** One test program: its arguments and stdin. */
+    record Program(String name, List<String> args, byte[] stdin) {
+        Program(String name) {
+            this(name, List.of(), new byte[0]);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final List<Program> PROGRAMS = List.of(
+            new Program("hello"),
+            new Program("args", List.of("one", "two words", "", "--flag=x"), new byte[0]),
+            new Program("malloc"),
+            new Program("filter", List.of(), FILTER_INPUT),
+            new Program("float"),
+            new Program("exit42"),
+            new Program("nullderef"),
+            new Program("sleepclock"),
+            new Program("stdio"),
+            new Program("unknown_syscall"));
+
+    static Stream<Arguments> cases() {
+        return Stream.of("musl", "glibc")
+                .flatMap(libc -> PROGRAMS.stream().map(p -> Arguments.of(libc, p)));
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("cases")
+    void sameBehaviourNativelyAndUnderEmu(String libc, Program program, @TempDir Path tmp)
+            throws Exception {
+        Path image = imagesDir().resolve(libc).resolve(program.name());
+        assertThat(image)
+                .as("image %s missing: run `make -C userspace-images`", image)
+                .isRegularFile()
+                .isExecutable();
+
+        Outcome host = runNative(image, program, tmp.resolve("native"));
+        Outcome emu = runEmu(image, program, tmp.resolve("emu"));
+
+        assertThat(emu.stdoutText()).as("stdout of %s/%s under emu", libc, program).isEqualTo(host.stdoutText());
+        assertThat(emu.stdout).as("stdout bytes of %s/%s", libc, program).isEqualTo(host.stdout);
+
+        if (program.name().equals("nullderef")) {
+            assertThat(host.status).as("native status of nullderef").isEqualTo(SIGSEGV_STATUS);
+            assertThat(host.stderrText()).as("native stderr of nullderef").isEmpty();
+            assertThat(emu.status).as("emu status of %s/nullderef; stderr: %s", libc, emu.stderrText())
+                    .isEqualTo(SIGSEGV_STATUS);
+            List<String> lines = emu.stderrText().lines().toList();
+            assertThat(lines).as("emu stderr of %s/nullderef", libc).hasSize(1);
+            assertThat(lines.getFirst()).startsWith("emu: ").contains("SIGSEGV").contains("0x0");
+            return;
+        }
+
+        assertThat(emu.stderrText()).as("stderr of %s/%s under emu", libc, program).isEqualTo(host.stderrText());
+        assertThat(emu.status).as("exit status of %s/%s under emu; stderr: %s", libc, program, emu.stderrText())
+                .isEqualTo(host.status);
+
+        if (program.name().equals("unknown_syscall")) {
+            // The kernel names an unimplemented syscall once in its log (number 400 has no name).
+            // The serial log also carries the console stream, so skip the guest's own line.
+            assertThat(emu.serialLog.lines()
+                            .filter(l -> l.contains("400") && !l.contains("syscall(400) = -1")))
+                    .as("serial log should mention the unimplemented syscall 400:%n%s", emu.serialLog)
+                    .isNotEmpty();
+        }
+    }
+
+    /** The freestanding minilib image prints the same line natively and under emu. */
+    @ParameterizedTest(name = "minilib/{0}")
+    @MethodSource("freestandingImages")
+    void freestandingImage(String name, @TempDir Path tmp) throws Exception {
+        Path image = imagesDir().resolve(name);
+        assertThat(image).as("image %s missing: run `make -C userspace-images`", image).isRegularFile();
+        Program program = new Program(name);
+
+        Outcome host = runNative(image, program, tmp.resolve("native"));
+        Outcome emu = runEmu(image, program, tmp.resolve("emu"));
+
+        assertThat(host.stdoutText()).isEqualTo("Hello from emu guest!\n");
+        assertThat(emu.stdoutText()).isEqualTo(host.stdoutText());
+        assertThat(emu.stderrText()).isEqualTo(host.stderrText());
+        assertThat(emu.status).isEqualTo(host.status).isZero();
+    }
+
+    static Stream<String> freestandingImages() {
+        return Stream.of("hello.elf");
+    }
+
+    // ---- running ------------------------------------------------------------------------------
+
+    /** What one run produced. {@code serialLog} is empty for native runs. */
+    record Outcome(int status, byte[] stdout, byte[] stderr, String serialLog) {
+        /** Latin-1 keeps every byte as one char, so non-UTF-8 output still compares exactly. */
+        String stdoutText() {
+            return new String(stdout, StandardCharsets.ISO_8859_1);
+        }
+
+        String stderrText() {
+            return new String(stderr, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static Outcome runNative(Path image, Program program, Path dir) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "-i"));
+        GUEST_ENV.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.add(image.toString());
+        cmd.addAll(program.args());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        return run(pb, program.stdin(), dir, null);
+    }
+
+    private static Outcome runEmu(Path image, Program program, Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path serialLog = dir.resolve("serial.log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                "dev.emu.emulator.cli.EmuCommand", "run",
+                "--serial-log", serialLog.toString()));
+        GUEST_ENV.forEach((k, v) -> {
+            cmd.add("--env");
+            cmd.add(k + "=" + v);
+        });
+        cmd.add(image.toString());
+        cmd.addAll(program.args());
+        return run(new ProcessBuilder(cmd), program.stdin(), dir, serialLog);
+    }
+
+    /** Runs with stdin, stdout and stderr redirected to files (no pipe can fill up and block). */
+    private static Outcome run(ProcessBuilder pb, byte[] stdin, Path dir, Path serialLog)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path in = Files.write(dir.resolve("stdin"), stdin);
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            fail("timed out after %d s: %s%nstderr so far: %s", TIMEOUT_SECONDS, pb.command(),
+                    Files.readString(err, StandardCharsets.ISO_8859_1));
+        }
+        String log = serialLog != null && Files.exists(serialLog)
+                ? Files.readString(serialLog, StandardCharsets.ISO_8859_1) : "";
+        return new Outcome(p.exitValue(), Files.readAllBytes(out), Files.readAllBytes(err), log);
+    }
+
+    // ---- fixtures -----------------------------------------------------------------------------
+
+    /** {@code <project root>/userspace-images/build}; the root is found by walking up from user.dir. */
+    static Path imagesDir() {
+        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("userspace-images"))) {
+                return d.resolve("userspace-images").resolve("build");
+            }
+        }
+        throw new IllegalStateException("no userspace-images/ above " + System.getProperty("user.dir"));
+    }
+
+    private static Map<String, String> guestEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOME", "/home/guest");
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("LANG", "C");
+        env.put("EMU_TEST", "value with spaces=and equals");
+        env.put("EMPTY", "");
+        return env;
+    }
+
+    private static byte[] filterInput() {
+        byte[] text = "hello, world\nMixed Case 123 !@#\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] raw = {0, (byte) 0xff, (byte) 0xfe, 'a', (byte) 0x80, (byte) 0xc3, (byte) 0xa9, 'z', '\r', '\n'};
+        // Larger than one 4 KiB read, so the chunk loop runs more than once.
+        byte[] bulk = new byte[10_000];
+        for (int i = 0; i < bulk.length; i++) {
+            bulk[i] = (byte) (i * 7 + i / 256);
+        }
+        byte[] tail = "no newline at end".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(text, text.length + raw.length + bulk.length + tail.length);
+        System.arraycopy(raw, 0, all, text.length, raw.length);
+        System.arraycopy(bulk, 0, all, text.length + raw.length, bulk.length);
+        System.arraycopy(tail, 0, all, text.length + raw.length + bulk.length, tail.length);
+        return all;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.emu.kernel.fs;
+
+import dev.emu.abi.Errno;
+import java.util.Arrays;
+
+/**
+ * A process's file descriptor table (Linux's struct files_struct): fd → open file plus the
+ * close-on-exec flag. Shared between threads, copied by fork.
+ */
+public final class FdTable {
+    /** RLIMIT_NOFILE's default soft limit on Linux. */
+    public static final int MAX_FDS = 1024;
+
+    private File[] files = new File[16];
+    private boolean[] closeOnExec = new boolean[16];
+
+    /** The file at {@code fd}, or null if the fd is not open. */
+    public File get(long fd) {
+        return fd >= 0 && fd < files.length ? files[(int) fd] : null;
+    }
+
+    /** Installs {@code file} at the lowest free fd ≥ {@code minFd}; returns it or -EMFILE. */
+    public int install(File file, int minFd, boolean cloexec) {
+        for (int fd = minFd; fd < MAX_FDS; fd++) {
+            if (get(fd) == null) {
+                put(fd, file, cloexec);
+                return fd;
+            }
+        }
+        return (int) Errno.EMFILE.ret();
+    }
+
+    public int install(File file) {
+        return install(file, 0, false);
+    }
+
+    /** Puts {@code file} at {@code fd}, closing what was there (dup2 semantics). */
+    public void put(int fd, File file, boolean cloexec) {
+        if (fd >= files.length) {
+            int n = Math.min(MAX_FDS, Math.max(fd + 1, files.length * 2));
+            files = Arrays.copyOf(files, n);
+            closeOnExec = Arrays.copyOf(closeOnExec, n);
+        }
+        File old = files[fd];
+        files[fd] = file;
+        closeOnExec[fd] = cloexec;
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    /** Closes {@code fd}; returns 0 or -EBADF. */
+    public int close(long fd) {
+        File f = get(fd);
+        if (f == null) {
+            return (int) Errno.EBADF.ret();
+        }
+        files[(int) fd] = null;
+        closeOnExec[(int) fd] = false;
+        f.release();
+        return 0;
+    }
+
+    public boolean closeOnExec(int fd) {
+        return fd < closeOnExec.length && closeOnExec[fd];
+    }
+
+    public void setCloseOnExec(int fd, boolean value) {
+        closeOnExec[fd] = value;
+    }
+
+    /** A copy sharing the same open files (each retained), for fork. */
+    public FdTable fork() {
+        FdTable copy = new FdTable();
+        copy.files = files.clone();
+        copy.closeOnExec = closeOnExec.clone();
+        for (File f : copy.files) {
+            if (f != null) {
+                f.retain();
+            }
+        }
+        return copy;
+    }
+
+    /** Closes the fds marked close-on-exec (execve). */
+    public void closeOnExec() {
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null && closeOnExec[fd]) {
+                close(fd);
+            }
+        }
+    }
+
+    /** Closes every fd (process exit). */
+    public void closeAll() {
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) {
+                close(fd);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("FdTable{");
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) {
+                sb.append(fd).append("=").append(files[fd].describe()).append(closeOnExec[fd] ? "(cloexec) " : " ");
+            }
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.emu.kernel.fs;
+
+import dev.emu.abi.Errno;
+import dev.emu.kernel.task.Task;
+
+/**
+ * An open file description (Linux's struct file): what an fd refers to, shared by dup and fork.
+ *
+ * <p>Every operation has the default Linux gives a file type that lacks it (read/write →
+ * EINVAL, seek → ESPIPE, ioctl → ENOTTY), so a new file type overrides only what it supports.
+ * Operations return a count or a negative errno; a blocking operation that cannot proceed parks
+ * the task and returns {@link dev.emu.kernel.syscall.SyscallResults#RESTART}.
+ */
+public abstract class File {
+    private int references = 1;
+    private int statusFlags;
+
+    protected File(int statusFlags) {
+        this.statusFlags = statusFlags;
+    }
+
+    /** Reads up to {@code len} bytes into {@code dst}; returns the count or -errno. */
+    public long read(Task task, byte[] dst, int off, int len) {
+        return Errno.EINVAL.ret();
+    }
+
+    /** Writes {@code len} bytes from {@code src}; returns the count or -errno. */
+    public long write(Task task, byte[] src, int off, int len) {
+        return Errno.EINVAL.ret();
+    }
+
+    public long pread(Task task, byte[] dst, int off, int len, long position) {
+        return Errno.ESPIPE.ret();
+    }
+
+    public long pwrite(Task task, byte[] src, int off, int len, long position) {
+        return Errno.ESPIPE.ret();
+    }
+
+    public long seek(long offset, int whence) {
+        return Errno.ESPIPE.ret();
+    }
+
+    /** Handles an ioctl; {@code arg} is a guest pointer or value. */
+    public long ioctl(Task task, int request, long arg) {
+        return Errno.ENOTTY.ret();
+    }
+
+    /** The stat(2) fields of this file. */
+    public abstract FileStat stat();
+
+    /** What /proc/self/fd/N would link to, e.g. "pipe:[3]" or "/dev/pts/0". */
+    public abstract String describe();
+
+    /** O_APPEND, O_NONBLOCK… as set by open or F_SETFL. */
+    public int statusFlags() {
+        return statusFlags;
+    }
+
+    public void setStatusFlags(int flags) {
+        this.statusFlags = flags;
+    }
+
+    /** Takes another reference (dup, fork). */
+    public final File retain() {
+        references++;
+        return this;
+    }
+
+    /** Drops a reference; the last one calls {@link #onRelease}. */
+    public final void release() {
+        if (--references == 0) {
+            onRelease();
+        }
+    }
+
+    public final int references() {
+        return references;
+    }
+
+    /** Called when the last fd referring to this file is closed. */
+    protected void onRelease() {}
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + describe() + ", refs=" + references + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.emu.kernel.platform;
+
+/**
+ * The memory of one guest process: page mappings with protections, and the bytes in them.
+ *
+ * <p>This is the MMU the kernel programs; which ranges are mapped (VMAs, brk, mmap policy) is
+ * the kernel's memory manager's decision. All addresses and lengths passed to
+ * {@link #map}/{@link #unmap}/{@link #protect} are page-aligned (4096). Kernel accesses
+ * ({@link #read}, {@link #write}) ignore page protections as Linux's copy_to_user ignores nothing
+ * but presence: they fail only on unmapped bytes (or PROT_NONE pages).
+ */
+public interface AddressSpace extends AutoCloseable {
+
+    int PAGE_SIZE = 4096;
+
+    /** Maps zero-filled pages. The range must not overlap an existing mapping. */
+    void map(long address, long length, int prot);
+
+    /** Unmaps pages; unmapped holes inside the range are ignored. */
+    void unmap(long address, long length);
+
+    /** Changes the protection of mapped pages. */
+    void protect(long address, long length, int prot);
+
+    /** Copies guest memory into {@code dst}. @throws BadAddressException on an unmapped byte */
+    void read(long address, byte[] dst, int offset, int length);
+
+    /** Copies {@code src} into guest memory. @throws BadAddressException on an unmapped byte */
+    void write(long address, byte[] src, int offset, int length);
+
+    default byte[] read(long address, int length) {
+        byte[] b = new byte[length];
+        read(address, b, 0, length);
+        return b;
+    }
+
+    default void write(long address, byte[] src) {
+        write(address, src, 0, src.length);
+    }
+
+    long readLong(long address);
+
+    int readInt(long address);
+
+    void writeLong(long address, long value);
+
+    void writeInt(long address, int value);
+
+    /** Fills guest memory with zero bytes. */
+    void zero(long address, long length);
+
+    /** A copy of this address space (every mapping and its contents), for fork(). */
+    AddressSpace fork();
+
+    /** A new thread state in this address space with all registers zero. */
+    Cpu newCpu();
+
+    /** Releases host resources. */
+    @Override
+    void close();
+}

@@ -1,0 +1,24 @@
+package dev.emu.kernel.platform;
+
+/**
+ * How guest code executes: the one thing the kernel needs from the emulator.
+ *
+ * <p>Analogous to gVisor's platform.Platform. The Unicorn implementation lives in
+ * {@code emulator/}; kernel unit tests use a fake. All calls happen on the single emulation
+ * thread.
+ */
+public interface Platform {
+
+    /** A new, empty address space (a new process image). */
+    AddressSpace newAddressSpace();
+
+    /**
+     * Total work units executed by all guest threads so far (basic blocks for the Unicorn
+     * platform). Monotonic; virtual time is derived from it, so it must be deterministic for the
+     * same guest code and inputs.
+     */
+    long workDone();
+
+    /** Human-readable platform name and version, for the kernel log banner. */
+    String description();
+}

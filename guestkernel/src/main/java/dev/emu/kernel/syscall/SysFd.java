@@ -1,0 +1,206 @@
+package dev.emu.kernel.syscall;
+
+import dev.emu.abi.Errno;
+import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.fs.File;
+import dev.emu.kernel.mm.UserMemory;
+import dev.emu.kernel.task.Task;
+
+/** File-descriptor syscalls: close, dup*, fcntl, ioctl, the stat family, readlink. */
+final class SysFd {
+    private SysFd() {}
+
+    static final int AT_FDCWD = -100;
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int O_CLOEXEC = 02000000;
+    static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
+            F_DUPFD_CLOEXEC = 1030;
+    static final int FD_CLOEXEC = 1;
+    /** Status flags F_SETFL may change (fs/fcntl.c SETFL_MASK, the ones we model). */
+    static final int SETFL_MASK = 02000 | 04000 | 040000 | 0400000 | 01000000;
+
+    /** Close implements Linux syscall close(2). */
+    static long close(Task t, long fd, long a1, long a2, long a3, long a4, long a5) {
+        return t.process().fds().close(fd);
+    }
+
+    /** Dup implements Linux syscall dup(2). */
+    static long dup(Task t, long fd, long a1, long a2, long a3, long a4, long a5) {
+        File f = t.process().fds().get(fd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        int n = t.process().fds().install(f.retain());
+        if (n < 0) {
+            f.release();
+        }
+        return n;
+    }
+
+    /** Dup2 implements Linux syscall dup2(2). */
+    static long dup2(Task t, long oldfd, long newfd, long a2, long a3, long a4, long a5) {
+        File f = t.process().fds().get(oldfd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        if (oldfd == newfd) {
+            return newfd;
+        }
+        return dup3(t, oldfd, newfd, 0, 0, 0, 0);
+    }
+
+    /** Dup3 implements Linux syscall dup3(2). */
+    static long dup3(Task t, long oldfd, long newfd, long flags, long a3, long a4, long a5) {
+        if ((flags & ~O_CLOEXEC) != 0 || oldfd == newfd) {
+            return Errno.EINVAL.ret();
+        }
+        File f = t.process().fds().get(oldfd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        if (newfd < 0 || newfd >= FdTable.MAX_FDS) {
+            return Errno.EBADF.ret();
+        }
+        t.process().fds().put((int) newfd, f.retain(), (flags & O_CLOEXEC) != 0);
+        return newfd;
+    }
+
+    /** Fcntl implements Linux syscall fcntl(2) for fd flags, status flags and F_DUPFD. */
+    static long fcntl(Task t, long fd, long cmd, long arg, long a3, long a4, long a5) {
+        FdTable fds = t.process().fds();
+        File f = fds.get(fd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        switch ((int) cmd) {
+            case F_DUPFD, F_DUPFD_CLOEXEC -> {
+                if (arg < 0 || arg >= FdTable.MAX_FDS) {
+                    return Errno.EINVAL.ret();
+                }
+                int n = fds.install(f.retain(), (int) arg, cmd == F_DUPFD_CLOEXEC);
+                if (n < 0) {
+                    f.release();
+                }
+                return n;
+            }
+            case F_GETFD -> {
+                return fds.closeOnExec((int) fd) ? FD_CLOEXEC : 0;
+            }
+            case F_SETFD -> {
+                fds.setCloseOnExec((int) fd, (arg & FD_CLOEXEC) != 0);
+                return 0;
+            }
+            case F_GETFL -> {
+                return f.statusFlags();
+            }
+            case F_SETFL -> {
+                f.setStatusFlags((f.statusFlags() & ~SETFL_MASK) | ((int) arg & SETFL_MASK));
+                return 0;
+            }
+            default -> {
+                t.kernel().log().once("fcntl:" + cmd, "fcntl command " + cmd + " not supported: -EINVAL");
+                return Errno.EINVAL.ret();
+            }
+        }
+    }
+
+    /** Ioctl implements Linux syscall ioctl(2); the file type decides. */
+    static long ioctl(Task t, long fd, long request, long arg, long a3, long a4, long a5) {
+        File f = t.process().fds().get(fd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        return f.ioctl(t, (int) request, arg);
+    }
+
+    /** Fstat implements Linux syscall fstat(2). */
+    static long fstat(Task t, long fd, long statbuf, long a2, long a3, long a4, long a5) {
+        File f = t.process().fds().get(fd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        t.memory().write(statbuf, f.stat().toStructStat(t.kernel().clock().nanos() + SysTime.REALTIME_EPOCH_NANOS));
+        return 0;
+    }
+
+    /** Newfstatat implements Linux syscall newfstatat(2): only fds with AT_EMPTY_PATH (no filesystem yet). */
+    static long newfstatat(Task t, long dirfd, long path, long statbuf, long flags, long a4, long a5) {
+        byte[] p = UserMemory.readCString(t.memory(), path, 4096);
+        if (p == null) {
+            return Errno.ENAMETOOLONG.ret();
+        }
+        if (p.length == 0 && (flags & AT_EMPTY_PATH) != 0) {
+            return fstat(t, dirfd, statbuf, 0, 0, 0, 0);
+        }
+        return p.length == 0 ? Errno.ENOENT.ret() : noFilesystem(t, "newfstatat", p);
+    }
+
+    /** Statx implements Linux syscall statx(2) for fds (AT_EMPTY_PATH). */
+    static long statx(Task t, long dirfd, long path, long flags, long mask, long statxbuf, long a5) {
+        byte[] p = UserMemory.readCString(t.memory(), path, 4096);
+        if (p == null) {
+            return Errno.ENAMETOOLONG.ret();
+        }
+        if (p.length == 0 && (flags & AT_EMPTY_PATH) != 0) {
+            File f = t.process().fds().get(dirfd);
+            if (f == null) {
+                return Errno.EBADF.ret();
+            }
+            t.memory().write(statxbuf, f.stat().toStructStatx(t.kernel().clock().nanos() + SysTime.REALTIME_EPOCH_NANOS));
+            return 0;
+        }
+        return p.length == 0 ? Errno.ENOENT.ret() : noFilesystem(t, "statx", p);
+    }
+
+    /** Readlink implements Linux syscall readlink(2) for /proc/self/exe. */
+    static long readlink(Task t, long path, long buf, long size, long a3, long a4, long a5) {
+        return readlinkat(t, AT_FDCWD, path, buf, size, 0, 0);
+    }
+
+    /** Readlinkat implements Linux syscall readlinkat(2) for /proc/self/exe and /proc/self/fd/N. */
+    static long readlinkat(Task t, long dirfd, long path, long buf, long size, long a4, long a5) {
+        byte[] p = UserMemory.readCString(t.memory(), path, 4096);
+        if (p == null) {
+            return Errno.ENAMETOOLONG.ret();
+        }
+        if (size <= 0) {
+            return Errno.EINVAL.ret();
+        }
+        String name = new String(p, java.nio.charset.StandardCharsets.UTF_8);
+        String target = null;
+        String self = "/proc/" + t.process().pid() + "/";
+        if (name.startsWith(self)) {
+            name = "/proc/self/" + name.substring(self.length());
+        }
+        if (name.equals("/proc/self/exe")) {
+            target = t.process().exePath();
+        } else if (name.startsWith("/proc/self/fd/")) {
+            try {
+                File f = t.process().fds().get(Integer.parseInt(name.substring(14)));
+                target = f == null ? null : f.describe();
+            } catch (NumberFormatException e) {
+                target = null;
+            }
+            if (target == null) {
+                return Errno.ENOENT.ret();
+            }
+        }
+        if (target == null) {
+            return noFilesystem(t, "readlink", p);
+        }
+        byte[] b = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int n = (int) Math.min(b.length, size);
+        t.memory().write(buf, b, 0, n);
+        return n;
+    }
+
+    /**
+     * emu has no filesystem yet: every path lookup fails with ENOENT, as on a system where the
+     * file does not exist. The kernel log says so once per syscall.
+     */
+    static long noFilesystem(Task t, String syscall, byte[] path) {
+        t.kernel().log().once("nofs:" + syscall, syscall + "(\"" + new String(path, java.nio.charset.StandardCharsets.UTF_8)
+                + "\"): emu has no filesystem; path lookups return -ENOENT");
+        return Errno.ENOENT.ret();
+    }
+}

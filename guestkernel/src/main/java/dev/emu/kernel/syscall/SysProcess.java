@@ -1,0 +1,218 @@
+package dev.emu.kernel.syscall;
+
+import dev.emu.abi.Errno;
+import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.task.Task;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Process identity and lifetime, thread setup and limits (kernel/exit.c, kernel/sys.c, arch/x86). */
+final class SysProcess {
+    private SysProcess() {}
+
+    static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+    static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+    static final long RLIM_INFINITY = -1L;
+
+    /** Exit implements Linux syscall exit(2): ends the calling thread. */
+    static long exit(Task t, long status, long a1, long a2, long a3, long a4, long a5) {
+        if (t.process().threads().size() == 1) {
+            t.kernel().exitProcess(t.process(), ((int) status & 0xff) << 8);
+        } else {
+            t.kernel().exitTask(t);
+        }
+        return 0;
+    }
+
+    /** Exit_group implements Linux syscall exit_group(2): ends every thread of the process. */
+    static long exitGroup(Task t, long status, long a1, long a2, long a3, long a4, long a5) {
+        t.kernel().exitProcess(t.process(), ((int) status & 0xff) << 8);
+        return 0;
+    }
+
+    /** Getpid implements Linux syscall getpid(2). */
+    static long getpid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return t.process().pid();
+    }
+
+    /** Getppid implements Linux syscall getppid(2); pid 1's parent is 0, as Linux reports. */
+    static long getppid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return t.process().parent() == null ? 0 : t.process().parent().pid();
+    }
+
+    /** Gettid implements Linux syscall gettid(2). */
+    static long gettid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return t.tid();
+    }
+
+    /** Getuid, geteuid, getgid, getegid: the guest runs as root, as a fresh VM's init does. */
+    static long getuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return 0;
+    }
+
+    /** Set_tid_address implements Linux syscall set_tid_address(2). */
+    static long setTidAddress(Task t, long tidptr, long a1, long a2, long a3, long a4, long a5) {
+        t.setClearChildTid(tidptr);
+        return t.tid();
+    }
+
+    /** Set_robust_list implements Linux syscall set_robust_list(2): recorded (24 = sizeof head). */
+    static long setRobustList(Task t, long head, long len, long a2, long a3, long a4, long a5) {
+        if (len != 24) {
+            return Errno.EINVAL.ret();
+        }
+        t.setRobustList(head);
+        return 0;
+    }
+
+    /**
+     * Rseq implements Linux syscall rseq(2) for a single CPU: registration is checked and recorded
+     * and cpu_id is set to 0; critical sections are never aborted because a task's cpu never changes
+     * (preemption inside a critical section is not detected).
+     */
+    static long rseq(Task t, long rseqAddr, long len, long flags, long sig, long a4, long a5) {
+        if (flags != 0 && flags != 1) {
+            return Errno.EINVAL.ret();
+        }
+        if (flags == 1) {
+            return 0; // RSEQ_FLAG_UNREGISTER
+        }
+        if (len < 32 || (rseqAddr & 31) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        t.memory().writeInt(rseqAddr, 0); // cpu_id_start
+        t.memory().writeInt(rseqAddr + 4, 0); // cpu_id
+        return 0;
+    }
+
+    /** Arch_prctl implements Linux syscall arch_prctl(2) for the FS and GS bases. */
+    static long archPrctl(Task t, long code, long addr, long a2, long a3, long a4, long a5) {
+        switch ((int) code) {
+            case ARCH_SET_FS -> {
+                if (addr < 0 || addr >= 0x7ffffffff000L) {
+                    return Errno.EPERM.ret();
+                }
+                t.cpu().set(Reg.FS_BASE, addr);
+                return 0;
+            }
+            case ARCH_SET_GS -> {
+                if (addr < 0 || addr >= 0x7ffffffff000L) {
+                    return Errno.EPERM.ret();
+                }
+                t.cpu().set(Reg.GS_BASE, addr);
+                return 0;
+            }
+            case ARCH_GET_FS -> {
+                t.memory().writeLong(addr, t.cpu().get(Reg.FS_BASE));
+                return 0;
+            }
+            case ARCH_GET_GS -> {
+                t.memory().writeLong(addr, t.cpu().get(Reg.GS_BASE));
+                return 0;
+            }
+            default -> {
+                return Errno.EINVAL.ret();
+            }
+        }
+    }
+
+    /** The soft and hard limits emu reports (Linux defaults for a root shell). */
+    static long[] rlimit(int resource) {
+        return switch (resource) {
+            case 3 -> new long[] {8L << 20, RLIM_INFINITY}; // RLIMIT_STACK
+            case 7 -> new long[] {1024, 1L << 20}; // RLIMIT_NOFILE
+            case 4 -> new long[] {0, RLIM_INFINITY}; // RLIMIT_CORE
+            case 6 -> new long[] {4096, 4096}; // RLIMIT_NPROC
+            case 8 -> new long[] {8L << 20, 8L << 20}; // RLIMIT_MEMLOCK
+            case 11 -> new long[] {4096, 4096}; // RLIMIT_SIGPENDING
+            case 12 -> new long[] {819200, 819200}; // RLIMIT_MSGQUEUE
+            case 13, 14 -> new long[] {0, 0}; // RLIMIT_NICE, RLIMIT_RTPRIO
+            default -> new long[] {RLIM_INFINITY, RLIM_INFINITY};
+        };
+    }
+
+    /** Prlimit64 implements Linux syscall prlimit64(2): reads the limits; changing them is refused with EPERM. */
+    static long prlimit64(Task t, long pid, long resource, long newLimit, long oldLimit, long a4, long a5) {
+        if (resource < 0 || resource >= 16) {
+            return Errno.EINVAL.ret();
+        }
+        if (pid != 0 && pid != t.process().pid()) {
+            return Errno.ESRCH.ret();
+        }
+        if (newLimit != 0) {
+            long soft = t.memory().readLong(newLimit);
+            long hard = t.memory().readLong(newLimit + 8);
+            long[] cur = rlimit((int) resource);
+            if (Long.compareUnsigned(soft, hard) > 0) {
+                return Errno.EINVAL.ret();
+            }
+            if (soft != cur[0] || hard != cur[1]) {
+                t.kernel().log().once("setrlimit:" + resource, "setrlimit(" + resource + ") not supported: -EPERM");
+                return Errno.EPERM.ret();
+            }
+        }
+        if (oldLimit != 0) {
+            long[] cur = rlimit((int) resource);
+            t.memory().writeLong(oldLimit, cur[0]);
+            t.memory().writeLong(oldLimit + 8, cur[1]);
+        }
+        return 0;
+    }
+
+    /** Getrlimit implements Linux syscall getrlimit(2). */
+    static long getrlimit(Task t, long resource, long rlim, long a2, long a3, long a4, long a5) {
+        return prlimit64(t, 0, resource, 0, rlim, 0, 0);
+    }
+
+    /** Uname implements Linux syscall uname(2). */
+    static long uname(Task t, long buf, long a1, long a2, long a3, long a4, long a5) {
+        String[] fields = {"Linux", "emu", "6.1.0-emu", "#1 SMP PREEMPT emu guest kernel", "x86_64", "(none)"};
+        byte[] out = new byte[65 * 6];
+        for (int i = 0; i < fields.length; i++) {
+            byte[] f = fields[i].getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(f, 0, out, 65 * i, f.length);
+        }
+        t.memory().write(buf, out);
+        return 0;
+    }
+
+    /** Getrandom implements Linux syscall getrandom(2) from the kernel's seeded generator. */
+    static long getrandom(Task t, long buf, long count, long flags, long a3, long a4, long a5) {
+        if ((flags & ~(long) (GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0
+                || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
+            return Errno.EINVAL.ret();
+        }
+        int n = (int) Math.min(Math.max(count, 0), 1 << 25);
+        byte[] b = new byte[n];
+        t.kernel().random().nextBytes(b);
+        t.memory().write(buf, b);
+        return n;
+    }
+
+    /** Sched_getaffinity implements Linux syscall sched_getaffinity(2): one CPU, cpu 0. */
+    static long schedGetaffinity(Task t, long pid, long size, long mask, long a3, long a4, long a5) {
+        if (size < 8 || (size & 7) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        byte[] m = new byte[8];
+        m[0] = 1;
+        t.memory().write(mask, m);
+        return 8;
+    }
+
+    /** Getcpu implements Linux syscall getcpu(2): always cpu 0, node 0. */
+    static long getcpu(Task t, long cpu, long node, long a2, long a3, long a4, long a5) {
+        if (cpu != 0) {
+            t.memory().writeInt(cpu, 0);
+        }
+        if (node != 0) {
+            t.memory().writeInt(node, 0);
+        }
+        return 0;
+    }
+
+    static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

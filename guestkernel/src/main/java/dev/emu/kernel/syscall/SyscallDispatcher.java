@@ -1,0 +1,67 @@
+package dev.emu.kernel.syscall;
+
+import dev.emu.abi.Errno;
+import dev.emu.kernel.Kernel;
+import dev.emu.kernel.platform.BadAddressException;
+import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.platform.SyscallTrap;
+import dev.emu.kernel.task.Task;
+
+/**
+ * The syscall entry path (arch/x86/entry/common.c do_syscall_64): read the number and arguments,
+ * look the handler up in the direct-indexed table, run it, write RAX.
+ *
+ * <p>This is the one place a bad guest pointer becomes -EFAULT.
+ */
+public final class SyscallDispatcher implements SyscallTrap {
+    private final Kernel kernel;
+    private final SyscallDef[] table;
+    private SyscallTracer tracer;
+
+    public SyscallDispatcher(Kernel kernel) {
+        this.kernel = kernel;
+        this.table = SyscallTable.byNumber();
+    }
+
+    public void setTracer(SyscallTracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public boolean onSyscall(Cpu cpu) {
+        Task task = kernel.current();
+        long nr = cpu.get(Reg.RAX);
+        long a0 = cpu.get(Reg.RDI);
+        long a1 = cpu.get(Reg.RSI);
+        long a2 = cpu.get(Reg.RDX);
+        long a3 = cpu.get(Reg.R10);
+        long a4 = cpu.get(Reg.R8);
+        long a5 = cpu.get(Reg.R9);
+        SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
+        task.setLastSyscall((int) Math.min(nr, Integer.MAX_VALUE));
+        SyscallTracer.Entry traced = tracer == null ? null : tracer.enter(task, nr, def, a0, a1, a2, a3, a4, a5);
+        long ret;
+        if (def == null || def.handler() == null) {
+            String name = Kernel.syscallName(nr);
+            kernel.log().once("enosys:" + nr, "unimplemented syscall " + nr + " (" + name + ") called by "
+                    + task.comm() + " (pid " + task.process().pid() + "): returning -ENOSYS");
+            ret = Errno.ENOSYS.ret();
+        } else {
+            try {
+                ret = def.handler().call(task, a0, a1, a2, a3, a4, a5);
+            } catch (BadAddressException e) {
+                ret = Errno.EFAULT.ret();
+            }
+        }
+        if (ret == SyscallResults.RESTART) {
+            cpu.set(Reg.RIP, cpu.get(Reg.RIP) - 2); // re-execute `syscall` (0f 05) when woken
+        } else {
+            cpu.set(Reg.RAX, ret);
+        }
+        if (traced != null) {
+            tracer.exit(traced, ret);
+        }
+        return task.runnable() && !kernel.rescheduleRequested();
+    }
+}

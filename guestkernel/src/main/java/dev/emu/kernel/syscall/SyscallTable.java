@@ -1,0 +1,118 @@
+package dev.emu.kernel.syscall;
+
+import static dev.emu.kernel.syscall.ArgKind.*;
+import static dev.emu.kernel.syscall.Support.FULL;
+import static dev.emu.kernel.syscall.Support.PARTIAL;
+
+import dev.emu.abi.SyscallNumbers;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The x86_64 syscall table: number → name, handler, support level, note, and how to trace the
+ * arguments (the role of Linux's syscall_64.tbl and gVisor's linux64.go). Every number not
+ * listed returns -ENOSYS. `emu syscalls` prints this table.
+ */
+public final class SyscallTable {
+    private SyscallTable() {}
+
+    private static List<SyscallDef> rows() {
+        List<SyscallDef> r = new ArrayList<>();
+        // ---- read/write (SysReadWrite) ----
+        r.add(def(0, FULL, "", SysReadWrite::read, FD, BUF_OUT, SIZE));
+        r.add(def(1, FULL, "", SysReadWrite::write, FD, BUF_IN, SIZE));
+        r.add(def(17, PARTIAL, "only for files that support positioned reads (none of the console, pipes); else ESPIPE", SysReadWrite::pread64, FD, BUF_OUT, SIZE, INT));
+        r.add(def(18, PARTIAL, "only for files that support positioned writes; else ESPIPE", SysReadWrite::pwrite64, FD, BUF_IN, SIZE, INT));
+        r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, INT));
+        r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, INT));
+        r.add(def(8, FULL, "", SysReadWrite::lseek, FD, INT, INT));
+        // ---- file descriptors (SysFd) ----
+        r.add(def(3, FULL, "", SysFd::close, FD));
+        r.add(def(32, FULL, "", SysFd::dup, FD));
+        r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
+        r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, INT, HEX));
+        r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
+        r.add(def(5, FULL, "", SysFd::fstat, FD, PTR));
+        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, PTR, HEX));
+        r.add(def(332, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::statx, FD, STRING, HEX, HEX, PTR));
+        r.add(def(89, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlink, STRING, PTR, SIZE));
+        r.add(def(267, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlinkat, FD, STRING, PTR, SIZE));
+        // ---- memory (SysMemory) ----
+        r.add(def(12, FULL, "", SysMemory::brk, PTR));
+        r.add(def(9, PARTIAL, "anonymous mappings (private; shared behaves as private until fork); file mappings → ENODEV", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
+        r.add(def(11, FULL, "", SysMemory::munmap, PTR, SIZE));
+        r.add(def(10, FULL, "", SysMemory::mprotect, PTR, SIZE, PROT));
+        r.add(def(25, FULL, "", SysMemory::mremap, PTR, SIZE, SIZE, HEX, PTR));
+        r.add(def(28, PARTIAL, "MADV_DONTNEED zeroes pages; other advice is accepted and has no effect", SysMemory::madvise, PTR, SIZE, INT));
+        // ---- time (SysTime) ----
+        r.add(def(228, FULL, "", SysTime::clockGettime, CLOCK_ID, PTR));
+        r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, PTR));
+        r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
+        r.add(def(201, FULL, "", SysTime::time, PTR));
+        r.add(def(35, PARTIAL, "never interrupted (no signal delivery yet): rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "never interrupted (no signal delivery yet): rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX, TIMESPEC_IN, PTR));
+        r.add(def(24, FULL, "", SysTime::schedYield));
+        // ---- process (SysProcess) ----
+        r.add(def(60, FULL, "", SysProcess::exit, INT));
+        r.add(def(231, FULL, "", SysProcess::exitGroup, INT));
+        r.add(def(39, FULL, "", SysProcess::getpid));
+        r.add(def(110, FULL, "", SysProcess::getppid));
+        r.add(def(186, FULL, "", SysProcess::gettid));
+        r.add(def(102, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
+        r.add(def(107, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
+        r.add(def(104, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
+        r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
+        r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
+        r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
+        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, SIZE, HEX, HEX));
+        r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
+        r.add(def(302, PARTIAL, "reads Linux's default limits; changing a limit → EPERM", SysProcess::prlimit64, INT, INT, PTR, PTR));
+        r.add(def(97, FULL, "", SysProcess::getrlimit, INT, PTR));
+        r.add(def(63, FULL, "", SysProcess::uname, PTR));
+        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, HEX));
+        r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, SIZE, PTR));
+        r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
+        // ---- signals (SysSignal) ----
+        r.add(def(13, PARTIAL, "actions are recorded; handlers are not invoked yet (faults are fatal)", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
+        r.add(def(14, FULL, "", SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE));
+        return r;
+    }
+
+    private static SyscallDef def(int nr, Support s, String note, SyscallHandler h, ArgKind... args) {
+        return new SyscallDef(nr, SyscallNumbers.name(nr), s, note, h, args);
+    }
+
+    /** The implemented rows, by ascending number. */
+    public static List<SyscallDef> implemented() {
+        List<SyscallDef> r = new ArrayList<>(rows());
+        r.sort(java.util.Comparator.comparingInt(SyscallDef::number));
+        return r;
+    }
+
+    /** Every x86_64 syscall, implemented or ENOSYS, by number (for `emu syscalls`). */
+    public static List<SyscallDef> all() {
+        SyscallDef[] byNr = byNumber();
+        List<SyscallDef> out = new ArrayList<>();
+        for (int nr = 0; nr < byNr.length; nr++) {
+            if (byNr[nr] != null) {
+                out.add(byNr[nr]);
+            } else if (SyscallNumbers.name(nr) != null) {
+                out.add(new SyscallDef(nr, SyscallNumbers.name(nr), Support.ENOSYS, "", null));
+            }
+        }
+        return out;
+    }
+
+    /** A direct-indexed array for the dispatcher; null where the syscall is not implemented. */
+    public static SyscallDef[] byNumber() {
+        SyscallDef[] t = new SyscallDef[SyscallNumbers.tableSize()];
+        for (SyscallDef d : rows()) {
+            if (t[d.number()] != null) {
+                throw new IllegalStateException("syscall " + d.number() + " listed twice");
+            }
+            t[d.number()] = d;
+        }
+        return t;
+    }
+}

@@ -168,6 +168,11 @@ final class Asm {
         return b(0x66, 0x48, 0x0f, 0x6e, 0xc0);
     }
 
+    /** movq xmm0, rbx */
+    Asm movRbxToXmm0() {
+        return b(0x66, 0x48, 0x0f, 0x6e, 0xc3);
+    }
+
     /** movq rax, xmm0 */
     Asm movqRaxXmm0() {
         return b(0x66, 0x48, 0x0f, 0x7e, 0xc0);

@@ -39,3 +39,21 @@ void emu_slice_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *
         uc_emu_stop(uc);
     }
 }
+
+/*
+ * A UC_HOOK_MEM_READ|UC_HOOK_MEM_WRITE callback registered for a data range no user process maps
+ * (the last page of the address space), so it never runs. Its presence alone makes Unicorn 2.0
+ * store RIP before every instruction; without it RIP after a memory fault is the start of the
+ * faulting translation block instead of the faulting instruction (measured: ~18% slower on a
+ * memory-bound loop).
+ */
+void emu_slice_sync_pc_hook(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
+                            void *user_data)
+{
+    (void)uc;
+    (void)type;
+    (void)address;
+    (void)size;
+    (void)value;
+    (void)user_data;
+}

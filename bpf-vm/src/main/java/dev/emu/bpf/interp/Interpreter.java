@@ -411,41 +411,55 @@ public final class Interpreter implements ExecutionEngine {
         };
     }
 
+    // Byte-array views support no atomic access modes, so atomics serialise on the region array:
+    // every atomic on a region is atomic with respect to every other (plain stores race as in C).
     private static void atomic32(byte[] m, int o, int op, int src, long[] r) {
         int v = (int) r[src];
-        int old = switch (op) {
-            case 0x00, 0x01 -> (int) I32.getAndAdd(m, o, v);
-            case 0x40, 0x41 -> (int) I32.getAndBitwiseOr(m, o, v);
-            case 0x50, 0x51 -> (int) I32.getAndBitwiseAnd(m, o, v);
-            case 0xa0, 0xa1 -> (int) I32.getAndBitwiseXor(m, o, v);
-            case 0xe1 -> (int) I32.getAndSet(m, o, v);
-            case 0xf1 -> {
-                r[0] = (int) I32.compareAndExchange(m, o, (int) r[0], v) & M32;
-                yield 0;
+        synchronized (m) {
+            int old = (int) I32.get(m, o);
+            switch (op) {
+                case 0x00, 0x01 -> I32.set(m, o, old + v);
+                case 0x40, 0x41 -> I32.set(m, o, old | v);
+                case 0x50, 0x51 -> I32.set(m, o, old & v);
+                case 0xa0, 0xa1 -> I32.set(m, o, old ^ v);
+                case 0xe1 -> I32.set(m, o, v);
+                case 0xf1 -> {
+                    if (old == (int) r[0]) {
+                        I32.set(m, o, v);
+                    }
+                    r[0] = old & M32;
+                    return;
+                }
+                default -> throw new VmFault("invalid atomic operation 0x" + Integer.toHexString(op));
             }
-            default -> throw new VmFault("invalid atomic operation 0x" + Integer.toHexString(op));
-        };
-        if ((op & 1) != 0 && op != 0xf1) {
-            r[src] = old & M32;
+            if ((op & 1) != 0) {
+                r[src] = old & M32;
+            }
         }
     }
 
     private static void atomic64(byte[] m, int o, int op, int src, long[] r) {
         long v = r[src];
-        long old = switch (op) {
-            case 0x00, 0x01 -> (long) I64.getAndAdd(m, o, v);
-            case 0x40, 0x41 -> (long) I64.getAndBitwiseOr(m, o, v);
-            case 0x50, 0x51 -> (long) I64.getAndBitwiseAnd(m, o, v);
-            case 0xa0, 0xa1 -> (long) I64.getAndBitwiseXor(m, o, v);
-            case 0xe1 -> (long) I64.getAndSet(m, o, v);
-            case 0xf1 -> {
-                r[0] = (long) I64.compareAndExchange(m, o, r[0], v);
-                yield 0;
+        synchronized (m) {
+            long old = (long) I64.get(m, o);
+            switch (op) {
+                case 0x00, 0x01 -> I64.set(m, o, old + v);
+                case 0x40, 0x41 -> I64.set(m, o, old | v);
+                case 0x50, 0x51 -> I64.set(m, o, old & v);
+                case 0xa0, 0xa1 -> I64.set(m, o, old ^ v);
+                case 0xe1 -> I64.set(m, o, v);
+                case 0xf1 -> {
+                    if (old == r[0]) {
+                        I64.set(m, o, v);
+                    }
+                    r[0] = old;
+                    return;
+                }
+                default -> throw new VmFault("invalid atomic operation 0x" + Integer.toHexString(op));
             }
-            default -> throw new VmFault("invalid atomic operation 0x" + Integer.toHexString(op));
-        };
-        if ((op & 1) != 0 && op != 0xf1) {
-            r[src] = old;
+            if ((op & 1) != 0) {
+                r[src] = old;
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ public final class EmuCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new EmuCommand());
         cl.setExitCodeExceptionMapper(e -> 2);
+        // Everything after IMAGE belongs to the guest, even words that look like emu options.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl.execute(args);
     }
 }

@@ -39,9 +39,11 @@ final class SliceCounter {
     private static final String RESOURCE = "/native/libemuslice.so";
     private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
 
+    private static final SymbolLookup LIB = loadLibrary();
     /** Address of emu_slice_block_hook in libemuslice.so. */
-    static final MemorySegment BLOCK_HOOK = loadLibrary().find("emu_slice_block_hook")
-            .orElseThrow(() -> new IllegalStateException("libemuslice.so lacks emu_slice_block_hook"));
+    static final MemorySegment BLOCK_HOOK = symbol("emu_slice_block_hook");
+    /** Address of emu_slice_sync_pc_hook: a memory hook that never matches (precise fault RIP). */
+    static final MemorySegment SYNC_PC_HOOK = symbol("emu_slice_sync_pc_hook");
 
     private final MemorySegment state;
 
@@ -81,6 +83,10 @@ final class SliceCounter {
 
     void clearStopRequest() {
         INT_HANDLE.setVolatile(state, STOP_REQUESTED, 0);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LIB.find(name).orElseThrow(() -> new IllegalStateException("libemuslice.so lacks " + name));
     }
 
     /**

@@ -51,6 +51,8 @@ final class Unicorn {
     static final int UC_HOOK_INTR = 1;
     static final int UC_HOOK_INSN = 1 << 1;
     static final int UC_HOOK_BLOCK = 1 << 3;
+    /** UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE (valid accesses). */
+    static final int UC_HOOK_MEM_READ_WRITE = (1 << 10) | (1 << 11);
     /** UC_HOOK_MEM_READ_UNMAPPED | WRITE_UNMAPPED | FETCH_UNMAPPED = 112. */
     static final int UC_HOOK_MEM_UNMAPPED = (1 << 4) | (1 << 5) | (1 << 6);
     /** UC_HOOK_MEM_READ_PROT | WRITE_PROT | FETCH_PROT = 896. */
@@ -344,9 +346,15 @@ final class Unicorn {
      * @param insn the instruction id for UC_HOOK_INSN, ignored by other hook types
      */
     static long hookAdd(MemorySegment uc, int type, MemorySegment callback, MemorySegment userData, int insn) {
+        return hookAdd(uc, type, callback, userData, 1L, 0L, insn);
+    }
+
+    /** uc_hook_add for addresses [begin, end] (inclusive); returns the hook handle. */
+    static long hookAdd(MemorySegment uc, int type, MemorySegment callback, MemorySegment userData,
+                        long begin, long end, int insn) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment hh = a.allocate(JAVA_LONG); // uc_hook is size_t
-            check("uc_hook_add", (int) HOOK_ADD.invokeExact(uc, hh, type, callback, userData, 1L, 0L, insn));
+            check("uc_hook_add", (int) HOOK_ADD.invokeExact(uc, hh, type, callback, userData, begin, end, insn));
             return hh.get(JAVA_LONG, 0);
         } catch (Throwable t) {
             throw rethrow(t);

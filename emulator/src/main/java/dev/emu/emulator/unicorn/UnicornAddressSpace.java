@@ -39,6 +39,10 @@ final class UnicornAddressSpace implements AddressSpace {
 
     /** Emulation never reaches this "until" address (non-canonical-free kernel half). */
     private static final long UNTIL = -1L;
+    /** A data address no user process maps (the last page): the sync-PC hook's range. */
+    private static final long NEVER_MAPPED = -4096L;
+    /** "No pending RIP": not a user address (non-canonical). */
+    private static final long NO_RIP = 0x8000_0000_0000_0001L;
     /** Length of the {@code syscall} instruction (0F 05). */
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
@@ -81,6 +85,8 @@ final class UnicornAddressSpace implements AddressSpace {
     private UnicornCpu running;
     private SyscallTrap trap;
     private boolean syscallStopped;
+    /** A RIP the kernel set in a trap that stopped the thread; written after uc_emu_start. */
+    private long resumeRip;
     private StopReason fault;
     private Throwable upcallFailure;
 
@@ -106,10 +112,17 @@ final class UnicornAddressSpace implements AddressSpace {
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_UNMAPPED | Unicorn.UC_HOOK_MEM_PROT,
                     Unicorn.LINKER.upcallStub(ON_BAD_MEMORY.bindTo(this), Unicorn.HOOK_MEM, arena),
                     MemorySegment.NULL, 0);
+            if (platform.preciseFaults()) {
+                Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, SliceCounter.SYNC_PC_HOOK, MemorySegment.NULL,
+                        NEVER_MAPPED, NEVER_MAPPED, 0);
+            }
             // Linux enables fxsave/SSE for user code (CR4.OSFXSR, OSXMMEXCPT). Unicorn's SSE works
             // without them, but fxsave/fxrstor (used by some libcs) consult OSFXSR.
-            scratch.set(JAVA_LONG_UNALIGNED, 0, X86.CR4_OSFXSR_OSXMMEXCPT);
-            Unicorn.regWrite(uc, X86.CR4, scratch);
+            setEngineRegister(X86.CR4, X86.CR4_OSFXSR_OSXMMEXCPT);
+            // Unicorn resets MXCSR to 0 (every SIMD exception unmasked); Linux starts threads
+            // with the hardware defaults.
+            setEngineRegister(X86.MXCSR, X86.MXCSR_DEFAULT);
+            setEngineRegister(X86.FPCW, X86.FPCW_DEFAULT);
             this.pristine = Unicorn.contextAlloc(uc);
             Unicorn.contextSave(uc, pristine);
         } catch (RuntimeException | Error e) {
@@ -119,6 +132,11 @@ final class UnicornAddressSpace implements AddressSpace {
             arena.close();
             throw e;
         }
+    }
+
+    private void setEngineRegister(int ucId, long value) {
+        scratch.set(JAVA_LONG_UNALIGNED, 0, value);
+        Unicorn.regWrite(uc, ucId, scratch);
     }
 
     UnicornPlatform platform() {
@@ -364,6 +382,7 @@ final class UnicornAddressSpace implements AddressSpace {
             running = cpu;
             trap = syscalls;
             syscallStopped = false;
+            resumeRip = NO_RIP;
             fault = null;
             upcallFailure = null;
             slice.startSlice(budget);
@@ -375,6 +394,9 @@ final class UnicornAddressSpace implements AddressSpace {
             } finally {
                 running = null;
                 trap = null;
+            }
+            if (resumeRip != NO_RIP && !closeDeferred && cpu.context != null && loaded == cpu) {
+                setEngineRegister(X86.RIP, resumeRip);
             }
             if (upcallFailure != null) {
                 Throwable t = upcallFailure;
@@ -457,15 +479,26 @@ final class UnicornAddressSpace implements AddressSpace {
         // terminate the JVM. It is stashed and rethrown by run() as a kernel bug.
         try {
             UnicornCpu cpu = running;
+            Unicorn.regRead(uc, X86.RIP, scratch);
+            cpu.enterSyscall(scratch.get(JAVA_LONG_UNALIGNED, 0) + SYSCALL_LENGTH);
             boolean keepRunning;
-            cpu.inSyscall = true;
             try {
                 keepRunning = trap.onSyscall(cpu);
             } finally {
                 cpu.inSyscall = false;
             }
-            if (!keepRunning) {
+            if (keepRunning) {
+                if (cpu.syscallRipChanged && cpu.context != null) {
+                    // Unicorn adds the instruction length after this hook returns.
+                    setEngineRegister(X86.RIP, cpu.syscallRip - SYSCALL_LENGTH);
+                }
+            } else {
+                // Writing RIP inside the hook would cancel uc_emu_stop (Unicorn restarts at a
+                // written PC), so a new RIP is written once emulation has stopped.
                 syscallStopped = true;
+                if (cpu.syscallRipChanged) {
+                    resumeRip = cpu.syscallRip;
+                }
                 Unicorn.emuStop(uc);
             }
         } catch (Throwable t) {

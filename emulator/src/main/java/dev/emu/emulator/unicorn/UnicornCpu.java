@@ -26,10 +26,21 @@ final class UnicornCpu implements Cpu {
      * instruction (Unicorn advances it after the hook), the kernel's view is past it.
      */
     boolean inSyscall;
+    /** The kernel's view of RIP during the syscall (past the instruction). */
+    long syscallRip;
+    /** Whether the kernel set RIP during the syscall. */
+    boolean syscallRipChanged;
 
     UnicornCpu(UnicornAddressSpace space, MemorySegment context) {
         this.space = space;
         this.context = context;
+    }
+
+    /** Called by the syscall hook: the engine's RIP is at the instruction, {@code rip} past it. */
+    void enterSyscall(long rip) {
+        inSyscall = true;
+        syscallRip = rip;
+        syscallRipChanged = false;
     }
 
     @Override
@@ -37,11 +48,11 @@ final class UnicornCpu implements Cpu {
         if (X86.isSelector(reg)) {
             return X86.selectorValue(reg);
         }
-        long v = read(X86.ucId(reg));
         if (reg == Reg.RIP && inSyscall) {
-            v += UnicornAddressSpace.SYSCALL_LENGTH;
+            checkLive();
+            return syscallRip;
         }
-        return v;
+        return read(X86.ucId(reg));
     }
 
     @Override
@@ -50,7 +61,11 @@ final class UnicornCpu implements Cpu {
             return; // Unicorn's flat 64-bit segments stay; see X86.isSelector
         }
         if (reg == Reg.RIP && inSyscall) {
-            value -= UnicornAddressSpace.SYSCALL_LENGTH;
+            // Applied by the syscall hook (or after the run stops), see UnicornAddressSpace.onSyscall.
+            checkLive();
+            syscallRip = value;
+            syscallRipChanged = true;
+            return;
         }
         write(X86.ucId(reg), value);
     }

@@ -43,6 +43,10 @@ final class X86 {
     /** CR4.OSFXSR (bit 9) | CR4.OSXMMEXCPT (bit 10): the OS supports fxsave and SSE exceptions. */
     static final long CR4_OSFXSR_OSXMMEXCPT = (1L << 9) | (1L << 10);
 
+    /** Linux's initial MXCSR (all SIMD exceptions masked) and x87 control word (FNINIT). */
+    static final long MXCSR_DEFAULT = 0x1f80;
+    static final long FPCW_DEFAULT = 0x37f;
+
     /** Linux's user-mode selectors (__USER_CS, __USER_DS), reported for CS and SS. */
     static final long USER_CS = 0x33;
     static final long USER_SS = 0x2b;

@@ -120,7 +120,8 @@ final class Asm {
 
     /** jmp to {@code target} (rel32) */
     Asm jmp(long target) {
-        return b(0xe9).imm32(target - (here() + 5));
+        long rel = target - (here() + 5);
+        return b(0xe9).imm32(rel);
     }
 
     /** syscall */

@@ -85,7 +85,7 @@ public final class MemoryManager {
             Vma v = below.getValue();
             vmas.put(v.start(), new Vma(v.start(), newTop, v.prot(), v.name()));
         } else {
-            vmas.put(oldTop, new Vma(oldTop, newTop, 3, "[heap]"));
+            putMerged(new Vma(oldTop, newTop, 3, "[heap]"));
         }
     }
 
@@ -163,7 +163,7 @@ public final class MemoryManager {
             long s = Math.max(v.start(), addr);
             long e = Math.min(v.end(), end);
             removeRange(v, s, e);
-            vmas.put(s, new Vma(s, e, prot, v.name()));
+            putMerged(new Vma(s, e, prot, v.name()));
         }
         space.protect(addr, end - addr, prot);
         return 0;
@@ -261,7 +261,25 @@ public final class MemoryManager {
 
     private void mapNew(long addr, long len, int prot, String name) {
         space.map(addr, len, prot);
-        vmas.put(addr, new Vma(addr, addr + len, prot, name));
+        putMerged(new Vma(addr, addr + len, prot, name));
+    }
+
+    /** Inserts {@code v}, merging it with neighbours of the same protection and name (vma_merge). */
+    private void putMerged(Vma v) {
+        long start = v.start();
+        long end = v.end();
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(start);
+        if (below != null && below.getValue().end() == start && below.getValue().prot() == v.prot()
+                && below.getValue().name().equals(v.name())) {
+            start = below.getKey();
+            vmas.remove(start);
+        }
+        Vma above = vmas.get(end);
+        if (above != null && above.prot() == v.prot() && above.name().equals(v.name())) {
+            end = above.end();
+            vmas.remove(above.start());
+        }
+        vmas.put(start, new Vma(start, end, v.prot(), v.name()));
     }
 
     private void unmapRange(long start, long end) {

@@ -33,11 +33,16 @@ void emu_slice_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *
     (void)address;
     (void)size;
     struct emu_slice *s = user_data;
-    s->blocks++;
-    if (--s->budget <= 0 || __atomic_load_n(&s->stop_requested, __ATOMIC_RELAXED)) {
+    /* uc_emu_stop here prevents this block from executing (measured on 2.0.1: RIP stays at its
+     * start), so the check comes before counting: `blocks` counts executed blocks only, and a
+     * budget of N runs exactly N blocks (N >= 1 always makes progress). */
+    if (s->budget <= 0 || __atomic_load_n(&s->stop_requested, __ATOMIC_RELAXED)) {
         s->exhausted = 1;
         uc_emu_stop(uc);
+        return;
     }
+    s->budget--;
+    s->blocks++;
 }
 
 /*

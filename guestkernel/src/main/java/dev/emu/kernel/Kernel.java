@@ -48,6 +48,9 @@ public final class Kernel {
     private final Scheduler scheduler = new Scheduler();
     private final SyscallDispatcher dispatcher;
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
+    /** Live and zombie processes by pid (zombies stay until reaped). */
+    private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
+    private final dev.emu.kernel.sync.Futexes futexes = new dev.emu.kernel.sync.Futexes();
     private final List<TickHook> tickHooks = new ArrayList<>();
     private int nextPid = 1;
     private Task current;
@@ -101,9 +104,8 @@ public final class Kernel {
         Exec.Image loaded = Exec.load(this, image, argv, envp);
         GuestProcess p = new GuestProcess(pid, null, loaded.mm(), fds, loaded.exePath());
         Task t = new Task(this, pid, p, loaded.cpu(), Exec.commOf(image.toString()));
-        tasks.put(pid, t);
-        scheduler.enqueue(t);
         init = p;
+        addTask(t);
         log.info("run " + image + " as pid " + pid + " (entry 0x" + Long.toHexString(loaded.cpu().get(Reg.RIP)) + ")");
         return p;
     }
@@ -142,6 +144,14 @@ public final class Kernel {
     private void runSlice(Task t) {
         current = t;
         preempt = false;
+        if (t.hasDeliverableSignal()) {
+            Signals.deliverPending(this, t);
+            if (t.state() != TaskState.RUNNABLE) {
+                current = null;
+                scheduler.put(t);
+                return;
+            }
+        }
         long budget = clock.blocksUntil(nextTickAt);
         if (config.maxBlocks() > 0) {
             budget = Math.max(1, Math.min(budget, config.maxBlocks() - platform.workDone()));
@@ -151,6 +161,14 @@ public final class Kernel {
         switch (why.kind()) {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
             default -> Signals.deliverFault(this, t, why);
+        }
+        if (t.state() == TaskState.RUNNABLE && t.hasDeliverableSignal()) {
+            current = t;
+            Signals.deliverPending(this, t);
+            current = null;
+        }
+        if (t.state() == TaskState.EXITED) {
+            t.cpu().release();
         }
         scheduler.put(t);
     }
@@ -207,33 +225,145 @@ public final class Kernel {
         return sig == 0 ? (waitStatus >> 8) & 0xff : 128 + sig;
     }
 
-    /** Ends every task of {@code p} with {@code waitStatus} (exit_group, a fatal signal). */
+    /**
+     * Ends every task of {@code p} with {@code waitStatus} (exit_group, a fatal signal): Linux's
+     * do_group_exit in kernel/exit.c.
+     */
     public void exitProcess(GuestProcess p, int waitStatus) {
         p.beginExit(waitStatus);
         for (Task t : List.copyOf(p.threads())) {
-            exitTask(t);
+            exitTask(t, waitStatus);
         }
-        p.fds().closeAll();
     }
 
-    /** Ends one thread (exit(2)); the process ends with its last thread. */
-    public void exitTask(Task t) {
+    /**
+     * Ends one thread (exit(2), do_exit in kernel/exit.c): clear-child-tid futex wake
+     * (mm_release), vfork completion, and when it is the last thread the process exits with
+     * {@code waitStatus}.
+     */
+    public void exitTask(Task t, int waitStatus) {
         if (t.state() == TaskState.EXITED) {
             return;
         }
+        GuestProcess p = t.process();
+        if (t.clearChildTid() != 0) {
+            try {
+                t.memory().writeInt(t.clearChildTid(), 0);
+                futexes.wake(scheduler, p.mm(), t.clearChildTid(), 1, -1);
+            } catch (dev.emu.kernel.platform.BadAddressException ignored) {
+                // Linux ignores a failing put_user here too.
+            }
+        }
+        releaseVforkParent(t);
         t.markExited();
-        scheduler.put(t);
+        if (p.threads().stream().anyMatch(x -> x.state() != TaskState.EXITED)) {
+            p.threads().remove(t);
+        }
+        scheduler.remove(t);
         tasks.remove(t.tid());
         if (t == current) {
             preempt = true;
+        } else {
+            t.cpu().release();
         }
-        GuestProcess p = t.process();
-        if (p.threads().stream().allMatch(x -> x.state() == TaskState.EXITED) && !p.exiting()) {
-            p.beginExit(0);
+        if (p.threads().stream().allMatch(x -> x.state() == TaskState.EXITED)) {
+            p.beginExit(waitStatus);
+            finishProcess(p);
         }
     }
 
+    /** A vfork child exec'd or exited: its parent resumes (complete_vfork_done). */
+    public void releaseVforkParent(Task child) {
+        Task parent = child.vforkParent();
+        if (parent != null) {
+            child.setVforkParent(null);
+            scheduler.wake(parent);
+        }
+    }
+
+    /**
+     * The last thread is gone (exit_notify in kernel/exit.c): close files, drop the address
+     * space, re-parent children to init, then become a zombie and tell the parent — or be reaped
+     * at once if the parent ignores SIGCHLD.
+     */
+    private void finishProcess(GuestProcess p) {
+        p.fds().closeAll();
+        p.mm().space().close();
+        if (p != init) {
+            for (GuestProcess c : List.copyOf(p.children())) {
+                c.setParent(init);
+                init.children().add(c);
+                if (c.zombie()) {
+                    init.childWaiters().wakeAll(scheduler);
+                }
+            }
+            p.children().clear();
+        }
+        p.markZombie();
+        GuestProcess parent = p.parent();
+        if (parent == null) {
+            return;
+        }
+        dev.emu.kernel.task.SignalAction a = parent.action(Signals.SIGCHLD);
+        boolean autoReap = a.handler() == dev.emu.kernel.task.SignalAction.SIG_IGN
+                || (a.flags() & Signals.SA_NOCLDWAIT) != 0;
+        if (autoReap && p.exitSignal() == Signals.SIGCHLD) {
+            reap(p);
+        } else if (p.exitSignal() != 0 && !parent.exiting()) {
+            int st = p.exitStatus();
+            int code = (st & 0x7f) == 0 ? dev.emu.kernel.task.SigInfo.CLD_EXITED
+                    : (st & 0x80) != 0 ? dev.emu.kernel.task.SigInfo.CLD_DUMPED : dev.emu.kernel.task.SigInfo.CLD_KILLED;
+            int status = (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f;
+            Signals.sendToProcess(this, parent, p.exitSignal(),
+                    new dev.emu.kernel.task.SigInfo(p.exitSignal(), code, p.pid(), 0, status));
+        }
+        parent.childWaiters().wakeAll(scheduler);
+    }
+
+    /** Releases a zombie (release_task): it leaves its parent's children and the pid table. */
+    public void reap(GuestProcess p) {
+        if (p.parent() != null) {
+            p.parent().children().remove(p);
+        }
+        processes.remove(p.pid());
+    }
+
+    /** Registers a new task (and its process if new) and queues it to run. */
+    public void addTask(Task t) {
+        tasks.put(t.tid(), t);
+        processes.putIfAbsent(t.process().pid(), t.process());
+        scheduler.enqueue(t);
+    }
+
+    public Task task(int tid) {
+        return tasks.get(tid);
+    }
+
+    public GuestProcess process(int pid) {
+        return processes.get(pid);
+    }
+
+    /** Every process, live or zombie, by ascending pid. */
+    public java.util.Collection<GuestProcess> processes() {
+        return processes.values();
+    }
+
+    public GuestProcess init() {
+        return init;
+    }
+
+    public dev.emu.kernel.sync.Futexes futexes() {
+        return futexes;
+    }
+
     // ---- services for syscall handlers ----
+
+    private int nextInode = 1;
+
+    /** A fresh inode number for an anonymous file (pipes). */
+    public int allocInode() {
+        return nextInode++;
+    }
 
     public int allocPid() {
         return nextPid++;

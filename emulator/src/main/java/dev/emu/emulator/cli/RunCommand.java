@@ -50,6 +50,7 @@ public final class RunCommand implements Callable<Integer> {
     String serialLog;
 
     @Option(names = "--trace-syscalls", paramLabel = "NAMES", arity = "0..1", fallbackValue = "",
+            preprocessor = ValueOnlyAfterEquals.class,
             description = "Trace syscalls in strace's format to stderr (or --trace-file); optionally only the comma-separated NAMES.")
     String traceSyscalls;
 
@@ -186,6 +187,22 @@ public final class RunCommand implements Callable<Integer> {
             if (traceOut != null && traceOut != System.err) {
                 traceOut.close();
             }
+        }
+    }
+
+    /**
+     * Lets --trace-syscalls take NAMES only as --trace-syscalls=NAMES, so that
+     * `--trace-syscalls IMAGE` does not swallow the image name.
+     */
+    static final class ValueOnlyAfterEquals implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec spec,
+                                  picocli.CommandLine.Model.ArgSpec argSpec, java.util.Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) { // no '=' attached: a bare flag
+                ((picocli.CommandLine.Model.OptionSpec) argSpec).setValue("");
+                return true;
+            }
+            return false;
         }
     }
 

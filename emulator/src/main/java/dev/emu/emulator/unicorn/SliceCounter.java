@@ -117,6 +117,7 @@ final class SliceCounter {
         }
         // libemuslice.so links against libunicorn.so.2, the same soname Unicorn binds, so the
         // dynamic linker shares one copy of the library between them.
+        // SAFETY: our own emu_slice.c, built by emulator/src/main/c/Makefile for this layout.
         return SymbolLookup.libraryLookup(path, Arena.global());
     }
 }

@@ -77,6 +77,7 @@ final class Unicorn {
 
     // Calls that never re-enter Java and are short may skip the thread-state transition.
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+    // SAFETY: uc_mem_read/uc_mem_write only memcpy (no callbacks); callers pass <= 1 MiB of heap.
     private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
     private static final MethodHandle OPEN = handle("uc_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
@@ -131,6 +132,7 @@ final class Unicorn {
 
     private static SymbolLookup openLibrary() {
         try {
+            // SAFETY: loads the system's libunicorn 2, whose C API the descriptors below mirror.
             return SymbolLookup.libraryLookup("libunicorn.so.2", Arena.global());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(
@@ -141,6 +143,7 @@ final class Unicorn {
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment fn = LIB.find(name)
                 .orElseThrow(() -> new IllegalStateException("libunicorn lacks " + name));
+        // SAFETY: each descriptor was written from the prototype in unicorn.h 2.0.1 (same in 2.1).
         return LINKER.downcallHandle(fn, fd, options);
     }
 

@@ -102,7 +102,11 @@ final class UnicornAddressSpace implements AddressSpace {
             engine = Unicorn.openX86_64();
             this.uc = engine;
             this.scratch = arena.allocate(16, 16);
+            // SAFETY: the hook's user_data is the 24-byte struct emu_slice it expects; `slice`
+            // (held by this object) keeps it alive for as long as the engine.
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_BLOCK, SliceCounter.BLOCK_HOOK, slice.address(), 0);
+            // SAFETY: the upcall stubs match Unicorn's callback types (Unicorn.HOOK_*) and live in
+            // `arena`, which is closed only after uc_close (no callback can run afterwards).
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_INSN,
                     Unicorn.LINKER.upcallStub(ON_SYSCALL.bindTo(this), Unicorn.HOOK_SYSCALL, arena),
                     MemorySegment.NULL, X86.INS_SYSCALL);

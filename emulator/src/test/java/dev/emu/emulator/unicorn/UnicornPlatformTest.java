@@ -205,6 +205,24 @@ class UnicornPlatformTest {
         assertThat(first[0]).as("blocks").isGreaterThanOrEqualTo(10_000);
     }
 
+    @Test
+    void aBudgetOfOneBlockMakesProgress() {
+        Asm a = new Asm(CODE);
+        a.movEbx(3);
+        long loop = a.here();
+        a.incRax().decEbx().jnz(loop).syscall();
+        Cpu cpu = load(a);
+        List<Long> rips = new ArrayList<>();
+        StopReason r;
+        while ((r = cpu.run(1, STOP)).kind() == Kind.BUDGET_EXHAUSTED) {
+            rips.add(cpu.get(Reg.RIP));
+        }
+        assertThat(r.kind()).isEqualTo(Kind.SYSCALL_STOP);
+        assertThat(cpu.get(Reg.RAX)).isEqualTo(3);
+        assertThat(rips).as("one block per run").hasSizeGreaterThanOrEqualTo(3).doesNotContain(CODE);
+        assertThat(platform.workDone()).isEqualTo(rips.size() + 1);
+    }
+
     /** Runs a 10,000-iteration loop in slices of {@code budget}; returns {workDone, slices}. */
     static long[] countLoopWork(UnicornPlatform p, long budget) {
         try (AddressSpace s = newSpace(p)) {

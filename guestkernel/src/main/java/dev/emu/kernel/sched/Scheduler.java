@@ -53,7 +53,7 @@ public final class Scheduler {
         for (int i = 0; i < blocked.size(); i++) {
             Task t = blocked.get(i);
             if (t.state() == TaskState.BLOCKED && t.wakeDeadline() <= now) {
-                t.wake();
+                t.wakeTimedOut();
             }
             if (t.state() != TaskState.BLOCKED) {
                 blocked.remove(i--);
@@ -62,6 +62,30 @@ public final class Scheduler {
                 }
             }
         }
+    }
+
+    /** Wakes a parked task now (its condition is met) and queues it at the tail. */
+    public void wake(Task t) {
+        t.wake();
+        if (t.state() == TaskState.RUNNABLE) {
+            blocked.remove(t);
+            enqueue(t);
+        }
+    }
+
+    /** A signal for a parked task: wake it, marking its syscall interrupted. */
+    public void interrupt(Task t) {
+        t.wakeInterrupted();
+        if (t.state() == TaskState.RUNNABLE) {
+            blocked.remove(t);
+            enqueue(t);
+        }
+    }
+
+    /** Forgets an exited task. */
+    public void remove(Task t) {
+        blocked.remove(t);
+        runQueue.remove(t);
     }
 
     /** The earliest wake deadline among blocked tasks, or Long.MAX_VALUE. */

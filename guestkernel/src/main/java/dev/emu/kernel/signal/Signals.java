@@ -1,12 +1,22 @@
 package dev.emu.kernel.signal;
 
+import dev.emu.abi.Errno;
 import dev.emu.kernel.Kernel;
+import dev.emu.kernel.platform.AddressSpace;
+import dev.emu.kernel.platform.BadAddressException;
+import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.platform.StopReason;
+import dev.emu.kernel.task.GuestProcess;
+import dev.emu.kernel.task.SigInfo;
+import dev.emu.kernel.task.SignalAction;
 import dev.emu.kernel.task.Task;
+import dev.emu.kernel.task.TaskState;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Signal numbers and the kernel-generated signals for CPU faults (arch/x86/kernel/traps.c,
+ * Signal numbers, sending, delivery to handlers (rt_sigframe) and the kernel-generated signals for CPU faults (arch/x86/kernel/traps.c,
  * arch/x86/mm/fault.c).
  */
 public final class Signals {
@@ -48,13 +58,212 @@ public final class Signals {
         };
     }
 
+    public static final long SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4,
+            SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
+            SA_RESETHAND = 0x80000000L, SA_RESTORER = 0x04000000;
+
+    public static long bit(int sig) {
+        return 1L << (sig - 1);
+    }
+
+    /** Signals whose default action is to do nothing (SIGCHLD, SIGURG, SIGWINCH, SIGCONT). */
+    public static boolean ignoredByDefault(int sig) {
+        return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+    }
+
+    /** Job-control stops: emu has no stopped state, so they are treated as ignored (documented). */
+    private static boolean stopSignal(int sig) {
+        return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    }
+
+    /** True if sending {@code sig} to {@code p} would have no effect (sig_ignored in kernel/signal.c). */
+    private static boolean ignored(GuestProcess p, int sig) {
+        SignalAction a = p.action(sig);
+        return a.handler() == SignalAction.SIG_IGN
+                || (a.handler() == SignalAction.SIG_DFL && (ignoredByDefault(sig) || stopSignal(sig)));
+    }
+
     /**
-     * A CPU fault in {@code task}: the process dies with the signal's default action and one
-     * report line on the host's stderr. (Handlers installed with rt_sigaction come with the
-     * signal-delivery work of the tasks issue; until then a fault is always fatal.)
+     * Sends {@code sig} to one thread (send_signal/complete_signal in kernel/signal.c): SIGKILL
+     * kills at once, ignored signals are dropped, otherwise it becomes pending and a parked
+     * thread that does not block it is woken with its syscall interrupted.
+     */
+    public static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info) {
+        GuestProcess p = t.process();
+        if (sig == 0 || p.exiting() || t.state() == TaskState.EXITED) {
+            return;
+        }
+        if (sig == SIGKILL) {
+            kernel.log().info("pid " + p.pid() + " (" + t.comm() + ") killed by SIGKILL");
+            kernel.exitProcess(p, SIGKILL);
+            return;
+        }
+        if (ignored(p, sig) && (t.signalMask() & bit(sig)) == 0) {
+            return;
+        }
+        t.addPending(sig, info);
+        if ((t.signalMask() & bit(sig)) == 0 && t.state() == TaskState.BLOCKED) {
+            kernel.scheduler().interrupt(t);
+        }
+    }
+
+    /** Sends a process-directed signal: to the first thread not blocking it, else the first thread. */
+    public static void sendToProcess(Kernel kernel, GuestProcess p, int sig, SigInfo info) {
+        Task target = null;
+        for (Task t : p.threads()) {
+            if (t.state() == TaskState.EXITED) {
+                continue;
+            }
+            if (target == null || ((target.signalMask() & bit(sig)) != 0 && (t.signalMask() & bit(sig)) == 0)) {
+                target = t;
+            }
+        }
+        if (target != null) {
+            sendToTask(kernel, target, sig, info);
+        }
+    }
+
+    /**
+     * Delivers the lowest pending unblocked signal of {@code t} (get_signal + handle_signal in
+     * kernel/signal.c and arch/x86/kernel/signal.c): default actions terminate or are skipped;
+     * a handler gets an rt_sigframe and runs when the task next runs. One handler frame per call.
+     */
+    public static void deliverPending(Kernel kernel, Task t) {
+        boolean interrupted = t.takeInterrupted();
+        while (t.state() == TaskState.RUNNABLE && t.hasDeliverableSignal()) {
+            int sig = Long.numberOfTrailingZeros(t.pendingSignals() & ~t.signalMask()) + 1;
+            SigInfo info = t.takePending(sig);
+            SignalAction a = t.process().action(sig);
+            if (a.handler() == SignalAction.SIG_IGN) {
+                continue;
+            }
+            if (a.handler() == SignalAction.SIG_DFL) {
+                if (ignoredByDefault(sig) || stopSignal(sig)) {
+                    continue;
+                }
+                kernel.log().info("pid " + t.process().pid() + " (" + t.comm() + ") killed by " + name(sig));
+                kernel.exitProcess(t.process(), sig | (dumpsCore(sig) ? 0x80 : 0));
+                return;
+            }
+            if (interrupted) {
+                Cpu c = t.cpu();
+                if (!t.restartOnWake()) {
+                    c.set(Reg.RAX, Errno.EINTR.ret());
+                } else if ((a.flags() & SA_RESTART) == 0) {
+                    c.set(Reg.RAX, Errno.EINTR.ret());
+                    c.set(Reg.RIP, c.get(Reg.RIP) + 2);
+                }
+            }
+            setupFrame(kernel, t, sig, info == null ? new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0) : info, a);
+            return;
+        }
+    }
+
+    // rt_sigframe layout (arch/x86/include/asm/sigframe.h, uapi/asm/sigcontext.h), offsets from
+    // the frame, which is the handler's RSP:
+    //
+    //   0   pretcode (sa_restorer: the handler's return address)
+    //   8   struct ucontext: uc_flags 8, uc_link 16, uc_stack 24..48,
+    //       uc_mcontext (struct sigcontext, 256 bytes) 48..304, uc_sigmask 304
+    //   312 siginfo_t (128 bytes)
+    //   440 end; the fxsave area (512 bytes, 64-aligned) sits above, pointed to by sc.fpstate
+    static final int UC = 8, SC = 48, UC_SIGMASK = 304, INFO = 312, FRAME_SIZE = 440, FPSTATE_SIZE = 512;
+    /** sigcontext GPR order: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags. */
+    static final Reg[] SC_REGS = {Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13, Reg.R14, Reg.R15,
+        Reg.RDI, Reg.RSI, Reg.RBP, Reg.RBX, Reg.RDX, Reg.RAX, Reg.RCX, Reg.RSP, Reg.RIP, Reg.RFLAGS};
+    /** FIX_EFLAGS: the flags sigreturn may change (arch/x86/kernel/signal.c). */
+    static final long FIX_EFLAGS = 0x40DD5L;
+
+    /**
+     * Builds the rt_sigframe on the user stack (below the 128-byte red zone) and points the
+     * thread at the handler: rdi = sig, rsi = &info, rdx = &uc, rsp = frame, rip = handler.
+     * A frame that cannot be written kills the process with SIGSEGV (force_sigsegv).
+     */
+    static void setupFrame(Kernel kernel, Task t, int sig, SigInfo info, SignalAction a) {
+        Cpu c = t.cpu();
+        AddressSpace m = t.memory();
+        long sp = c.get(Reg.RSP) - 128;
+        long fp = (sp - FPSTATE_SIZE) & ~63L;
+        long frame = ((fp - FRAME_SIZE) & ~15L) - 8;
+        ByteBuffer b = ByteBuffer.allocate(FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, a.restorer());
+        b.putLong(UC, 6); // UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
+        b.putInt(UC + 24, 2); // uc_stack.ss_flags = SS_DISABLE
+        for (int i = 0; i < SC_REGS.length; i++) {
+            b.putLong(SC + 8 * i, c.get(SC_REGS[i]));
+        }
+        b.putShort(SC + 144, (short) 0x33).putShort(SC + 150, (short) 0x2b); // cs, ss
+        b.putLong(SC + 160, info.signo() == SIGSEGV ? 14 : 0); // trapno (page fault)
+        b.putLong(SC + 168, t.signalMask()); // oldmask
+        b.putLong(SC + 176, info.addr()); // cr2
+        b.putLong(SC + 184, fp); // fpstate
+        b.putLong(UC_SIGMASK, t.signalMask());
+        b.put(INFO, info.encode());
+        ByteBuffer fx = ByteBuffer.allocate(FPSTATE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        fx.putShort(0, (short) 0x37f).putInt(24, 0x1f80).putInt(28, 0xffff); // fcw, mxcsr, mxcsr_mask
+        try {
+            m.write(fp, fx.array());
+            m.write(frame, b.array());
+        } catch (BadAddressException e) {
+            kernel.log().info("pid " + t.process().pid() + ": cannot write the signal frame for " + name(sig));
+            kernel.exitProcess(t.process(), SIGSEGV | 0x80);
+            return;
+        }
+        long mask = t.signalMask() | a.mask();
+        if ((a.flags() & SA_NODEFER) == 0) {
+            mask |= bit(sig);
+        }
+        t.setSignalMask(mask & ~(bit(SIGKILL) | bit(SIGSTOP)));
+        if ((a.flags() & SA_RESETHAND) != 0) {
+            t.process().setAction(sig, SignalAction.DEFAULT);
+        }
+        c.set(Reg.RDI, sig);
+        c.set(Reg.RSI, frame + INFO);
+        c.set(Reg.RDX, frame + UC);
+        c.set(Reg.RAX, 0);
+        c.set(Reg.RSP, frame);
+        c.set(Reg.RIP, a.handler());
+        c.set(Reg.RFLAGS, c.get(Reg.RFLAGS) & ~0x500L); // clear DF and TF
+    }
+
+    /**
+     * rt_sigreturn (arch/x86/kernel/signal.c): the handler's {@code ret} popped pretcode, so the
+     * frame is at RSP - 8. Restores the registers and the mask; returns the restored RAX.
+     */
+    public static long sigreturn(Task t) {
+        Cpu c = t.cpu();
+        long frame = c.get(Reg.RSP) - 8;
+        byte[] raw = t.memory().read(frame, FRAME_SIZE);
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < SC_REGS.length; i++) {
+            Reg r = SC_REGS[i];
+            long v = b.getLong(SC + 8 * i);
+            if (r == Reg.RFLAGS) {
+                v = (c.get(Reg.RFLAGS) & ~FIX_EFLAGS) | (v & FIX_EFLAGS);
+            }
+            if (r != Reg.RAX) {
+                c.set(r, v);
+            }
+        }
+        t.setSignalMask(b.getLong(UC_SIGMASK) & ~(bit(SIGKILL) | bit(SIGSTOP)));
+        return b.getLong(SC + 8 * 13);
+    }
+
+    /**
+     * A CPU fault in {@code task} (force_sig_fault): delivered to a handler if one is installed
+     * and the signal is not blocked; otherwise the process dies with the signal's default action
+     * and one report line on the host's stderr.
      */
     public static void deliverFault(Kernel kernel, Task task, StopReason why) {
         int sig = signalFor(why.kind());
+        SignalAction a = task.process().action(sig);
+        if (a.handler() != SignalAction.SIG_DFL && a.handler() != SignalAction.SIG_IGN
+                && (task.signalMask() & bit(sig)) == 0) {
+            int code = why.kind() == StopReason.Kind.FAULT_PROTECTION ? SigInfo.SEGV_ACCERR
+                    : why.kind() == StopReason.Kind.FAULT_UNMAPPED ? SigInfo.SEGV_MAPERR : SigInfo.SI_KERNEL;
+            task.addPending(sig, new SigInfo(sig, code, 0, why.faultAddress(), 0));
+            return;
+        }
         long rip = task.cpu().get(Reg.RIP);
         String last = task.lastSyscall() < 0 ? "none" : Kernel.syscallName(task.lastSyscall());
         String what = switch (why.kind()) {

@@ -15,13 +15,9 @@ final class SysProcess {
     static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
     static final long RLIM_INFINITY = -1L;
 
-    /** Exit implements Linux syscall exit(2): ends the calling thread. */
+    /** Exit implements Linux syscall exit(2): ends the calling thread (kernel/exit.c do_exit). */
     static long exit(Task t, long status, long a1, long a2, long a3, long a4, long a5) {
-        if (t.process().threads().size() == 1) {
-            t.kernel().exitProcess(t.process(), ((int) status & 0xff) << 8);
-        } else {
-            t.kernel().exitTask(t);
-        }
+        t.kernel().exitTask(t, ((int) status & 0xff) << 8);
         return 0;
     }
 

@@ -5,14 +5,14 @@ import dev.emu.kernel.signal.Signals;
 import dev.emu.kernel.task.SignalAction;
 import dev.emu.kernel.task.Task;
 
-/** Signal disposition and masks (kernel/signal.c). Delivery to handlers comes with the tasks work. */
+/** Signal disposition, masks and sigreturn (kernel/signal.c, arch/x86/kernel/signal.c). */
 final class SysSignal {
     private SysSignal() {}
 
     static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     static final long UNBLOCKABLE = (1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1));
 
-    /** Rt_sigaction implements Linux syscall rt_sigaction(2): actions are recorded and reported back. */
+    /** Rt_sigaction implements Linux syscall rt_sigaction(2) (kernel/signal.c do_sigaction). */
     static long rtSigaction(Task t, long sig, long act, long oldact, long sigsetsize, long a4, long a5) {
         if (sigsetsize != 8 || sig < 1 || sig > 64) {
             return Errno.EINVAL.ret();
@@ -65,5 +65,35 @@ final class SysSignal {
             t.memory().writeLong(oldset, old);
         }
         return 0;
+    }
+
+    /** Rt_sigreturn implements Linux syscall rt_sigreturn(2) (arch/x86/kernel/signal.c). */
+    static long rtSigreturn(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return Signals.sigreturn(t);
+    }
+
+    /** Rt_sigpending implements Linux syscall rt_sigpending(2). */
+    static long rtSigpending(Task t, long set, long sigsetsize, long a2, long a3, long a4, long a5) {
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        t.memory().writeLong(set, t.pendingSignals() & t.signalMask());
+        return 0;
+    }
+
+    /** Sigaltstack implements Linux syscall sigaltstack(2) partially: reports no alternate stack; setting one is accepted and ignored. */
+    static long sigaltstack(Task t, long ss, long oss, long a2, long a3, long a4, long a5) {
+        if (oss != 0) {
+            t.memory().writeLong(oss, 0);
+            t.memory().writeLong(oss + 8, 2); // SS_DISABLE
+            t.memory().writeLong(oss + 16, 0);
+        }
+        return 0;
+    }
+
+    /** Pause implements Linux syscall pause(2): sleeps until a signal is delivered; returns -EINTR. */
+    static long pause(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        t.block(Long.MAX_VALUE, "pause");
+        return Errno.EINTR.ret();
     }
 }

@@ -54,6 +54,9 @@ public final class SyscallDispatcher implements SyscallTrap {
                 ret = Errno.EFAULT.ret();
             }
         }
+        if (task.state() == dev.emu.kernel.task.TaskState.BLOCKED) {
+            task.setRestartOnWake(ret == SyscallResults.RESTART);
+        }
         if (ret == SyscallResults.RESTART) {
             cpu.set(Reg.RIP, cpu.get(Reg.RIP) - 2); // re-execute `syscall` (0f 05) when woken
         } else {
@@ -62,6 +65,6 @@ public final class SyscallDispatcher implements SyscallTrap {
         if (traced != null) {
             tracer.exit(traced, ret);
         }
-        return task.runnable() && !kernel.rescheduleRequested();
+        return task.runnable() && !kernel.rescheduleRequested() && !task.hasDeliverableSignal();
     }
 }

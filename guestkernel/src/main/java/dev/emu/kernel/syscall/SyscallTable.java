@@ -74,8 +74,33 @@ public final class SyscallTable {
         r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, SIZE, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
-        r.add(def(13, PARTIAL, "actions are recorded; handlers are not invoked yet (faults are fatal)", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
+        r.add(def(13, PARTIAL, "SA_ONSTACK ignored (no alternate stacks); job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
+        r.add(def(15, PARTIAL, "general registers and mask restored; the FPU/SSE state is not saved in the frame", SysSignal::rtSigreturn));
+        r.add(def(127, FULL, "", SysSignal::rtSigpending, PTR, SIZE));
+        r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
+        r.add(def(34, FULL, "", SysSignal::pause));
+        // ---- tasks (SysTask) ----
+        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, HEX, PTR, PTR, PTR, HEX));
+        r.add(def(57, FULL, "", SysTask::fork));
+        r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
+        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, HEX, PTR));
+        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, HEX, PTR));
+        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup; no #! scripts", SysTask::execve, STRING, PTR, PTR));
+        r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
+        r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
+        r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));
+        r.add(def(121, PARTIAL, "every process leads its own group", SysTask::getpgid, INT));
+        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgid));
+        r.add(def(124, PARTIAL, "every process leads its own session", SysTask::getpgid, INT));
+        // ---- futex (SysFutex) ----
+        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, HEX, INT, PTR, PTR, HEX));
+        // ---- pipes (SysPipe) ----
+        r.add(def(22, FULL, "", SysPipe::pipe, PTR));
+        r.add(def(293, FULL, "", SysPipe::pipe2, PTR, OPEN_FLAGS));
         r.add(def(14, FULL, "", SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE));
+        // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
+        r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
+                dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, SIZE));
         return r;
     }
 

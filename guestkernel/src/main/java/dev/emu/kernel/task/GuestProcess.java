@@ -20,6 +20,12 @@ public final class GuestProcess {
     private String exePath;
     private int exitStatus = -1;
     private boolean exiting;
+    /** All threads have exited; the parent has not reaped it yet. */
+    private boolean zombie;
+    /** The signal sent to the parent at exit (clone's low byte; SIGCHLD for fork). */
+    private int exitSignal = 17;
+    /** Threads of this process parked in wait4/waitid. */
+    private final dev.emu.kernel.sched.WaitQueue childWaiters = new dev.emu.kernel.sched.WaitQueue("wait4");
 
     public GuestProcess(int pid, GuestProcess parent, MemoryManager mm, FdTable fds, String exePath) {
         this.pid = pid;
@@ -96,6 +102,35 @@ public final class GuestProcess {
             exiting = true;
             exitStatus = waitStatus;
         }
+    }
+
+    public boolean zombie() {
+        return zombie;
+    }
+
+    public void markZombie() {
+        zombie = true;
+    }
+
+    public int exitSignal() {
+        return exitSignal;
+    }
+
+    public void setExitSignal(int sig) {
+        exitSignal = sig;
+    }
+
+    public dev.emu.kernel.sched.WaitQueue childWaiters() {
+        return childWaiters;
+    }
+
+    public void setFds(FdTable fds) {
+        this.fds = fds;
+    }
+
+    /** The signal actions, for fork to copy. */
+    public SignalAction[] actions() {
+        return actions;
     }
 
     @Override

@@ -12,7 +12,7 @@ public final class Task {
     private final Kernel kernel;
     private final int tid;
     private final GuestProcess process;
-    private final Cpu cpu;
+    private Cpu cpu;
     private TaskState state = TaskState.RUNNABLE;
     /** Virtual-clock deadline at which a blocked task wakes by itself; Long.MAX_VALUE for none. */
     private long wakeDeadline = Long.MAX_VALUE;
@@ -23,6 +23,19 @@ public final class Task {
     private String comm;
     /** The last syscall this task entered, for fault reports. */
     private int lastSyscall = -1;
+    /** What the task is parked on (a wait queue, a futex key); wakers check it. Null if none. */
+    private Object blockedOn;
+    /** The RAX a deadline wake-up writes (futex: -ETIMEDOUT); null leaves RAX alone. */
+    private Long timeoutResult;
+    /** True if the parked syscall re-executes when woken (RESTART) rather than having returned. */
+    private boolean restartOnWake;
+    /** Set when a signal cut a parked syscall short; consumed by signal delivery. */
+    private boolean interrupted;
+    /** Pending signals directed at this thread (bit n-1 for signal n). */
+    private long pendingSignals;
+    private final SigInfo[] pendingInfo = new SigInfo[65];
+    /** vfork: the parent task parked until this child execs or exits; null otherwise. */
+    private Task vforkParent;
 
     public Task(Kernel kernel, int tid, GuestProcess process, Cpu cpu, String comm) {
         this.kernel = kernel;
@@ -64,17 +77,108 @@ public final class Task {
 
     /** Parks the task until {@link #wake} or the deadline; {@code what} names it in deadlock reports. */
     public void block(long deadline, String what) {
+        blockOn(null, deadline, what, null);
+    }
+
+    /**
+     * Parks the task on {@code on} (checked by wakers) until woken or the deadline, at which
+     * {@code timeoutResult} (if not null) becomes the syscall's return value.
+     */
+    public void blockOn(Object on, long deadline, String what, Long timeoutResult) {
         state = TaskState.BLOCKED;
         wakeDeadline = deadline;
         waitingFor = what;
+        blockedOn = on;
+        this.timeoutResult = timeoutResult;
+        restartOnWake = false;
+        interrupted = false;
     }
 
+    /** Makes a parked task runnable (the scheduler must then be told: {@code Scheduler.wake}). */
     public void wake() {
         if (state == TaskState.BLOCKED) {
             state = TaskState.RUNNABLE;
             wakeDeadline = Long.MAX_VALUE;
             waitingFor = "";
+            blockedOn = null;
+            timeoutResult = null;
         }
+    }
+
+    /** The deadline passed: wake with the timeout result, if the sleep defined one. */
+    public void wakeTimedOut() {
+        if (state == TaskState.BLOCKED) {
+            Long r = timeoutResult;
+            wake();
+            if (r != null) {
+                cpu.set(Reg.RAX, r);
+            }
+        }
+    }
+
+    /** A signal arrived: wake the task and remember that its syscall was interrupted. */
+    public void wakeInterrupted() {
+        if (state == TaskState.BLOCKED) {
+            wake();
+            interrupted = true;
+        }
+    }
+
+    public Object blockedOn() {
+        return blockedOn;
+    }
+
+    public void setRestartOnWake(boolean restart) {
+        this.restartOnWake = restart;
+    }
+
+    public boolean restartOnWake() {
+        return restartOnWake;
+    }
+
+    /** Returns and clears the interrupted flag. */
+    public boolean takeInterrupted() {
+        boolean i = interrupted;
+        interrupted = false;
+        return i;
+    }
+
+    public long pendingSignals() {
+        return pendingSignals;
+    }
+
+    /** Marks {@code sig} pending with its siginfo (a second instance of a pending signal merges). */
+    public void addPending(int sig, SigInfo info) {
+        if ((pendingSignals & (1L << (sig - 1))) == 0) {
+            pendingInfo[sig] = info;
+        }
+        pendingSignals |= 1L << (sig - 1);
+    }
+
+    /** Takes {@code sig} off the pending set; returns its siginfo. */
+    public SigInfo takePending(int sig) {
+        pendingSignals &= ~(1L << (sig - 1));
+        SigInfo i = pendingInfo[sig];
+        pendingInfo[sig] = null;
+        return i;
+    }
+
+    /** True if a pending signal is not blocked by the mask. */
+    public boolean hasDeliverableSignal() {
+        return (pendingSignals & ~signalMask) != 0;
+    }
+
+    public Task vforkParent() {
+        return vforkParent;
+    }
+
+    public void setVforkParent(Task parent) {
+        this.vforkParent = parent;
+    }
+
+    /** Replaces the thread state (execve). */
+    public void setCpu(Cpu cpu) {
+        this.cpu = cpu;
     }
 
     public void markExited() {

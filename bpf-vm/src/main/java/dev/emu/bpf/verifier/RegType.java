@@ -1,0 +1,28 @@
+package dev.emu.bpf.verifier;
+
+/** Register types the verifier tracks (cf. Linux's enum bpf_reg_type), with Linux's names for the log. */
+enum RegType {
+    NOT_INIT("?"),
+    SCALAR("scalar"),
+    PTR_TO_CTX("ctx"),
+    PTR_TO_STACK("fp"),
+    PTR_TO_MAP_VALUE("map_value"),
+    PTR_TO_MAP_VALUE_OR_NULL("map_value_or_null"),
+    CONST_PTR_TO_MAP("map_ptr"),
+    PTR_TO_MEM("ringbuf_mem"),
+    PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null");
+
+    final String linuxName;
+
+    RegType(String linuxName) {
+        this.linuxName = linuxName;
+    }
+
+    boolean isPointer() {
+        return this != NOT_INIT && this != SCALAR;
+    }
+
+    boolean maybeNull() {
+        return this == PTR_TO_MAP_VALUE_OR_NULL || this == PTR_TO_MEM_OR_NULL;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.emu.emulator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `emu` as a user runs it: statuses, messages, the trace, the serial log. */
+@Tag("integration")
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int status, String stdout, String stderr) {}
+
+    private Result emu(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.emu.emulator.cli.EmuCommand"));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("out" + System.nanoTime());
+        Path err = tmp.resolve("err" + System.nanoTime());
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("emu finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static Path image(String name) {
+        return DifferentialTest.imagesDir().resolve(name);
+    }
+
+    @Test
+    void helloByBareNameFromTheImagesDirectory() throws Exception {
+        Result r = emu("run", "hello.elf");
+        assertThat(r.stdout()).isEqualTo("Hello from emu guest!\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
+    void missingImageNamesThePathAndExits127() throws Exception {
+        Result r = emu("run", "/nonexistent/prog");
+        assertThat(r.status()).isEqualTo(127);
+        assertThat(r.stderr()).contains("/nonexistent/prog").contains("no such image");
+    }
+
+    @Test
+    void corruptedElfIsRefusedWithAPreciseMessage() throws Exception {
+        byte[] elf = Files.readAllBytes(image("hello.elf"));
+        elf[18] = (byte) 183; // e_machine = AArch64
+        Path bad = Files.write(tmp.resolve("arm.elf"), elf);
+        Result r = emu("run", bad.toString());
+        assertThat(r.status()).isEqualTo(126);
+        assertThat(r.stderr()).contains(bad.toString()).contains("AArch64").contains("x86-64");
+
+        Path truncated = Files.write(tmp.resolve("trunc.elf"), java.util.Arrays.copyOf(Files.readAllBytes(image("hello.elf")), 40));
+        Result t = emu("run", truncated.toString());
+        assertThat(t.status()).isEqualTo(126);
+        assertThat(t.stderr()).contains(truncated.toString()).containsIgnoringCase("truncated");
+
+        Path text = Files.writeString(tmp.resolve("script.sh"), "#!/bin/sh\necho hi\n");
+        Result s = emu("run", text.toString());
+        assertThat(s.status()).isEqualTo(126);
+        assertThat(s.stderr()).contains("not an ELF");
+    }
+
+    @Test
+    void badUsageIsStatus2WithUsage() throws Exception {
+        Result r = emu("run", "--no-such-option", "hello.elf");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.stderr()).contains("Usage:");
+        assertThat(emu("run").status()).isEqualTo(2);
+    }
+
+    @Test
+    void traceSyscallsPrintsStraceFormatLines() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        Result r = emu("run", "--trace-syscalls", "--trace-file", trace.toString(), "hello.elf");
+        assertThat(r.status()).isZero();
+        assertThat(Files.readAllLines(trace)).containsExactly(
+                "write(1, \"Hello from emu guest!\\n\", 22) = 22",
+                "exit_group(0) = 0");
+    }
+
+    @Test
+    void traceFilterAndErrnoNames() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        Result r = emu("run", "--trace-syscalls=writev,ioctl", "--trace-file", trace.toString(), image("musl/hello").toString());
+        assertThat(r.status()).isZero();
+        List<String> lines = Files.readAllLines(trace);
+        assertThat(lines).isNotEmpty().allMatch(l -> l.startsWith("writev(") || l.startsWith("ioctl("));
+        // stdout is a file here, not a terminal: musl's isatty probe fails as it does natively.
+        assertThat(lines).contains("ioctl(1, TIOCGWINSZ, 0x" + lines.stream().filter(l -> l.startsWith("ioctl(1"))
+                .findFirst().orElseThrow().replaceAll(".*0x([0-9a-f]+)\\).*", "$1") + ") = -1 ENOTTY");
+    }
+
+    @Test
+    void unknownSyscallIsEnosysAndNamedOnceInTheSerialLog() throws Exception {
+        Path log = tmp.resolve("serial.log");
+        Result r = emu("run", "--serial-log", log.toString(), image("musl/unknown_syscall").toString());
+        assertThat(r.stdout()).contains("ENOSYS");
+        String serial = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(serial.lines().filter(l -> l.contains("unimplemented syscall 400"))).hasSize(1);
+        // The kernel log never reaches the guest's stdout.
+        assertThat(r.stdout()).doesNotContain("unimplemented");
+    }
+
+    @Test
+    void segfaultIs139WithOneReportLine() throws Exception {
+        Result r = emu("run", image("glibc/nullderef").toString());
+        assertThat(r.status()).isEqualTo(139);
+        assertThat(r.stderr().lines().toList()).hasSize(1);
+        assertThat(r.stderr()).startsWith("emu: ").contains("SIGSEGV").contains("rip 0x").contains("last syscall");
+        assertThat(r.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void sameRunTwiceGivesByteIdenticalSerialLogs() throws Exception {
+        Path a = tmp.resolve("a.log");
+        Path b = tmp.resolve("b.log");
+        emu("run", "--serial-log", a.toString(), image("musl/sleepclock").toString());
+        emu("run", "--serial-log", b.toString(), image("musl/sleepclock").toString());
+        assertThat(Files.readString(a)).isNotEmpty().isEqualTo(Files.readString(b));
+    }
+
+    @Test
+    void syscallsCommandPrintsTheSupportTable() throws Exception {
+        Result r = emu("syscalls");
+        assertThat(r.status()).isZero();
+        assertThat(r.stdout()).contains("write").contains("FULL").containsPattern("\\d+ syscalls: \\d+ full, \\d+ partial, \\d+ ENOSYS");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.emu.kernel.bpf;
+
+import dev.emu.bpf.map.BpfMap;
+import dev.emu.kernel.Kernel;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
+
+/**
+ * The BPF state of one guest kernel: the global id tables of maps and programs (Linux's
+ * map_idr / prog_idr) and the timer attachments.
+ *
+ * <p>Looked up per kernel with {@link #of}; created on first use, so a guest that never calls
+ * bpf() pays nothing. Everything runs on the emulation thread.
+ */
+public final class BpfSubsystem {
+    private static final Map<Kernel, BpfSubsystem> BY_KERNEL = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final Kernel kernel;
+    private final TreeMap<Integer, MapObject> maps = new TreeMap<>();
+    private final TreeMap<Integer, BpfProgram> programs = new TreeMap<>();
+    private final TimerAttachments timer;
+    private int nextMapId = 1;
+    private int nextProgId = 1;
+
+    private BpfSubsystem(Kernel kernel) {
+        this.kernel = kernel;
+        this.timer = new TimerAttachments(this);
+    }
+
+    /** The BPF state of {@code kernel}. */
+    public static BpfSubsystem of(Kernel kernel) {
+        return BY_KERNEL.computeIfAbsent(kernel, BpfSubsystem::new);
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public TimerAttachments timer() {
+        return timer;
+    }
+
+    MapObject newMap(BpfMap map, String name) {
+        MapObject m = new MapObject(this, nextMapId++, map, name);
+        maps.put(m.id(), m);
+        return m;
+    }
+
+    void register(BpfProgram p) {
+        programs.put(p.id(), p);
+    }
+
+    int allocProgramId() {
+        return nextProgId++;
+    }
+
+    /** The live map with global id {@code id}, or null. */
+    public MapObject mapById(long id) {
+        return maps.get((int) Math.min(id, Integer.MAX_VALUE));
+    }
+
+    /** The live program with global id {@code id}, or null. */
+    public BpfProgram programById(long id) {
+        return programs.get((int) Math.min(id, Integer.MAX_VALUE));
+    }
+
+    /** Called by the map's last release. */
+    void forget(MapObject m) {
+        maps.remove(m.id());
+    }
+
+    /** Called by the program's last release: it leaves the id table and the timer. */
+    void forget(BpfProgram p) {
+        programs.remove(p.id());
+        timer.detach(p);
+    }
+
+    /** Number of live maps and programs (tests, leak checks). */
+    public int liveObjects() {
+        return maps.size() + programs.size();
+    }
+}

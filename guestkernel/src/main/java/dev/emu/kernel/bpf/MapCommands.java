@@ -1,0 +1,152 @@
+package dev.emu.kernel.bpf;
+
+import dev.emu.abi.Errno;
+import dev.emu.abi.bpf.BpfAttr;
+import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.MapCreateResult;
+import dev.emu.bpf.map.MapTypes;
+import dev.emu.kernel.task.Task;
+
+/**
+ * BPF_MAP_CREATE, the element commands and MAP_GET_FD_BY_ID (kernel/bpf/syscall.c map_create,
+ * map_lookup_elem, map_update_elem, map_delete_elem, map_get_next_key, bpf_map_get_fd_by_id).
+ * Order of checks as Linux: CHECK_ATTR (-EINVAL), flags, the fd (-EBADF / -EINVAL), then the
+ * copies from user memory (-EFAULT), then the map operation's own errno.
+ */
+final class MapCommands {
+    private MapCommands() {}
+
+    /** End offsets of each command's last attr field (BPF_*_LAST_FIELD). */
+    private static final int CREATE_END = 72, LOOKUP_END = 32, UPDATE_END = 32, DELETE_END = 16,
+            NEXT_KEY_END = 24, BY_ID_END = 12;
+    private static final int BPF_F_RDONLY = BpfFlags.BPF_F_RDONLY, BPF_F_WRONLY = BpfFlags.BPF_F_WRONLY;
+
+    /** MAP_CREATE: a new map and an fd for it. */
+    static long create(Task t, BpfSubsystem bpf, Attr a) {
+        if (!a.tailZeroFrom(CREATE_END)) {
+            return Errno.EINVAL.ret();
+        }
+        String name = ObjectName.parse(a.bytes(BpfAttr.MAP_NAME, BpfAttr.OBJ_NAME_LEN));
+        if (name == null) {
+            return Errno.EINVAL.ret();
+        }
+        int flags = a.u32(BpfAttr.MAP_FLAGS);
+        if ((flags & BPF_F_RDONLY) != 0 && (flags & BPF_F_WRONLY) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), a.u32(BpfAttr.KEY_SIZE),
+                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags);
+        if (!r.isOk()) {
+            return r.error().ret();
+        }
+        MapObject m = bpf.newMap(r.map(), name);
+        return BpfFds.install(t, new BpfMapFile(m, 0));
+    }
+
+    /** MAP_LOOKUP_ELEM: copies the value of key into value. */
+    static long lookup(Task t, Attr a) {
+        if (!a.tailZeroFrom(LOOKUP_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long flags = a.u64(BpfAttr.ELEM_FLAGS);
+        if ((flags & ~BpfFlags.BPF_F_LOCK) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return err[0];
+        }
+        BpfMap map = m.map();
+        if ((map.flags() & BPF_F_WRONLY) != 0) {
+            return Errno.EPERM.ret();
+        }
+        byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
+        byte[] value = new byte[map.valueSize()];
+        int r = map.lookup(key, value);
+        if (r < 0) {
+            return r;
+        }
+        t.memory().write(a.u64(BpfAttr.ELEM_VALUE), value);
+        return 0;
+    }
+
+    /** MAP_UPDATE_ELEM with BPF_ANY / BPF_NOEXIST / BPF_EXIST. */
+    static long update(Task t, Attr a) {
+        if (!a.tailZeroFrom(UPDATE_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return err[0];
+        }
+        BpfMap map = m.map();
+        if ((map.flags() & BPF_F_RDONLY) != 0) {
+            return Errno.EPERM.ret();
+        }
+        byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
+        byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize());
+        return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+    }
+
+    /** MAP_DELETE_ELEM. */
+    static long delete(Task t, Attr a) {
+        if (!a.tailZeroFrom(DELETE_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return err[0];
+        }
+        BpfMap map = m.map();
+        if ((map.flags() & BPF_F_RDONLY) != 0) {
+            return Errno.EPERM.ret();
+        }
+        return map.delete(t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize()));
+    }
+
+    /** MAP_GET_NEXT_KEY: the key after key (the first key when key is NULL). */
+    static long getNextKey(Task t, Attr a) {
+        if (!a.tailZeroFrom(NEXT_KEY_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return err[0];
+        }
+        BpfMap map = m.map();
+        if ((map.flags() & BPF_F_WRONLY) != 0) {
+            return Errno.EPERM.ret();
+        }
+        long keyAddr = a.u64(BpfAttr.ELEM_KEY);
+        byte[] key = keyAddr == 0 ? null : t.memory().read(keyAddr, map.keySize());
+        byte[] next = new byte[map.keySize()];
+        int r = map.getNextKey(key, next);
+        if (r < 0) {
+            return r;
+        }
+        t.memory().write(a.u64(BpfAttr.ELEM_NEXT_KEY), next);
+        return 0;
+    }
+
+    /** MAP_GET_FD_BY_ID: a new fd for the live map with that id (-ENOENT if none). */
+    static long fdById(Task t, BpfSubsystem bpf, Attr a) {
+        if (!a.tailZeroFrom(BY_ID_END)) {
+            return Errno.EINVAL.ret();
+        }
+        int openFlags = a.u32(BpfAttr.BY_ID_OPEN_FLAGS);
+        if ((openFlags & ~(BPF_F_RDONLY | BPF_F_WRONLY)) != 0
+                || (openFlags & (BPF_F_RDONLY | BPF_F_WRONLY)) == (BPF_F_RDONLY | BPF_F_WRONLY)) {
+            return Errno.EINVAL.ret();
+        }
+        MapObject m = bpf.mapById(a.u32Long(BpfAttr.BY_ID_ID));
+        if (m == null) {
+            return Errno.ENOENT.ret();
+        }
+        return BpfFds.install(t, new BpfMapFile(m, openFlags));
+    }
+}

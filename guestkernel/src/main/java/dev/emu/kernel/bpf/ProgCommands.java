@@ -1,0 +1,218 @@
+package dev.emu.kernel.bpf;
+
+import dev.emu.abi.Errno;
+import dev.emu.abi.bpf.BpfAttr;
+import dev.emu.abi.bpf.EmuBpfExtensions;
+import dev.emu.bpf.interp.ExecutionResult;
+import dev.emu.kernel.fs.File;
+import dev.emu.kernel.task.Task;
+import dev.emu.kernel.time.VirtualClock;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * BPF_PROG_ATTACH / PROG_DETACH (emu's timer attach type), PROG_TEST_RUN, PROG_GET_FD_BY_ID and
+ * OBJ_GET_INFO_BY_FD (kernel/bpf/syscall.c bpf_prog_attach, bpf_prog_test_run,
+ * bpf_prog_get_fd_by_id, bpf_obj_get_info_by_fd).
+ */
+final class ProgCommands {
+    private ProgCommands() {}
+
+    private static final int ATTACH_END = 20, DETACH_END = 12, TEST_RUN_END = 76, PROG_BY_ID_END = 4,
+            INFO_END = 16;
+
+    /**
+     * PROG_ATTACH with attach_type BPF_EMU_TIMER and target_fd 0: run the program every
+     * attach_flags ticks (0 = every tick). Other attach types: -EINVAL (emu has no cgroups or
+     * sockets to attach to). -EEXIST if the program is already attached.
+     */
+    static long attach(Task t, BpfSubsystem bpf, Attr a) {
+        if (!a.tailZeroFrom(ATTACH_END)) {
+            return Errno.EINVAL.ret();
+        }
+        if (a.u32(BpfAttr.ATTACH_TYPE) != EmuBpfExtensions.BPF_EMU_TIMER || a.u32(BpfAttr.TARGET_FD) != 0
+                || a.u32(BpfAttr.REPLACE_BPF_FD) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        BpfProgram p = BpfFds.program(t, a.u32Long(BpfAttr.ATTACH_BPF_FD), err);
+        if (p == null) {
+            return err[0];
+        }
+        if (p.type() != EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER) {
+            return Errno.EINVAL.ret();
+        }
+        long every = a.u32Long(BpfAttr.ATTACH_FLAGS);
+        if (every == 0) {
+            every = 1;
+        }
+        if (every > Integer.MAX_VALUE) {
+            return Errno.EINVAL.ret();
+        }
+        if (!bpf.timer().attach(p, (int) every)) {
+            return Errno.EEXIST.ret();
+        }
+        t.kernel().log().info("bpf: " + p + " attached to the timer, every " + every + " tick" + (every == 1 ? "" : "s"));
+        return 0;
+    }
+
+    /** PROG_DETACH with attach_type BPF_EMU_TIMER: detaches the program attach_bpf_fd; -ENOENT if not attached. */
+    static long detach(Task t, BpfSubsystem bpf, Attr a) {
+        if (!a.tailZeroFrom(DETACH_END)) {
+            return Errno.EINVAL.ret();
+        }
+        if (a.u32(BpfAttr.ATTACH_TYPE) != EmuBpfExtensions.BPF_EMU_TIMER || a.u32(BpfAttr.TARGET_FD) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        BpfProgram p = BpfFds.program(t, a.u32Long(BpfAttr.ATTACH_BPF_FD), err);
+        if (p == null) {
+            return err[0];
+        }
+        if (!bpf.timer().detach(p)) {
+            return Errno.ENOENT.ret();
+        }
+        t.kernel().log().info("bpf: " + p + " detached from the timer");
+        return 0;
+    }
+
+    /**
+     * PROG_TEST_RUN: runs the program {@code repeat} times (0 means once) on the input and reports
+     * r0, the output and the duration. Input: ctx_in if given, else data_in. A timer program's
+     * input is a struct emu_timer_ctx (at most 32 bytes, zero-extended); a socket filter's is the
+     * packet. data_out receives the context after the run (-ENOSPC if data_size_out is smaller,
+     * with the prefix copied, as Linux's bpf_test_finish). duration is the average host time per
+     * run in ns with --clock host and 0 with the deterministic virtual clock. A run that faults
+     * is -EFAULT, reported on the kernel log.
+     */
+    static long testRun(Task t, Attr a) {
+        if (!a.tailZeroFrom(TEST_RUN_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        BpfProgram p = BpfFds.program(t, a.u32Long(BpfAttr.TEST_PROG_FD), err);
+        if (p == null) {
+            return err[0];
+        }
+        if (a.u32(BpfAttr.TEST_FLAGS) != 0 || a.u32(BpfAttr.TEST_CPU) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long ctxIn = a.u64(BpfAttr.TEST_CTX_IN);
+        long ctxSize = a.u32Long(BpfAttr.TEST_CTX_SIZE_IN);
+        long in = ctxSize > 0 ? ctxIn : a.u64(BpfAttr.TEST_DATA_IN);
+        long inSize = ctxSize > 0 ? ctxSize : a.u32Long(BpfAttr.TEST_DATA_SIZE_IN);
+        int max = p.code().type().context().size();
+        if (inSize > max) {
+            return Errno.EINVAL.ret();
+        }
+        byte[] input = inSize == 0 ? new byte[0] : t.memory().read(in, (int) inSize);
+        boolean timer = p.type() == EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER;
+        long repeat = Math.max(1, a.u32Long(BpfAttr.TEST_REPEAT));
+        KernelHelperEnvironment env = new KernelHelperEnvironment(t.kernel(), t);
+        byte[] ctx = null;
+        ExecutionResult r = null;
+        long start = System.nanoTime();
+        for (long i = 0; i < repeat; i++) {
+            ctx = timer ? java.util.Arrays.copyOf(input, max) : input.clone();
+            r = p.code().run(ctx, env);
+            if (r instanceof ExecutionResult.Fault f) {
+                t.kernel().log().info("bpf: " + p + " faulted in a test run at " + f.message());
+                return Errno.EFAULT.ret();
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        boolean host = t.kernel().clock().mode() != VirtualClock.Mode.VIRTUAL;
+        a.putU32(BpfAttr.TEST_RETVAL, (int) ((ExecutionResult.Exit) r).r0());
+        a.putU32(BpfAttr.TEST_DURATION, host ? (int) Math.min(Integer.MAX_VALUE, elapsed / repeat) : 0);
+        long out = a.u64(BpfAttr.TEST_DATA_OUT);
+        if (out != 0) {
+            long outSize = a.u32Long(BpfAttr.TEST_DATA_SIZE_OUT);
+            int n = (int) Math.min(outSize, ctx.length);
+            t.memory().write(out, ctx, 0, n);
+            a.putU32(BpfAttr.TEST_DATA_SIZE_OUT, ctx.length);
+            if (n < ctx.length) {
+                return Errno.ENOSPC.ret();
+            }
+        }
+        return 0;
+    }
+
+    /** PROG_GET_FD_BY_ID: a new fd for the live program with that id (-ENOENT if none). */
+    static long progFdById(Task t, BpfSubsystem bpf, Attr a) {
+        if (!a.tailZeroFrom(PROG_BY_ID_END)) {
+            return Errno.EINVAL.ret();
+        }
+        BpfProgram p = bpf.programById(a.u32Long(BpfAttr.BY_ID_ID));
+        if (p == null) {
+            return Errno.ENOENT.ret();
+        }
+        return BpfFds.install(t, new BpfProgFile(p));
+    }
+
+    /**
+     * OBJ_GET_INFO_BY_FD for map and program fds: struct bpf_map_info / bpf_prog_info, at most
+     * info_len bytes of it (bytes the caller passes beyond the struct must be zero, else -E2BIG);
+     * info_len is set to the bytes written.
+     */
+    static long objInfo(Task t, Attr a) {
+        if (!a.tailZeroFrom(INFO_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long fd = a.u32Long(BpfAttr.INFO_BPF_FD);
+        File f = t.process().fds().get(fd);
+        if (f == null) {
+            return Errno.EBADF.ret();
+        }
+        long infoAddr = a.u64(BpfAttr.INFO_PTR);
+        long userLen = a.u32Long(BpfAttr.INFO_LEN);
+        int size = f instanceof BpfMapFile ? BpfAttr.MAP_INFO_SIZE : BpfAttr.PROG_INFO_SIZE;
+        if (!(f instanceof BpfMapFile) && !(f instanceof BpfProgFile)) {
+            return Errno.EINVAL.ret();
+        }
+        if (userLen > size) {
+            if (userLen > dev.emu.kernel.platform.AddressSpace.PAGE_SIZE) {
+                return Errno.E2BIG.ret();
+            }
+            for (byte b : t.memory().read(infoAddr + size, (int) (userLen - size))) {
+                if (b != 0) {
+                    return Errno.E2BIG.ret();
+                }
+            }
+        }
+        int n = (int) Math.min(userLen, size);
+        byte[] user = n == 0 ? new byte[size] : java.util.Arrays.copyOf(t.memory().read(infoAddr, n), size);
+        ByteBuffer info = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        if (f instanceof BpfMapFile mf) {
+            MapObject m = mf.map();
+            info.putInt(BpfAttr.MAP_INFO_TYPE, m.map().type()).putInt(BpfAttr.MAP_INFO_ID, m.id())
+                    .putInt(BpfAttr.MAP_INFO_KEY_SIZE, m.map().keySize())
+                    .putInt(BpfAttr.MAP_INFO_VALUE_SIZE, m.map().valueSize())
+                    .putInt(BpfAttr.MAP_INFO_MAX_ENTRIES, m.map().maxEntries())
+                    .putInt(BpfAttr.MAP_INFO_MAP_FLAGS, m.map().flags())
+                    .put(BpfAttr.MAP_INFO_NAME, ObjectName.toField(m.name()));
+        } else {
+            BpfProgram p = ((BpfProgFile) f).program();
+            ByteBuffer u = ByteBuffer.wrap(user).order(ByteOrder.LITTLE_ENDIAN);
+            long userNr = u.getInt(BpfAttr.PROG_INFO_NR_MAP_IDS) & 0xffffffffL;
+            long mapIds = u.getLong(BpfAttr.PROG_INFO_MAP_IDS);
+            info.putInt(BpfAttr.PROG_INFO_TYPE, p.type()).putInt(BpfAttr.PROG_INFO_ID, p.id())
+                    .put(BpfAttr.PROG_INFO_TAG, p.tag())
+                    .putInt(BpfAttr.PROG_INFO_JITED_PROG_LEN, 0)
+                    .putInt(BpfAttr.PROG_INFO_XLATED_PROG_LEN, p.code().program().length() * 8)
+                    .putLong(BpfAttr.PROG_INFO_LOAD_TIME, p.loadTimeNanos())
+                    .putInt(BpfAttr.PROG_INFO_CREATED_BY_UID, 0)
+                    .putInt(BpfAttr.PROG_INFO_NR_MAP_IDS, p.maps().size())
+                    .putLong(BpfAttr.PROG_INFO_MAP_IDS, mapIds)
+                    .put(BpfAttr.PROG_INFO_NAME, ObjectName.toField(p.name()));
+            if (n >= BpfAttr.PROG_INFO_MAP_IDS + 8 && mapIds != 0) {
+                int k = (int) Math.min(userNr, p.maps().size());
+                for (int i = 0; i < k; i++) {
+                    t.memory().writeInt(mapIds + 4L * i, p.maps().get(i).id());
+                }
+            }
+        }
+        t.memory().write(infoAddr, info.array(), 0, n);
+        a.putU32(BpfAttr.INFO_LEN, n);
+        return 0;
+    }
+}

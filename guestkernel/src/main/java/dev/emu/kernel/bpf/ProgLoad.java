@@ -1,0 +1,190 @@
+package dev.emu.kernel.bpf;
+
+import dev.emu.abi.Errno;
+import dev.emu.abi.bpf.BpfAttr;
+import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.abi.bpf.EmuBpfExtensions;
+import dev.emu.bpf.isa.Instruction;
+import dev.emu.bpf.isa.InstructionCodec;
+import dev.emu.bpf.load.LoadResult;
+import dev.emu.bpf.load.LoadedProgram;
+import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.verifier.ProgramType;
+import dev.emu.bpf.verifier.Verifier;
+import dev.emu.bpf.verifier.VerifierResult;
+import dev.emu.kernel.task.Task;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * BPF_PROG_LOAD (kernel/bpf/syscall.c bpf_prog_load, kernel/bpf/verifier.c bpf_check): attr
+ * checks, the license, the instructions, map fds in {@code lddw} resolved through the caller's
+ * fd table, the load checks and the verifier, the log, and the new program's fd.
+ *
+ * <p>The log follows Linux's bpf_verifier_log: log_level, log_buf and log_size are all set or all
+ * zero (log_size at least 128), else -EINVAL. The log is copied NUL-terminated; a log that does
+ * not fit is truncated to log_size - 1 bytes and the load fails with -ENOSPC.
+ */
+final class ProgLoad {
+    private ProgLoad() {}
+
+    /** BPF_PROG_LOAD_LAST_FIELD (core_relo_rec_size in 6.1) ends here. */
+    private static final int LOAD_END = 140;
+    /** BPF_F_STRICT_ALIGNMENT | ANY_ALIGNMENT | TEST_RND_HI32 | TEST_STATE_FREQ | SLEEPABLE | XDP_HAS_FRAGS. */
+    private static final int KNOWN_PROG_FLAGS = 1 | 2 | 4 | 8 | 16 | 32;
+    /** BPF_LOG_LEVEL1 | BPF_LOG_LEVEL2 | BPF_LOG_STATS. */
+    private static final int LOG_MASK = 7;
+    private static final int LOG_MIN_SIZE = 128;
+    /** Linux's license buffer: char license[128]. */
+    private static final int LICENSE_MAX = 128;
+
+    static long load(Task t, BpfSubsystem bpf, Attr a) {
+        if (!a.tailZeroFrom(LOAD_END)) {
+            return Errno.EINVAL.ret();
+        }
+        if ((a.u32(BpfAttr.PROG_FLAGS) & ~KNOWN_PROG_FLAGS) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        int progType = a.u32(BpfAttr.PROG_TYPE);
+        ProgramType type = KernelProgramTypes.of(progType);
+        int expected = a.u32(BpfAttr.EXPECTED_ATTACH_TYPE);
+        if (type == null || !attachTypeFits(progType, expected)) {
+            return Errno.EINVAL.ret();
+        }
+        String license = readString(t, a.u64(BpfAttr.LICENSE), LICENSE_MAX - 1);
+        long insnCnt = a.u32Long(BpfAttr.INSN_CNT);
+        if (insnCnt == 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (insnCnt > LoadedProgram.MAX_INSNS) {
+            return Errno.E2BIG.ret();
+        }
+        String name = ObjectName.parse(a.bytes(BpfAttr.PROG_NAME, BpfAttr.OBJ_NAME_LEN));
+        if (name == null) {
+            return Errno.EINVAL.ret();
+        }
+        int logLevel = a.u32(BpfAttr.LOG_LEVEL);
+        long logSize = a.u32Long(BpfAttr.LOG_SIZE);
+        long logBuf = a.u64(BpfAttr.LOG_BUF);
+        if ((logLevel != 0 || logBuf != 0 || logSize != 0)
+                && (logSize < LOG_MIN_SIZE || logSize > 0xffffffffL >> 2 || logLevel == 0 || logBuf == 0
+                    || (logLevel & ~LOG_MASK) != 0)) {
+            return Errno.EINVAL.ret();
+        }
+        byte[] code = t.memory().read(a.u64(BpfAttr.INSNS), (int) insnCnt * InstructionCodec.SLOT_SIZE);
+        List<Instruction> insns = InstructionCodec.decode(code);
+
+        Map<BpfMap, MapObject> used = new IdentityHashMap<>();
+        LoadResult lr = LoadedProgram.load(insns, fd -> {
+            long[] err = new long[1];
+            MapObject m = BpfFds.map(t, fd & 0xffffffffL, err);
+            if (m == null) {
+                return null;
+            }
+            used.put(m.map(), m);
+            return m.map();
+        });
+        long result;
+        String log;
+        BpfProgram program = null;
+        switch (lr) {
+            case LoadResult.Refused r -> {
+                result = r.errno().ret();
+                log = r.message() + "\n";
+            }
+            case LoadResult.Loaded l -> {
+                ProgramType checked = KernelProgramTypes.gplCompatible(license) ? type
+                        : KernelProgramTypes.withoutGplHelpers(type);
+                VerifierResult vr = Verifier.verify(l.program(), checked, logLevel & 3);
+                switch (vr) {
+                    case VerifierResult.Rejected rj -> {
+                        result = (rj.errno() == null ? Errno.EACCES : rj.errno()).ret();
+                        log = rj.log().isEmpty() ? rj.message() + "\n" : rj.log();
+                    }
+                    case VerifierResult.Accepted ac -> {
+                        List<MapObject> maps = new ArrayList<>();
+                        for (BpfMap m : l.program().maps()) {
+                            maps.add(used.get(m));
+                        }
+                        program = new BpfProgram(bpf, bpf.allocProgramId(), progType, expected, name, license,
+                                ac.program(), maps, tag(code, insns), t.kernel().clock().nanos());
+                        result = 0;
+                        log = ac.log();
+                    }
+                }
+            }
+        }
+        if (logLevel != 0) {
+            long logResult = copyLog(t, logBuf, logSize, log);
+            if (logResult < 0) {
+                result = logResult;
+            }
+        }
+        if (program == null) {
+            return result;
+        }
+        BpfProgFile file = new BpfProgFile(program);
+        if (result < 0) {
+            file.release(); // the program dies with its only reference
+            return result;
+        }
+        bpf.register(program);
+        return BpfFds.install(t, file);
+    }
+
+    private static boolean attachTypeFits(int progType, int expected) {
+        if (progType == EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER) {
+            return expected == 0 || expected == EmuBpfExtensions.BPF_EMU_TIMER;
+        }
+        return expected == 0;
+    }
+
+    /** Copies the log NUL-terminated; -ENOSPC if it had to be truncated. */
+    private static long copyLog(Task t, long buf, long size, String log) {
+        byte[] text = log.getBytes(StandardCharsets.UTF_8);
+        boolean fits = text.length + 1 <= size;
+        int n = fits ? text.length : (int) size - 1;
+        byte[] out = new byte[n + 1];
+        System.arraycopy(text, 0, out, 0, n);
+        t.memory().write(buf, out);
+        return fits ? 0 : Errno.ENOSPC.ret();
+    }
+
+    /** strncpy_from_user of at most {@code max} bytes; the string ends at the first NUL or at max. */
+    static String readString(Task t, long addr, int max) {
+        StringBuilder sb = new StringBuilder();
+        byte[] one = new byte[1];
+        for (int i = 0; i < max; i++) {
+            t.memory().read(addr + i, one, 0, 1);
+            if (one[0] == 0) {
+                break;
+            }
+            sb.append((char) (one[0] & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** bpf_prog_calc_tag: SHA-1 of the instructions with map fds in lddw zeroed, first 8 bytes. */
+    private static byte[] tag(byte[] code, List<Instruction> insns) {
+        byte[] c = code.clone();
+        for (int i = 0; i + 1 < insns.size(); i++) {
+            Instruction in = insns.get(i);
+            if (in.opcode() == 0x18 && (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD || in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE)) {
+                for (int b = 4; b < 8; b++) {
+                    c[i * 8 + b] = 0;
+                    c[(i + 1) * 8 + b] = 0;
+                }
+            }
+        }
+        try {
+            return java.util.Arrays.copyOf(MessageDigest.getInstance("SHA-1").digest(c), 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
+    }
+}

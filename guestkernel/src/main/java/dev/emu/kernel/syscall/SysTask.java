@@ -1,0 +1,327 @@
+package dev.emu.kernel.syscall;
+
+import dev.emu.abi.Errno;
+import dev.emu.kernel.Exec;
+import dev.emu.kernel.Kernel;
+import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.loader.ElfFormatException;
+import dev.emu.kernel.mm.MemoryManager;
+import dev.emu.kernel.mm.UserMemory;
+import dev.emu.kernel.platform.AddressSpace;
+import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.signal.Signals;
+import dev.emu.kernel.task.GuestProcess;
+import dev.emu.kernel.task.SigInfo;
+import dev.emu.kernel.task.SignalAction;
+import dev.emu.kernel.task.Task;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Task creation, waiting, exec and signals between tasks (kernel/fork.c, exit.c, signal.c, fs/exec.c). */
+final class SysTask {
+    private SysTask() {}
+
+    static final long CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
+            CLONE_PIDFD = 0x1000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000,
+            CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
+            CLONE_CHILD_SETTID = 0x1000000;
+    static final int WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000,
+            WNOTHREAD = 0x20000000, WALL = 0x40000000, WCLONE = 0x80000000;
+    static final int P_ALL = 0, P_PID = 1, P_PGID = 2;
+
+    /** Fork implements Linux syscall fork(2) (kernel/fork.c: clone with SIGCHLD). */
+    static long fork(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return doClone(t, Signals.SIGCHLD, 0, 0, 0, 0);
+    }
+
+    /** Vfork implements Linux syscall vfork(2): CLONE_VFORK | CLONE_VM | SIGCHLD (the memory is copied, see the table note). */
+    static long vfork(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return doClone(t, CLONE_VFORK | CLONE_VM | Signals.SIGCHLD, 0, 0, 0, 0);
+    }
+
+    /** Clone implements Linux syscall clone(2) (kernel/fork.c kernel_clone / copy_process). */
+    static long clone(Task t, long flags, long newsp, long parentTid, long childTid, long tls, long a5) {
+        return doClone(t, flags, newsp, parentTid, childTid, tls);
+    }
+
+    static long doClone(Task t, long flags, long newsp, long parentTid, long childTid, long tls) {
+        if ((flags & CLONE_THREAD) != 0 && (flags & CLONE_SIGHAND) == 0
+                || (flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) {
+            return Errno.EINVAL.ret();
+        }
+        if ((flags & CLONE_PIDFD) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        Kernel k = t.kernel();
+        GuestProcess parent = t.process();
+        int tid = k.allocPid();
+        Task child;
+        if ((flags & CLONE_THREAD) != 0) {
+            Cpu cpu = t.cpu().copyInto(t.memory());
+            child = new Task(k, tid, parent, cpu, t.comm());
+        } else {
+            if ((flags & (CLONE_VM | CLONE_FILES)) != 0) {
+                k.log().once("clone-vm-copy", "clone(CLONE_VM/CLONE_FILES) of a new process: the child gets copies");
+            }
+            MemoryManager mm = parent.mm().fork();
+            FdTable fds = parent.fds().fork();
+            GuestProcess proc = new GuestProcess(tid, (flags & CLONE_PARENT) != 0 && parent.parent() != null
+                    ? parent.parent() : parent, mm, fds, parent.exePath());
+            for (int sig = 1; sig <= 64; sig++) {
+                proc.setAction(sig, parent.action(sig));
+            }
+            proc.setExitSignal((int) (flags & 0xff));
+            Cpu cpu = t.cpu().copyInto(mm.space());
+            child = new Task(k, tid, proc, cpu, t.comm());
+        }
+        child.setSignalMask(t.signalMask());
+        Cpu c = child.cpu();
+        c.set(Reg.RAX, 0);
+        if (newsp != 0) {
+            c.set(Reg.RSP, newsp);
+        }
+        if ((flags & CLONE_SETTLS) != 0) {
+            c.set(Reg.FS_BASE, tls);
+        }
+        if ((flags & CLONE_PARENT_SETTID) != 0) {
+            t.memory().writeInt(parentTid, tid);
+        }
+        if ((flags & CLONE_CHILD_SETTID) != 0) {
+            child.memory().writeInt(childTid, tid);
+        }
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) {
+            child.setClearChildTid(childTid);
+        }
+        k.addTask(child);
+        if ((flags & CLONE_VFORK) != 0) {
+            child.setVforkParent(t);
+            t.block(Long.MAX_VALUE, "vfork child " + tid);
+        }
+        return tid;
+    }
+
+    private static boolean matches(GuestProcess c, long pid) {
+        return pid == -1 || pid == 0 || (pid > 0 ? c.pid() == pid : c.pid() == -pid);
+    }
+
+    /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait); process groups are not modelled: 0 and -pgid wait for any child. */
+    static long wait4(Task t, long pid, long status, long options, long rusage, long a4, long a5) {
+        if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        GuestProcess p = t.process();
+        boolean any = false;
+        for (GuestProcess c : p.children()) {
+            if (!matches(c, pid)) {
+                continue;
+            }
+            any = true;
+            if (c.zombie()) {
+                if (status != 0) {
+                    t.memory().writeInt(status, c.exitStatus());
+                }
+                if (rusage != 0) {
+                    t.memory().zero(rusage, 144);
+                }
+                t.kernel().reap(c);
+                return c.pid();
+            }
+        }
+        if (!any) {
+            return Errno.ECHILD.ret();
+        }
+        if ((options & WNOHANG) != 0) {
+            return 0;
+        }
+        p.childWaiters().park(t);
+        return SyscallResults.RESTART;
+    }
+
+    /** Waitid implements Linux syscall waitid(2) for WEXITED (kernel/exit.c). */
+    static long waitid(Task t, long idtype, long id, long infop, long options, long rusage, long a5) {
+        if ((options & WEXITED) == 0 || (options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long pid = switch ((int) idtype) {
+            case P_ALL -> -1;
+            case P_PID -> id <= 0 ? Long.MIN_VALUE : id;
+            case P_PGID -> -1;
+            default -> Long.MIN_VALUE;
+        };
+        if (pid == Long.MIN_VALUE) {
+            return Errno.EINVAL.ret();
+        }
+        GuestProcess p = t.process();
+        boolean any = false;
+        for (GuestProcess c : p.children()) {
+            if (!matches(c, pid)) {
+                continue;
+            }
+            any = true;
+            if (c.zombie()) {
+                if (infop != 0) {
+                    int st = c.exitStatus();
+                    int code = (st & 0x7f) == 0 ? SigInfo.CLD_EXITED : (st & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
+                    int s = (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f;
+                    t.memory().write(infop, new SigInfo(Signals.SIGCHLD, code, c.pid(), 0, s).encode());
+                }
+                if (rusage != 0) {
+                    t.memory().zero(rusage, 144);
+                }
+                if ((options & WNOWAIT) == 0) {
+                    t.kernel().reap(c);
+                }
+                return 0;
+            }
+        }
+        if (!any) {
+            return Errno.ECHILD.ret();
+        }
+        if ((options & WNOHANG) != 0) {
+            if (infop != 0) {
+                t.memory().zero(infop, 128);
+            }
+            return 0;
+        }
+        p.childWaiters().park(t);
+        return SyscallResults.RESTART;
+    }
+
+    /** Reads a NULL-terminated array of C strings (argv, envp). */
+    private static List<String> readStrings(AddressSpace m, long addr) {
+        List<String> out = new ArrayList<>();
+        if (addr == 0) {
+            return out;
+        }
+        for (int i = 0; i < 0x10000; i++) {
+            long p = m.readLong(addr + 8L * i);
+            if (p == 0) {
+                break;
+            }
+            String s = UserMemory.readCStringUtf8(m, p, 1 << 17);
+            if (s == null) {
+                throw new IllegalArgumentException("E2BIG");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Execve implements Linux syscall execve(2) (fs/exec.c): the image is resolved with the same
+     * lookup as the CLI; other threads end (de_thread), close-on-exec fds close, handled signals
+     * revert to SIG_DFL, and the calling task continues in the new image.
+     */
+    static long execve(Task t, long pathAddr, long argvAddr, long envpAddr, long a3, long a4, long a5) {
+        String path = UserMemory.readCStringUtf8(t.memory(), pathAddr, 4096);
+        if (path == null) {
+            return Errno.ENAMETOOLONG.ret();
+        }
+        List<String> argv;
+        List<String> envp;
+        try {
+            argv = readStrings(t.memory(), argvAddr);
+            envp = readStrings(t.memory(), envpAddr);
+        } catch (IllegalArgumentException e) {
+            return Errno.E2BIG.ret();
+        }
+        Kernel k = t.kernel();
+        Path image = k.images() == null ? null : k.images().resolve(path);
+        if (image == null) {
+            return Errno.ENOENT.ret();
+        }
+        Exec.Image loaded;
+        try {
+            loaded = Exec.load(k, image, argv, envp);
+        } catch (ElfFormatException e) {
+            return Errno.ENOEXEC.ret();
+        } catch (IOException e) {
+            return Errno.ENOENT.ret();
+        }
+        GuestProcess p = t.process();
+        for (Task other : List.copyOf(p.threads())) {
+            if (other != t) {
+                k.exitTask(other, 0);
+            }
+        }
+        MemoryManager old = p.mm();
+        p.setMm(loaded.mm());
+        t.setCpu(loaded.cpu());
+        old.space().close(); // deferred by the platform until this syscall's run returns
+        p.fds().closeOnExec();
+        for (int sig = 1; sig <= 64; sig++) {
+            if (p.action(sig).handler() != SignalAction.SIG_IGN) {
+                p.setAction(sig, SignalAction.DEFAULT);
+            }
+        }
+        t.setClearChildTid(0);
+        t.setRobustList(0);
+        p.setExePath(loaded.exePath());
+        t.setComm(Exec.commOf(path));
+        k.releaseVforkParent(t);
+        k.log().info("pid " + p.pid() + " execve " + image);
+        k.requestReschedule();
+        return 0;
+    }
+
+    /** Kill implements Linux syscall kill(2) (kernel/signal.c); no process groups: 0 is the caller's process, -pgid the process pgid. */
+    static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) {
+        if (sig < 0 || sig > 64) {
+            return Errno.EINVAL.ret();
+        }
+        Kernel k = t.kernel();
+        SigInfo info = new SigInfo((int) sig, SigInfo.SI_USER, t.process().pid(), 0, 0);
+        if (pid == -1) {
+            boolean any = false;
+            for (GuestProcess p : List.copyOf(k.processes())) {
+                if (p.pid() != 1 && p != t.process() && !p.zombie()) {
+                    any = true;
+                    Signals.sendToProcess(k, p, (int) sig, info);
+                }
+            }
+            return any ? 0 : Errno.ESRCH.ret();
+        }
+        GuestProcess p = pid == 0 ? t.process() : k.process((int) Math.abs(pid));
+        if (p == null) {
+            return Errno.ESRCH.ret();
+        }
+        if (!p.zombie()) {
+            Signals.sendToProcess(k, p, (int) sig, info);
+        }
+        return 0;
+    }
+
+    /** Tgkill implements Linux syscall tgkill(2). */
+    static long tgkill(Task t, long tgid, long tid, long sig, long a3, long a4, long a5) {
+        if (sig < 0 || sig > 64 || tgid <= 0 || tid <= 0) {
+            return Errno.EINVAL.ret();
+        }
+        Task target = t.kernel().task((int) tid);
+        if (target == null || target.process().pid() != tgid) {
+            return Errno.ESRCH.ret();
+        }
+        Signals.sendToTask(t.kernel(), target, (int) sig, new SigInfo((int) sig, SigInfo.SI_TKILL, t.process().pid(), 0, 0));
+        return 0;
+    }
+
+    /** Tkill implements Linux syscall tkill(2). */
+    static long tkill(Task t, long tid, long sig, long a2, long a3, long a4, long a5) {
+        Task target = t.kernel().task((int) tid);
+        if (target == null) {
+            return sig < 0 || sig > 64 || tid <= 0 ? Errno.EINVAL.ret() : Errno.ESRCH.ret();
+        }
+        return tgkill(t, target.process().pid(), tid, sig, 0, 0, 0);
+    }
+
+    /** Getpgid/getpgrp/getsid: no sessions or groups are modelled; each process leads its own. */
+    static long getpgid(Task t, long pid, long a1, long a2, long a3, long a4, long a5) {
+        if (pid == 0) {
+            return t.process().pid();
+        }
+        GuestProcess p = t.kernel().process((int) pid);
+        return p == null ? Errno.ESRCH.ret() : p.pid();
+    }
+}

@@ -106,7 +106,7 @@ public final class Kernel {
         Task t = new Task(this, pid, p, loaded.cpu(), Exec.commOf(image.toString()));
         init = p;
         addTask(t);
-        log.info("run " + image + " as pid " + pid + " (entry 0x" + Long.toHexString(loaded.cpu().get(Reg.RIP)) + ")");
+        log.info("run " + (argv.isEmpty() ? image.getFileName() : argv.getFirst()) + " as pid " + pid + " (entry 0x" + Long.toHexString(loaded.cpu().get(Reg.RIP)) + ")");
         return p;
     }
 
@@ -199,7 +199,7 @@ public final class Kernel {
         if (!tickHooks.isEmpty()) {
             TickContext ctx = new TickContext(ticks, now, interrupted,
                     interrupted == null ? 0 : interrupted.cpu().get(Reg.RIP));
-            for (TickHook h : tickHooks) {
+            for (TickHook h : List.copyOf(tickHooks)) {
                 h.onTick(ctx);
             }
             scheduler.wakeExpired(now);
@@ -307,6 +307,9 @@ public final class Kernel {
         dev.emu.kernel.task.SignalAction a = parent.action(Signals.SIGCHLD);
         boolean autoReap = a.handler() == dev.emu.kernel.task.SignalAction.SIG_IGN
                 || (a.flags() & Signals.SA_NOCLDWAIT) != 0;
+        // Waiters first: a parent parked in wait4 finds the zombie and is not "interrupted" by
+        // the SIGCHLD that follows (do_notify_parent wakes wait_chldexit as well).
+        parent.childWaiters().wakeAll(scheduler);
         if (autoReap && p.exitSignal() == Signals.SIGCHLD) {
             reap(p);
         } else if (p.exitSignal() != 0 && !parent.exiting()) {
@@ -317,7 +320,6 @@ public final class Kernel {
             Signals.sendToProcess(this, parent, p.exitSignal(),
                     new dev.emu.kernel.task.SigInfo(p.exitSignal(), code, p.pid(), 0, status));
         }
-        parent.childWaiters().wakeAll(scheduler);
     }
 
     /** Releases a zombie (release_task): it leaves its parent's children and the pid table. */

@@ -1,6 +1,9 @@
 package dev.emu.emulator.cli;
 
 import dev.emu.emulator.ImageLookup;
+import dev.emu.emulator.expect.Expectation;
+import dev.emu.emulator.expect.ExpectationCheck;
+import dev.emu.emulator.expect.SerialCapture;
 import dev.emu.emulator.unicorn.UnicornPlatform;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.KernelConfig;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = {"Run a static x86_64 Linux executable under the emu guest kernel.",
             "IMAGE is a path, or a bare name looked up in $EMU_IMAGE_PATH and userspace-images/build/.",
             "Exit status: the guest's (128+N if killed by signal N); 124 guard hit, 125 deadlock,",
-            "126 image not loadable, 127 image not found, 70 emu internal error."})
+            "126 image not loadable, 127 image not found, 70 emu internal error, 3 --expect mismatch."})
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The executable to run.")
@@ -82,6 +85,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print kernel log lines on stderr.")
     boolean verbose;
 
+    @Option(names = "--expect", paramLabel = "FILE",
+            description = "Check the serial log against FILE (docs/expect-format.md); on a mismatch print what is missing or forbidden and exit 3.")
+    Path expect;
+
     @Override
     public Integer call() {
         if (tickHz < 1 || tickHz > 10_000) {
@@ -114,13 +121,25 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("emu: " + path + ": cannot read the image" + (Files.isDirectory(path) ? " (a directory)" : ""));
             return 126;
         }
+        Expectation expectation = null;
+        if (expect != null) {
+            try {
+                expectation = Expectation.read(expect);
+            } catch (IOException | Expectation.FormatException e) {
+                System.err.println("emu: --expect: " + e.getMessage());
+                return 2;
+            }
+        }
         OutputStream serialOut = null;
         try {
             if (serialLog != null) {
                 serialOut = serialLog.equals("-") ? new FileOutputStream(FileDescriptor.err)
                         : new BufferedOutputStream(new FileOutputStream(serialLog), 1 << 16);
             }
-            return runGuest(path, mode, serialOut);
+            SerialCapture capture = expectation == null ? null : new SerialCapture(serialOut);
+            serialOut = capture == null ? serialOut : capture;
+            int status = runGuest(path, mode, serialOut);
+            return capture == null ? status : checkExpectation(expectation, capture.text(), status);
         } catch (IOException e) {
             System.err.println("emu: " + e.getMessage());
             return 126;
@@ -134,6 +153,19 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
     }
+
+    /** --expect: the guest's status if the serial log matches, else {@link #EXIT_EXPECT_FAILED}. */
+    private static int checkExpectation(Expectation e, String serial, int status) {
+        ExpectationCheck.Report report = ExpectationCheck.check(e, serial, status);
+        if (report.ok()) {
+            return status;
+        }
+        System.err.print(ExpectationCheck.format(e, report, serial, 20));
+        return EXIT_EXPECT_FAILED;
+    }
+
+    /** Exit status of `emu run --expect` when the serial log does not match. */
+    public static final int EXIT_EXPECT_FAILED = 3;
 
     private int runGuest(Path path, VirtualClock.Mode mode, OutputStream serialOut) throws IOException {
         UnicornPlatform platform = new UnicornPlatform();

@@ -47,6 +47,28 @@ final class SysTask {
         return doClone(t, flags, newsp, parentTid, childTid, tls);
     }
 
+    /**
+     * Clone3 implements Linux syscall clone3(2) (kernel/fork.c copy_clone_args_from_user) for the
+     * same flags as clone; set_tid and cgroup are not supported.
+     */
+    static long clone3(Task t, long args, long size, long a2, long a3, long a4, long a5) {
+        if (size < 64 || size > 4096) {
+            return Errno.EINVAL.ret();
+        }
+        AddressSpace m = t.memory();
+        long flags = m.readLong(args);
+        long childTid = m.readLong(args + 16);
+        long parentTid = m.readLong(args + 24);
+        long exitSignal = m.readLong(args + 32);
+        long stack = m.readLong(args + 40);
+        long stackSize = m.readLong(args + 48);
+        long tls = m.readLong(args + 56);
+        if (size >= 80 && m.readLong(args + 72) != 0 || (flags & 0xff) != 0 || exitSignal > 64) {
+            return Errno.EINVAL.ret(); // set_tid_size, or the signal in the flags (clone3 has exit_signal)
+        }
+        return doClone(t, flags | exitSignal, stack == 0 ? 0 : stack + stackSize, parentTid, childTid, tls);
+    }
+
     static long doClone(Task t, long flags, long newsp, long parentTid, long childTid, long tls) {
         if ((flags & CLONE_THREAD) != 0 && (flags & CLONE_SIGHAND) == 0
                 || (flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) {

@@ -50,8 +50,8 @@ public final class SyscallTable {
         r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, PTR));
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
-        r.add(def(35, PARTIAL, "never interrupted (no signal delivery yet): rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
-        r.add(def(230, PARTIAL, "never interrupted (no signal delivery yet): rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX, TIMESPEC_IN, PTR));
+        r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX, TIMESPEC_IN, PTR));
         r.add(def(24, FULL, "", SysTime::schedYield));
         // ---- process (SysProcess) ----
         r.add(def(60, FULL, "", SysProcess::exit, INT));
@@ -81,6 +81,7 @@ public final class SyscallTable {
         r.add(def(34, FULL, "", SysSignal::pause));
         // ---- tasks (SysTask) ----
         r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, HEX, PTR, PTR, PTR, HEX));
+        r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
         r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, HEX, PTR));

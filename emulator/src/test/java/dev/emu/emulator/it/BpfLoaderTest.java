@@ -1,0 +1,119 @@
+package dev.emu.emulator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The headline demo end to end (issue 6): bpf_loader.elf and bpf_poll_block.elf under `emu run`,
+ * the serial log's determinism, and `--expect`.
+ */
+@Tag("integration")
+class BpfLoaderTest {
+    private static final Pattern EVENT = Pattern.compile("Event received: #(\\d+) t=(\\d+)( \\(blocking poll\\))?");
+
+    @TempDir
+    Path tmp;
+
+    record Result(int status, String stdout, String stderr) {}
+
+    private Result emu(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.emu.emulator.cli.EmuCommand"));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("out" + System.nanoTime());
+        Path err = tmp.resolve("err" + System.nanoTime());
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("emu finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static void assertEvents(List<String> lines, int count) {
+        long lastCounter = 0;
+        long lastTime = -1;
+        for (int i = 0; i < count; i++) {
+            Matcher m = EVENT.matcher(lines.get(i));
+            assertThat(m.matches()).as("line %s", lines.get(i)).isTrue();
+            long c = Long.parseLong(m.group(1));
+            long t = Long.parseLong(m.group(2));
+            assertThat(c).isGreaterThan(lastCounter);
+            assertThat(t).isGreaterThan(lastTime);
+            lastCounter = c;
+            lastTime = t;
+        }
+    }
+
+    @Test
+    void bpfLoaderPrintsSetupThenTenIncreasingEvents() throws Exception {
+        Result r = emu("run", "bpf_loader.elf");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(lines).hasSize(13);
+        assertThat(lines.subList(0, 3)).containsExactly("map created", "program loaded", "program attached");
+        assertEvents(lines.subList(3, 13), 10);
+    }
+
+    @Test
+    void theCountComesFromArgv() throws Exception {
+        Result r = emu("run", "bpf_loader.elf", "3");
+        assertThat(r.status()).isZero();
+        assertThat(r.stdout().lines().filter(l -> l.startsWith("Event received")).count()).isEqualTo(3);
+    }
+
+    @Test
+    void twoRunsGiveByteIdenticalSerialLogs() throws Exception {
+        Path a = tmp.resolve("a.log");
+        Path b = tmp.resolve("b.log");
+        assertThat(emu("run", "--serial-log", a.toString(), "bpf_loader.elf").status()).isZero();
+        assertThat(emu("run", "--serial-log", b.toString(), "bpf_loader.elf").status()).isZero();
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(Files.readString(a)).contains("bpf: program 1 (tick_events) attached to the timer");
+    }
+
+    @Test
+    void blockingPollNeedsNoSleeps() throws Exception {
+        Result r = emu("run", "--trace-syscalls=nanosleep", "bpf_poll_block.elf");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(lines.subList(0, 3)).containsExactly("map created", "program loaded", "program attached");
+        assertEvents(lines.subList(3, 13), 10);
+        assertThat(r.stderr()).doesNotContain("nanosleep");
+    }
+
+    @Test
+    void expectPassesOnTheShippedExpectationFile() throws Exception {
+        Path expect = DifferentialTest.imagesDir().getParent().resolve("bpf_loader.expect");
+        Result r = emu("run", "--expect", expect.toString(), "bpf_loader.elf");
+        assertThat(r.status()).as(r.stderr()).isZero();
+    }
+
+    @Test
+    void expectMismatchExitsThreeWithAReadableDiff() throws Exception {
+        Path expect = Files.writeString(tmp.resolve("bad.expect"), """
+                line map created
+                at-least 11 /Event received/
+                never /Event received: #3 /
+                line no such line
+                """);
+        Result r = emu("run", "--expect", expect.toString(), "bpf_loader.elf");
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.stderr()).contains("does not match").contains("bad.expect:2: at-least 11 /Event received/: found 10")
+                .contains("bad.expect:3: never").contains("Event received: #3 t=30000000")
+                .contains("bad.expect:4: missing (in order");
+        Path malformed = Files.writeString(tmp.resolve("malformed.expect"), "sometimes /x/\n");
+        assertThat(emu("run", "--expect", malformed.toString(), "bpf_loader.elf").status()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.emu.kernel.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.emu.abi.Errno;
+import dev.emu.abi.bpf.BpfAttr;
+import dev.emu.abi.bpf.BpfCommand;
+import dev.emu.abi.bpf.BpfMapType;
+import dev.emu.abi.bpf.EmuBpfExtensions;
+import dev.emu.bpf.map.RingBuf;
+import dev.emu.kernel.syscall.SyscallResults;
+import dev.emu.kernel.task.TaskState;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+
+/** bpf(2) called directly on a kernel with a fake address space. */
+class SysBpfTest {
+    private final BpfHarness h = new BpfHarness();
+    private static final long BUF = BpfHarness.MEM + 0x1000;
+    private static final long UNMAPPED = 0x1000;
+
+    private long createMap(int type, int key, int value, int max) {
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.MAP_TYPE, type).putInt(BpfAttr.KEY_SIZE, key)
+                .putInt(BpfAttr.VALUE_SIZE, value).putInt(BpfAttr.MAX_ENTRIES, max);
+        return h.bpf(BpfCommand.MAP_CREATE, a.array());
+    }
+
+    private RingBuf ring(long fd) {
+        return (RingBuf) ((BpfMapFile) h.task.process().fds().get(fd)).map().map();
+    }
+
+    private long poll(long fd, int flags, long buf, int size, long timeout) {
+        ByteBuffer a = ByteBuffer.allocate(EmuBpfExtensions.POLL_ATTR_SIZE).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(EmuBpfExtensions.POLL_MAP_FD, (int) fd).putInt(EmuBpfExtensions.POLL_FLAGS, flags)
+                .putLong(EmuBpfExtensions.POLL_BUF, buf).putInt(EmuBpfExtensions.POLL_BUF_SIZE, size)
+                .putLong(EmuBpfExtensions.POLL_TIMEOUT_NS, timeout);
+        return h.bpf(EmuBpfExtensions.BPF_EMU_RINGBUF_POLL, a.array());
+    }
+
+    private int needed() {
+        return h.space.readInt(BpfHarness.MEM + EmuBpfExtensions.POLL_NEEDED);
+    }
+
+    @Test
+    void attrSizeHandlingFollowsLinux() {
+        assertThat(h.bpf(BpfCommand.MAP_CREATE, BpfHarness.MEM, 4097)).isEqualTo(Errno.E2BIG.ret());
+        byte[] big = new byte[200];
+        big[150] = 1;
+        assertThat(h.bpf(BpfCommand.MAP_CREATE, big)).isEqualTo(Errno.E2BIG.ret());
+        ByteBuffer a = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN).putInt(0, BpfMapType.ARRAY)
+                .putInt(4, 4).putInt(8, 8).putInt(12, 1);
+        assertThat(h.bpf(BpfCommand.MAP_CREATE, a.array())).isGreaterThanOrEqualTo(0);
+        assertThat(h.bpf(BpfCommand.MAP_CREATE, UNMAPPED, 144)).isEqualTo(Errno.EFAULT.ret());
+        assertThat(h.bpf(999, new byte[144])).isEqualTo(Errno.EINVAL.ret());
+        assertThat(h.bpf(BpfCommand.OBJ_PIN, new byte[144])).isEqualTo(Errno.EINVAL.ret());
+    }
+
+    @Test
+    void arrayMapElementOpsAndInfo() {
+        long fd = createMap(BpfMapType.ARRAY, 4, 8, 2);
+        assertThat(fd).isEqualTo(0); // the harness task has no other fds
+        h.space.writeInt(BUF, 1);
+        h.space.writeLong(BUF + 8, 42);
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.ELEM_MAP_FD, (int) fd).putLong(BpfAttr.ELEM_KEY, BUF)
+                .putLong(BpfAttr.ELEM_VALUE, BUF + 8);
+        assertThat(h.bpf(BpfCommand.MAP_UPDATE_ELEM, a.array())).isZero();
+        a.putLong(BpfAttr.ELEM_VALUE, BUF + 16);
+        assertThat(h.bpf(BpfCommand.MAP_LOOKUP_ELEM, a.array())).isZero();
+        assertThat(h.space.readLong(BUF + 16)).isEqualTo(42);
+        a.putInt(BpfAttr.ELEM_MAP_FD, 77);
+        assertThat(h.bpf(BpfCommand.MAP_LOOKUP_ELEM, a.array())).isEqualTo(Errno.EBADF.ret());
+
+        ByteBuffer info = BpfHarness.attr().putInt(BpfAttr.INFO_BPF_FD, (int) fd)
+                .putInt(BpfAttr.INFO_LEN, BpfAttr.MAP_INFO_SIZE).putLong(BpfAttr.INFO_PTR, BUF + 0x100);
+        assertThat(h.bpf(BpfCommand.OBJ_GET_INFO_BY_FD, info.array())).isZero();
+        assertThat(h.space.readInt(BUF + 0x100 + BpfAttr.MAP_INFO_TYPE)).isEqualTo(BpfMapType.ARRAY);
+        assertThat(h.space.readInt(BUF + 0x100 + BpfAttr.MAP_INFO_ID)).isEqualTo(1);
+        assertThat(h.space.readInt(BUF + 0x100 + BpfAttr.MAP_INFO_MAX_ENTRIES)).isEqualTo(2);
+        assertThat(h.space.readInt(BpfHarness.MEM + BpfAttr.INFO_LEN)).isEqualTo(BpfAttr.MAP_INFO_SIZE);
+
+        ByteBuffer byId = BpfHarness.attr().putInt(BpfAttr.BY_ID_ID, 1);
+        assertThat(h.bpf(BpfCommand.MAP_GET_FD_BY_ID, byId.array())).isEqualTo(1);
+        byId.putInt(BpfAttr.BY_ID_ID, 99);
+        assertThat(h.bpf(BpfCommand.MAP_GET_FD_BY_ID, byId.array())).isEqualTo(Errno.ENOENT.ret());
+    }
+
+    @Test
+    void ringbufElementOpsAreEinval() {
+        long fd = createMap(BpfMapType.RINGBUF, 0, 0, 4096);
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.ELEM_MAP_FD, (int) fd).putLong(BpfAttr.ELEM_KEY, BUF)
+                .putLong(BpfAttr.ELEM_VALUE, BUF + 8);
+        assertThat(h.bpf(BpfCommand.MAP_LOOKUP_ELEM, a.array())).isEqualTo(Errno.EINVAL.ret());
+        assertThat(h.bpf(BpfCommand.MAP_UPDATE_ELEM, a.array())).isEqualTo(Errno.EINVAL.ret());
+        assertThat(createMap(BpfMapType.RINGBUF, 0, 0, 4095)).isEqualTo(Errno.EINVAL.ret());
+    }
+
+    @Test
+    void pollCopiesRecordsInOrderAndReportsEachError() {
+        long fd = createMap(BpfMapType.RINGBUF, 0, 0, 4096);
+        RingBuf rb = ring(fd);
+        assertThat(poll(fd, 0, BUF, 64, 0)).isZero();
+        rb.output(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 0);
+        rb.output(new byte[] {42}, 0);
+
+        assertThat(poll(fd, 0, BUF, 4, 0)).isEqualTo(Errno.ENOSPC.ret());
+        assertThat(needed()).isEqualTo(12);
+        assertThat(poll(fd, 0, UNMAPPED, 64, 0)).isEqualTo(Errno.EFAULT.ret());
+        assertThat(poll(fd, 0, BpfHarness.MEM + BpfHarness.MEM_SIZE - 4, 64, 0)).isEqualTo(Errno.EFAULT.ret());
+        assertThat(poll(fd + 50, 0, BUF, 64, 0)).isEqualTo(Errno.EBADF.ret());
+        assertThat(poll(fd, 2, BUF, 64, 0)).isEqualTo(Errno.EINVAL.ret());
+        long array = createMap(BpfMapType.ARRAY, 4, 8, 1);
+        assertThat(poll(array, 0, BUF, 64, 0)).isEqualTo(Errno.EINVAL.ret());
+
+        assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(12); // the record survived every error
+        assertThat(h.space.read(BUF, 12)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(1);
+        assertThat(h.space.read(BUF, 1)).containsExactly(42);
+        assertThat(poll(fd, 0, BUF, 64, 0)).isZero();
+    }
+
+    @Test
+    void pollSkipsDiscardedAndStopsAtBusy() {
+        long fd = createMap(BpfMapType.RINGBUF, 0, 0, 4096);
+        RingBuf rb = ring(fd);
+        RingBuf.Record discarded = rb.reserve(8, 0);
+        RingBuf.Record busy = rb.reserve(8, 0);
+        rb.discard(discarded, 0);
+        assertThat(poll(fd, 0, BUF, 64, 0)).isZero(); // stops at the busy one
+        busy.sample()[0] = 7;
+        rb.submit(busy, 0);
+        assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(8);
+        assertThat(h.space.read(BUF, 1)).containsExactly(7);
+    }
+
+    @Test
+    void blockingPollParksUntilACommitOrTheTimeout() {
+        long fd = createMap(BpfMapType.RINGBUF, 0, 0, 4096);
+        RingBuf rb = ring(fd);
+        assertThat(poll(fd, EmuBpfExtensions.BPF_EMU_POLL_BLOCK, BUF, 64, 0)).isEqualTo(SyscallResults.RESTART);
+        assertThat(h.task.state()).isEqualTo(TaskState.BLOCKED);
+        assertThat(h.task.waitingFor()).contains("ringbuf poll");
+        rb.output(new byte[] {9}, dev.emu.abi.bpf.BpfFlags.BPF_RB_NO_WAKEUP);
+        assertThat(h.task.state()).as("NO_WAKEUP does not wake").isEqualTo(TaskState.BLOCKED);
+        rb.output(new byte[] {10}, dev.emu.abi.bpf.BpfFlags.BPF_RB_FORCE_WAKEUP);
+        assertThat(h.task.state()).isEqualTo(TaskState.RUNNABLE);
+        assertThat(poll(fd, EmuBpfExtensions.BPF_EMU_POLL_BLOCK, BUF, 64, 0)).isEqualTo(1);
+
+        // Adaptive: the consumer caught up, so the next commit wakes it.
+        assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(1);
+        assertThat(poll(fd, EmuBpfExtensions.BPF_EMU_POLL_BLOCK, BUF, 64, 0)).isEqualTo(SyscallResults.RESTART);
+        rb.output(new byte[] {11}, 0);
+        assertThat(h.task.state()).isEqualTo(TaskState.RUNNABLE);
+        assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(1);
+
+        // Timeout: the deadline is kept across restarts; once it has passed the poll returns 0.
+        assertThat(poll(fd, EmuBpfExtensions.BPF_EMU_POLL_BLOCK, BUF, 64, 5_000_000)).isEqualTo(SyscallResults.RESTART);
+        assertThat(h.task.wakeDeadline()).isEqualTo(h.kernel.clock().nanos() + 5_000_000);
+    }
+
+    @Test
+    void closingTheLastFdReleasesTheMapAndItsId() {
+        long fd = createMap(BpfMapType.ARRAY, 4, 8, 1);
+        BpfSubsystem bpf = BpfSubsystem.of(h.kernel);
+        assertThat(bpf.mapById(1)).isNotNull();
+        var forked = h.task.process().fds().fork();
+        h.task.process().fds().close(fd);
+        assertThat(bpf.mapById(1)).as("the fork's fd still holds it").isNotNull();
+        forked.closeAll();
+        assertThat(bpf.mapById(1)).isNull();
+        assertThat(bpf.liveObjects()).isZero();
+    }
+
+    @Test
+    void progLoadChecksLogAttrsAndReportsLoadErrorsInTheLog() {
+        // mov r0, 0 without an exit: the load checks refuse it (Linux: EINVAL, message in the log).
+        h.space.write(BUF, new byte[] {(byte) 0xb7, 0, 0, 0, 0, 0, 0, 0});
+        h.space.write(BUF + 0x100, "GPL\0".getBytes());
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.PROG_TYPE, EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER)
+                .putInt(BpfAttr.INSN_CNT, 1).putLong(BpfAttr.INSNS, BUF).putLong(BpfAttr.LICENSE, BUF + 0x100)
+                .putInt(BpfAttr.LOG_LEVEL, 1).putInt(BpfAttr.LOG_SIZE, 64).putLong(BpfAttr.LOG_BUF, BUF + 0x200);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).as("log_size < 128").isEqualTo(Errno.EINVAL.ret());
+        a.putInt(BpfAttr.LOG_SIZE, 4096);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        String log = new String(h.space.read(BUF + 0x200, 200)).split("\0")[0];
+        assertThat(log).contains("instruction 0").contains("exit");
+        a.putInt(BpfAttr.PROG_TYPE, 12345);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+    }
+}

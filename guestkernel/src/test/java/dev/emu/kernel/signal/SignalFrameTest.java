@@ -1,0 +1,62 @@
+package dev.emu.kernel.signal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.task.SigInfo;
+import dev.emu.kernel.task.SignalAction;
+import dev.emu.kernel.task.Task;
+import dev.emu.kernel.testing.Tasks;
+import org.junit.jupiter.api.Test;
+
+/** The rt_sigframe as Linux x86_64 lays it out, and rt_sigreturn undoing it. */
+class SignalFrameTest {
+
+    @Test
+    void frameMatchesLinuxLayoutAndSigreturnRestores() {
+        Task t = Tasks.task(1);
+        t.memory().map(0x7000_0000L, 0x10000, 3);
+        long sp = 0x7000_f000L - 24;
+        Reg[] regs = Signals.SC_REGS;
+        for (int i = 0; i < regs.length; i++) {
+            t.cpu().set(regs[i], 0x1000 + i);
+        }
+        t.cpu().set(Reg.RSP, sp);
+        t.cpu().set(Reg.RIP, 0x401000);
+        t.cpu().set(Reg.RFLAGS, 0x246);
+        t.setSignalMask(Signals.bit(Signals.SIGUSR2));
+        SignalAction a = new SignalAction(0x402000, Signals.SA_SIGINFO | Signals.SA_RESTORER, 0x403000,
+                Signals.bit(Signals.SIGUSR1));
+
+        Signals.setupFrame(null, t, Signals.SIGSEGV, new SigInfo(Signals.SIGSEGV, SigInfo.SEGV_MAPERR, 0, 0x10, 0), a);
+
+        long frame = t.cpu().get(Reg.RSP);
+        assertThat((frame + 8) % 16).as("ABI: rsp+8 is 16-aligned at handler entry").isZero();
+        assertThat(frame).isLessThan(sp - 128);
+        assertThat(t.cpu().get(Reg.RIP)).isEqualTo(0x402000);
+        assertThat(t.cpu().get(Reg.RDI)).isEqualTo(Signals.SIGSEGV);
+        assertThat(t.cpu().get(Reg.RSI)).isEqualTo(frame + 312);
+        assertThat(t.cpu().get(Reg.RDX)).isEqualTo(frame + 8);
+        assertThat(t.memory().readLong(frame)).as("pretcode = restorer").isEqualTo(0x403000);
+        assertThat(t.memory().readLong(frame + 48 + 8 * 16)).as("sc.rip").isEqualTo(0x401000);
+        assertThat(t.memory().readLong(frame + 48 + 8 * 15)).as("sc.rsp").isEqualTo(sp);
+        long fpstate = t.memory().readLong(frame + 48 + 184);
+        assertThat(fpstate % 64).isZero();
+        assertThat(fpstate).isGreaterThan(frame);
+        assertThat(t.memory().readInt(frame + 312)).as("si_signo").isEqualTo(Signals.SIGSEGV);
+        assertThat(t.memory().readInt(frame + 320)).as("si_code").isEqualTo(SigInfo.SEGV_MAPERR);
+        assertThat(t.memory().readLong(frame + 328)).as("si_addr").isEqualTo(0x10);
+        assertThat(t.memory().readLong(frame + 304)).as("uc_sigmask").isEqualTo(Signals.bit(Signals.SIGUSR2));
+        assertThat(t.signalMask()).isEqualTo(Signals.bit(Signals.SIGUSR2) | Signals.bit(Signals.SIGUSR1)
+                | Signals.bit(Signals.SIGSEGV));
+
+        // The handler returns: `ret` pops pretcode, then the restorer calls rt_sigreturn.
+        t.cpu().set(Reg.RSP, frame + 8);
+        long rax = Signals.sigreturn(t);
+        assertThat(rax).isEqualTo(0x1000 + 13);
+        assertThat(t.cpu().get(Reg.RIP)).isEqualTo(0x401000);
+        assertThat(t.cpu().get(Reg.RSP)).isEqualTo(sp);
+        assertThat(t.cpu().get(Reg.R15)).isEqualTo(0x1000 + 7);
+        assertThat(t.signalMask()).isEqualTo(Signals.bit(Signals.SIGUSR2));
+    }
+}

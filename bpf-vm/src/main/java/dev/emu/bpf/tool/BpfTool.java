@@ -94,7 +94,7 @@ public final class BpfTool {
      * success prints r0 as lowercase hex without prefix and returns 0; on a refused or faulting
      * program prints the reason on {@code err} and returns 1.
      *
-     * @param interpret select the interpreter (the only engine until the JIT lands)
+     * @param interpret select the interpreter (default: the JIT)
      */
     public static int exec(String programHexLine, String memHex, boolean interpret, PrintStream out, PrintStream err) {
         byte[] prog;
@@ -116,7 +116,7 @@ public final class BpfTool {
             return 1;
         }
         LoadedProgram p = ((LoadResult.Loaded) lr).program();
-        ExecutionEngine engine = new Interpreter();
+        ExecutionEngine engine = interpret ? new Interpreter() : new dev.emu.bpf.jit.JitEngine();
         ExecutionResult res = engine.run(p, mem, new StandaloneEnvironment());
         return switch (res) {
             case ExecutionResult.Exit e -> {
@@ -129,6 +129,71 @@ public final class BpfTool {
                 yield 1;
             }
         };
+    }
+
+    /**
+     * {@code emu bpf verify FILE}: verifies FILE (assembly text, or raw instruction bytes) as a
+     * program of {@code type}; {@code maps} declares the maps its lddw map_fd(N) refer to, as
+     * {@code "fd:type:key_size:value_size:max_entries"} with type array, hash or ringbuf (e.g.
+     * {@code "1:array:4:8:16"}, {@code "3:ringbuf:0:0:4096"}). Prints the verifier log (level
+     * {@code logLevel}) on {@code out}, the reason on {@code err} if refused.
+     *
+     * @return 0 accepted, 1 refused (or unreadable input)
+     */
+    public static int verify(Path file, dev.emu.bpf.verifier.ProgramType type, List<String> maps, int logLevel,
+            PrintStream out, PrintStream err) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(file);
+        } catch (IOException e) {
+            err.println("emu bpf verify: cannot read " + file + ": " + e.getMessage());
+            return 1;
+        }
+        List<Instruction> insns;
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        boolean binary = raw.length % InstructionCodec.SLOT_SIZE == 0 && text.chars().anyMatch(c -> c == 0);
+        try {
+            insns = binary ? InstructionCodec.decode(raw) : Assembler.assemble(text);
+        } catch (AsmException e) {
+            err.println(file + ":" + e.getMessage());
+            return 1;
+        }
+        java.util.Map<Integer, dev.emu.bpf.map.BpfMap> fds = new java.util.HashMap<>();
+        for (String spec : maps) {
+            String[] f = spec.split(":");
+            try {
+                int mapType = switch (f[1]) {
+                    case "array" -> dev.emu.abi.bpf.BpfMapType.ARRAY;
+                    case "hash" -> dev.emu.abi.bpf.BpfMapType.HASH;
+                    case "ringbuf" -> dev.emu.abi.bpf.BpfMapType.RINGBUF;
+                    default -> throw new IllegalArgumentException("unknown map type " + f[1]);
+                };
+                dev.emu.bpf.map.MapCreateResult mr = dev.emu.bpf.map.MapTypes.create(mapType, Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]), Integer.parseInt(f[4]), 0);
+                if (!mr.isOk()) {
+                    err.println("emu bpf verify: map " + spec + ": " + mr.error());
+                    return 1;
+                }
+                fds.put(Integer.parseInt(f[0]), mr.map());
+            } catch (RuntimeException e) {
+                err.println("emu bpf verify: bad map spec '" + spec + "' (want fd:type:key:value:entries): " + e.getMessage());
+                return 1;
+            }
+        }
+        dev.emu.bpf.verifier.VerifierResult r = dev.emu.bpf.verifier.Verifier.verify(insns, fds::get, type, logLevel);
+        switch (r) {
+            case dev.emu.bpf.verifier.VerifierResult.Accepted a -> {
+                out.print(a.log());
+                out.flush();
+                return 0;
+            }
+            case dev.emu.bpf.verifier.VerifierResult.Rejected j -> {
+                out.print(j.log());
+                out.flush();
+                err.println("program refused (" + j.errno() + "): " + j.message());
+                return 1;
+            }
+        }
     }
 
     /** Parses whitespace-separated hex bytes ("b7 00 01 00"); each token one byte. */

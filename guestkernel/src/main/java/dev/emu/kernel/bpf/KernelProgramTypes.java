@@ -24,7 +24,7 @@ import java.util.Set;
  *       runnable only through PROG_TEST_RUN.
  * </ul>
  */
-final class KernelProgramTypes {
+public final class KernelProgramTypes {
     private KernelProgramTypes() {}
 
     static final ProgramType EMU_TIMER = new ProgramType(EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER, "emu_timer",
@@ -35,6 +35,11 @@ final class KernelProgramTypes {
                     new ContextField("tid", EmuBpfExtensions.TIMER_CTX_TID, 4, false),
                     new ContextField("rip", EmuBpfExtensions.TIMER_CTX_RIP, 8, false))),
             ProgramTypes.TRACING_HELPERS);
+
+    /** The type called {@code name} ("emu_timer", "socket_filter", "raw_memory"), for `emu bpf verify`; or null. */
+    public static ProgramType byName(String name) {
+        return name.equals("emu_timer") || name.equals("timer") ? EMU_TIMER : ProgramTypes.byName(name);
+    }
 
     /** Helpers Linux restricts to GPL-compatible programs (gpl_only in their bpf_func_proto). */
     private static final Set<Integer> GPL_ONLY = Set.of(BpfHelperId.TRACE_PRINTK, BpfHelperId.PROBE_READ);

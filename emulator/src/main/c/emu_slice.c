@@ -62,3 +62,107 @@ void emu_slice_sync_pc_hook(uc_engine *uc, uc_mem_type type, uint64_t address, i
     (void)value;
     (void)user_data;
 }
+
+/*
+ * emu_insn: the per-instruction hook, installed on every engine of a platform only when an exact
+ * instruction limit (--max-instructions) or a debugger (--gdb) is in use. A UC_HOOK_CODE callback
+ * runs before every instruction, which costs roughly 2-4x on compute-bound guest code (a C call
+ * per instruction instead of per block); without those options it is not installed at all.
+ *
+ * Breakpoints never modify guest memory: the hook compares the instruction's address with a
+ * small table. Watchpoints are a UC_HOOK_MEM_READ|WRITE callback (emu_insn_watch_hook) that marks
+ * a hit; the report is made at the next instruction, after the access completed (as x86 debug
+ * registers report data breakpoints), so a debugger sees the new value.
+ *
+ *   offset 0    int64 instructions   executed instructions (counted by this hook)
+ *   offset 8    int64 limit          stop before executing instruction limit+1 (0: no limit)
+ *   offset 16   int32 halted         sticky: stop at once, every time (limit hit, debugger kill)
+ *   offset 20   int32 stop_request   atomic; non-zero: call on_stop at the next instruction with
+ *                                    this kind (1 step, 2 interrupt, 3/4/5 write/read/access watch)
+ *   offset 24   uint64 watch_addr    the data address of the last watch hit
+ *   offset 32   fnptr on_stop        void (uc_engine*, uint64 pc, int32 kind, uint64 data); may be NULL
+ *   offset 40   int32 nbreak         used entries of breaks
+ *   offset 44   int32 nwatch         used entries of watches
+ *   offset 48   uint64 breaks[64]    breakpoint addresses
+ *   offset 560  struct {uint64 lo, hi; int32 kind, pad} watches[32]   inclusive ranges
+ */
+#define EMU_MAX_BREAKS 64
+#define EMU_MAX_WATCHES 32
+#define EMU_STOP_BREAKPOINT 6
+
+struct emu_watch {
+    uint64_t lo;
+    uint64_t hi;
+    int32_t kind; /* 3 write, 4 read, 5 access */
+    int32_t pad;
+};
+
+struct emu_insn {
+    int64_t instructions;
+    int64_t limit;
+    int32_t halted;
+    int32_t stop_request;
+    uint64_t watch_addr;
+    void (*on_stop)(uc_engine *uc, uint64_t pc, int32_t kind, uint64_t data);
+    int32_t nbreak;
+    int32_t nwatch;
+    uint64_t breaks[EMU_MAX_BREAKS];
+    struct emu_watch watches[EMU_MAX_WATCHES];
+};
+
+_Static_assert(sizeof(struct emu_insn) == 48 + 8 * EMU_MAX_BREAKS + 24 * EMU_MAX_WATCHES,
+               "layout shared with InsnHook.java");
+
+void emu_insn_code_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user_data)
+{
+    (void)size;
+    struct emu_insn *s = user_data;
+    /* uc_emu_stop in a code hook stops before this instruction executes (Unicorn checks the exit
+     * request right after the hook), so `instructions` counts executed instructions exactly. */
+    if (s->halted || (s->limit > 0 && s->instructions >= s->limit)) {
+        s->halted = 1;
+        uc_emu_stop(uc);
+        return;
+    }
+    if (s->on_stop != NULL) {
+        int32_t kind = __atomic_exchange_n(&s->stop_request, 0, __ATOMIC_ACQ_REL);
+        if (kind == 0) {
+            for (int32_t i = 0; i < s->nbreak; i++) {
+                if (s->breaks[i] == address) {
+                    kind = EMU_STOP_BREAKPOINT;
+                    break;
+                }
+            }
+        }
+        if (kind != 0) {
+            s->on_stop(uc, address, kind, s->watch_addr);
+            if (s->halted) {
+                uc_emu_stop(uc);
+                return;
+            }
+        }
+    }
+    s->instructions++;
+}
+
+void emu_insn_watch_hook(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
+                         void *user_data)
+{
+    (void)uc;
+    (void)value;
+    struct emu_insn *s = user_data;
+    int write = type == UC_MEM_WRITE;
+    uint64_t last = address + (uint64_t)(size > 0 ? size - 1 : 0);
+    for (int32_t i = 0; i < s->nwatch; i++) {
+        struct emu_watch *w = &s->watches[i];
+        if (last < w->lo || address > w->hi) {
+            continue;
+        }
+        if ((w->kind == 3 && !write) || (w->kind == 4 && write)) {
+            continue;
+        }
+        s->watch_addr = address < w->lo ? w->lo : address;
+        __atomic_store_n(&s->stop_request, w->kind, __ATOMIC_RELEASE);
+        return;
+    }
+}

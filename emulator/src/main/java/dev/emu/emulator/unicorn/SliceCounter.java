@@ -85,7 +85,7 @@ final class SliceCounter {
         INT_HANDLE.setVolatile(state, STOP_REQUESTED, 0);
     }
 
-    private static MemorySegment symbol(String name) {
+    static MemorySegment symbol(String name) {
         return LIB.find(name).orElseThrow(() -> new IllegalStateException("libemuslice.so lacks " + name));
     }
 

@@ -50,6 +50,7 @@ final class Unicorn {
     // uc_hook_type (unicorn.h)
     static final int UC_HOOK_INTR = 1;
     static final int UC_HOOK_INSN = 1 << 1;
+    static final int UC_HOOK_CODE = 1 << 2;
     static final int UC_HOOK_BLOCK = 1 << 3;
     /** UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE (valid accesses). */
     static final int UC_HOOK_MEM_READ_WRITE = (1 << 10) | (1 << 11);

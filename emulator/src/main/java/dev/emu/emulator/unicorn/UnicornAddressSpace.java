@@ -120,6 +120,15 @@ final class UnicornAddressSpace implements AddressSpace {
                 Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, SliceCounter.SYNC_PC_HOOK, MemorySegment.NULL,
                         NEVER_MAPPED, NEVER_MAPPED, 0);
             }
+            InsnHook insn = platform.insn();
+            if (insn != null) {
+                // SAFETY: user_data is the struct emu_insn the hooks expect; the platform (held by
+                // this object) keeps it alive for as long as the engine.
+                Unicorn.hookAdd(uc, Unicorn.UC_HOOK_CODE, InsnHook.CODE_HOOK, insn.address(), 0);
+                if (platform.debug() != null) {
+                    Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, InsnHook.WATCH_HOOK, insn.address(), 0);
+                }
+            }
             // Linux enables fxsave/SSE for user code (CR4.OSFXSR, OSXMMEXCPT). Unicorn's SSE works
             // without them, but fxsave/fxrstor (used by some libcs) consult OSFXSR.
             setEngineRegister(X86.CR4, X86.CR4_OSFXSR_OSXMMEXCPT);
@@ -384,6 +393,9 @@ final class UnicornAddressSpace implements AddressSpace {
                 return interrupted();
             }
             running = cpu;
+            if (platform.debug() != null) {
+                platform.debug().running(cpu);
+            }
             trap = syscalls;
             syscallStopped = false;
             resumeRip = NO_RIP;
@@ -417,6 +429,9 @@ final class UnicornAddressSpace implements AddressSpace {
     }
 
     private StopReason stopReason(int err) {
+        if (platform.haltReason() != null && fault == null && !syscallStopped) {
+            return new StopReason(StopReason.Kind.INTERRUPTED, 0, platform.haltReason());
+        }
         if (syscallStopped) {
             return StopReason.syscallStop();
         }
@@ -486,8 +501,16 @@ final class UnicornAddressSpace implements AddressSpace {
             Unicorn.regRead(uc, X86.RIP, scratch);
             cpu.enterSyscall(scratch.get(JAVA_LONG_UNALIGNED, 0) + SYSCALL_LENGTH);
             boolean keepRunning;
+            UnicornDebug debug = platform.debug();
+            int nr = debug == null ? -1 : (int) cpu.get(dev.emu.kernel.platform.Reg.RAX);
             try {
+                if (debug != null) {
+                    debug.syscallEntry(cpu, nr);
+                }
                 keepRunning = trap.onSyscall(cpu);
+                if (debug != null && keepRunning && cpu.context != null) {
+                    debug.syscallReturn(cpu, nr);
+                }
             } finally {
                 cpu.inSyscall = false;
             }
@@ -520,6 +543,14 @@ final class UnicornAddressSpace implements AddressSpace {
                 default -> StopReason.Kind.GENERAL_PROTECTION;
             };
             fault = new StopReason(kind, 0, "cpu exception " + intno);
+            if (platform.debug() != null) {
+                platform.debug().fault(running, switch (kind) {
+                    case DIVIDE_ERROR -> 8; // SIGFPE
+                    case BREAKPOINT -> 5; // SIGTRAP
+                    case ILLEGAL_INSTRUCTION -> 4; // SIGILL
+                    default -> 11; // SIGSEGV
+                }, 0);
+            }
             Unicorn.emuStop(uc);
         } catch (Throwable t) {
             failInUpcall(t);
@@ -544,6 +575,9 @@ final class UnicornAddressSpace implements AddressSpace {
                 default -> "fetch";
             };
             fault = new StopReason(kind, address, access + " of " + size + " bytes at 0x" + Long.toHexString(address));
+            if (platform.debug() != null) {
+                platform.debug().fault(running, 11, address); // SIGSEGV
+            }
         } catch (Throwable t) {
             failInUpcall(t);
         }

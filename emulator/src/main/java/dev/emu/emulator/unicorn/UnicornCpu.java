@@ -93,6 +93,31 @@ final class UnicornCpu implements Cpu {
         }
     }
 
+    /** Reads a register of any width (x87: 10 bytes, XMM: 16) for the debugger. */
+    void readRaw(int ucId, byte[] out) {
+        checkLive();
+        MemorySegment buf = space.scratch;
+        buf.fill((byte) 0);
+        if (space.isLoaded(this)) {
+            Unicorn.regRead(space.uc, ucId, buf);
+        } else {
+            Unicorn.contextRegRead(context, ucId, buf);
+        }
+        MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
+    }
+
+    void writeRaw(int ucId, byte[] value) {
+        checkLive();
+        MemorySegment buf = space.scratch;
+        buf.fill((byte) 0);
+        MemorySegment.copy(value, 0, buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, Math.min(16, value.length));
+        if (space.isLoaded(this)) {
+            Unicorn.regWrite(space.uc, ucId, buf);
+        } else {
+            Unicorn.contextRegWrite(context, ucId, buf);
+        }
+    }
+
     @Override
     public AddressSpace addressSpace() {
         return space;

@@ -18,6 +18,10 @@ public final class UnicornPlatform implements Platform {
     private final SliceCounter slice = new SliceCounter();
     private final boolean preciseFaults;
     private boolean running;
+    /** The per-instruction hook; null unless an instruction limit or a debugger was enabled. */
+    private InsnHook insn;
+    private UnicornDebug debug;
+    private boolean spacesCreated;
 
     /** A platform with precise fault RIPs (see {@link #UnicornPlatform(boolean)}). */
     public UnicornPlatform() {
@@ -40,6 +44,7 @@ public final class UnicornPlatform implements Platform {
 
     @Override
     public AddressSpace newAddressSpace() {
+        spacesCreated = true;
         return new UnicornAddressSpace(this);
     }
 
@@ -68,6 +73,60 @@ public final class UnicornPlatform implements Platform {
     /** Withdraws {@link #interrupt()}. */
     public void clearInterrupt() {
         slice.clearStopRequest();
+    }
+
+    /**
+     * Stops the guest before it executes instruction {@code limit + 1} (counted over all threads);
+     * the kernel then ends the run ({@link #haltReason()}). Installs the per-instruction hook,
+     * which costs 2-4x on compute-bound code. Must be called before the first address space.
+     */
+    public void setInstructionLimit(long limit) {
+        insnHook().setLimit(limit);
+    }
+
+    /**
+     * The debugger interface; installs the per-instruction and watchpoint hooks. Must be called
+     * before the first address space.
+     */
+    public UnicornDebug enableDebugger() {
+        if (debug == null) {
+            debug = new UnicornDebug(insnHook());
+        }
+        return debug;
+    }
+
+    private InsnHook insnHook() {
+        if (insn == null) {
+            if (spacesCreated) {
+                throw new IllegalStateException("the instruction hook must be enabled before the first address space");
+            }
+            insn = new InsnHook();
+        }
+        return insn;
+    }
+
+    InsnHook insn() {
+        return insn;
+    }
+
+    UnicornDebug debug() {
+        return debug;
+    }
+
+    /** Instructions executed so far, or -1 when they are not counted (no limit, no debugger). */
+    public long instructionsDone() {
+        return insn == null ? -1 : insn.instructions();
+    }
+
+    @Override
+    public String haltReason() {
+        if (insn == null || !insn.halted()) {
+            return null;
+        }
+        if (debug != null && debug.haltReason() != null) {
+            return debug.haltReason();
+        }
+        return "instruction limit reached (" + insn.limit() + " instructions)";
     }
 
     SliceCounter slice() {

@@ -1,0 +1,302 @@
+package dev.emu.emulator.unicorn;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.Reg;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a debugger (the gdb stub) needs from the Unicorn platform: stops at breakpoints, after
+ * watched accesses, after one instruction, at syscall entry and return and at guest faults;
+ * every register gdb knows; and halting the guest.
+ *
+ * <p>Breakpoints and watchpoints live in the native per-instruction hook ({@link InsnHook}), so
+ * guest memory is never modified and a hit costs one upcall. Every stop calls
+ * {@link Listener#onStop} on the emulation thread, with the guest thread's registers in the
+ * engine; the guest resumes when it returns. Obtained from {@link UnicornPlatform#enableDebugger()}.
+ */
+public final class UnicornDebug {
+
+    /** Why the guest stopped for the debugger. */
+    public enum Kind { STEP, INTERRUPT, WATCH_WRITE, WATCH_READ, WATCH_ACCESS, BREAKPOINT, SYSCALL_ENTRY,
+        SYSCALL_RETURN, SIGNAL }
+
+    /**
+     * A stop.
+     *
+     * @param cpu the guest thread that stopped
+     * @param dataAddress for watchpoints, the accessed address
+     * @param syscall for syscall stops, the number
+     * @param signal for {@link Kind#SIGNAL}, the Linux signal the fault raises
+     */
+    public record Stop(Kind kind, Cpu cpu, long dataAddress, int syscall, int signal) {}
+
+    /** Receives stops on the emulation thread; the guest resumes when it returns. */
+    @FunctionalInterface
+    public interface Listener {
+        void onStop(Stop stop);
+    }
+
+    /** Registers beyond {@link Reg} that gdb's amd64 description has: x87, SSE. */
+    public enum ExtraReg {
+        ST0(10), ST1(10), ST2(10), ST3(10), ST4(10), ST5(10), ST6(10), ST7(10),
+        FCTRL(4), FSTAT(4), FTAG(4), FISEG(4), FIOFF(4), FOSEG(4), FOOFF(4), FOP(4),
+        XMM0(16), XMM1(16), XMM2(16), XMM3(16), XMM4(16), XMM5(16), XMM6(16), XMM7(16),
+        XMM8(16), XMM9(16), XMM10(16), XMM11(16), XMM12(16), XMM13(16), XMM14(16), XMM15(16),
+        MXCSR(4);
+
+        private final int size;
+
+        ExtraReg(int size) {
+            this.size = size;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        int ucId() {
+            int o = ordinal();
+            if (o <= ST7.ordinal()) {
+                return X86.ST0 + o;
+            }
+            if (o >= XMM0.ordinal() && o <= XMM15.ordinal()) {
+                return X86.XMM0 + (o - XMM0.ordinal());
+            }
+            return switch (this) {
+                case FCTRL -> X86.FPCW;
+                case FSTAT -> X86.FPSW;
+                case FTAG -> X86.FPTAG;
+                case FISEG -> 255; // UC_X86_REG_FCS
+                case FIOFF -> 254; // UC_X86_REG_FIP
+                case FOSEG -> 257; // UC_X86_REG_FDS
+                case FOOFF -> 256; // UC_X86_REG_FDP
+                case FOP -> 258; // UC_X86_REG_FOP
+                case MXCSR -> X86.MXCSR;
+                default -> throw new AssertionError(this);
+            };
+        }
+    }
+
+    private static final int REQ_STEP = 1;
+    private static final int REQ_INTERRUPT = 2;
+
+    private final InsnHook hook;
+    private volatile Listener listener;
+    private final List<Long> breakpoints = new ArrayList<>();
+    private final List<long[]> watches = new ArrayList<>();
+    private boolean catchAllSyscalls;
+    private final BitSet caughtSyscalls = new BitSet();
+    private boolean catching;
+    private Cpu running;
+    private int syscallInProgress = -1;
+    private String haltReason;
+
+    UnicornDebug(InsnHook hook) {
+        this.hook = hook;
+        try {
+            var handle = MethodHandles.lookup().findVirtual(UnicornDebug.class, "onNativeStop",
+                    MethodType.methodType(void.class, MemorySegment.class, long.class, int.class, long.class));
+            // SAFETY: matches on_stop's C type in struct emu_insn; the stub lives as long as the
+            // JVM (Arena.global), so no engine can call a freed stub.
+            hook.setOnStop(Unicorn.LINKER.upcallStub(handle.bindTo(this),
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG), Arena.global()));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    // ---- breakpoints, watchpoints, stepping ----------------------------------------------------
+
+    /** Adds a breakpoint at {@code address}; false when the table is full. */
+    public synchronized boolean addBreakpoint(long address) {
+        if (!breakpoints.contains(address)) {
+            if (breakpoints.size() >= InsnHook.MAX_BREAKS) {
+                return false;
+            }
+            breakpoints.add(address);
+            hook.setBreakpoints(breakpoints.stream().mapToLong(Long::longValue).toArray());
+        }
+        return true;
+    }
+
+    public synchronized void removeBreakpoint(long address) {
+        breakpoints.remove(address);
+        hook.setBreakpoints(breakpoints.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Adds a watchpoint on [address, address+length); kind WATCH_WRITE, _READ or _ACCESS. */
+    public synchronized boolean addWatchpoint(Kind kind, long address, long length) {
+        if (watches.size() >= InsnHook.MAX_WATCHES || length <= 0) {
+            return false;
+        }
+        watches.add(new long[] {address, address + length - 1, watchCode(kind)});
+        hook.setWatches(watches.toArray(long[][]::new));
+        return true;
+    }
+
+    public synchronized void removeWatchpoint(Kind kind, long address, long length) {
+        watches.removeIf(w -> w[0] == address && w[1] == address + length - 1 && w[2] == watchCode(kind));
+        hook.setWatches(watches.toArray(long[][]::new));
+    }
+
+    private static int watchCode(Kind kind) {
+        return switch (kind) {
+            case WATCH_WRITE -> 3;
+            case WATCH_READ -> 4;
+            case WATCH_ACCESS -> 5;
+            default -> throw new IllegalArgumentException(kind + " is not a watchpoint kind");
+        };
+    }
+
+    /** Removes every breakpoint and watchpoint and stops catching syscalls (detach). */
+    public synchronized void clearAll() {
+        breakpoints.clear();
+        watches.clear();
+        hook.setBreakpoints(new long[0]);
+        hook.setWatches(new long[0][]);
+        catching = false;
+    }
+
+    /** The guest stops again after executing exactly one instruction (any thread's). */
+    public void stepOnResume() {
+        hook.requestStop(REQ_STEP);
+    }
+
+    /** Stops the guest at its next instruction with {@link Kind#INTERRUPT}; safe from any thread. */
+    public void interrupt() {
+        hook.requestStop(REQ_INTERRUPT);
+    }
+
+    /** Cancels a pending {@link #stepOnResume()}/{@link #interrupt()} (continue after a step stop). */
+    public void clearStopRequest() {
+        hook.requestStop(0);
+    }
+
+    /** Stop at syscall entry and return: all syscalls, or only {@code numbers}. */
+    public synchronized void catchSyscalls(boolean on, Set<Integer> numbers) {
+        catching = on;
+        caughtSyscalls.clear();
+        catchAllSyscalls = numbers == null || numbers.isEmpty();
+        if (numbers != null) {
+            numbers.forEach(caughtSyscalls::set);
+        }
+    }
+
+    /** Ends the run: the guest stops at its next instruction and the kernel's loop ends. */
+    public void kill() {
+        haltReason = "killed by the debugger";
+        hook.halt();
+    }
+
+    String haltReason() {
+        return haltReason;
+    }
+
+    /** The syscall number of the stop in progress (gdb's orig_rax), or -1. */
+    public int syscallInProgress() {
+        return syscallInProgress;
+    }
+
+    /** Instructions executed so far (the hook counts them while a debugger is enabled). */
+    public long instructions() {
+        return hook.instructions();
+    }
+
+    // ---- registers -----------------------------------------------------------------------------
+
+    /** Reads an x87/SSE register of {@code cpu} into a little-endian byte array of its size. */
+    public byte[] read(Cpu cpu, ExtraReg reg) {
+        byte[] out = new byte[reg.size()];
+        ((UnicornCpu) cpu).readRaw(reg.ucId(), out);
+        return out;
+    }
+
+    public void write(Cpu cpu, ExtraReg reg, byte[] value) {
+        ((UnicornCpu) cpu).writeRaw(reg.ucId(), value);
+    }
+
+    // ---- stops, called by the platform -------------------------------------------------------
+
+    /** The platform is about to run {@code cpu} (the thread a native stop refers to). */
+    void running(Cpu cpu) {
+        running = cpu;
+    }
+
+    void syscallEntry(Cpu cpu, int nr) {
+        if (wants(nr)) {
+            syscallInProgress = nr;
+            try {
+                deliver(new Stop(Kind.SYSCALL_ENTRY, cpu, 0, nr, 0));
+            } finally {
+                syscallInProgress = -1;
+            }
+        }
+    }
+
+    void syscallReturn(Cpu cpu, int nr) {
+        if (wants(nr)) {
+            syscallInProgress = nr;
+            try {
+                deliver(new Stop(Kind.SYSCALL_RETURN, cpu, 0, nr, 0));
+            } finally {
+                syscallInProgress = -1;
+            }
+        }
+    }
+
+    private synchronized boolean wants(int nr) {
+        return catching && (catchAllSyscalls || caughtSyscalls.get(nr));
+    }
+
+    void fault(Cpu cpu, int signal, long address) {
+        deliver(new Stop(Kind.SIGNAL, cpu, address, -1, signal));
+    }
+
+    /** on_stop upcall from emu_insn_code_hook: the engine is before the instruction at {@code pc}. */
+    private void onNativeStop(MemorySegment uc, long pc, int kind, long data) {
+        // Catch-all: an exception must not unwind into Unicorn's frames (it would abort the JVM).
+        try {
+            Kind k = switch (kind) {
+                case REQ_STEP -> Kind.STEP;
+                case REQ_INTERRUPT -> Kind.INTERRUPT;
+                case 3 -> Kind.WATCH_WRITE;
+                case 4 -> Kind.WATCH_READ;
+                case 5 -> Kind.WATCH_ACCESS;
+                default -> Kind.BREAKPOINT;
+            };
+            deliver(new Stop(k, running, data, -1, 0));
+        } catch (Throwable t) {
+            System.err.println("emu: debugger failed, continuing without stopping: " + t);
+        }
+    }
+
+    private void deliver(Stop stop) {
+        Listener l = listener;
+        if (l != null && stop.cpu() != null) {
+            l.onStop(stop);
+        }
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "UnicornDebug{breakpoints=" + breakpoints.stream().map(Long::toHexString).toList()
+                + ", watches=" + watches.size() + ", catchSyscalls=" + (catching ? (catchAllSyscalls ? "all" : caughtSyscalls) : "off")
+                + ", instructions=" + hook.instructions() + "}";
+    }
+}

@@ -119,6 +119,10 @@ public final class Kernel {
                     log.info("timeout: stopping the guest after " + config.timeoutNanos() / 1_000_000_000L + " s of host time");
                     return finish(EXIT_GUARD);
                 }
+                if (platform.haltReason() != null) {
+                    log.info("stopping the guest: " + platform.haltReason());
+                    return finish(EXIT_GUARD);
+                }
                 if (config.maxBlocks() > 0 && platform.workDone() >= config.maxBlocks()) {
                     log.info("instruction limit reached: stopping the guest");
                     return finish(EXIT_GUARD);

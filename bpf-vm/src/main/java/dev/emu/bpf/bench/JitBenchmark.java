@@ -21,7 +21,7 @@ public final class JitBenchmark {
     public static void main(String[] args) throws AsmException {
         int iter = args.length > 0 ? Integer.parseInt(args[0]) : 200_000_000;
         double a = measure("ALU loop (add, xor, sub, jne)", InterpreterBenchmark.ALU_LOOP, iter, 4);
-        double b = measure("stack store/load loop", InterpreterBenchmark.STACK_LOOP, iter, 6);
+        double b = measure("stack store/load loop", InterpreterBenchmark.STACK_LOOP, iter, 7);
         System.out.printf("RESULT jit alu=%.3f ns/insn stack=%.3f ns/insn%n", a, b);
     }
 
@@ -33,6 +33,7 @@ public final class JitBenchmark {
         StandaloneEnvironment env = new StandaloneEnvironment();
         long insns = 3 + (long) iter * perIter;
         double best = Double.MAX_VALUE;
+        long r0 = 0;
         for (int round = 0; round < 8; round++) {
             long t0 = System.nanoTime();
             ExecutionResult res = c.run(null, env);
@@ -40,9 +41,10 @@ public final class JitBenchmark {
             if (!(res instanceof ExecutionResult.Exit)) {
                 throw new IllegalStateException(name + ": " + res);
             }
+            r0 = ((ExecutionResult.Exit) res).r0();
             best = Math.min(best, (double) (t1 - t0) / insns);
         }
-        System.out.printf("%-32s %6.3f ns/insn (best of 8 runs, %d insns each)%n", name, best, insns);
+        System.out.printf("%-32s %6.3f ns/insn (best of 8 runs, %d insns each, r0=%d)%n", name, best, insns, r0);
         return best;
     }
 }

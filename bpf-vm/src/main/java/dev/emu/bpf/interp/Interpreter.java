@@ -73,6 +73,14 @@ public final class Interpreter implements ExecutionEngine {
 
     @Override
     public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env) {
+        return run(program, context, env, InsnBudget.UNLIMITED);
+    }
+
+    /**
+     * Runs with an instruction budget (see {@link InsnBudget}): a run that would execute more
+     * than {@code budget} instructions stops with a fault instead.
+     */
+    public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env, long budget) {
         Run run = new Run(program, env);
         long stack = run.mem.map(new byte[FRAME * MAX_FRAMES], null);
         long ctx = 0;
@@ -85,7 +93,7 @@ public final class Interpreter implements ExecutionEngine {
         r[1] = ctx;
         r[2] = context == null ? 0 : context.length;
         r[10] = stack + (long) FRAME * MAX_FRAMES;
-        return execute(run, r);
+        return execute(run, r, budget);
     }
 
     private static byte[] seg(byte[][] regions, long a, int n) {
@@ -105,14 +113,20 @@ public final class Interpreter implements ExecutionEngine {
         }
     }
 
-    private static ExecutionResult execute(Run run, long[] r) {
+    private static ExecutionResult execute(Run run, long[] r, final long limit) {
         final long[] code = run.program.code();
+        final int[] costs = run.program.blockCosts();
+        long budget = limit;
         byte[][] regions = run.mem.regions;
         long[] saved = new long[MAX_FRAMES * 5];
         int depth = 0;
         int pc = 0;
         try {
             for (;;) {
+                final int cost = costs[pc];
+                if (cost != 0 && (budget -= cost) < 0) {
+                    return new ExecutionResult.Fault(pc, InsnBudget.exhausted(limit));
+                }
                 final long ins = code[pc++];
                 final int dst = (int) ins >>> 8 & 0xf;
                 final int src = (int) ins >>> 12 & 0xf;

@@ -2,9 +2,15 @@ package dev.emu.bpf.jit;
 
 import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.interp.ExecutionResult;
+import dev.emu.bpf.interp.InsnBudget;
 
 /** A program compiled to a JVM class. Thread-safe: each run has its own memory and registers. */
 public interface CompiledProgram {
     /** Runs once, with the same entry state and results as {@link dev.emu.bpf.interp.Interpreter}. */
-    ExecutionResult run(byte[] context, HelperEnvironment env);
+    default ExecutionResult run(byte[] context, HelperEnvironment env) {
+        return run(context, env, InsnBudget.UNLIMITED);
+    }
+
+    /** Runs once with an instruction budget; stops where the interpreter would ({@link InsnBudget}). */
+    ExecutionResult run(byte[] context, HelperEnvironment env, long budget);
 }

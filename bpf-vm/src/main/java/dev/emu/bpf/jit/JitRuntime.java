@@ -3,6 +3,7 @@ package dev.emu.bpf.jit;
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.bpf.helper.HelperContext;
 import dev.emu.bpf.helper.HelperEnvironment;
+import dev.emu.bpf.interp.InsnBudget;
 import dev.emu.bpf.interp.MemoryMap;
 import dev.emu.bpf.interp.VmFault;
 import dev.emu.bpf.load.LoadedProgram;
@@ -11,7 +12,7 @@ import dev.emu.bpf.map.BpfMap;
 
 /**
  * Per-run state of compiled code (what the interpreter keeps in its Run): memory, maps, the
- * environment, and the BPF-to-BPF call frame stack. Public only for the generated classes.
+ * environment, the BPF-to-BPF call depth, and the instruction budget. Public only for the generated classes.
  */
 public final class JitRuntime implements HelperContext {
     private static final int MAX_FRAMES = BpfFlags.MAX_CALL_FRAMES;
@@ -22,11 +23,18 @@ public final class JitRuntime implements HelperContext {
     public final MemoryMap mem = new MemoryMap();
     /** Current call depth (0 = main function). */
     public int depth;
-    private final long[] saved = new long[MAX_FRAMES * 5];
+    /** The run's budget ({@link dev.emu.bpf.interp.InsnBudget}), for the fault message. */
+    private final long budgetLimit;
+    /** Instructions left; generated code keeps it in a local and hands it over here at calls and chunk exits. */
+    public long budget;
+    /** r1-r5 as a local function left them at exit (read by its caller after the call). */
+    public long c1, c2, c3, c4, c5;
 
-    JitRuntime(LoadedProgram program, HelperEnvironment env) {
+    JitRuntime(LoadedProgram program, HelperEnvironment env, long budget) {
         this.program = program;
         this.env = env;
+        this.budgetLimit = budget;
+        this.budget = budget;
     }
 
     @Override
@@ -59,28 +67,30 @@ public final class JitRuntime implements HelperContext {
         }
     }
 
-    /** call local: saves r6-r9 and the return site, or faults past 8 frames (as the interpreter). */
-    public void push(long r6, long r7, long r8, long r9, int site, int pc) {
+    /** call local at {@code pc}: one frame deeper, or a fault past 8 frames (as the interpreter). */
+    public void enter(int pc) {
         if (depth + 1 >= MAX_FRAMES) {
             throw new JitFault(pc, "call stack too deep: more than " + MAX_FRAMES + " frames");
         }
-        int s = depth * 5;
-        saved[s] = r6;
-        saved[s + 1] = r7;
-        saved[s + 2] = r8;
-        saved[s + 3] = r9;
-        saved[s + 4] = site;
         depth++;
     }
 
-    /** exit from a local function: pops the frame, returns the return site; then {@link #saved} gives r6-r9. */
-    public int pop() {
+    /** Return from a local call. */
+    public void leave() {
         depth--;
-        return (int) saved[depth * 5 + 4];
     }
 
-    /** Saved register {@code k} (0 = r6) of the frame just popped. */
-    public long saved(int k) {
-        return saved[depth * 5 + k];
+    /** exit from a local function: its r1-r5 for the caller. */
+    public void ret(long r1, long r2, long r3, long r4, long r5) {
+        c1 = r1;
+        c2 = r2;
+        c3 = r3;
+        c4 = r4;
+        c5 = r5;
+    }
+
+    /** The fault for a run out of budget at the block starting at {@code pc}; generated code throws it. */
+    public RuntimeException outOfBudget(int pc) {
+        return new JitFault(pc, InsnBudget.exhausted(budgetLimit));
     }
 }

@@ -2,6 +2,7 @@ package dev.emu.bpf.load;
 
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.bpf.interp.InsnBudget;
 import dev.emu.bpf.isa.Instruction;
 import dev.emu.bpf.isa.Opcode;
 import dev.emu.bpf.map.ArrayMap;
@@ -33,11 +34,13 @@ public final class LoadedProgram {
     private final List<Instruction> insns;
     private final long[] code;
     private final List<BpfMap> maps;
+    private final int[] blockCosts;
 
     private LoadedProgram(List<Instruction> insns, long[] code, List<BpfMap> maps) {
         this.insns = insns;
         this.code = code;
         this.maps = maps;
+        this.blockCosts = InsnBudget.costs(code);
     }
 
     /**
@@ -195,6 +198,14 @@ public final class LoadedProgram {
      */
     public long[] code() {
         return code;
+    }
+
+    /**
+     * {@link InsnBudget#costs} of this program: per slot, the length of the basic block it starts
+     * (0 elsewhere). Shared, not copied: callers must not modify it.
+     */
+    public int[] blockCosts() {
+        return blockCosts;
     }
 
     /** The maps the program references, in first-use order; index i has pointer {@code mapPointer(i)}. */

@@ -211,6 +211,15 @@ public final class RingBuf extends BpfMap {
     // ---- consumer side (the kernel's poll command; libbpf ringbuf_process_ring) ----
 
     /**
+     * ringbuf_map_get_next_key: -ENOTSUPP (524), the kernel-internal errno Linux lets escape to
+     * user space here (lookup, update and delete are -EINVAL, refused earlier by map_*_elem).
+     */
+    @Override
+    public int getNextKey(byte[] key, byte[] nextKeyOut) {
+        return (int) Errno.ENOTSUPP.ret();
+    }
+
+    /**
      * Skips discarded records at the consumer position and returns the length of the next
      * committed record without consuming it, or -1 if the ring is empty or the next record is
      * still BUSY.

@@ -3,6 +3,7 @@ package dev.emu.bpf.verifier;
 import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.interp.ExecutionEngine;
 import dev.emu.bpf.interp.ExecutionResult;
+import dev.emu.bpf.interp.InsnBudget;
 import dev.emu.bpf.interp.Interpreter;
 import dev.emu.bpf.jit.CompiledProgram;
 import dev.emu.bpf.jit.JitCompiler;
@@ -16,6 +17,9 @@ import dev.emu.bpf.load.LoadedProgram;
  * {@link #run(byte[], HelperEnvironment, Engine)} with {@link Engine#INTERPRETER}) forces the
  * reference interpreter. If a program cannot be compiled (too large for one JVM method), the
  * interpreter runs it and {@link #jitNote()} says why.
+ *
+ * <p>Runtime guard: {@link #run(byte[], HelperEnvironment, Engine, long)} bounds the instructions
+ * one run may execute (see {@link InsnBudget}); the kernel runs every program that way.
  */
 public final class VerifiedProgram {
     /** Which engine runs the program. */
@@ -64,14 +68,23 @@ public final class VerifiedProgram {
      * @return r0, or the fault that stopped the program
      */
     public ExecutionResult run(byte[] context, HelperEnvironment env, Engine engine) {
+        return run(context, env, engine, InsnBudget.UNLIMITED);
+    }
+
+    /**
+     * Runs once under the runtime guard: a run that would execute more than {@code maxInsns}
+     * instructions stops with the fault "instruction budget of N exhausted" at the first
+     * instruction of the block that would exceed it, in either engine ({@link InsnBudget}).
+     */
+    public ExecutionResult run(byte[] context, HelperEnvironment env, Engine engine, long maxInsns) {
         Engine e = engine == Engine.DEFAULT ? defaultEngine() : engine;
         if (e == Engine.JIT) {
             CompiledProgram c = compiled();
             if (c != null) {
-                return c.run(context, env);
+                return c.run(context, env, maxInsns);
             }
         }
-        return INTERPRETER.run(program, context, env);
+        return INTERPRETER.run(program, context, env, maxInsns);
     }
 
     /** The engine {@link Engine#DEFAULT} means now. */

@@ -18,7 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every conformance/*.data program through the JIT, compared with the expected result and the interpreter. */
+/**
+ * Every conformance/*.data program through the JIT, compared with the expected result and the
+ * interpreter, once with the default layout and once with every function cut into 3-slot chunks.
+ */
 class JitConformanceTest {
     @TestFactory
     List<DynamicTest> conformance() throws Exception {
@@ -29,12 +32,14 @@ class JitConformanceTest {
         }
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files) {
-            tests.add(DynamicTest.dynamicTest(f.getFileName() + " [JIT]", () -> check(f)));
+            tests.add(DynamicTest.dynamicTest(f.getFileName() + " [JIT]", () -> check(f, JitCompiler.CHUNK)));
+            // chunk methods of 3 slots: every jump crosses a chunk boundary somewhere
+            tests.add(DynamicTest.dynamicTest(f.getFileName() + " [JIT, 3-slot chunks]", () -> check(f, 3)));
         }
         return tests;
     }
 
-    static void check(Path f) throws Exception {
+    static void check(Path f, int chunk) throws Exception {
         String asm = "", mem = "", result = "", error = "", section = null;
         StringBuilder a = new StringBuilder(), m = new StringBuilder(), r = new StringBuilder(), e = new StringBuilder();
         for (String line : Files.readAllLines(f)) {
@@ -63,7 +68,7 @@ class JitConformanceTest {
             return;
         }
         LoadedProgram p = ((LoadResult.Loaded) lr).program();
-        JitCompiler.Result c = JitCompiler.compile(p);
+        JitCompiler.Result c = JitCompiler.compile(p, chunk);
         assertThat(c.note()).isNull();
         byte[] m1 = BpfTool.parseHex(mem), m2 = m1.clone();
         ExecutionResult jit = c.program().run(m1, new StandaloneEnvironment());

@@ -60,22 +60,28 @@ public final class BenchSuite {
         this.haveQemu = onPath("qemu-x86_64");
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException, InterruptedException {
+        System.exit(run(args, System.out));
+    }
+
+    /** Runs the suite, prints the table on {@code out}, writes the JSON; returns the exit status. */
+    static int run(String[] args, java.io.PrintStream out) throws IOException, InterruptedException {
         Options o;
         try {
             o = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         BenchSuite suite = new BenchSuite(o);
         List<Row> rows = suite.runAll();
         Report report = new Report(Report.Machine.detect(suite.haveQemu), o, rows);
-        System.out.print(report.table());
-        Files.createDirectories(o.json().toAbsolutePath().getParent());
-        Files.writeString(o.json(), report.json());
-        System.out.println("JSON: " + o.json());
+        out.print(report.table());
+        Path json = o.json().toAbsolutePath();
+        Files.createDirectories(json.getParent());
+        Files.writeString(json, report.json());
+        out.println("JSON: " + json);
+        return rows.stream().anyMatch(r -> r.note().startsWith("FAILED")) ? 1 : 0;
     }
 
     static Options parse(String[] args) {

@@ -1,7 +1,10 @@
 package dev.emu.emulator.unicorn;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.emu.kernel.platform.AddressSpace;
@@ -74,6 +77,13 @@ final class UnicornAddressSpace implements AddressSpace {
     final MemorySegment uc;
     /** Register values and small memory accesses pass through here (16 bytes: an XMM register). */
     final MemorySegment scratch;
+    /**
+     * uc_reg_read_batch arguments for {@link #readSyscallRegs}, filled once: the register ids
+     * (int[7]), pointers to the value slots, and the slots (long[7]).
+     */
+    private final MemorySegment syscallRegIds;
+    private final MemorySegment syscallRegPtrs;
+    private final MemorySegment syscallRegVals;
     /** The initial register state (all zero, SSE enabled), copied by {@link #newCpu}. */
     private final MemorySegment pristine;
     private final Set<UnicornCpu> cpus = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -102,6 +112,13 @@ final class UnicornAddressSpace implements AddressSpace {
             engine = Unicorn.openX86_64();
             this.uc = engine;
             this.scratch = arena.allocate(16, 16);
+            this.syscallRegIds = arena.allocate(JAVA_INT, SYSCALL_REGS.length);
+            this.syscallRegPtrs = arena.allocate(ADDRESS, SYSCALL_REGS.length);
+            this.syscallRegVals = arena.allocate(JAVA_LONG, SYSCALL_REGS.length);
+            for (int i = 0; i < SYSCALL_REGS.length; i++) {
+                syscallRegIds.setAtIndex(JAVA_INT, i, X86.ucId(SYSCALL_REGS[i]));
+                syscallRegPtrs.setAtIndex(ADDRESS, i, syscallRegVals.asSlice(i * 8L, 8));
+            }
             // SAFETY: the hook's user_data is the 24-byte struct emu_slice it expects; `slice`
             // (held by this object) keeps it alive for as long as the engine.
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_BLOCK, SliceCounter.BLOCK_HOOK, slice.address(), 0);
@@ -333,6 +350,20 @@ final class UnicornAddressSpace implements AddressSpace {
         UnicornCpu cpu = new UnicornCpu(this, Unicorn.contextAlloc(uc));
         cpus.add(cpu);
         return cpu;
+    }
+
+    /** What {@link Cpu#getSyscallRegs} reads, in its order. */
+    private static final Reg[] SYSCALL_REGS = {Reg.RAX, Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9};
+
+    /** The loaded thread's syscall number and arguments, in one uc_reg_read_batch. */
+    void readSyscallRegs(long[] out) {
+        checkOpen();
+        // SAFETY: ids, pointers and slots were allocated for SYSCALL_REGS.length entries in
+        // `arena`, which lives as long as the engine; every register is 8 bytes.
+        Unicorn.regReadBatch(uc, syscallRegIds, syscallRegPtrs, SYSCALL_REGS.length);
+        for (int i = 0; i < SYSCALL_REGS.length; i++) {
+            out[i] = syscallRegVals.getAtIndex(JAVA_LONG, i);
+        }
     }
 
     boolean isLoaded(UnicornCpu cpu) {

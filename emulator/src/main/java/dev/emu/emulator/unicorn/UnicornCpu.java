@@ -70,6 +70,17 @@ final class UnicornCpu implements Cpu {
         write(X86.ucId(reg), value);
     }
 
+    /** {@inheritDoc} One uc_reg_read_batch when this thread is in the engine (the syscall path). */
+    @Override
+    public void getSyscallRegs(long[] out) {
+        checkLive();
+        if (space.isLoaded(this)) {
+            space.readSyscallRegs(out);
+        } else {
+            Cpu.super.getSyscallRegs(out);
+        }
+    }
+
     private long read(int ucId) {
         checkLive();
         MemorySegment buf = space.scratch;

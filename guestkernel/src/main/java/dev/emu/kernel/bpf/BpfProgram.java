@@ -1,5 +1,7 @@
 package dev.emu.kernel.bpf;
 
+import dev.emu.bpf.helper.HelperEnvironment;
+import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.verifier.VerifiedProgram;
 import java.util.List;
 
@@ -62,6 +64,15 @@ public final class BpfProgram {
     /** The verified code (only verified programs run). */
     public VerifiedProgram code() {
         return code;
+    }
+
+    /**
+     * Runs the program once under the kernel's runtime guard: the default engine and the
+     * subsystem's per-run instruction budget, so a slow program stops with a fault instead of
+     * hanging the guest.
+     */
+    public ExecutionResult run(byte[] context, HelperEnvironment env) {
+        return code.run(context, env, VerifiedProgram.Engine.DEFAULT, owner.runBudget());
     }
 
     /** The maps this program uses, in the order of the loaded program's maps. */

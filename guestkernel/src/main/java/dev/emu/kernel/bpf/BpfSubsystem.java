@@ -21,6 +21,15 @@ public final class BpfSubsystem {
     private final TreeMap<Integer, MapObject> maps = new TreeMap<>();
     private final TreeMap<Integer, BpfProgram> programs = new TreeMap<>();
     private final TimerAttachments timer;
+    /**
+     * Runtime guard: the most instructions one program run may execute (a timer tick or one
+     * repetition of PROG_TEST_RUN), {@link #DEFAULT_RUN_BUDGET} unless a test lowers it. Linux
+     * needs none (its verifier's 1M-instruction complexity limit plus preemption); this kernel
+     * runs programs inline on its tick and cannot preempt them.
+     */
+    private long runBudget = DEFAULT_RUN_BUDGET;
+    /** The per-run instruction budget: 1,000,000, the figure of Linux's verifier complexity limit. */
+    public static final long DEFAULT_RUN_BUDGET = 1_000_000;
     private int nextMapId = 1;
     private int nextProgId = 1;
 
@@ -36,6 +45,19 @@ public final class BpfSubsystem {
 
     public Kernel kernel() {
         return kernel;
+    }
+
+    /** The per-run instruction budget (see {@link dev.emu.bpf.interp.InsnBudget}). */
+    public long runBudget() {
+        return runBudget;
+    }
+
+    /** Sets the per-run instruction budget (tests use small ones). */
+    public void setRunBudget(long budget) {
+        if (budget <= 0) {
+            throw new IllegalArgumentException("budget " + budget);
+        }
+        runBudget = budget;
     }
 
     public TimerAttachments timer() {

@@ -18,6 +18,8 @@ import java.nio.ByteOrder;
 final class ProgCommands {
     private ProgCommands() {}
 
+    /** Linux's ETH_HLEN: the link-layer header of a socket filter's test packet. */
+    private static final int ETH_HLEN = 14;
     private static final int ATTACH_END = 20, DETACH_END = 12, TEST_RUN_END = 76, PROG_BY_ID_END = 4,
             INFO_END = 16;
 
@@ -83,7 +85,8 @@ final class ProgCommands {
      * packet. data_out receives the context after the run (-ENOSPC if data_size_out is smaller,
      * with the prefix copied, as Linux's bpf_test_finish). duration is the average host time per
      * run in ns with --clock host and 0 with the deterministic virtual clock. A run that faults
-     * is -EFAULT, reported on the kernel log.
+     * is -EFAULT, reported on the kernel log; so is one that exhausts the per-run instruction
+     * budget ({@link BpfSubsystem#runBudget}, applied to each repetition).
      */
     static long testRun(Task t, Attr a) {
         if (!a.tailZeroFrom(TEST_RUN_END)) {
@@ -105,8 +108,11 @@ final class ProgCommands {
         if (inSize > max) {
             return Errno.EINVAL.ret();
         }
-        byte[] input = inSize == 0 ? new byte[0] : t.memory().read(in, (int) inSize);
         boolean timer = p.type() == EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER;
+        if (!timer && inSize < ETH_HLEN) {
+            return Errno.EINVAL.ret(); // bpf_test_init: a packet shorter than an Ethernet header
+        }
+        byte[] input = inSize == 0 ? new byte[0] : t.memory().read(in, (int) inSize);
         long repeat = Math.max(1, a.u32Long(BpfAttr.TEST_REPEAT));
         KernelHelperEnvironment env = new KernelHelperEnvironment(t.kernel(), t);
         byte[] ctx = null;
@@ -114,13 +120,18 @@ final class ProgCommands {
         long start = System.nanoTime();
         for (long i = 0; i < repeat; i++) {
             ctx = timer ? java.util.Arrays.copyOf(input, max) : input.clone();
-            r = p.code().run(ctx, env);
+            r = p.run(ctx, env);
             if (r instanceof ExecutionResult.Fault f) {
                 t.kernel().log().info("bpf: " + p + " faulted in a test run at " + f.message());
                 return Errno.EFAULT.ret();
             }
         }
         long elapsed = System.nanoTime() - start;
+        if (!timer) {
+            // bpf_prog_test_run_skb: a socket filter runs from the network header, and the
+            // link-layer header it skipped comes back zeroed (memset(__skb_push(skb, hh_len), 0, ...)).
+            java.util.Arrays.fill(ctx, 0, Math.min(ETH_HLEN, ctx.length), (byte) 0);
+        }
         boolean host = t.kernel().clock().mode() != VirtualClock.Mode.VIRTUAL;
         a.putU32(BpfAttr.TEST_RETVAL, (int) ((ExecutionResult.Exit) r).r0());
         a.putU32(BpfAttr.TEST_DURATION, host ? (int) Math.min(Integer.MAX_VALUE, elapsed / repeat) : 0);

@@ -58,10 +58,7 @@ final class ProgLoad {
         }
         String license = readString(t, a.u64(BpfAttr.LICENSE), LICENSE_MAX - 1);
         long insnCnt = a.u32Long(BpfAttr.INSN_CNT);
-        if (insnCnt == 0) {
-            return Errno.EINVAL.ret();
-        }
-        if (insnCnt > LoadedProgram.MAX_INSNS) {
+        if (insnCnt == 0 || insnCnt > LoadedProgram.MAX_INSNS) { // bpf_prog_load: both -E2BIG
             return Errno.E2BIG.ret();
         }
         String name = ObjectName.parse(a.bytes(BpfAttr.PROG_NAME, BpfAttr.OBJ_NAME_LEN));

@@ -17,8 +17,10 @@ import java.util.List;
  * {@link EmuBpfExtensions}). The hook is registered only while something is attached, so an idle
  * kernel with nothing attached can still detect a deadlock.
  *
- * <p>Runtime guard: a program that faults (an access the verifier should have refused, a bad
- * helper argument) is reported once on the kernel log and detached; the guest keeps running.
+ * <p>Runtime guard: each run has the subsystem's instruction budget ({@link BpfSubsystem#runBudget},
+ * 1,000,000 by default). A program that faults (an access the verifier should have refused, a
+ * bad helper argument) or exhausts the budget is reported once on the kernel log and detached;
+ * the guest keeps running. Its fds stay valid; PROG_DETACH then returns -ENOENT.
  */
 public final class TimerAttachments implements TickHook {
     /** One attachment. {@code every} and {@code program} are immutable. */
@@ -90,8 +92,7 @@ public final class TimerAttachments implements TickHook {
                 if (tick.tick() % a.every != 0) {
                     continue;
                 }
-                ExecutionResult r = a.program.code().run(ctx.clone(),
-                        new KernelHelperEnvironment(bpf.kernel(), t));
+                ExecutionResult r = a.program.run(ctx.clone(), new KernelHelperEnvironment(bpf.kernel(), t));
                 if (r instanceof ExecutionResult.Fault f) {
                     attached.remove(a);
                     bpf.kernel().log().info("bpf: " + a.program + " faulted at " + f.message()

@@ -15,6 +15,21 @@ public interface Cpu {
     /** Writes a register. Takes effect when the thread next runs (or at once if it is running). */
     void set(Reg reg, long value);
 
+    /**
+     * Reads the syscall number and its six arguments into {@code out[0..6]}: RAX, RDI, RSI, RDX,
+     * R10, R8, R9 (arch/x86/entry/common.c do_syscall_64's order). One call on the syscall path,
+     * so a platform can fetch them in one batch instead of seven reads.
+     */
+    default void getSyscallRegs(long[] out) {
+        out[0] = get(Reg.RAX);
+        out[1] = get(Reg.RDI);
+        out[2] = get(Reg.RSI);
+        out[3] = get(Reg.RDX);
+        out[4] = get(Reg.R10);
+        out[5] = get(Reg.R8);
+        out[6] = get(Reg.R9);
+    }
+
     /** The address space this thread executes in. */
     AddressSpace addressSpace();
 

@@ -19,6 +19,15 @@ public interface Platform {
      */
     long workDone();
 
+    /**
+     * Why the platform wants the run to end (an exact instruction limit was reached, a debugger
+     * killed the guest), or null to go on. Once non-null, every {@link Cpu#run} returns
+     * {@link StopReason.Kind#INTERRUPTED} at once and the kernel ends the run as a guard stop.
+     */
+    default String haltReason() {
+        return null;
+    }
+
     /** Human-readable platform name and version, for the kernel log banner. */
     String description();
 }

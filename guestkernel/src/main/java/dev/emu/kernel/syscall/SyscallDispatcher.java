@@ -18,6 +18,8 @@ public final class SyscallDispatcher implements SyscallTrap {
     private final Kernel kernel;
     private final SyscallDef[] table;
     private SyscallTracer tracer;
+    /** Number and arguments of the current syscall; reused (no allocation per syscall). */
+    private final long[] regs = new long[7];
 
     public SyscallDispatcher(Kernel kernel) {
         this.kernel = kernel;
@@ -31,13 +33,15 @@ public final class SyscallDispatcher implements SyscallTrap {
     @Override
     public boolean onSyscall(Cpu cpu) {
         Task task = kernel.current();
-        long nr = cpu.get(Reg.RAX);
-        long a0 = cpu.get(Reg.RDI);
-        long a1 = cpu.get(Reg.RSI);
-        long a2 = cpu.get(Reg.RDX);
-        long a3 = cpu.get(Reg.R10);
-        long a4 = cpu.get(Reg.R8);
-        long a5 = cpu.get(Reg.R9);
+        long[] regs = this.regs;
+        cpu.getSyscallRegs(regs);
+        long nr = regs[0];
+        long a0 = regs[1];
+        long a1 = regs[2];
+        long a2 = regs[3];
+        long a3 = regs[4];
+        long a4 = regs[5];
+        long a5 = regs[6];
         SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
         task.setLastSyscall((int) Math.min(nr, Integer.MAX_VALUE));
         SyscallTracer.Entry traced = tracer == null ? null : tracer.enter(task, nr, def, a0, a1, a2, a3, a4, a5);

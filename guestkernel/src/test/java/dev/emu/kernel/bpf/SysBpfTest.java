@@ -92,6 +92,8 @@ class SysBpfTest {
                 .putLong(BpfAttr.ELEM_VALUE, BUF + 8);
         assertThat(h.bpf(BpfCommand.MAP_LOOKUP_ELEM, a.array())).isEqualTo(Errno.EINVAL.ret());
         assertThat(h.bpf(BpfCommand.MAP_UPDATE_ELEM, a.array())).isEqualTo(Errno.EINVAL.ret());
+        // Linux: ringbuf_map_get_next_key returns the internal ENOTSUPP (524) to user space.
+        assertThat(h.bpf(BpfCommand.MAP_GET_NEXT_KEY, a.array())).isEqualTo(Errno.ENOTSUPP.ret());
         assertThat(createMap(BpfMapType.RINGBUF, 0, 0, 4095)).isEqualTo(Errno.EINVAL.ret());
     }
 

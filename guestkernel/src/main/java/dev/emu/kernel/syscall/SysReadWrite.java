@@ -63,25 +63,44 @@ final class SysReadWrite {
         return done;
     }
 
+    /**
+     * Reads a struct iovec array (import_iovec): {base0, len0, base1, len1, …}, or null when a
+     * length is negative or the total overflows ssize_t (EINVAL).
+     */
+    private static long[] importIovec(AddressSpace mem, long iov, long iovcnt) {
+        long[] v = new long[(int) iovcnt * 2];
+        long total = 0;
+        for (int i = 0; i < iovcnt; i++) {
+            v[2 * i] = mem.readLong(iov + 16L * i);
+            v[2 * i + 1] = mem.readLong(iov + 16L * i + 8);
+            total += v[2 * i + 1];
+            if (v[2 * i + 1] < 0 || total < 0) {
+                return null;
+            }
+        }
+        return v;
+    }
+
     /** Readv implements Linux syscall readv(2). */
     static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
         if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return Errno.EINVAL.ret();
         }
-        AddressSpace mem = t.memory();
+        long[] v = importIovec(t.memory(), iov, iovcnt);
+        if (v == null) {
+            return Errno.EINVAL.ret();
+        }
         long total = 0;
-        for (int i = 0; i < iovcnt; i++) {
-            long base = mem.readLong(iov + 16L * i);
-            long len = mem.readLong(iov + 16L * i + 8);
-            if (len == 0) {
+        for (int i = 0; i < v.length; i += 2) {
+            if (v[i + 1] == 0) {
                 continue;
             }
-            long n = read(t, fd, base, len, 0, 0, 0);
+            long n = read(t, fd, v[i], v[i + 1], 0, 0, 0);
             if (n < 0) {
                 return total > 0 ? total : n;
             }
             total += n;
-            if (n < len) {
+            if (n < v[i + 1]) {
                 break;
             }
         }
@@ -90,37 +109,27 @@ final class SysReadWrite {
 
     /** Writev implements Linux syscall writev(2). */
     static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
+        File f = t.process().fds().get(fd);
+        if (f == null || (f.statusFlags() & 3) == 0) {
+            return Errno.EBADF.ret();
+        }
         if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return Errno.EINVAL.ret();
         }
         AddressSpace mem = t.memory();
-        long total = 0;
-        // Gather first: Linux validates every iovec before writing anything (import_iovec).
-        long[] bases = new long[(int) iovcnt];
-        long[] lens = new long[(int) iovcnt];
-        for (int i = 0; i < iovcnt; i++) {
-            bases[i] = mem.readLong(iov + 16L * i);
-            lens[i] = mem.readLong(iov + 16L * i + 8);
-            if (lens[i] < 0) {
-                return Errno.EINVAL.ret();
-            }
+        long[] v = importIovec(mem, iov, iovcnt);
+        if (v == null) {
+            return Errno.EINVAL.ret();
         }
+        // Gather into one write so a pipe or the console sees the vector as one unit, as Linux does.
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < iovcnt; i++) {
-            if (lens[i] > 0) {
-                all.writeBytes(mem.read(bases[i], (int) Math.min(lens[i], MAX_RW_COUNT)));
+        for (int i = 0; i < v.length; i += 2) {
+            if (v[i + 1] > 0) {
+                all.writeBytes(mem.read(v[i], (int) Math.min(v[i + 1], MAX_RW_COUNT - all.size())));
             }
-        }
-        File f = t.process().fds().get(fd);
-        if (f == null) {
-            return Errno.EBADF.ret();
         }
         byte[] b = all.toByteArray();
-        if (b.length == 0) {
-            return 0;
-        }
-        long w = f.write(t, b, 0, b.length);
-        return w < 0 ? w : total + w;
+        return b.length == 0 ? 0 : f.write(t, b, 0, b.length);
     }
 
     /** Pread64 implements Linux syscall pread64(2). */

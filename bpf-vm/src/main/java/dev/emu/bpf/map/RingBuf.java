@@ -294,4 +294,11 @@ public final class RingBuf extends BpfMap {
         return (data[off] & 0xff) | (data[off + 1] & 0xff) << 8 | (data[off + 2] & 0xff) << 16
                 | (data[off + 3] & 0xff) << 24;
     }
+
+    /** For a debugger's variables view: positions as Linux's ringbuf header pages show them. */
+    @Override
+    public String toString() {
+        return "RingBuf{size=" + data.length + ", consumer=" + consumerPos + ", producer=" + producerPos
+                + ", unread=" + (producerPos - consumerPos) + ", dropped=" + dropped + "}";
+    }
 }

@@ -121,8 +121,11 @@ public final class GdbStub implements UnicornDebug.Listener, AutoCloseable {
      * @param log where "waiting for gdb" and connection notes go (stderr)
      */
     public static GdbStub listen(Kernel kernel, UnicornDebug debug, int port, PrintStream log) throws IOException {
-        ServerSocket s = new ServerSocket(port, 8, InetAddress.getLoopbackAddress());
-        return new GdbStub(kernel, debug, s, log);
+        // An AF_INET socket, not Java's default dual-stack AF_INET6 one bound to ::ffff:127.0.0.1:
+        // under gVisor, IPv4 clients (gdb) intermittently fail to connect to the latter.
+        java.nio.channels.ServerSocketChannel ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.INET);
+        ch.bind(new java.net.InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 8);
+        return new GdbStub(kernel, debug, ch.socket(), log);
     }
 
     public int port() {
@@ -131,8 +134,27 @@ public final class GdbStub implements UnicornDebug.Listener, AutoCloseable {
 
     /** Blocks until gdb connects; the guest then stops before its next instruction. */
     public void waitForDebugger() throws IOException {
-        log.println("emu: waiting for gdb on 127.0.0.1:" + port() + " (target remote :" + port() + ")");
-        attach(server.accept());
+        // Accept on another thread that is already blocked in accept() when we announce the
+        // port: under gVisor a connection that arrives before accept() is called sometimes never
+        // completes on the client's side (gdb then reports "Connection timed out").
+        java.util.concurrent.CompletableFuture<Socket> accepted = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("gdb-accept").start(() -> {
+            try {
+                accepted.complete(server.accept());
+            } catch (IOException e) {
+                accepted.completeExceptionally(e);
+            }
+        });
+        try {
+            Thread.sleep(200);
+            log.println("emu: waiting for gdb on 127.0.0.1:" + port() + " (target remote :" + port() + ")");
+            attach(accepted.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for gdb", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     /** Accepts gdb whenever it connects, on a background thread, stopping the running guest. */

@@ -98,6 +98,8 @@ final class UnicornAddressSpace implements AddressSpace {
     /** A RIP the kernel set in a trap that stopped the thread; written after uc_emu_start. */
     private long resumeRip;
     private StopReason fault;
+    /** Debugger stops delivered before this run; see stopReason. */
+    private long debugStopsBefore;
     private Throwable upcallFailure;
 
     private boolean closed;
@@ -432,6 +434,7 @@ final class UnicornAddressSpace implements AddressSpace {
             resumeRip = NO_RIP;
             fault = null;
             upcallFailure = null;
+            debugStopsBefore = platform.debug() == null ? 0 : platform.debug().stops();
             slice.startSlice(budget);
             Unicorn.regRead(uc, X86.RIP, scratch);
             long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
@@ -491,6 +494,11 @@ final class UnicornAddressSpace implements AddressSpace {
         }
         if (slice.exhausted()) {
             return StopReason.budgetExhausted();
+        }
+        if (platform.debug() != null && platform.debug().stops() != debugStopsBefore) {
+            // The debugger wrote RIP during a stop (gdb's `jump`, an inferior call's return):
+            // Unicorn 2.0 ends the run at a PC write inside a hook. Resume from the new RIP.
+            return interrupted();
         }
         // Unicorn ends emulation on hlt (privileged: #GP in user mode on Linux) with RIP past it.
         Unicorn.regRead(uc, X86.RIP, scratch);

@@ -102,6 +102,7 @@ public final class UnicornDebug {
     private Cpu running;
     private int syscallInProgress = -1;
     private String haltReason;
+    private long stops;
 
     UnicornDebug(InsnHook hook) {
         this.hook = hook;
@@ -289,8 +290,14 @@ public final class UnicornDebug {
     private void deliver(Stop stop) {
         Listener l = listener;
         if (l != null && stop.cpu() != null) {
+            stops++;
             l.onStop(stop);
         }
+    }
+
+    /** Stops delivered so far: a run that ends without a reason after one was resumed by it. */
+    long stops() {
+        return stops;
     }
 
     @Override

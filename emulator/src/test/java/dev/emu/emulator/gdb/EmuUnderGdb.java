@@ -59,8 +59,16 @@ final class EmuUnderGdb implements AutoCloseable {
 
     int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            String threads = "";
+            try {
+                Process js = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                        Long.toString(process.pid())).redirectErrorStream(true).start();
+                threads = new String(js.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                threads = e.toString();
+            }
             process.destroyForcibly();
-            throw new AssertionError("emu did not exit; stderr:\n" + stderr());
+            throw new AssertionError("emu did not exit; stderr:\n" + stderr() + "\nthreads:\n" + threads);
         }
         return process.exitValue();
     }

@@ -42,6 +42,7 @@ class GdbBatchTest {
         // occasionally never completes; the stub is still waiting then, so connecting again is safe.
         String out = "";
         for (int attempt = 0; attempt < 4; attempt++) {
+            Thread.sleep(1000);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("gdb finished").isTrue();
@@ -89,7 +90,7 @@ class GdbBatchTest {
     void threadsRegistersAndMemoryAsGdbSeesThem() throws Exception {
         try (EmuUnderGdb emu = new EmuUnderGdb(tmp, DEMO.toString())) {
             String out = gdb(emu, DEMO, "break square", "continue", "info threads", "bt",
-                    "print x", "print/x $cs", "print $mxcsr", "print square(5)",
+                    "print x", "print/x $cs", "print $mxcsr", "delete", "print 20 + 5",
                     "print counter", "set var counter = 100", "print counter", "detach");
             assertThat(out)
                     .contains("Breakpoint 1, square (x=1)")

@@ -109,7 +109,8 @@ class MapTest {
         assertThat(rb.lookup(new byte[0], new byte[0])).isEqualTo(-Errno.EINVAL.number);
         assertThat(rb.update(new byte[0], new byte[0], 0)).isEqualTo(-Errno.EINVAL.number);
         assertThat(rb.delete(new byte[0])).isEqualTo(-Errno.EINVAL.number);
-        assertThat(rb.getNextKey(null, new byte[0])).isEqualTo(-Errno.EINVAL.number);
+        // Linux 6.x really returns ENOTSUPP (524) here: the host-kernel differential test saw it.
+        assertThat(rb.getNextKey(null, new byte[0])).isEqualTo(-Errno.ENOTSUPP.number);
     }
 
     @Test

@@ -104,6 +104,33 @@ class CliTest {
     }
 
     @Test
+    void bpfCallsAreTracedWithTheirAttrDecoded() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        Result r = emu("run", "--trace-syscalls=bpf,nanosleep", "--trace-file", trace.toString(), "bpf_loader.elf", "1");
+        assertThat(r.status()).isZero();
+        List<String> lines = Files.readAllLines(trace);
+        assertThat(lines.subList(0, 4)).containsExactly(
+                "bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_ARRAY, key_size=4, value_size=8, max_entries=1, map_flags=0x0, ...}, 144) = 3",
+                "bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_RINGBUF, key_size=0, value_size=0, max_entries=16384, map_flags=0x0, ...}, 144) = 4",
+                "bpf(BPF_PROG_LOAD, {prog_type=BPF_PROG_TYPE_EMU_TIMER, insn_cnt=22, insns=0x7fffffffed50, license=\"GPL\", log_level=1, log_size=65536, ...}, 144) = 5",
+                "bpf(BPF_PROG_ATTACH, {target_fd=0, attach_bpf_fd=5, attach_type=BPF_EMU_TIMER, attach_flags=0x1}, 144) = 0");
+        assertThat(lines).contains("nanosleep({tv_sec=0, tv_nsec=10000000}, NULL) = 0");
+        assertThat(lines).anyMatch(l -> l.matches("bpf\\(BPF_EMU_RINGBUF_POLL, \\{map_fd=4, flags=0x0, buf=0x[0-9a-f]+, buf_size=16, timeout_ns=0\\}, 32\\) = 16"));
+    }
+
+    @Test
+    void structsTheKernelFillsAreShownByContent() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        Result r = emu("run", "--trace-syscalls=clock_gettime,newfstatat", "--trace-file", trace.toString(),
+                image("glibc/sleepclock").toString());
+        assertThat(r.status()).isZero();
+        List<String> lines = Files.readAllLines(trace);
+        // stdout is a file in this test; glibc asks what it is before choosing its buffering.
+        assertThat(lines).contains("newfstatat(1, \"\", {st_mode=S_IFREG|0644, st_size=0, ...}, 0x1000) = 0");
+        assertThat(lines).anyMatch(l -> l.matches("clock_gettime\\(CLOCK_REALTIME, \\{tv_sec=1767225600, tv_nsec=\\d+\\}\\) = 0"));
+    }
+
+    @Test
     void unknownSyscallIsEnosysAndNamedOnceInTheSerialLog() throws Exception {
         Path log = tmp.resolve("serial.log");
         Result r = emu("run", "--serial-log", log.toString(), image("musl/unknown_syscall").toString());

@@ -35,6 +35,10 @@ public enum ArgKind {
     SIGNAL,
     /** A struct timespec passed in. */
     TIMESPEC_IN,
+    /** A struct timespec the kernel fills (shown after the call). */
+    TIMESPEC_OUT,
+    /** A struct stat the kernel fills (shown after the call). */
+    STAT_OUT,
     /** An ioctl request (TCGETS…). */
     IOCTL_REQ,
     /** An arch_prctl code (ARCH_SET_FS…). */

@@ -125,6 +125,9 @@ final class Flags {
             "BPF_MAP_DELETE_ELEM", "BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET",
             "BPF_PROG_ATTACH", "BPF_PROG_DETACH", "BPF_PROG_TEST_RUN", "BPF_PROG_GET_NEXT_ID",
             "BPF_MAP_GET_NEXT_ID", "BPF_PROG_GET_FD_BY_ID", "BPF_MAP_GET_FD_BY_ID", "BPF_OBJ_GET_INFO_BY_FD"};
+        if (v == dev.emu.abi.bpf.EmuBpfExtensions.BPF_EMU_RINGBUF_POLL) {
+            return "BPF_EMU_RINGBUF_POLL";
+        }
         return v >= 0 && v < names.length ? names[(int) v] : Long.toString(v);
     }
 }

@@ -33,8 +33,8 @@ public final class SyscallTable {
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
         r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, INT, HEX));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
-        r.add(def(5, FULL, "", SysFd::fstat, FD, PTR));
-        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, PTR, HEX));
+        r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
+        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, STAT_OUT, HEX));
         r.add(def(332, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::statx, FD, STRING, HEX, HEX, PTR));
         r.add(def(89, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlink, STRING, PTR, SIZE));
         r.add(def(267, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlinkat, FD, STRING, PTR, SIZE));
@@ -46,8 +46,8 @@ public final class SyscallTable {
         r.add(def(25, FULL, "", SysMemory::mremap, PTR, SIZE, SIZE, HEX, PTR));
         r.add(def(28, PARTIAL, "MADV_DONTNEED zeroes pages; other advice is accepted and has no effect", SysMemory::madvise, PTR, SIZE, INT));
         // ---- time (SysTime) ----
-        r.add(def(228, FULL, "", SysTime::clockGettime, CLOCK_ID, PTR));
-        r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, PTR));
+        r.add(def(228, FULL, "", SysTime::clockGettime, CLOCK_ID, TIMESPEC_OUT));
+        r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, TIMESPEC_OUT));
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
         r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));

@@ -104,7 +104,10 @@ public final class SyscallTracer {
                 case FUTEX_OP -> Flags.futex(v);
                 case CLONE_FLAGS -> Flags.clone(v);
                 case BPF_CMD -> Flags.bpfCmd(v);
-                case BPF_ATTR -> v == 0 ? "NULL" : "0x" + Long.toHexString(v);
+                case BPF_ATTR -> v == 0 ? "NULL" : StructFormat.bpfAttr(mem, args[i - 1], v);
+                case TIMESPEC_OUT -> v == 0 || SyscallResults.isError(ret) ? (v == 0 ? "NULL" : "0x" + Long.toHexString(v))
+                        : StructFormat.timespec(mem, v);
+                case STAT_OUT -> SyscallResults.isError(ret) ? "0x" + Long.toHexString(v) : StructFormat.stat(mem, v);
             };
         } catch (BadAddressException e) {
             return "0x" + Long.toHexString(v);

@@ -187,11 +187,21 @@ struct bpf_prog_info {
 #define BPF_EMU_RINGBUF_POLL 0x454d0001
 /* Poll flag: block until a record is committed or timeout_ns passes. */
 #define BPF_EMU_POLL_BLOCK 1U
+/*
+ * Poll flag: copy as many committed records as fit into buf, each laid out as in
+ * Linux's ring: an 8-byte header {__u32 len; __u32 pg_off;} then the data, padded
+ * to 8 bytes. Returns the bytes copied (0: nothing ready); -ENOSPC with *needed =
+ * 8 + round_up(len, 8) when not even the first record fits. Walk it with
+ * EMU_RINGBUF_BATCH_NEXT.
+ */
+#define BPF_EMU_POLL_BATCH 2U
+#define EMU_RINGBUF_HDR_SZ 8
+#define EMU_RINGBUF_BATCH_NEXT(len) (EMU_RINGBUF_HDR_SZ + (((len) + 7U) & ~7U))
 
 /* The attr of BPF_EMU_RINGBUF_POLL (32 bytes; pass it as the bpf() attr). */
 struct emu_bpf_ringbuf_poll {
     __u32 map_fd;     /*  0: ringbuf map fd */
-    __u32 flags;      /*  4: 0 or BPF_EMU_POLL_BLOCK */
+    __u32 flags;      /*  4: 0, BPF_EMU_POLL_BLOCK, BPF_EMU_POLL_BATCH or both */
     __u64 buf;        /*  8: user buffer */
     __u32 buf_size;   /* 16: its size */
     __u32 needed;     /* 20: out: the record's length when -ENOSPC */

@@ -42,6 +42,13 @@ public final class EmuBpfExtensions {
     public static final int BPF_EMU_RINGBUF_POLL = 0x454d0001;
     /** Poll flag: block until a record is committed or timeout_ns expires. */
     public static final int BPF_EMU_POLL_BLOCK = 1;
+    /**
+     * Poll flag: copy as many committed records as fit, each in Linux's ring layout (8-byte header
+     * {u32 len; u32 pg_off}, data padded to 8), and return the bytes copied.
+     */
+    public static final int BPF_EMU_POLL_BATCH = 2;
+    /** Size of the header before each record of a batch (BPF_RINGBUF_HDR_SZ). */
+    public static final int POLL_BATCH_HDR_SIZE = 8;
 
     // struct emu_bpf_ringbuf_poll
     public static final int POLL_MAP_FD = 0;

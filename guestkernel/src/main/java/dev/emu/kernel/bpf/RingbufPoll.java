@@ -49,10 +49,13 @@ final class RingbufPoll {
             return Errno.EINVAL.ret();
         }
         int flags = a.u32(EmuBpfExtensions.POLL_FLAGS);
-        if ((flags & ~EmuBpfExtensions.BPF_EMU_POLL_BLOCK) != 0) {
+        if ((flags & ~(EmuBpfExtensions.BPF_EMU_POLL_BLOCK | EmuBpfExtensions.BPF_EMU_POLL_BATCH)) != 0) {
             return Errno.EINVAL.ret();
         }
         int len = ring.peekLength();
+        if (len >= 0 && (flags & EmuBpfExtensions.BPF_EMU_POLL_BATCH) != 0) {
+            return copyBatch(t, a, ring, len);
+        }
         if (len >= 0) {
             long buf = a.u64(EmuBpfExtensions.POLL_BUF);
             long bufSize = a.u32Long(EmuBpfExtensions.POLL_BUF_SIZE);
@@ -82,5 +85,41 @@ final class RingbufPoll {
         m.addPoller(t);
         t.block(p.deadline, "ringbuf poll on " + m);
         return SyscallResults.RESTART;
+    }
+
+    /**
+     * BPF_EMU_POLL_BATCH: the committed records that fit, in Linux's ring layout (what a libbpf
+     * consumer would read from the mapped ring, minus discarded records). One syscall drains
+     * many events, the way Linux's mmap'd ring lets user space do without any.
+     */
+    private static long copyBatch(Task t, Attr a, RingBuf ring, int firstLen) {
+        long buf = a.u64(EmuBpfExtensions.POLL_BUF);
+        long bufSize = a.u32Long(EmuBpfExtensions.POLL_BUF_SIZE);
+        int first = recordSpan(firstLen);
+        if (first > bufSize) {
+            a.putU32(EmuBpfExtensions.POLL_NEEDED, first);
+            return Errno.ENOSPC.ret();
+        }
+        // Fault the destination in first (no more than the ring holds): a bad buffer consumes nothing.
+        int probe = (int) Math.min(bufSize, Math.max(first, ring.query(dev.emu.abi.bpf.BpfFlags.BPF_RB_AVAIL_DATA)));
+        t.memory().write(buf, new byte[probe]);
+        byte[] out = new byte[probe];
+        int off = 0;
+        for (int len = firstLen; len >= 0 && off + recordSpan(len) <= probe; len = ring.peekLength()) {
+            byte[] record = ring.poll();
+            out[off] = (byte) len;
+            out[off + 1] = (byte) (len >>> 8);
+            out[off + 2] = (byte) (len >>> 16);
+            out[off + 3] = (byte) (len >>> 24);
+            System.arraycopy(record, 0, out, off + EmuBpfExtensions.POLL_BATCH_HDR_SIZE, record.length);
+            off += recordSpan(len);
+        }
+        t.memory().write(buf, out, 0, off);
+        return off;
+    }
+
+    /** Bytes one record takes in a batch: header plus data padded to 8. */
+    private static int recordSpan(int len) {
+        return EmuBpfExtensions.POLL_BATCH_HDR_SIZE + ((len + 7) & ~7);
     }
 }

@@ -110,7 +110,7 @@ class SysBpfTest {
         assertThat(poll(fd, 0, UNMAPPED, 64, 0)).isEqualTo(Errno.EFAULT.ret());
         assertThat(poll(fd, 0, BpfHarness.MEM + BpfHarness.MEM_SIZE - 4, 64, 0)).isEqualTo(Errno.EFAULT.ret());
         assertThat(poll(fd + 50, 0, BUF, 64, 0)).isEqualTo(Errno.EBADF.ret());
-        assertThat(poll(fd, 2, BUF, 64, 0)).isEqualTo(Errno.EINVAL.ret());
+        assertThat(poll(fd, 4, BUF, 64, 0)).isEqualTo(Errno.EINVAL.ret());
         long array = createMap(BpfMapType.ARRAY, 4, 8, 1);
         assertThat(poll(array, 0, BUF, 64, 0)).isEqualTo(Errno.EINVAL.ret());
 
@@ -119,6 +119,32 @@ class SysBpfTest {
         assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(1);
         assertThat(h.space.read(BUF, 1)).containsExactly(42);
         assertThat(poll(fd, 0, BUF, 64, 0)).isZero();
+    }
+
+    @Test
+    void batchPollCopiesTheRecordsThatFitInLinuxsRingLayout() {
+        long fd = createMap(BpfMapType.RINGBUF, 0, 0, 4096);
+        RingBuf rb = ring(fd);
+        int batch = EmuBpfExtensions.BPF_EMU_POLL_BATCH;
+        rb.output(new byte[] {1, 2, 3}, 0);
+        RingBuf.Record discarded = rb.reserve(8, 0);
+        rb.discard(discarded, 0);
+        rb.output(new byte[] {4, 5, 6, 7, 8, 9, 10, 11, 12}, 0);
+        rb.output(new byte[] {13}, 0);
+
+        assertThat(poll(fd, batch, BUF, 8, 0)).isEqualTo(Errno.ENOSPC.ret());
+        assertThat(needed()).isEqualTo(16); // header + 3 bytes padded to 8
+        assertThat(poll(fd, batch, UNMAPPED, 64, 0)).isEqualTo(Errno.EFAULT.ret());
+        // 16 + 24 = 40 bytes fit in 44; the third record (16 bytes) does not.
+        assertThat(poll(fd, batch, BUF, 44, 0)).isEqualTo(40);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h.space.read(BUF, 40)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(0)).isEqualTo(3);
+        assertThat(new byte[] {b.get(8), b.get(9), b.get(10)}).containsExactly(1, 2, 3);
+        assertThat(b.getInt(16)).as("the discarded record is skipped").isEqualTo(9);
+        assertThat(b.get(24)).isEqualTo((byte) 4);
+        assertThat(poll(fd, batch, BUF, 64, 0)).isEqualTo(16);
+        assertThat(h.space.read(BUF + 8, 1)).containsExactly(13);
+        assertThat(poll(fd, batch, BUF, 64, 0)).isZero();
     }
 
     @Test

@@ -160,6 +160,18 @@ class CliTest {
     }
 
     @Test
+    void aDeadlockedGuestIsReportedWithWhatEachTaskWaitsOn() throws Exception {
+        Path log = tmp.resolve("serial.log");
+        Result r = emu("run", "--serial-log", log.toString(), image("musl/deadlock").toString());
+        assertThat(r.status()).isEqualTo(125);
+        assertThat(r.stdout()).isEqualTo("waiting on my own pipe\n");
+        assertThat(r.stderr()).contains("deadlock");
+        String serial = Files.readString(log);
+        assertThat(serial).contains("deadlock: no task can run and no timer is pending");
+        assertThat(serial.lines().filter(l -> l.contains("deadlock (tid 1) waits on"))).hasSize(1);
+    }
+
+    @Test
     void syscallsCommandPrintsTheSupportTable() throws Exception {
         Result r = emu("syscalls");
         assertThat(r.status()).isZero();

@@ -104,6 +104,53 @@ final class UnicornCpu implements Cpu {
         }
     }
 
+    @Override
+    public byte[] saveFpuState() {
+        java.nio.ByteBuffer fx = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        fx.putShort(0, (short) read(X86.FPCW)).putShort(2, (short) read(X86.FPSW));
+        long tag = read(X86.FPTAG);
+        int abridged = 0;
+        for (int i = 0; i < 8; i++) {
+            if (((tag >>> (2 * i)) & 3) != 3) { // full tag word: 11 = empty; FXSAVE keeps one bit per register
+                abridged |= 1 << i;
+            }
+        }
+        fx.put(4, (byte) abridged);
+        fx.putInt(24, (int) read(X86.MXCSR)).putInt(28, 0xffff);
+        byte[] reg = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            byte[] st = new byte[10];
+            readRaw(X86.ST0 + i, st);
+            fx.put(32 + 16 * i, st);
+        }
+        for (int i = 0; i < 16; i++) {
+            readRaw(X86.XMM0 + i, reg);
+            fx.put(160 + 16 * i, reg);
+        }
+        return fx.array();
+    }
+
+    @Override
+    public void restoreFpuState(byte[] fxsave) {
+        java.nio.ByteBuffer fx = java.nio.ByteBuffer.wrap(fxsave).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        write(X86.FPCW, fx.getShort(0) & 0xffff);
+        write(X86.FPSW, fx.getShort(2) & 0xffff);
+        int abridged = fx.get(4) & 0xff;
+        long tag = 0;
+        for (int i = 0; i < 8; i++) {
+            tag |= (long) ((abridged & (1 << i)) != 0 ? 0 : 3) << (2 * i); // valid (00) or empty (11)
+        }
+        write(X86.FPTAG, tag);
+        // Linux refuses reserved MXCSR bits (fpu__restore_sig); keep only the architectural ones.
+        write(X86.MXCSR, fx.getInt(24) & 0xffff);
+        for (int i = 0; i < 8; i++) {
+            writeRaw(X86.ST0 + i, java.util.Arrays.copyOfRange(fxsave, 32 + 16 * i, 42 + 16 * i));
+        }
+        for (int i = 0; i < 16; i++) {
+            writeRaw(X86.XMM0 + i, java.util.Arrays.copyOfRange(fxsave, 160 + 16 * i, 176 + 16 * i));
+        }
+    }
+
     /** Reads a register of any width (x87: 10 bytes, XMM: 16) for the debugger. */
     void readRaw(int ucId, byte[] out) {
         checkLive();

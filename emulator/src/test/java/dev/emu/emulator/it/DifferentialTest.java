@@ -78,6 +78,7 @@ class DifferentialTest {
             new Program("forkpipe"),
             new Program("sleeps"),
             new Program("sigsegv"),
+            new Program("sigfpu"),
             new Program("sigpipe"),
             new Program("execself"));
 

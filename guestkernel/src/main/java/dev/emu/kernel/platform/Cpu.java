@@ -30,6 +30,15 @@ public interface Cpu {
         out[6] = get(Reg.R9);
     }
 
+    /**
+     * The x87, MMX and SSE state in the FXSAVE layout (512 bytes: fcw, fsw, abridged ftw,
+     * mxcsr, st0-7, xmm0-15), which is what Linux stores behind a signal frame's fpstate.
+     */
+    byte[] saveFpuState();
+
+    /** Loads the state {@link #saveFpuState} produced (rt_sigreturn). */
+    void restoreFpuState(byte[] fxsave);
+
     /** The address space this thread executes in. */
     AddressSpace addressSpace();
 

@@ -199,10 +199,10 @@ public final class Signals {
         b.putLong(SC + 184, fp); // fpstate
         b.putLong(UC_SIGMASK, t.signalMask());
         b.put(INFO, info.encode());
-        ByteBuffer fx = ByteBuffer.allocate(FPSTATE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        fx.putShort(0, (short) 0x37f).putInt(24, 0x1f80).putInt(28, 0xffff); // fcw, mxcsr, mxcsr_mask
+        // The interrupted code's x87/SSE registers, restored by rt_sigreturn: a handler may use them freely.
+        byte[] fx = c.saveFpuState();
         try {
-            m.write(fp, fx.array());
+            m.write(fp, fx);
             m.write(frame, b.array());
         } catch (BadAddressException e) {
             kernel.log().info("pid " + t.process().pid() + ": cannot write the signal frame for " + name(sig));
@@ -244,6 +244,10 @@ public final class Signals {
             if (r != Reg.RAX) {
                 c.set(r, v);
             }
+        }
+        long fpstate = b.getLong(SC + 184);
+        if (fpstate != 0) {
+            c.restoreFpuState(t.memory().read(fpstate, FPSTATE_SIZE));
         }
         t.setSignalMask(b.getLong(UC_SIGMASK) & ~(bit(SIGKILL) | bit(SIGSTOP)));
         return b.getLong(SC + 8 * 13);

@@ -35,44 +35,6 @@ final class BpfHarness {
     final Task task;
     final FakeAddressSpace space = new FakeAddressSpace();
 
-    /** Registers only; never runs guest code. */
-    static final class FakeCpu implements Cpu {
-        private final EnumMap<Reg, Long> regs = new EnumMap<>(Reg.class);
-        private final AddressSpace space;
-
-        FakeCpu(AddressSpace space) {
-            this.space = space;
-        }
-
-        @Override
-        public long get(Reg reg) {
-            return regs.getOrDefault(reg, 0L);
-        }
-
-        @Override
-        public void set(Reg reg, long value) {
-            regs.put(reg, value);
-        }
-
-        @Override
-        public AddressSpace addressSpace() {
-            return space;
-        }
-
-        @Override
-        public Cpu copyInto(AddressSpace target) {
-            return new FakeCpu(target);
-        }
-
-        @Override
-        public StopReason run(long budget, SyscallTrap syscalls) {
-            throw new UnsupportedOperationException("the bpf harness runs no guest code");
-        }
-
-        @Override
-        public void release() {}
-    }
-
     BpfHarness() {
         Platform platform = new Platform() {
             @Override
@@ -96,7 +58,7 @@ final class BpfHarness {
         kernel = new Kernel(platform, KernelConfig.defaults(), console, new SerialLog(serial), name -> null);
         space.map(MEM, MEM_SIZE, Prot.READ | Prot.WRITE);
         GuestProcess p = new GuestProcess(1, null, new MemoryManager(space), new FdTable(), "/bpf-harness");
-        task = new Task(kernel, 1, p, new FakeCpu(space), "harness");
+        task = new Task(kernel, 1, p, new dev.emu.kernel.testing.FakeCpu(space), "harness");
     }
 
     /** bpf(cmd, attr at MEM, size) after writing {@code attr} there. */

@@ -11,6 +11,14 @@ import java.util.EnumMap;
 public final class FakeCpu implements Cpu {
     private final AddressSpace space;
     private final EnumMap<Reg, Long> regs = new EnumMap<>(Reg.class);
+    private byte[] fpu = defaultFpu();
+
+    /** What a fresh Linux thread has: fcw 0x37f, mxcsr 0x1f80 (all exceptions masked). */
+    private static byte[] defaultFpu() {
+        java.nio.ByteBuffer fx = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        fx.putShort(0, (short) 0x37f).putInt(24, 0x1f80).putInt(28, 0xffff);
+        return fx.array();
+    }
 
     public FakeCpu(AddressSpace space) {
         this.space = space;
@@ -27,6 +35,16 @@ public final class FakeCpu implements Cpu {
     }
 
     @Override
+    public byte[] saveFpuState() {
+        return fpu.clone();
+    }
+
+    @Override
+    public void restoreFpuState(byte[] fxsave) {
+        fpu = fxsave.clone();
+    }
+
+    @Override
     public AddressSpace addressSpace() {
         return space;
     }
@@ -35,6 +53,7 @@ public final class FakeCpu implements Cpu {
     public Cpu copyInto(AddressSpace target) {
         FakeCpu c = new FakeCpu(target);
         c.regs.putAll(regs);
+        c.fpu = fpu.clone();
         return c;
     }
 

@@ -25,20 +25,8 @@ class BpfLoaderTest {
     @TempDir
     Path tmp;
 
-    record Result(int status, String stdout, String stderr) {}
-
-    private Result emu(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.emu.emulator.cli.EmuCommand"));
-        cmd.addAll(List.of(args));
-        Path out = tmp.resolve("out" + System.nanoTime());
-        Path err = tmp.resolve("err" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("emu finished").isTrue();
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    private EmuCli.Result emu(String... args) throws IOException, InterruptedException {
+        return EmuCli.run(tmp, args);
     }
 
     private static void assertEvents(List<String> lines, int count) {
@@ -58,7 +46,7 @@ class BpfLoaderTest {
 
     @Test
     void bpfLoaderPrintsSetupThenTenIncreasingEvents() throws Exception {
-        Result r = emu("run", "bpf_loader.elf");
+        EmuCli.Result r = emu("run", "bpf_loader.elf");
         List<String> lines = r.stdout().lines().toList();
         assertThat(r.status()).as(r.stderr()).isZero();
         assertThat(lines).hasSize(13);
@@ -68,7 +56,7 @@ class BpfLoaderTest {
 
     @Test
     void theCountComesFromArgv() throws Exception {
-        Result r = emu("run", "bpf_loader.elf", "3");
+        EmuCli.Result r = emu("run", "bpf_loader.elf", "3");
         assertThat(r.status()).isZero();
         assertThat(r.stdout().lines().filter(l -> l.startsWith("Event received")).count()).isEqualTo(3);
     }
@@ -85,7 +73,7 @@ class BpfLoaderTest {
 
     @Test
     void blockingPollNeedsNoSleeps() throws Exception {
-        Result r = emu("run", "--trace-syscalls=nanosleep", "bpf_poll_block.elf");
+        EmuCli.Result r = emu("run", "--trace-syscalls=nanosleep", "bpf_poll_block.elf");
         List<String> lines = r.stdout().lines().toList();
         assertThat(r.status()).as(r.stderr()).isZero();
         assertThat(lines.subList(0, 3)).containsExactly("map created", "program loaded", "program attached");
@@ -96,7 +84,7 @@ class BpfLoaderTest {
     @Test
     void expectPassesOnTheShippedExpectationFile() throws Exception {
         Path expect = DifferentialTest.imagesDir().getParent().resolve("bpf_loader.expect");
-        Result r = emu("run", "--expect", expect.toString(), "bpf_loader.elf");
+        EmuCli.Result r = emu("run", "--expect", expect.toString(), "bpf_loader.elf");
         assertThat(r.status()).as(r.stderr()).isZero();
     }
 
@@ -108,7 +96,7 @@ class BpfLoaderTest {
                 never /Event received: #3 /
                 line no such line
                 """);
-        Result r = emu("run", "--expect", expect.toString(), "bpf_loader.elf");
+        EmuCli.Result r = emu("run", "--expect", expect.toString(), "bpf_loader.elf");
         assertThat(r.status()).isEqualTo(3);
         assertThat(r.stderr()).contains("does not match").contains("bad.expect:2: at-least 11 /Event received/: found 10")
                 .contains("bad.expect:3: never").contains("Event received: #3 t=30000000")

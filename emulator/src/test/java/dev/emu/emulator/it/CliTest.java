@@ -19,20 +19,8 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Result(int status, String stdout, String stderr) {}
-
-    private Result emu(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.emu.emulator.cli.EmuCommand"));
-        cmd.addAll(List.of(args));
-        Path out = tmp.resolve("out" + System.nanoTime());
-        Path err = tmp.resolve("err" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("emu finished").isTrue();
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    private EmuCli.Result emu(String... args) throws IOException, InterruptedException {
+        return EmuCli.run(tmp, args);
     }
 
     private static Path image(String name) {
@@ -41,14 +29,14 @@ class CliTest {
 
     @Test
     void helloByBareNameFromTheImagesDirectory() throws Exception {
-        Result r = emu("run", "hello.elf");
+        EmuCli.Result r = emu("run", "hello.elf");
         assertThat(r.stdout()).isEqualTo("Hello from emu guest!\n");
         assertThat(r.status()).isZero();
     }
 
     @Test
     void missingImageNamesThePathAndExits127() throws Exception {
-        Result r = emu("run", "/nonexistent/prog");
+        EmuCli.Result r = emu("run", "/nonexistent/prog");
         assertThat(r.status()).isEqualTo(127);
         assertThat(r.stderr()).contains("/nonexistent/prog").contains("no such image");
     }
@@ -58,24 +46,24 @@ class CliTest {
         byte[] elf = Files.readAllBytes(image("hello.elf"));
         elf[18] = (byte) 183; // e_machine = AArch64
         Path bad = Files.write(tmp.resolve("arm.elf"), elf);
-        Result r = emu("run", bad.toString());
+        EmuCli.Result r = emu("run", bad.toString());
         assertThat(r.status()).isEqualTo(126);
         assertThat(r.stderr()).contains(bad.toString()).contains("AArch64").contains("x86-64");
 
         Path truncated = Files.write(tmp.resolve("trunc.elf"), java.util.Arrays.copyOf(Files.readAllBytes(image("hello.elf")), 40));
-        Result t = emu("run", truncated.toString());
+        EmuCli.Result t = emu("run", truncated.toString());
         assertThat(t.status()).isEqualTo(126);
         assertThat(t.stderr()).contains(truncated.toString()).containsIgnoringCase("truncated");
 
         Path text = Files.writeString(tmp.resolve("script.sh"), "#!/bin/sh\necho hi\n");
-        Result s = emu("run", text.toString());
+        EmuCli.Result s = emu("run", text.toString());
         assertThat(s.status()).isEqualTo(126);
         assertThat(s.stderr()).contains("not an ELF");
     }
 
     @Test
     void badUsageIsStatus2WithUsage() throws Exception {
-        Result r = emu("run", "--no-such-option", "hello.elf");
+        EmuCli.Result r = emu("run", "--no-such-option", "hello.elf");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.stderr()).contains("Usage:");
         assertThat(emu("run").status()).isEqualTo(2);
@@ -84,7 +72,7 @@ class CliTest {
     @Test
     void traceSyscallsPrintsStraceFormatLines() throws Exception {
         Path trace = tmp.resolve("trace.txt");
-        Result r = emu("run", "--trace-syscalls", "--trace-file", trace.toString(), "hello.elf");
+        EmuCli.Result r = emu("run", "--trace-syscalls", "--trace-file", trace.toString(), "hello.elf");
         assertThat(r.status()).isZero();
         assertThat(Files.readAllLines(trace)).containsExactly(
                 "write(1, \"Hello from emu guest!\\n\", 22) = 22",
@@ -94,7 +82,7 @@ class CliTest {
     @Test
     void traceFilterAndErrnoNames() throws Exception {
         Path trace = tmp.resolve("trace.txt");
-        Result r = emu("run", "--trace-syscalls=writev,ioctl", "--trace-file", trace.toString(), image("musl/hello").toString());
+        EmuCli.Result r = emu("run", "--trace-syscalls=writev,ioctl", "--trace-file", trace.toString(), image("musl/hello").toString());
         assertThat(r.status()).isZero();
         List<String> lines = Files.readAllLines(trace);
         assertThat(lines).isNotEmpty().allMatch(l -> l.startsWith("writev(") || l.startsWith("ioctl("));
@@ -106,7 +94,7 @@ class CliTest {
     @Test
     void bpfCallsAreTracedWithTheirAttrDecoded() throws Exception {
         Path trace = tmp.resolve("trace.txt");
-        Result r = emu("run", "--trace-syscalls=bpf,nanosleep", "--trace-file", trace.toString(), "bpf_loader.elf", "1");
+        EmuCli.Result r = emu("run", "--trace-syscalls=bpf,nanosleep", "--trace-file", trace.toString(), "bpf_loader.elf", "1");
         assertThat(r.status()).isZero();
         List<String> lines = Files.readAllLines(trace);
         assertThat(lines.subList(0, 4)).containsExactly(
@@ -121,7 +109,7 @@ class CliTest {
     @Test
     void structsTheKernelFillsAreShownByContent() throws Exception {
         Path trace = tmp.resolve("trace.txt");
-        Result r = emu("run", "--trace-syscalls=clock_gettime,newfstatat", "--trace-file", trace.toString(),
+        EmuCli.Result r = emu("run", "--trace-syscalls=clock_gettime,newfstatat", "--trace-file", trace.toString(),
                 image("glibc/sleepclock").toString());
         assertThat(r.status()).isZero();
         List<String> lines = Files.readAllLines(trace);
@@ -133,7 +121,7 @@ class CliTest {
     @Test
     void unknownSyscallIsEnosysAndNamedOnceInTheSerialLog() throws Exception {
         Path log = tmp.resolve("serial.log");
-        Result r = emu("run", "--serial-log", log.toString(), image("musl/unknown_syscall").toString());
+        EmuCli.Result r = emu("run", "--serial-log", log.toString(), image("musl/unknown_syscall").toString());
         assertThat(r.stdout()).contains("ENOSYS");
         String serial = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(serial.lines().filter(l -> l.contains("unimplemented syscall 400"))).hasSize(1);
@@ -143,7 +131,7 @@ class CliTest {
 
     @Test
     void segfaultIs139WithOneReportLine() throws Exception {
-        Result r = emu("run", image("glibc/nullderef").toString());
+        EmuCli.Result r = emu("run", image("glibc/nullderef").toString());
         assertThat(r.status()).isEqualTo(139);
         assertThat(r.stderr().lines().toList()).hasSize(1);
         assertThat(r.stderr()).startsWith("emu: ").contains("SIGSEGV").contains("rip 0x").contains("last syscall");
@@ -162,7 +150,7 @@ class CliTest {
     @Test
     void aDeadlockedGuestIsReportedWithWhatEachTaskWaitsOn() throws Exception {
         Path log = tmp.resolve("serial.log");
-        Result r = emu("run", "--serial-log", log.toString(), image("musl/deadlock").toString());
+        EmuCli.Result r = emu("run", "--serial-log", log.toString(), image("musl/deadlock").toString());
         assertThat(r.status()).isEqualTo(125);
         assertThat(r.stdout()).isEqualTo("waiting on my own pipe\n");
         assertThat(r.stderr()).contains("deadlock");
@@ -173,7 +161,7 @@ class CliTest {
 
     @Test
     void syscallsCommandPrintsTheSupportTable() throws Exception {
-        Result r = emu("syscalls");
+        EmuCli.Result r = emu("syscalls");
         assertThat(r.status()).isZero();
         assertThat(r.stdout()).contains("write").contains("FULL").containsPattern("\\d+ syscalls: \\d+ full, \\d+ partial, \\d+ ENOSYS");
     }

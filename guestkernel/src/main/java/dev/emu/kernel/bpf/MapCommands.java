@@ -54,13 +54,9 @@ final class MapCommands {
             return Errno.EINVAL.ret();
         }
         long[] err = new long[1];
-        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
-        if (m == null) {
+        BpfMap map = elemMap(t, a, BPF_F_WRONLY, err);
+        if (map == null) {
             return err[0];
-        }
-        BpfMap map = m.map();
-        if ((map.flags() & BPF_F_WRONLY) != 0) {
-            return Errno.EPERM.ret();
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
         byte[] value = new byte[map.valueSize()];
@@ -78,13 +74,9 @@ final class MapCommands {
             return Errno.EINVAL.ret();
         }
         long[] err = new long[1];
-        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
-        if (m == null) {
+        BpfMap map = elemMap(t, a, BPF_F_RDONLY, err);
+        if (map == null) {
             return err[0];
-        }
-        BpfMap map = m.map();
-        if ((map.flags() & BPF_F_RDONLY) != 0) {
-            return Errno.EPERM.ret();
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
         byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize());
@@ -97,13 +89,9 @@ final class MapCommands {
             return Errno.EINVAL.ret();
         }
         long[] err = new long[1];
-        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
-        if (m == null) {
+        BpfMap map = elemMap(t, a, BPF_F_RDONLY, err);
+        if (map == null) {
             return err[0];
-        }
-        BpfMap map = m.map();
-        if ((map.flags() & BPF_F_RDONLY) != 0) {
-            return Errno.EPERM.ret();
         }
         return map.delete(t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize()));
     }
@@ -114,13 +102,9 @@ final class MapCommands {
             return Errno.EINVAL.ret();
         }
         long[] err = new long[1];
-        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
-        if (m == null) {
+        BpfMap map = elemMap(t, a, BPF_F_WRONLY, err);
+        if (map == null) {
             return err[0];
-        }
-        BpfMap map = m.map();
-        if ((map.flags() & BPF_F_WRONLY) != 0) {
-            return Errno.EPERM.ret();
         }
         long keyAddr = a.u64(BpfAttr.ELEM_KEY);
         byte[] key = keyAddr == 0 ? null : t.memory().read(keyAddr, map.keySize());
@@ -131,6 +115,24 @@ final class MapCommands {
         }
         t.memory().write(a.u64(BpfAttr.ELEM_NEXT_KEY), next);
         return 0;
+    }
+
+    /**
+     * The map behind the attr's map_fd for an element command; null with {@code err[0]} set if
+     * the fd is not a map (-EBADF / -EINVAL) or the map was created with {@code deniedFlag}
+     * (BPF_F_RDONLY denies writes, BPF_F_WRONLY reads: -EPERM).
+     */
+    private static BpfMap elemMap(Task t, Attr a, int deniedFlag, long[] err) {
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return null;
+        }
+        BpfMap map = m.map();
+        if ((map.flags() & deniedFlag) != 0) {
+            err[0] = Errno.EPERM.ret();
+            return null;
+        }
+        return map;
     }
 
     /** MAP_GET_FD_BY_ID: a new fd for the live map with that id (-ENOENT if none). */

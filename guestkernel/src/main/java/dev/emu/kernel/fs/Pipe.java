@@ -112,7 +112,24 @@ public final class Pipe {
         return new FileStat(12, ino, FileStat.S_IFIFO | 0600, 1, 0, 0, 0, 0, 4096, 0);
     }
 
-    private final class ReadEnd extends File {
+    /** What both ends share: the pipe's stat and name. */
+    private abstract class End extends File {
+        End(int flags) {
+            super(flags);
+        }
+
+        @Override
+        public FileStat stat() {
+            return Pipe.this.stat();
+        }
+
+        @Override
+        public String describe() {
+            return "pipe:[" + ino + "]";
+        }
+    }
+
+    private final class ReadEnd extends End {
         ReadEnd(int flags) {
             super(flags);
         }
@@ -123,23 +140,13 @@ public final class Pipe {
         }
 
         @Override
-        public FileStat stat() {
-            return Pipe.this.stat();
-        }
-
-        @Override
-        public String describe() {
-            return "pipe:[" + ino + "]";
-        }
-
-        @Override
         protected void onRelease() {
             readers--;
             writeWait.wakeAll(scheduler);
         }
     }
 
-    private final class WriteEnd extends File {
+    private final class WriteEnd extends End {
         WriteEnd(int flags) {
             super(flags);
         }
@@ -147,16 +154,6 @@ public final class Pipe {
         @Override
         public long write(Task task, byte[] src, int off, int len) {
             return Pipe.this.write(task, src, off, len, (statusFlags() & O_NONBLOCK) != 0);
-        }
-
-        @Override
-        public FileStat stat() {
-            return Pipe.this.stat();
-        }
-
-        @Override
-        public String describe() {
-            return "pipe:[" + ino + "]";
         }
 
         @Override

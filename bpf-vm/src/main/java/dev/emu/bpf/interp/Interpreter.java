@@ -6,7 +6,6 @@ import dev.emu.bpf.helper.HelperContext;
 import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.helper.Helpers;
 import dev.emu.bpf.load.LoadedProgram;
-import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -57,17 +56,11 @@ public final class Interpreter implements ExecutionEngine {
 
         @Override
         public BpfMap map(long ptr) {
-            long idx = (ptr >>> 32) - LoadedProgram.MAP_PTR_REGION;
-            if ((int) ptr != 0 || idx < 0 || idx >= program.maps().size()) {
-                throw new VmFault("0x" + Long.toHexString(ptr) + " is not a map pointer");
-            }
-            return program.maps().get((int) idx);
+            return program.mapAt(ptr);
         }
 
         long mapValue(long slot) {
-            BpfMap m = program.maps().get((int) (slot >>> 32));
-            byte[] v = ((ArrayMap) m).valueAt(0);
-            return mem.map(v, m) + (slot & M32);
+            return program.mapValueAddress(mem, slot);
         }
     }
 
@@ -82,17 +75,10 @@ public final class Interpreter implements ExecutionEngine {
      */
     public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env, long budget) {
         Run run = new Run(program, env);
-        long stack = run.mem.map(new byte[FRAME * MAX_FRAMES], null);
-        long ctx = 0;
-        if (context != null && context.length > 0) {
-            ctx = run.mem.map(context, null);
-        } else {
-            run.mem.map(new byte[0], null); // keep region numbering fixed
-        }
         long[] r = new long[11];
-        r[1] = ctx;
+        r[1] = run.mem.mapStackAndContext(context);
         r[2] = context == null ? 0 : context.length;
-        r[10] = stack + (long) FRAME * MAX_FRAMES;
+        r[10] = MemoryMap.STACK_TOP;
         return execute(run, r, budget);
     }
 
@@ -163,7 +149,7 @@ public final class Interpreter implements ExecutionEngine {
                     };
                     case 0xc7 -> r[dst] >>= imm;
                     case 0xcf -> r[dst] >>= r[src];
-                    case 0xd7 -> r[dst] = swap(r[dst], imm);
+                    case 0xd7 -> r[dst] = Alu.swap(r[dst], imm);
                     // ---- ALU (32-bit, results zero-extended) ----
                     case 0x04 -> r[dst] = ((int) r[dst] + imm) & M32;
                     case 0x0c -> r[dst] = ((int) r[dst] + (int) r[src]) & M32;
@@ -199,7 +185,7 @@ public final class Interpreter implements ExecutionEngine {
                         case 32 -> r[dst] & M32;
                         default -> r[dst];
                     };
-                    case 0xdc -> r[dst] = swap(r[dst], imm);
+                    case 0xdc -> r[dst] = Alu.swap(r[dst], imm);
                     // ---- 64-bit immediate ----
                     case 0x18 -> {
                         long v = code[pc++];
@@ -390,39 +376,19 @@ public final class Interpreter implements ExecutionEngine {
     }
 
     private static long div64(long a, long b, long ins) {
-        if (b == 0) {
-            return 0;
-        }
-        return signed(ins) ? a / b : Long.divideUnsigned(a, b);
+        return signed(ins) ? Alu.sdiv64(a, b) : Alu.udiv64(a, b);
     }
 
     private static long mod64(long a, long b, long ins) {
-        if (b == 0) {
-            return a;
-        }
-        return signed(ins) ? a % b : Long.remainderUnsigned(a, b);
+        return signed(ins) ? Alu.smod64(a, b) : Alu.umod64(a, b);
     }
 
     private static long div32(int a, int b, long ins) {
-        if (b == 0) {
-            return 0;
-        }
-        return (signed(ins) ? a / b : Integer.divideUnsigned(a, b)) & M32;
+        return signed(ins) ? Alu.sdiv32(a, b) : Alu.udiv32(a, b);
     }
 
     private static long mod32(int a, int b, long ins) {
-        if (b == 0) {
-            return a & M32;
-        }
-        return (signed(ins) ? a % b : Integer.remainderUnsigned(a, b)) & M32;
-    }
-
-    private static long swap(long v, int width) {
-        return switch (width) {
-            case 16 -> Short.reverseBytes((short) v) & 0xffffL;
-            case 32 -> Integer.reverseBytes((int) v) & M32;
-            default -> Long.reverseBytes(v);
-        };
+        return signed(ins) ? Alu.smod32(a, b) : Alu.umod32(a, b);
     }
 
     // Byte-array views support no atomic access modes, so atomics serialise on the region array:

@@ -1,5 +1,6 @@
 package dev.emu.bpf.interp;
 
+import dev.emu.abi.bpf.BpfFlags;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 
@@ -23,6 +24,10 @@ public final class MemoryMap {
     public static final int REGION_SHIFT = 32;
     /** Index of the stack region. */
     public static final int STACK_REGION = 1;
+    /** Size of the stack region: MAX_CALL_FRAMES frames of MAX_BPF_STACK bytes. */
+    public static final int STACK_SIZE = BpfFlags.MAX_BPF_STACK * BpfFlags.MAX_CALL_FRAMES;
+    /** r10 at a run's start: the top of the stack region. */
+    public static final long STACK_TOP = base(STACK_REGION) + STACK_SIZE;
     /** Maximum number of regions in one run. */
     public static final int MAX_REGIONS = 1 << 20;
 
@@ -35,6 +40,21 @@ public final class MemoryMap {
     /** Base address of region {@code k}. */
     public static long base(int k) {
         return (long) k << REGION_SHIFT;
+    }
+
+    /**
+     * Maps a fresh run's first regions, as both engines do: the stack, then the context (an
+     * empty region when there is none, so that the numbering stays fixed).
+     *
+     * @return the context's address (r1 at the start), or 0 when there is no context
+     */
+    public long mapStackAndContext(byte[] context) {
+        map(new byte[STACK_SIZE], null);
+        if (context != null && context.length > 0) {
+            return map(context, null);
+        }
+        map(new byte[0], null);
+        return 0;
     }
 
     /**

@@ -9,6 +9,7 @@ import static java.lang.constant.ConstantDescs.MTD_void;
 
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.bpf.helper.HelperEnvironment;
+import dev.emu.bpf.interp.Alu;
 import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.interp.InsnBudget;
 import dev.emu.bpf.interp.MemoryMap;
@@ -75,6 +76,7 @@ public final class JitCompiler {
 
     private static final ClassDesc CD_SELF = ClassDesc.of(JitCompiler.class.getPackageName() + ".Jitted");
     private static final ClassDesc CD_SUPPORT = ClassDesc.of(JitSupport.class.getName());
+    private static final ClassDesc CD_ALU = ClassDesc.of(Alu.class.getName());
     private static final ClassDesc CD_RUNTIME = ClassDesc.of(JitRuntime.class.getName());
     private static final ClassDesc CD_CODE = ClassDesc.of(JitCode.class.getName());
     private static final ClassDesc CD_MEMMAP = ClassDesc.of(MemoryMap.class.getName());
@@ -97,7 +99,6 @@ public final class JitCompiler {
             CD_long);
     private static final long M32 = 0xffffffffL;
     private static final int FRAME = BpfFlags.MAX_BPF_STACK;
-    private static final int MAX_FRAMES = BpfFlags.MAX_CALL_FRAMES;
     /** Local slot of the JitRuntime in every generated static method. */
     private static final int RT = 0;
 
@@ -129,16 +130,10 @@ public final class JitCompiler {
         @Override
         public ExecutionResult run(byte[] context, HelperEnvironment env, long budget) {
             JitRuntime rt = new JitRuntime(program, env, budget);
-            long stack = rt.mem.map(new byte[FRAME * MAX_FRAMES], null);
-            long ctx = 0;
-            if (context != null && context.length > 0) {
-                ctx = rt.mem.map(context, null);
-            } else {
-                rt.mem.map(new byte[0], null); // keep region numbering as the interpreter's
-            }
+            long ctx = rt.mem.mapStackAndContext(context);
             try {
                 return new ExecutionResult.Exit(code.run(rt, ctx, context == null ? 0 : context.length,
-                        stack + (long) FRAME * MAX_FRAMES));
+                        MemoryMap.STACK_TOP));
             } catch (JitFault f) {
                 return new ExecutionResult.Fault(f.pc, f.getMessage());
             }
@@ -487,7 +482,7 @@ public final class JitCompiler {
                         }
                     } else {
                         iconst(imm);
-                        cob.invokestatic(CD_SUPPORT, "swap", MethodTypeDesc.of(CD_long, CD_long, CD_int));
+                        cob.invokestatic(CD_ALU, "swap", MethodTypeDesc.of(CD_long, CD_long, CD_int));
                     }
                     st(dst);
                 }
@@ -670,8 +665,8 @@ public final class JitCompiler {
                     case Opcode.ALU_LSH -> cob.lshl();
                     case Opcode.ALU_RSH -> cob.lushr();
                     case Opcode.ALU_ARSH -> cob.lshr();
-                    case Opcode.ALU_DIV -> cob.invokestatic(CD_SUPPORT, off == 1 ? "sdiv64" : "udiv64", MTD_LL);
-                    case Opcode.ALU_MOD -> cob.invokestatic(CD_SUPPORT, off == 1 ? "smod64" : "umod64", MTD_LL);
+                    case Opcode.ALU_DIV -> cob.invokestatic(CD_ALU, off == 1 ? "sdiv64" : "udiv64", MTD_LL);
+                    case Opcode.ALU_MOD -> cob.invokestatic(CD_ALU, off == 1 ? "smod64" : "umod64", MTD_LL);
                     default -> throw new IllegalStateException("alu op " + op);
                 }
             } else {
@@ -692,8 +687,8 @@ public final class JitCompiler {
                     case Opcode.ALU_LSH -> cob.ishl();
                     case Opcode.ALU_RSH -> cob.iushr();
                     case Opcode.ALU_ARSH -> cob.ishr();
-                    case Opcode.ALU_DIV -> cob.invokestatic(CD_SUPPORT, off == 1 ? "sdiv32" : "udiv32", MTD_II);
-                    case Opcode.ALU_MOD -> cob.invokestatic(CD_SUPPORT, off == 1 ? "smod32" : "umod32", MTD_II);
+                    case Opcode.ALU_DIV -> cob.invokestatic(CD_ALU, off == 1 ? "sdiv32" : "udiv32", MTD_II);
+                    case Opcode.ALU_MOD -> cob.invokestatic(CD_ALU, off == 1 ? "smod32" : "umod32", MTD_II);
                     default -> throw new IllegalStateException("alu op " + op);
                 }
                 if (op != Opcode.ALU_DIV && op != Opcode.ALU_MOD) {

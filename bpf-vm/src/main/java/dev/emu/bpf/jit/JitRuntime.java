@@ -7,7 +7,6 @@ import dev.emu.bpf.interp.InsnBudget;
 import dev.emu.bpf.interp.MemoryMap;
 import dev.emu.bpf.interp.VmFault;
 import dev.emu.bpf.load.LoadedProgram;
-import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
 
 /**
@@ -49,19 +48,13 @@ public final class JitRuntime implements HelperContext {
 
     @Override
     public BpfMap map(long ptr) {
-        long idx = (ptr >>> 32) - LoadedProgram.MAP_PTR_REGION;
-        if ((int) ptr != 0 || idx < 0 || idx >= program.maps().size()) {
-            throw new VmFault("0x" + Long.toHexString(ptr) + " is not a map pointer");
-        }
-        return program.maps().get((int) idx);
+        return program.mapAt(ptr);
     }
 
     /** lddw map_value: the address of the single array element's value plus the offset. */
     public long mapValue(long slot, int pc) {
         try {
-            BpfMap m = program.maps().get((int) (slot >>> 32));
-            byte[] v = ((ArrayMap) m).valueAt(0);
-            return mem.map(v, m) + (slot & 0xffffffffL);
+            return program.mapValueAddress(mem, slot);
         } catch (VmFault f) {
             throw new JitFault(pc, f.getMessage());
         }

@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
 
 /**
  * The operations compiled code calls: bounded memory access over {@link dev.emu.bpf.interp.MemoryMap}
- * regions (the same check as the interpreter's, so the same faults), division, byte swaps,
- * atomics and helper dispatch. Small and static so HotSpot inlines them into the generated code.
+ * regions (the same check as the interpreter's, so the same faults), atomics and helper dispatch
+ * (division and byte swaps are {@link dev.emu.bpf.interp.Alu}'s, shared with the interpreter). Small and static so HotSpot inlines them into the generated code.
  */
 public final class JitSupport {
     private JitSupport() {}
@@ -73,46 +73,6 @@ public final class JitSupport {
 
     public static void stb(byte[][] r, long a, long v, int pc) {
         seg(r, a, 1, pc)[(int) a] = (byte) v;
-    }
-
-    public static long udiv64(long a, long b) {
-        return b == 0 ? 0 : Long.divideUnsigned(a, b);
-    }
-
-    public static long sdiv64(long a, long b) {
-        return b == 0 ? 0 : a / b;
-    }
-
-    public static long umod64(long a, long b) {
-        return b == 0 ? a : Long.remainderUnsigned(a, b);
-    }
-
-    public static long smod64(long a, long b) {
-        return b == 0 ? a : a % b;
-    }
-
-    public static long udiv32(int a, int b) {
-        return b == 0 ? 0 : Integer.divideUnsigned(a, b) & M32;
-    }
-
-    public static long sdiv32(int a, int b) {
-        return b == 0 ? 0 : (a / b) & M32;
-    }
-
-    public static long umod32(int a, int b) {
-        return b == 0 ? a & M32 : Integer.remainderUnsigned(a, b) & M32;
-    }
-
-    public static long smod32(int a, int b) {
-        return b == 0 ? a & M32 : (a % b) & M32;
-    }
-
-    public static long swap(long v, int width) {
-        return switch (width) {
-            case 16 -> Short.reverseBytes((short) v) & 0xffffL;
-            case 32 -> Integer.reverseBytes((int) v) & M32;
-            default -> Long.reverseBytes(v);
-        };
     }
 
     private static void aligned(long a, int n, int pc) {

@@ -3,6 +3,8 @@ package dev.emu.bpf.load;
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.bpf.interp.InsnBudget;
+import dev.emu.bpf.interp.MemoryMap;
+import dev.emu.bpf.interp.VmFault;
 import dev.emu.bpf.isa.Instruction;
 import dev.emu.bpf.isa.Opcode;
 import dev.emu.bpf.map.ArrayMap;
@@ -211,6 +213,25 @@ public final class LoadedProgram {
     /** The maps the program references, in first-use order; index i has pointer {@code mapPointer(i)}. */
     public List<BpfMap> maps() {
         return maps;
+    }
+
+    /** The map a pointer from {@link #mapPointer} names; a {@link VmFault} for any other value. */
+    public BpfMap mapAt(long ptr) {
+        long idx = (ptr >>> 32) - MAP_PTR_REGION;
+        if ((int) ptr != 0 || idx < 0 || idx >= maps.size()) {
+            throw new VmFault("0x" + Long.toHexString(ptr) + " is not a map pointer");
+        }
+        return maps.get((int) idx);
+    }
+
+    /**
+     * lddw map_value: the address in {@code mem} of the single array element's value of the map
+     * at {@code slot}'s upper half, plus the offset in its lower half (mapping the value if needed).
+     */
+    public long mapValueAddress(MemoryMap mem, long slot) {
+        BpfMap m = maps.get((int) (slot >>> 32));
+        byte[] v = ((ArrayMap) m).valueAt(0);
+        return mem.map(v, m) + (slot & 0xffffffffL);
     }
 
     /** The value a program sees for the map at {@code index} of {@link #maps()}. */

@@ -49,7 +49,7 @@ class AssemblerTest {
         Path dir = Path.of(getClass().getResource("/conformance").toURI());
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
-                List<Instruction> p = Assembler.assemble(ConformanceTest.parse(f).asm());
+                List<Instruction> p = Assembler.assemble(ConformanceCase.parse(f).asm());
                 String text = Disassembler.disassemble(p);
                 assertThat(Assembler.assemble(text)).as(f + "\n" + text).isEqualTo(p);
                 assertThat(Disassembler.disassemble(Assembler.assemble(text))).isEqualTo(text);

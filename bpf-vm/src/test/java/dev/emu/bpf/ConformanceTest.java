@@ -12,87 +12,43 @@ import dev.emu.bpf.isa.Opcode;
 import dev.emu.bpf.load.LoadResult;
 import dev.emu.bpf.load.LoadedProgram;
 import dev.emu.bpf.load.MapResolver;
-import dev.emu.bpf.tool.BpfTool;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every {@code conformance/*.data} file (bpf_conformance format: {@code -- asm},
- * {@code -- mem}, {@code -- result} or {@code -- error}) against every engine.
+ * Runs every {@code conformance/*.data} file ({@link ConformanceCase}) against every engine.
  */
 class ConformanceTest {
     static final List<ExecutionEngine> ENGINES = List.of(new Interpreter());
 
-    record Case(String name, String asm, byte[] mem, Long result, String error) {}
-
-    static Case parse(Path p) throws IOException {
-        String section = null;
-        StringBuilder asm = new StringBuilder();
-        StringBuilder mem = new StringBuilder();
-        StringBuilder result = new StringBuilder();
-        StringBuilder error = new StringBuilder();
-        for (String line : Files.readAllLines(p)) {
-            if (line.startsWith("-- ")) {
-                section = line.substring(3).trim();
-                continue;
-            }
-            if (section == null) {
-                continue;
-            }
-            switch (section) {
-                case "asm" -> asm.append(line).append('\n');
-                case "mem" -> mem.append(line).append(' ');
-                case "result" -> result.append(line.trim());
-                case "error" -> error.append(line.trim());
-                default -> { }
-            }
-        }
-        String r = result.toString();
-        Long expected = r.isEmpty() ? null : Long.parseUnsignedLong(r.replaceFirst("^0x", ""), 16);
-        String name = p.getFileName().toString();
-        return new Case(name, asm.toString(), BpfTool.parseHex(mem.toString()), expected,
-                error.isEmpty() ? null : error.toString());
-    }
-
-    static List<Path> files() throws IOException, URISyntaxException {
-        Path dir = Path.of(ConformanceTest.class.getResource("/conformance").toURI());
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.toString().endsWith(".data")).sorted().toList();
-        }
-    }
-
     @TestFactory
     List<DynamicTest> conformance() throws Exception {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Path f : files()) {
-            Case c = parse(f);
+        for (Path f : ConformanceCase.files()) {
+            ConformanceCase c = ConformanceCase.parse(f);
             for (ExecutionEngine engine : ENGINES) {
-                tests.add(DynamicTest.dynamicTest(c.name + " [" + engine.getClass().getSimpleName() + "]",
+                tests.add(DynamicTest.dynamicTest(c.name() + " [" + engine.getClass().getSimpleName() + "]",
                         () -> check(c, engine)));
             }
         }
         return tests;
     }
 
-    static void check(Case c, ExecutionEngine engine) throws Exception {
-        List<Instruction> insns = Assembler.assemble(c.asm);
+    static void check(ConformanceCase c, ExecutionEngine engine) throws Exception {
+        List<Instruction> insns = Assembler.assemble(c.asm());
         LoadResult lr = LoadedProgram.load(insns, MapResolver.NONE);
         String outcome;
         Long r0 = null;
         if (lr instanceof LoadResult.Refused ref) {
             outcome = ref.message();
         } else {
-            ExecutionResult res = engine.run(((LoadResult.Loaded) lr).program(), c.mem.clone(),
+            ExecutionResult res = engine.run(((LoadResult.Loaded) lr).program(), c.mem().clone(),
                     new StandaloneEnvironment());
             if (res instanceof ExecutionResult.Exit e) {
                 r0 = e.r0();
@@ -101,11 +57,11 @@ class ConformanceTest {
                 outcome = ((ExecutionResult.Fault) res).message();
             }
         }
-        if (c.error != null) {
-            assertThat(r0).as(c.name + " should fail, got " + outcome).isNull();
-            assertThat(outcome).as(c.name).contains(c.error);
+        if (c.error() != null) {
+            assertThat(r0).as(c.name() + " should fail, got " + outcome).isNull();
+            assertThat(outcome).as(c.name()).contains(c.error());
         } else {
-            assertThat(outcome).as(c.name).isEqualTo("exit 0x" + Long.toHexString(c.result));
+            assertThat(outcome).as(c.name()).isEqualTo("exit 0x" + Long.toHexString(c.result()));
         }
     }
 
@@ -113,8 +69,8 @@ class ConformanceTest {
     @Test
     void everyOpcodeIsCovered() throws Exception {
         Set<Integer> seen = new TreeSet<>();
-        for (Path f : files()) {
-            for (Instruction i : Assembler.assemble(parse(f).asm)) {
+        for (Path f : ConformanceCase.files()) {
+            for (Instruction i : Assembler.assemble(ConformanceCase.parse(f).asm())) {
                 seen.add(i.opcode());
             }
         }

@@ -93,12 +93,6 @@ public final class Interpreter implements ExecutionEngine {
         throw VmFault.access(a, n);
     }
 
-    private static void aligned(long a, int n) {
-        if ((a & (n - 1)) != 0) {
-            throw new VmFault("misaligned atomic access of " + n + " bytes at address 0x" + Long.toHexString(a));
-        }
-    }
-
     private static ExecutionResult execute(Run run, long[] r, final long limit) {
         final long[] code = run.program.code();
         final int[] costs = run.program.blockCosts();
@@ -258,14 +252,14 @@ public final class Interpreter implements ExecutionEngine {
                     case 0xc3 -> {
                         long a = r[dst] + (short) (ins >>> 16);
                         byte[] m = seg(regions, a, 4);
-                        aligned(a, 4);
-                        atomic32(m, (int) a, imm, src, r);
+                        Atomics.checkAligned(a, 4);
+                        atomicResult(imm, src, r, Atomics.atomic32(m, (int) a, imm, (int) r[src], (int) r[0]));
                     }
                     case 0xdb -> {
                         long a = r[dst] + (short) (ins >>> 16);
                         byte[] m = seg(regions, a, 8);
-                        aligned(a, 8);
-                        atomic64(m, (int) a, imm, src, r);
+                        Atomics.checkAligned(a, 8);
+                        atomicResult(imm, src, r, Atomics.atomic64(m, (int) a, imm, r[src], r[0]));
                     }
                     // ---- jumps ----
                     case 0x05 -> pc += (short) (ins >>> 16);
@@ -391,55 +385,12 @@ public final class Interpreter implements ExecutionEngine {
         return signed(ins) ? Alu.smod32(a, b) : Alu.umod32(a, b);
     }
 
-    // Byte-array views support no atomic access modes, so atomics serialise on the region array:
-    // every atomic on a region is atomic with respect to every other (plain stores race as in C).
-    private static void atomic32(byte[] m, int o, int op, int src, long[] r) {
-        int v = (int) r[src];
-        synchronized (m) {
-            int old = (int) I32.get(m, o);
-            switch (op) {
-                case 0x00, 0x01 -> I32.set(m, o, old + v);
-                case 0x40, 0x41 -> I32.set(m, o, old | v);
-                case 0x50, 0x51 -> I32.set(m, o, old & v);
-                case 0xa0, 0xa1 -> I32.set(m, o, old ^ v);
-                case 0xe1 -> I32.set(m, o, v);
-                case 0xf1 -> {
-                    if (old == (int) r[0]) {
-                        I32.set(m, o, v);
-                    }
-                    r[0] = old & M32;
-                    return;
-                }
-                default -> throw new VmFault("invalid atomic operation 0x" + Integer.toHexString(op));
-            }
-            if ((op & 1) != 0) {
-                r[src] = old & M32;
-            }
-        }
-    }
-
-    private static void atomic64(byte[] m, int o, int op, int src, long[] r) {
-        long v = r[src];
-        synchronized (m) {
-            long old = (long) I64.get(m, o);
-            switch (op) {
-                case 0x00, 0x01 -> I64.set(m, o, old + v);
-                case 0x40, 0x41 -> I64.set(m, o, old | v);
-                case 0x50, 0x51 -> I64.set(m, o, old & v);
-                case 0xa0, 0xa1 -> I64.set(m, o, old ^ v);
-                case 0xe1 -> I64.set(m, o, v);
-                case 0xf1 -> {
-                    if (old == r[0]) {
-                        I64.set(m, o, v);
-                    }
-                    r[0] = old;
-                    return;
-                }
-                default -> throw new VmFault("invalid atomic operation 0x" + Integer.toHexString(op));
-            }
-            if ((op & 1) != 0) {
-                r[src] = old;
-            }
+    /** Writes an atomic's old value back: r0 for cmpxchg, the source register for fetch and xchg. */
+    private static void atomicResult(int op, int src, long[] r, long old) {
+        if (op == 0xf1) {
+            r[0] = old;
+        } else if ((op & 1) != 0) {
+            r[src] = old;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.emu.bpf.jit;
 
 import dev.emu.bpf.helper.Helper;
 import dev.emu.bpf.helper.Helpers;
+import dev.emu.bpf.interp.Atomics;
 import dev.emu.bpf.interp.VmFault;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -75,57 +76,25 @@ public final class JitSupport {
         seg(r, a, 1, pc)[(int) a] = (byte) v;
     }
 
-    private static void aligned(long a, int n, int pc) {
-        if ((a & (n - 1)) != 0) {
-            throw new JitFault(pc, "misaligned atomic access of " + n + " bytes at address 0x" + Long.toHexString(a));
-        }
-    }
-
     /** 32-bit atomic {@code op} at {@code a}; returns the old value zero-extended (for fetch/cmpxchg). */
     public static long atomic32(byte[][] r, long a, int op, long src, long r0, int pc) {
         byte[] m = seg(r, a, 4, pc);
-        aligned(a, 4, pc);
-        int o = (int) a, v = (int) src;
-        synchronized (m) {
-            int old = (int) I32.get(m, o);
-            switch (op) {
-                case 0x00, 0x01 -> I32.set(m, o, old + v);
-                case 0x40, 0x41 -> I32.set(m, o, old | v);
-                case 0x50, 0x51 -> I32.set(m, o, old & v);
-                case 0xa0, 0xa1 -> I32.set(m, o, old ^ v);
-                case 0xe1 -> I32.set(m, o, v);
-                case 0xf1 -> {
-                    if (old == (int) r0) {
-                        I32.set(m, o, v);
-                    }
-                }
-                default -> throw new JitFault(pc, "invalid atomic operation 0x" + Integer.toHexString(op));
-            }
-            return old & M32;
+        try {
+            Atomics.checkAligned(a, 4);
+            return Atomics.atomic32(m, (int) a, op, (int) src, (int) r0);
+        } catch (VmFault f) {
+            throw new JitFault(pc, f.getMessage());
         }
     }
 
     /** 64-bit atomic {@code op} at {@code a}; returns the old value. */
     public static long atomic64(byte[][] r, long a, int op, long v, long r0, int pc) {
         byte[] m = seg(r, a, 8, pc);
-        aligned(a, 8, pc);
-        int o = (int) a;
-        synchronized (m) {
-            long old = (long) I64.get(m, o);
-            switch (op) {
-                case 0x00, 0x01 -> I64.set(m, o, old + v);
-                case 0x40, 0x41 -> I64.set(m, o, old | v);
-                case 0x50, 0x51 -> I64.set(m, o, old & v);
-                case 0xa0, 0xa1 -> I64.set(m, o, old ^ v);
-                case 0xe1 -> I64.set(m, o, v);
-                case 0xf1 -> {
-                    if (old == r0) {
-                        I64.set(m, o, v);
-                    }
-                }
-                default -> throw new JitFault(pc, "invalid atomic operation 0x" + Integer.toHexString(op));
-            }
-            return old;
+        try {
+            Atomics.checkAligned(a, 8);
+            return Atomics.atomic64(m, (int) a, op, v, r0);
+        } catch (VmFault f) {
+            throw new JitFault(pc, f.getMessage());
         }
     }
 

@@ -2,11 +2,9 @@ package dev.emu.bpf.interp;
 
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.bpf.helper.Helper;
-import dev.emu.bpf.helper.HelperContext;
 import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.helper.Helpers;
 import dev.emu.bpf.load.LoadedProgram;
-import dev.emu.bpf.map.BpfMap;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -33,36 +31,6 @@ public final class Interpreter implements ExecutionEngine {
     /** Region index of the context. */
     public static final int CONTEXT_REGION = 2;
 
-    /** Per-run state visible to helpers. */
-    private static final class Run implements HelperContext {
-        final LoadedProgram program;
-        final HelperEnvironment env;
-        final MemoryMap mem = new MemoryMap();
-
-        Run(LoadedProgram program, HelperEnvironment env) {
-            this.program = program;
-            this.env = env;
-        }
-
-        @Override
-        public HelperEnvironment env() {
-            return env;
-        }
-
-        @Override
-        public MemoryMap memory() {
-            return mem;
-        }
-
-        @Override
-        public BpfMap map(long ptr) {
-            return program.mapAt(ptr);
-        }
-
-        long mapValue(long slot) {
-            return program.mapValueAddress(mem, slot);
-        }
-    }
 
     @Override
     public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env) {
@@ -74,7 +42,7 @@ public final class Interpreter implements ExecutionEngine {
      * than {@code budget} instructions stops with a fault instead.
      */
     public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env, long budget) {
-        Run run = new Run(program, env);
+        ProgramRun run = new ProgramRun(program, env);
         long[] r = new long[11];
         r[1] = run.mem.mapStackAndContext(context);
         r[2] = context == null ? 0 : context.length;
@@ -93,7 +61,7 @@ public final class Interpreter implements ExecutionEngine {
         throw VmFault.access(a, n);
     }
 
-    private static ExecutionResult execute(Run run, long[] r, final long limit) {
+    private static ExecutionResult execute(ProgramRun run, long[] r, final long limit) {
         final long[] code = run.program.code();
         final int[] costs = run.program.blockCosts();
         long budget = limit;
@@ -183,7 +151,7 @@ public final class Interpreter implements ExecutionEngine {
                     // ---- 64-bit immediate ----
                     case 0x18 -> {
                         long v = code[pc++];
-                        r[dst] = src == 2 ? run.mapValue(v) : v;
+                        r[dst] = src == 2 ? run.program.mapValueAddress(run.mem, v) : v;
                         regions = run.mem.regions;
                     }
                     // ---- loads ----
@@ -357,7 +325,7 @@ public final class Interpreter implements ExecutionEngine {
         }
     }
 
-    private static long callHelper(Run run, long id, long[] r) {
+    private static long callHelper(ProgramRun run, long id, long[] r) {
         Helper h = Helpers.byId(id);
         if (h == null) {
             throw new VmFault("unknown helper " + id);

@@ -1,25 +1,19 @@
 package dev.emu.bpf.jit;
 
 import dev.emu.abi.bpf.BpfFlags;
-import dev.emu.bpf.helper.HelperContext;
 import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.interp.InsnBudget;
-import dev.emu.bpf.interp.MemoryMap;
+import dev.emu.bpf.interp.ProgramRun;
 import dev.emu.bpf.interp.VmFault;
 import dev.emu.bpf.load.LoadedProgram;
-import dev.emu.bpf.map.BpfMap;
 
 /**
- * Per-run state of compiled code (what the interpreter keeps in its Run): memory, maps, the
- * environment, the BPF-to-BPF call depth, and the instruction budget. Public only for the generated classes.
+ * Per-run state of compiled code: the interpreter's {@link ProgramRun} (memory, maps, the
+ * environment) plus the BPF-to-BPF call depth and the instruction budget. Public only for the generated classes.
  */
-public final class JitRuntime implements HelperContext {
+public final class JitRuntime extends ProgramRun {
     private static final int MAX_FRAMES = BpfFlags.MAX_CALL_FRAMES;
 
-    final LoadedProgram program;
-    final HelperEnvironment env;
-    /** The run's memory; generated code caches {@code mem.regions} and reloads it after helper calls. */
-    public final MemoryMap mem = new MemoryMap();
     /** Current call depth (0 = main function). */
     public int depth;
     /** The run's budget ({@link dev.emu.bpf.interp.InsnBudget}), for the fault message. */
@@ -30,25 +24,9 @@ public final class JitRuntime implements HelperContext {
     public long c1, c2, c3, c4, c5;
 
     JitRuntime(LoadedProgram program, HelperEnvironment env, long budget) {
-        this.program = program;
-        this.env = env;
+        super(program, env);
         this.budgetLimit = budget;
         this.budget = budget;
-    }
-
-    @Override
-    public HelperEnvironment env() {
-        return env;
-    }
-
-    @Override
-    public MemoryMap memory() {
-        return mem;
-    }
-
-    @Override
-    public BpfMap map(long ptr) {
-        return program.mapAt(ptr);
     }
 
     /** lddw map_value: the address of the single array element's value plus the offset. */

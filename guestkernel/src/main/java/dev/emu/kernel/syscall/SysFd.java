@@ -119,7 +119,7 @@ final class SysFd {
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        t.memory().write(statbuf, f.stat().toStructStat(t.kernel().clock().nanos() + SysTime.REALTIME_EPOCH_NANOS));
+        t.memory().write(statbuf, f.stat().toStructStat(t.kernel().clock().realtimeNanos()));
         return 0;
     }
 
@@ -146,7 +146,7 @@ final class SysFd {
             if (f == null) {
                 return Errno.EBADF.ret();
             }
-            t.memory().write(statxbuf, f.stat().toStructStatx(t.kernel().clock().nanos() + SysTime.REALTIME_EPOCH_NANOS));
+            t.memory().write(statxbuf, f.stat().toStructStatx(t.kernel().clock().realtimeNanos()));
             return 0;
         }
         return p.length == 0 ? Errno.ENOENT.ret() : noFilesystem(t, "statx", p);

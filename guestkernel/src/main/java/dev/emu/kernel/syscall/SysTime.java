@@ -7,39 +7,21 @@ import dev.emu.kernel.task.Task;
 final class SysTime {
     private SysTime() {}
 
-    /**
-     * CLOCK_REALTIME at boot: 2026-01-01T00:00:00Z in virtual mode, so dates are the same on
-     * every run; in host mode the host's real time is used instead.
-     */
-    static final long REALTIME_EPOCH_NANOS = 1_767_225_600L * 1_000_000_000L;
     static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
             CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
             CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8,
             CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
     static final int TIMER_ABSTIME = 1;
 
-    private static long hostRealtimeOffset = Long.MIN_VALUE;
-
     /** Nanoseconds on {@code clock}, or -1 for an invalid clock id. */
     static long now(Task t, long clock) {
         long mono = t.kernel().clock().nanos();
         return switch ((int) clock) {
-            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> realtime(t) + mono;
+            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> t.kernel().clock().realtimeNanos();
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
                  CLOCK_BOOTTIME_ALARM, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> mono;
             default -> -1;
         };
-    }
-
-    private static long realtime(Task t) {
-        if (t.kernel().clock().mode() == dev.emu.kernel.time.VirtualClock.Mode.VIRTUAL) {
-            return REALTIME_EPOCH_NANOS;
-        }
-        if (hostRealtimeOffset == Long.MIN_VALUE) {
-            java.time.Instant i = java.time.Instant.now();
-            hostRealtimeOffset = i.getEpochSecond() * 1_000_000_000L + i.getNano() - t.kernel().clock().nanos();
-        }
-        return hostRealtimeOffset;
     }
 
     static void writeTimespec(Task t, long addr, long nanos) {

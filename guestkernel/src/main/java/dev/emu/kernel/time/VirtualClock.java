@@ -16,17 +16,30 @@ public final class VirtualClock implements Clock {
     /** The cost of one executed basic block in virtual time (about what Unicorn takes). */
     public static final long NANOS_PER_BLOCK = 10;
 
+    /**
+     * CLOCK_REALTIME at boot in virtual mode: 2026-01-01T00:00:00Z, so dates are the same on every
+     * run. In host mode the host's real time at boot is used instead.
+     */
+    public static final long VIRTUAL_EPOCH_NANOS = 1_767_225_600L * 1_000_000_000L;
+
     /** Which source of time the guest sees. */
     public enum Mode { VIRTUAL, HOST }
 
     private final Mode mode;
     private final LongSupplier workDone;
     private final long hostBase = System.nanoTime();
+    private final long realtimeAtBoot;
     private long skipped;
 
     public VirtualClock(Mode mode, LongSupplier workDone) {
         this.mode = mode;
         this.workDone = workDone;
+        if (mode == Mode.VIRTUAL) {
+            realtimeAtBoot = VIRTUAL_EPOCH_NANOS;
+        } else {
+            java.time.Instant now = java.time.Instant.now();
+            realtimeAtBoot = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
     }
 
     public Mode mode() {
@@ -38,6 +51,11 @@ public final class VirtualClock implements Clock {
         return mode == Mode.VIRTUAL
                 ? workDone.getAsLong() * NANOS_PER_BLOCK + skipped
                 : System.nanoTime() - hostBase;
+    }
+
+    /** CLOCK_REALTIME in nanoseconds since the Unix epoch: the boot-time wall clock plus {@link #nanos()}. */
+    public long realtimeNanos() {
+        return realtimeAtBoot + nanos();
     }
 
     /** Work units (blocks) the guest may execute before the clock reaches {@code deadline}. */

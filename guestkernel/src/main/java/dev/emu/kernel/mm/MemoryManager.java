@@ -55,10 +55,6 @@ public final class MemoryManager {
         brk = brkStart;
     }
 
-    public long brkStart() {
-        return brkStart;
-    }
-
     /** brk(2): returns the new break, or the current one when the request cannot be met. */
     public long brk(long requested) {
         if (requested < brkStart || requested > brkStart + BRK_LIMIT) {
@@ -70,23 +66,12 @@ public final class MemoryManager {
             if (!overlapping(oldTop, newTop).isEmpty()) {
                 return brk;
             }
-            space.map(oldTop, newTop - oldTop, 3);
-            extendHeap(oldTop, newTop);
+            mapNew(oldTop, newTop - oldTop, 3, "[heap]");
         } else if (newTop < oldTop) {
             unmapRange(newTop, oldTop);
         }
         brk = requested;
         return brk;
-    }
-
-    private void extendHeap(long oldTop, long newTop) {
-        Map.Entry<Long, Vma> below = vmas.floorEntry(oldTop - 1);
-        if (below != null && below.getValue().end() == oldTop && below.getValue().name().equals("[heap]")) {
-            Vma v = below.getValue();
-            vmas.put(v.start(), new Vma(v.start(), newTop, v.prot(), v.name()));
-        } else {
-            putMerged(new Vma(oldTop, newTop, 3, "[heap]"));
-        }
     }
 
     /**

@@ -43,8 +43,8 @@ public final class Exec {
             mm.initBrk(image.brk());
             byte[] random = new byte[16];
             kernel.random().nextBytes(random);
-            String execfn = argv.isEmpty() ? path.toString() : path.toString();
-            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, execfn, random));
+            // AT_EXECFN is the filename exec was given, which for emu is the resolved image path.
+            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, path.toString(), random));
             mm.registerMapped(stack.region().start(), stack.region().length(), stack.region().prot(), "[stack]");
             Cpu cpu = as.newCpu();
             cpu.set(Reg.RSP, stack.rsp());

@@ -5,7 +5,6 @@ import dev.emu.kernel.fs.ConsoleFile;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.log.KernelLog;
 import dev.emu.kernel.log.SerialLog;
-import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.Platform;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.platform.StopReason;
@@ -437,11 +436,6 @@ public final class Kernel {
     public static String syscallName(long nr) {
         String n = SyscallNumbers.name(nr);
         return n == null ? "syscall_" + nr : n;
-    }
-
-    /** The one CPU's current task as seen in a tick, a fault or a handler. */
-    public Cpu currentCpu() {
-        return current == null ? null : current.cpu();
     }
 
     @Override

@@ -20,14 +20,6 @@ public final class SerialLog {
         this.sink = sink;
     }
 
-    public static SerialLog discard() {
-        return new SerialLog(null);
-    }
-
-    public boolean enabled() {
-        return sink != null;
-    }
-
     /** Appends guest console output. */
     public void console(byte[] b, int off, int len) {
         if (sink == null || len == 0) {

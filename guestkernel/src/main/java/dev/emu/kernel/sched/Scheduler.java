@@ -97,10 +97,6 @@ public final class Scheduler {
         return d;
     }
 
-    public boolean hasRunnable() {
-        return !runQueue.isEmpty();
-    }
-
     public List<Task> blockedTasks() {
         return List.copyOf(blocked);
     }

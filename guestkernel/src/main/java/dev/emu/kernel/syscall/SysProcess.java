@@ -3,8 +3,6 @@ package dev.emu.kernel.syscall;
 import dev.emu.abi.Errno;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.task.Task;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Process identity and lifetime, thread setup and limits (kernel/exit.c, kernel/sys.c, arch/x86). */
@@ -206,9 +204,5 @@ final class SysProcess {
             t.memory().writeInt(node, 0);
         }
         return 0;
-    }
-
-    static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** `emu`: the command-line entry point. */
-@Command(name = "emu", mixinStandardHelpOptions = true, version = "emu 0.1.0",
+@Command(name = "emu", mixinStandardHelpOptions = true, versionProvider = EmuCommand.Version.class,
         description = "A full-system x86_64 emulator hosting a Java guest kernel with an eBPF subsystem.",
         subcommands = {RunCommand.class, SyscallsCommand.class, BpfCommand.class})
 public final class EmuCommand implements Runnable {
@@ -15,6 +15,14 @@ public final class EmuCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, syscalls or bpf");
+    }
+
+    /** {@code emu --version}: emu's version and the Unicorn library in use (path and uc_version). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"emu 0.1.0", dev.emu.emulator.unicorn.UnicornPlatform.libraryDescription()};
+        }
     }
 
     public static void main(String[] args) {

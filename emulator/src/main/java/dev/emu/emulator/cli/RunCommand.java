@@ -189,6 +189,10 @@ public final class RunCommand implements Callable<Integer> {
         if (maxInstructions > 0) {
             platform.setInstructionLimit(maxInstructions);
         }
+        if (platform.slowMemoryWarning() != null) {
+            // Once per run; the serial log's first line (the platform's description) says it too.
+            System.err.println("emu: warning: " + platform.slowMemoryWarning());
+        }
         dev.emu.emulator.unicorn.UnicornDebug debug = gdbPort >= 0 ? platform.enableDebugger() : null;
         long timeoutNanos = (long) (timeout * 1e9);
         KernelConfig config = new KernelConfig(mode, seed, tickHz, maxBlocks, timeoutNanos);

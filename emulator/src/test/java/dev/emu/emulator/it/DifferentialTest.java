@@ -80,7 +80,9 @@ class DifferentialTest {
             new Program("sigsegv"),
             new Program("sigfpu"),
             new Program("sigpipe"),
-            new Program("execself"));
+            new Program("execself"),
+            // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
+            new Program("selfmod"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -58,7 +58,7 @@ class UnicornPlatformTest {
 
     @Test
     void descriptionNamesTheUnicornVersion() {
-        assertThat(platform.description()).matches("Unicorn 2\\.\\d+\\.\\d+");
+        assertThat(platform.description()).matches("Unicorn 2\\.\\d+\\.\\d+ \\(.*libunicorn.*\\).*");
     }
 
     @Test

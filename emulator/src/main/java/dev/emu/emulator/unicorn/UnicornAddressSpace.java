@@ -659,6 +659,18 @@ final class UnicornAddressSpace implements AddressSpace {
                 case Unicorn.UC_MEM_WRITE_UNMAPPED, Unicorn.UC_MEM_WRITE_PROT -> "write";
                 default -> "fetch";
             };
+            if (type != Unicorn.UC_MEM_FETCH_UNMAPPED && type != Unicorn.UC_MEM_FETCH_PROT) {
+                int decoded = instructionAccessSize();
+                if (decoded > size) {
+                    // Unicorn splits an access that crosses into the faulting page into single
+                    // bytes; Linux reports the first byte of that page (CR2), and the report
+                    // names the instruction's size.
+                    if ((address & 0xfff) < decoded) {
+                        address &= -4096L;
+                    }
+                    size = decoded;
+                }
+            }
             fault = new StopReason(kind, address, access + " of " + size + " bytes at 0x" + Long.toHexString(address));
             if (platform.debug() != null) {
                 platform.debug().fault(running, 11, address); // SIGSEGV
@@ -667,6 +679,18 @@ final class UnicornAddressSpace implements AddressSpace {
             failInUpcall(t);
         }
         return false;
+    }
+
+    /** The memory operand size of the instruction at RIP (AccessSize), or 0 if unknown. */
+    private int instructionAccessSize() {
+        Unicorn.regRead(uc, X86.RIP, scratch);
+        long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
+        for (int n = 15; n > 0; n--) { // at most 15 bytes, fewer before an unmapped page
+            if (Unicorn.memRead(uc, rip, scratch, n) == Unicorn.UC_ERR_OK) {
+                return AccessSize.decode(scratch.asSlice(0, n).toArray(JAVA_BYTE), n);
+            }
+        }
+        return 0;
     }
 
     private void failInUpcall(Throwable t) {

@@ -80,7 +80,9 @@ class DifferentialTest {
             new Program("sigsegv"),
             new Program("sigfpu"),
             new Program("sigpipe"),
-            new Program("execself"));
+            new Program("execself"),
+            // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.
+            new Program("argwidth"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

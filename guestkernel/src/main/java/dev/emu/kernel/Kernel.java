@@ -315,7 +315,8 @@ public final class Kernel {
         parent.childWaiters().wakeAll(scheduler);
         if (autoReap && p.exitSignal() == Signals.SIGCHLD) {
             reap(p);
-        } else if (p.exitSignal() != 0 && !parent.exiting()) {
+        } else if (p.exitSignal() != 0 && Signals.valid(p.exitSignal()) && !parent.exiting()) {
+            // clone(2) accepts exit signals up to 255; do_notify_parent sends only valid ones.
             int st = p.exitStatus();
             int code = (st & 0x7f) == 0 ? dev.emu.kernel.task.SigInfo.CLD_EXITED
                     : (st & 0x80) != 0 ? dev.emu.kernel.task.SigInfo.CLD_DUMPED : dev.emu.kernel.task.SigInfo.CLD_KILLED;

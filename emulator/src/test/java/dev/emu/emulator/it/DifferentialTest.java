@@ -82,7 +82,9 @@ class DifferentialTest {
             new Program("sigpipe"),
             new Program("execself"),
             // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
-            new Program("selfmod"));
+            new Program("selfmod"),
+            // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.
+            new Program("argwidth"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

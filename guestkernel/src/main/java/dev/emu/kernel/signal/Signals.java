@@ -35,6 +35,11 @@ public final class Signals {
         "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",
         "SIGPWR", "SIGSYS"};
 
+    /** valid_signal (include/linux/signal.h): 0 (the existence probe) to 64. */
+    public static boolean valid(long sig) {
+        return sig >= 0 && sig <= 64;
+    }
+
     public static String name(int sig) {
         return sig > 0 && sig < NAMES.length ? NAMES[sig] : sig >= 32 && sig <= 64 ? "SIGRT_" + (sig - 32) : "SIG" + sig;
     }

@@ -74,10 +74,11 @@ final class SysFd {
         }
         switch ((int) cmd) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= FdTable.MAX_FDS) {
+                int from = (int) arg; // do_fcntl passes (int) arg to f_dupfd's unsigned int
+                if (Integer.compareUnsigned(from, FdTable.MAX_FDS) >= 0) {
                     return Errno.EINVAL.ret();
                 }
-                int n = fds.install(f.retain(), (int) arg, cmd == F_DUPFD_CLOEXEC);
+                int n = fds.install(f.retain(), from, cmd == F_DUPFD_CLOEXEC);
                 if (n < 0) {
                     f.release();
                 }
@@ -159,12 +160,12 @@ final class SysFd {
 
     /** Readlinkat implements Linux syscall readlinkat(2) for /proc/self/exe and /proc/self/fd/N. */
     static long readlinkat(Task t, long dirfd, long path, long buf, long size, long a4, long a5) {
+        if (size <= 0) {
+            return Errno.EINVAL.ret(); // bufsiz is an int, checked before the path (do_readlinkat)
+        }
         byte[] p = UserMemory.readCString(t.memory(), path, 4096);
         if (p == null) {
             return Errno.ENAMETOOLONG.ret();
-        }
-        if (size <= 0) {
-            return Errno.EINVAL.ret();
         }
         String name = new String(p, java.nio.charset.StandardCharsets.UTF_8);
         String target = null;

@@ -1,6 +1,8 @@
 package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
+import dev.emu.kernel.mm.UserMemory;
+import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.task.Task;
 import java.nio.charset.StandardCharsets;
@@ -177,17 +179,38 @@ final class SysProcess {
                 || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
             return Errno.EINVAL.ret();
         }
-        int n = (int) Math.min(Math.max(count, 0), 1 << 25);
-        byte[] b = new byte[n];
-        t.kernel().random().nextBytes(b);
-        t.memory().write(buf, b);
-        return n;
+        long len = Long.compareUnsigned(count, SysReadWrite.MAX_RW_COUNT) > 0 ? SysReadWrite.MAX_RW_COUNT : count;
+        if (!UserMemory.accessOk(buf, len)) {
+            return Errno.EFAULT.ret(); // import_ubuf
+        }
+        // Filled chunk by chunk and page by page: a fault ends the call with the bytes written so far.
+        byte[] b = new byte[(int) Math.min(len, 1 << 16)];
+        long done = 0;
+        while (done < len) {
+            int n = (int) Math.min(b.length, len - done);
+            t.kernel().random().nextBytes(n == b.length ? b : (b = new byte[n]));
+            for (int off = 0; off < n; ) {
+                long at = buf + done;
+                int piece = (int) Math.min(n - off, 4096 - (at & 4095));
+                try {
+                    t.memory().write(at, b, off, piece);
+                } catch (BadAddressException e) {
+                    return done > 0 ? done : Errno.EFAULT.ret();
+                }
+                off += piece;
+                done += piece;
+            }
+        }
+        return done;
     }
 
     /** Sched_getaffinity implements Linux syscall sched_getaffinity(2): one CPU, cpu 0. */
     static long schedGetaffinity(Task t, long pid, long size, long mask, long a3, long a4, long a5) {
         if (size < 8 || (size & 7) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (pid != 0 && t.kernel().task((int) pid) == null) {
+            return Errno.ESRCH.ret();
         }
         byte[] m = new byte[8];
         m[0] = 1;

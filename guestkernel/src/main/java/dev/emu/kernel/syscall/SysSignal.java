@@ -14,18 +14,18 @@ final class SysSignal {
 
     /** Rt_sigaction implements Linux syscall rt_sigaction(2) (kernel/signal.c do_sigaction). */
     static long rtSigaction(Task t, long sig, long act, long oldact, long sigsetsize, long a4, long a5) {
-        if (sigsetsize != 8 || sig < 1 || sig > 64) {
+        if (sigsetsize != 8) {
             return Errno.EINVAL.ret();
         }
-        if (act != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) {
-            return Errno.EINVAL.ret();
-        }
-        SignalAction old = t.process().action((int) sig);
         SignalAction next = null;
-        if (act != 0) {
+        if (act != 0) { // copied in before the signal number is checked, so a bad act is EFAULT
             next = new SignalAction(t.memory().readLong(act), t.memory().readLong(act + 8),
                     t.memory().readLong(act + 16), t.memory().readLong(act + 24) & ~UNBLOCKABLE);
         }
+        if (!Signals.valid(sig) || sig == 0 || act != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) {
+            return Errno.EINVAL.ret();
+        }
+        SignalAction old = t.process().action((int) sig);
         if (oldact != 0) {
             t.memory().writeLong(oldact, old.handler());
             t.memory().writeLong(oldact + 8, old.flags());
@@ -72,12 +72,17 @@ final class SysSignal {
         return Signals.sigreturn(t);
     }
 
-    /** Rt_sigpending implements Linux syscall rt_sigpending(2). */
+    /** Rt_sigpending implements Linux syscall rt_sigpending(2): a shorter sigset gets its first bytes. */
     static long rtSigpending(Task t, long set, long sigsetsize, long a2, long a3, long a4, long a5) {
-        if (sigsetsize != 8) {
+        if (Long.compareUnsigned(sigsetsize, 8) > 0) {
             return Errno.EINVAL.ret();
         }
-        t.memory().writeLong(set, t.pendingSignals() & t.signalMask());
+        long pending = t.pendingSignals() & t.signalMask();
+        byte[] b = new byte[(int) sigsetsize];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (pending >>> (8 * i));
+        }
+        t.memory().write(set, b);
         return 0;
     }
 

@@ -30,7 +30,7 @@ final class SysTask {
             CLONE_CHILD_SETTID = 0x1000000;
     static final int WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000,
             WNOTHREAD = 0x20000000, WALL = 0x40000000, WCLONE = 0x80000000;
-    static final int P_ALL = 0, P_PID = 1, P_PGID = 2;
+    static final int P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 
     /** Fork implements Linux syscall fork(2) (kernel/fork.c: clone with SIGCHLD). */
     static long fork(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
@@ -42,9 +42,14 @@ final class SysTask {
         return doClone(t, CLONE_VFORK | CLONE_VM | Signals.SIGCHLD, 0, 0, 0, 0);
     }
 
-    /** Clone implements Linux syscall clone(2) (kernel/fork.c kernel_clone / copy_process). */
+    /**
+     * Clone implements Linux syscall clone(2) (kernel/fork.c kernel_clone / copy_process). The
+     * flags are an unsigned long of which clone(2) reads only the lower 32 bits; the exit signal
+     * (CSIGNAL) may be any value up to 255: one above 64 makes a "clone child" that sends no
+     * signal when it exits.
+     */
     static long clone(Task t, long flags, long newsp, long parentTid, long childTid, long tls, long a5) {
-        return doClone(t, flags, newsp, parentTid, childTid, tls);
+        return doClone(t, flags & 0xffff_ffffL, newsp, parentTid, childTid, tls);
     }
 
     /**
@@ -63,7 +68,7 @@ final class SysTask {
         long stack = m.readLong(args + 40);
         long stackSize = m.readLong(args + 48);
         long tls = m.readLong(args + 56);
-        if (size >= 80 && m.readLong(args + 72) != 0 || (flags & 0xff) != 0 || exitSignal > 64) {
+        if (size >= 80 && m.readLong(args + 72) != 0 || (flags & 0xff) != 0 || !Signals.valid(exitSignal)) {
             return Errno.EINVAL.ret(); // set_tid_size, or the signal in the flags (clone3 has exit_signal)
         }
         return doClone(t, flags | exitSignal, stack == 0 ? 0 : stack + stackSize, parentTid, childTid, tls);
@@ -125,19 +130,31 @@ final class SysTask {
         return tid;
     }
 
-    private static boolean matches(GuestProcess c, long pid) {
+    /**
+     * True if child {@code c} is one the wait selects (kernel/exit.c eligible_pid and
+     * eligible_child): by pid, and a child whose exit signal is not SIGCHLD (a "clone child") only
+     * with __WCLONE, the others only without it, unless __WALL.
+     */
+    private static boolean matches(GuestProcess c, long pid, int options) {
+        boolean clone = c.exitSignal() != Signals.SIGCHLD;
+        if (clone != ((options & WCLONE) != 0) && (options & WALL) == 0) {
+            return false;
+        }
         return pid == -1 || pid == 0 || (pid > 0 ? c.pid() == pid : c.pid() == -pid);
     }
 
     /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait); process groups are not modelled: 0 and -pgid wait for any child. */
     static long wait4(Task t, long pid, long status, long options, long rusage, long a4, long a5) {
-        if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
+        if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (pid == Integer.MIN_VALUE) {
+            return Errno.ESRCH.ret(); // -INT_MIN is not a process group (kernel_wait4)
         }
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid)) {
+            if (!matches(c, pid, (int) options)) {
                 continue;
             }
             any = true;
@@ -162,28 +179,47 @@ final class SysTask {
         return SyscallResults.RESTART;
     }
 
-    /** Waitid implements Linux syscall waitid(2) for WEXITED (kernel/exit.c). */
+    /**
+     * Waitid implements Linux syscall waitid(2) (kernel/exit.c kernel_waitid). No child is ever
+     * stopped or continued, so only WEXITED finds one; without it the call waits (or, with
+     * WNOHANG, returns 0) as Linux does while no child stops.
+     */
     static long waitid(Task t, long idtype, long id, long infop, long options, long rusage, long a5) {
-        if ((options & WEXITED) == 0 || (options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
+        if ((options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)) != 0
+                || (options & (WEXITED | WUNTRACED | WCONTINUED)) == 0) {
             return Errno.EINVAL.ret();
         }
-        long pid = switch ((int) idtype) {
-            case P_ALL -> -1;
-            case P_PID -> id <= 0 ? Long.MIN_VALUE : id;
-            case P_PGID -> -1;
-            default -> Long.MIN_VALUE;
-        };
-        if (pid == Long.MIN_VALUE) {
-            return Errno.EINVAL.ret();
+        long pid;
+        switch ((int) idtype) {
+            case P_ALL -> pid = -1;
+            case P_PID -> {
+                if (id <= 0) {
+                    return Errno.EINVAL.ret();
+                }
+                pid = id;
+            }
+            case P_PGID -> {
+                if (id < 0) {
+                    return Errno.EINVAL.ret();
+                }
+                pid = id == 0 ? 0 : -id;
+            }
+            case P_PIDFD -> {
+                // emu has no pidfds: an open fd is not one (EINVAL), a closed one is EBADF.
+                return id < 0 || t.process().fds().get(id) == null ? Errno.EBADF.ret() : Errno.EINVAL.ret();
+            }
+            default -> {
+                return Errno.EINVAL.ret();
+            }
         }
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid)) {
+            if (!matches(c, pid, (int) options)) {
                 continue;
             }
             any = true;
-            if (c.zombie()) {
+            if (c.zombie() && (options & WEXITED) != 0) {
                 if (infop != 0) {
                     int st = c.exitStatus();
                     int code = (st & 0x7f) == 0 ? SigInfo.CLD_EXITED : (st & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
@@ -289,26 +325,39 @@ final class SysTask {
         return 0;
     }
 
-    /** Kill implements Linux syscall kill(2) (kernel/signal.c); no process groups: 0 is the caller's process, -pgid the process pgid. */
+    /**
+     * Kill implements Linux syscall kill(2) (kernel/signal.c kill_something_info); no process
+     * groups: 0 is the caller's process, -pgid the process pgid. The signal number is checked
+     * per target (check_kill_permission), so a missing target is ESRCH whatever the signal.
+     */
     static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) {
-        if (sig < 0 || sig > 64) {
-            return Errno.EINVAL.ret();
-        }
         Kernel k = t.kernel();
         SigInfo info = new SigInfo((int) sig, SigInfo.SI_USER, t.process().pid(), 0, 0);
+        if (pid == Integer.MIN_VALUE) {
+            return Errno.ESRCH.ret();
+        }
         if (pid == -1) {
-            boolean any = false;
+            // Every process but init and the caller, zombies included (they are still listed).
+            int count = 0;
             for (GuestProcess p : List.copyOf(k.processes())) {
-                if (p.pid() != 1 && p != t.process() && !p.zombie()) {
-                    any = true;
-                    Signals.sendToProcess(k, p, (int) sig, info);
+                if (p.pid() > 1 && p != t.process()) {
+                    count++;
+                    if (!Signals.valid(sig)) {
+                        return Errno.EINVAL.ret();
+                    }
+                    if (!p.zombie()) {
+                        Signals.sendToProcess(k, p, (int) sig, info);
+                    }
                 }
             }
-            return any ? 0 : Errno.ESRCH.ret();
+            return count > 0 ? 0 : Errno.ESRCH.ret();
         }
         GuestProcess p = pid == 0 ? t.process() : k.process((int) Math.abs(pid));
         if (p == null) {
             return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
         }
         if (!p.zombie()) {
             Signals.sendToProcess(k, p, (int) sig, info);
@@ -316,26 +365,33 @@ final class SysTask {
         return 0;
     }
 
-    /** Tgkill implements Linux syscall tgkill(2). */
+    /** Tgkill implements Linux syscall tgkill(2) (kernel/signal.c do_tkill, do_send_specific). */
     static long tgkill(Task t, long tgid, long tid, long sig, long a3, long a4, long a5) {
-        if (sig < 0 || sig > 64 || tgid <= 0 || tid <= 0) {
+        if (tgid <= 0 || tid <= 0) {
             return Errno.EINVAL.ret();
         }
+        return sendToThread(t, tgid, tid, sig);
+    }
+
+    /** Tkill implements Linux syscall tkill(2): tgkill without the thread-group check. */
+    static long tkill(Task t, long tid, long sig, long a2, long a3, long a4, long a5) {
+        if (tid <= 0) {
+            return Errno.EINVAL.ret();
+        }
+        return sendToThread(t, 0, tid, sig);
+    }
+
+    /** do_send_specific: ESRCH for a missing thread (or one outside tgid when tgid > 0), then the signal check. */
+    private static long sendToThread(Task t, long tgid, long tid, long sig) {
         Task target = t.kernel().task((int) tid);
-        if (target == null || target.process().pid() != tgid) {
+        if (target == null || tgid > 0 && target.process().pid() != tgid) {
             return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
         }
         Signals.sendToTask(t.kernel(), target, (int) sig, new SigInfo((int) sig, SigInfo.SI_TKILL, t.process().pid(), 0, 0));
         return 0;
-    }
-
-    /** Tkill implements Linux syscall tkill(2). */
-    static long tkill(Task t, long tid, long sig, long a2, long a3, long a4, long a5) {
-        Task target = t.kernel().task((int) tid);
-        if (target == null) {
-            return sig < 0 || sig > 64 || tid <= 0 ? Errno.EINVAL.ret() : Errno.ESRCH.ret();
-        }
-        return tgkill(t, target.process().pid(), tid, sig, 0, 0, 0);
     }
 
     /** Getpgid/getpgrp/getsid: no sessions or groups are modelled; each process leads its own. */
@@ -345,5 +401,10 @@ final class SysTask {
         }
         GuestProcess p = t.kernel().process((int) pid);
         return p == null ? Errno.ESRCH.ret() : p.pid();
+    }
+
+    /** Getpgrp implements Linux syscall getpgrp(2): the caller's group, which it leads. */
+    static long getpgrp(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return t.process().pid();
     }
 }

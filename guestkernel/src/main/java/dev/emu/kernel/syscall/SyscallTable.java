@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The x86_64 syscall table: number → name, handler, support level, note, and how to trace the
- * arguments (the role of Linux's syscall_64.tbl and gVisor's linux64.go). Every number not
- * listed returns -ENOSYS. `emu syscalls` prints this table.
+ * The x86_64 syscall table: number → name, handler, support level, note, and each argument's C
+ * type as its SYSCALL_DEFINE declares it (the role of Linux's syscall_64.tbl and gVisor's
+ * linux64.go). The dispatcher narrows the registers to those types before the handler and the
+ * tracer see them ({@link ArgKind}), so the types here are the ABI: {@code INT}/{@code FD}/
+ * {@code SIGNAL}… are 32-bit, {@code LONG}/{@code SIZE}/{@code PTR}/{@code HEX} 64-bit. Every
+ * number not listed returns -ENOSYS. `emu syscalls` prints this table.
  */
 public final class SyscallTable {
     private SyscallTable() {}
@@ -21,23 +24,23 @@ public final class SyscallTable {
         // ---- read/write (SysReadWrite) ----
         r.add(def(0, FULL, "", SysReadWrite::read, FD, BUF_OUT, SIZE));
         r.add(def(1, FULL, "", SysReadWrite::write, FD, BUF_IN, SIZE));
-        r.add(def(17, PARTIAL, "only for files that support positioned reads (none of the console, pipes); else ESPIPE", SysReadWrite::pread64, FD, BUF_OUT, SIZE, INT));
-        r.add(def(18, PARTIAL, "only for files that support positioned writes; else ESPIPE", SysReadWrite::pwrite64, FD, BUF_IN, SIZE, INT));
-        r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, INT));
-        r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, INT));
-        r.add(def(8, FULL, "", SysReadWrite::lseek, FD, INT, INT));
+        r.add(def(17, PARTIAL, "only for files that support positioned reads (none of the console, pipes); else ESPIPE", SysReadWrite::pread64, FD, BUF_OUT, SIZE, LONG));
+        r.add(def(18, PARTIAL, "only for files that support positioned writes; else ESPIPE", SysReadWrite::pwrite64, FD, BUF_IN, SIZE, LONG));
+        r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, UINT));
+        r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, UINT));
+        r.add(def(8, FULL, "", SysReadWrite::lseek, FD, LONG, UINT));
         // ---- file descriptors (SysFd) ----
         r.add(def(3, FULL, "", SysFd::close, FD));
         r.add(def(32, FULL, "", SysFd::dup, FD));
         r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
-        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, INT, HEX));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
-        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, STAT_OUT, HEX));
-        r.add(def(332, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::statx, FD, STRING, HEX, HEX, PTR));
-        r.add(def(89, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlink, STRING, PTR, SIZE));
-        r.add(def(267, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlinkat, FD, STRING, PTR, SIZE));
+        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, STAT_OUT, HEX32));
+        r.add(def(332, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::statx, FD, STRING, HEX32, HEX32, PTR));
+        r.add(def(89, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlink, STRING, PTR, INT));
+        r.add(def(267, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlinkat, FD, STRING, PTR, INT));
         // ---- memory (SysMemory) ----
         r.add(def(12, FULL, "", SysMemory::brk, PTR));
         r.add(def(9, PARTIAL, "anonymous mappings (private; shared behaves as private until fork); file mappings → ENODEV", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
@@ -51,7 +54,7 @@ public final class SyscallTable {
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
         r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
-        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX32, TIMESPEC_IN, PTR));
         r.add(def(24, FULL, "", SysTime::schedYield));
         // ---- process (SysProcess) ----
         r.add(def(60, FULL, "", SysProcess::exit, INT));
@@ -65,13 +68,13 @@ public final class SyscallTable {
         r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
         r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
-        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, SIZE, HEX, HEX));
+        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, HEX32, HEX32));
         r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
-        r.add(def(302, PARTIAL, "reads Linux's default limits; changing a limit → EPERM", SysProcess::prlimit64, INT, INT, PTR, PTR));
-        r.add(def(97, FULL, "", SysProcess::getrlimit, INT, PTR));
+        r.add(def(302, PARTIAL, "reads Linux's default limits; changing a limit → EPERM", SysProcess::prlimit64, INT, UINT, PTR, PTR));
+        r.add(def(97, FULL, "", SysProcess::getrlimit, UINT, PTR));
         r.add(def(63, FULL, "", SysProcess::uname, PTR));
-        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, HEX));
-        r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, SIZE, PTR));
+        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, HEX32));
+        r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
         r.add(def(13, PARTIAL, "SA_ONSTACK ignored (no alternate stacks); job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
@@ -80,28 +83,28 @@ public final class SyscallTable {
         r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
         r.add(def(34, FULL, "", SysSignal::pause));
         // ---- tasks (SysTask) ----
-        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, HEX, PTR, PTR, PTR, HEX));
+        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
-        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, HEX, PTR));
-        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, HEX, PTR));
+        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, HEX32, PTR));
+        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, HEX32, PTR));
         r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup; no #! scripts", SysTask::execve, STRING, PTR, PTR));
         r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));
         r.add(def(121, PARTIAL, "every process leads its own group", SysTask::getpgid, INT));
-        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgid));
+        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgrp));
         r.add(def(124, PARTIAL, "every process leads its own session", SysTask::getpgid, INT));
         // ---- futex (SysFutex) ----
-        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, HEX, INT, PTR, PTR, HEX));
+        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, HEX32));
         // ---- pipes (SysPipe) ----
         r.add(def(22, FULL, "", SysPipe::pipe, PTR));
         r.add(def(293, FULL, "", SysPipe::pipe2, PTR, OPEN_FLAGS));
         r.add(def(14, FULL, "", SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE));
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
         r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
-                dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, SIZE));
+                dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));
         return r;
     }
 

@@ -58,7 +58,7 @@ final class SysFd {
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        if (newfd < 0 || newfd >= FdTable.MAX_FDS) {
+        if (newfd < 0 || newfd >= t.process().fds().maxFds()) {
             return Errno.EBADF.ret();
         }
         t.process().fds().put((int) newfd, f.retain(), (flags & O_CLOEXEC) != 0);
@@ -74,7 +74,7 @@ final class SysFd {
         }
         switch ((int) cmd) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= FdTable.MAX_FDS) {
+                if (arg < 0 || arg >= fds.maxFds()) {
                     return Errno.EINVAL.ret();
                 }
                 int n = fds.install(f.retain(), (int) arg, cmd == F_DUPFD_CLOEXEC);

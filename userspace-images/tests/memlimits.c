@@ -286,9 +286,11 @@ int main(int argc, char **argv) {
         struct rlimit r;
         getrlimit(RLIMIT_STACK, &r);
         printf("stack: child sees RLIMIT_STACK %ld\n", (long)r.rlim_cur);
-        printf("stack: 512 KiB deep: %d\n", depth(128));
+        depth(128);
+        printf("stack: 512 KiB deep: ok\n");
         fflush(stdout);
-        printf("stack: 4 MiB deep: %d (not expected)\n", depth(1024));
+        depth(1024);
+        printf("stack: 4 MiB deep: ok (not expected)\n");
         return 0;
     }
     if (strcmp(mode, "stack") == 0 && argc > 2) {

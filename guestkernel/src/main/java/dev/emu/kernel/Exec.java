@@ -1,5 +1,6 @@
 package dev.emu.kernel;
 
+import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFile;
 import dev.emu.kernel.loader.ElfLoader;
 import dev.emu.kernel.loader.InitialStack;
@@ -9,6 +10,7 @@ import dev.emu.kernel.loader.StackSpec;
 import dev.emu.kernel.mm.MemoryManager;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Reg;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,17 +27,39 @@ public final class Exec {
     /** A loaded image: its memory map and the CPU state that starts it. */
     public record Image(MemoryManager mm, Cpu cpu, String exePath, LoadedImage image) {}
 
+    /** The largest stack emu maps: it must stay below the mmap area (MMAP_BASE is 128 MiB lower). */
+    static final long MAX_STACK = 64L << 20;
+    /** The smallest: room for the arguments, environment and a first frame. */
+    static final long MIN_STACK = 128L << 10;
+
     /**
-     * Parses and loads {@code path} into a new address space with its initial stack.
+     * The stack size for RLIMIT_STACK's soft limit: Linux grows the stack on demand up to it; emu
+     * maps (and charges) it whole at exec, within [128 KiB, 64 MiB], 8 MiB when unlimited.
+     */
+    static long stackSize(ResourceLimits limits) {
+        long soft = limits.soft(ResourceLimits.RLIMIT_STACK);
+        if (soft == ResourceLimits.RLIM_INFINITY) {
+            return StackSpec.DEFAULT_STACK_SIZE;
+        }
+        long size = Math.clamp(soft, MIN_STACK, MAX_STACK);
+        return (size + 4095) & -4096L;
+    }
+
+    /**
+     * Parses and loads {@code path} into a new address space with its initial stack, charged to
+     * the kernel's memory ({@code limits} give the stack size and bound the new memory map).
      *
      * @throws dev.emu.kernel.loader.ElfFormatException if the file is not a loadable x86_64 ELF
+     * @throws HostMemoryException if the guest's memory limit (or the host) cannot take the image
      */
-    public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp) throws IOException {
+    public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp,
+                             ResourceLimits limits) throws IOException {
         byte[] bytes = Files.readAllBytes(path);
         ElfFile elf = ElfFile.parse(path.toString(), bytes);
         AddressSpace as = kernel.platform().newAddressSpace();
         try {
-            MemoryManager mm = new MemoryManager(as);
+            MemoryManager mm = new MemoryManager(as, kernel.memory());
+            mm.setOutOfMemory(kernel::outOfMemory);
             LoadedImage image = ElfLoader.load(elf, as);
             for (MappedRegion r : image.regions()) {
                 mm.registerMapped(r.start(), r.length(), r.prot(), r.name());
@@ -44,8 +68,14 @@ public final class Exec {
             byte[] random = new byte[16];
             kernel.random().nextBytes(random);
             // AT_EXECFN is the filename exec was given, which for emu is the resolved image path.
-            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, path.toString(), random));
+            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, path.toString(), random)
+                    .withStack(StackSpec.DEFAULT_STACK_TOP, stackSize(limits)));
             mm.registerMapped(stack.region().start(), stack.region().length(), stack.region().prot(), "[stack]");
+            if (!mm.commitInitial()) {
+                throw new HostMemoryException("not enough guest memory for " + path + " (--memory "
+                        + (kernel.memory().limit() >> 20) + " MiB)");
+            }
+            mm.setLimits(limits);
             Cpu cpu = as.newCpu();
             cpu.set(Reg.RSP, stack.rsp());
             cpu.set(Reg.RIP, image.entry());

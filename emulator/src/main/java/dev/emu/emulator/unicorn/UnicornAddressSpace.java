@@ -10,6 +10,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.HostMemoryException;
+import dev.emu.kernel.platform.PageFaultHandler;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.platform.StopReason;
 import dev.emu.kernel.platform.SyscallTrap;
@@ -111,6 +113,8 @@ final class UnicornAddressSpace implements AddressSpace {
 
     private boolean closed;
     private boolean closeDeferred;
+    /** The kernel's demand paging, asked before an unmapped access becomes a fault; may be null. */
+    private PageFaultHandler pageFaults;
 
     UnicornAddressSpace(UnicornPlatform platform) {
         this.platform = platform;
@@ -196,8 +200,30 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public void map(long address, long length, int prot) {
         checkOpen();
-        Unicorn.memMap(uc, address, length, prot);
+        try {
+            Unicorn.memMap(uc, address, length, prot);
+        } catch (UnicornException e) {
+            throw hostMemory(e);
+        }
         mappingChanged(address, length, prot);
+    }
+
+    /** UC_ERR_NOMEM (the host refused the memory) is the guest's ENOMEM; anything else a bug. */
+    private static RuntimeException hostMemory(UnicornException e) {
+        return e.code() == Unicorn.UC_ERR_NOMEM ? new HostMemoryException(e.getMessage()) : e;
+    }
+
+    @Override
+    public void setPageFaultHandler(PageFaultHandler handler) {
+        this.pageFaults = handler;
+    }
+
+    /**
+     * After a failed kernel access to [address, address+length): asks the kernel to map the first
+     * missing page (demand paging); true when the access should be retried.
+     */
+    private boolean faultIn(long address, long length) {
+        return pageFaults != null && pageFaults.populate(firstUnmapped(address, length));
     }
 
     @Override
@@ -254,6 +280,9 @@ final class UnicornAddressSpace implements AddressSpace {
         for (int done = 0; done < length; ) {
             int n = Math.min(CHUNK, length - done);
             if (Unicorn.memRead(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
+                if (faultIn(address + done, n)) {
+                    continue;
+                }
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
@@ -267,6 +296,9 @@ final class UnicornAddressSpace implements AddressSpace {
         for (int done = 0; done < length; ) {
             int n = Math.min(CHUNK, length - done);
             if (Unicorn.memWrite(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
+                if (faultIn(address + done, n)) {
+                    continue;
+                }
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
@@ -276,8 +308,10 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public long readLong(long address) {
         checkOpen();
-        if (Unicorn.memRead(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 8));
+        while (Unicorn.memRead(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 8)) {
+                throw new BadAddressException(firstUnmapped(address, 8));
+            }
         }
         return scratch.get(JAVA_LONG_UNALIGNED, 0);
     }
@@ -285,8 +319,10 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public int readInt(long address) {
         checkOpen();
-        if (Unicorn.memRead(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 4));
+        while (Unicorn.memRead(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 4)) {
+                throw new BadAddressException(firstUnmapped(address, 4));
+            }
         }
         return scratch.get(JAVA_INT_UNALIGNED, 0);
     }
@@ -295,8 +331,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void writeLong(long address, long value) {
         checkOpen();
         scratch.set(JAVA_LONG_UNALIGNED, 0, value);
-        if (Unicorn.memWrite(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 8));
+        while (Unicorn.memWrite(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 8)) {
+                throw new BadAddressException(firstUnmapped(address, 8));
+            }
         }
     }
 
@@ -304,8 +342,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void writeInt(long address, int value) {
         checkOpen();
         scratch.set(JAVA_INT_UNALIGNED, 0, value);
-        if (Unicorn.memWrite(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 4));
+        while (Unicorn.memWrite(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 4)) {
+                throw new BadAddressException(firstUnmapped(address, 4));
+            }
         }
     }
 
@@ -316,6 +356,9 @@ final class UnicornAddressSpace implements AddressSpace {
         for (long done = 0; done < length; ) {
             long n = Math.min(ZEROS.length, length - done);
             if (Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK) {
+                if (faultIn(address + done, n)) {
+                    continue;
+                }
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
@@ -341,25 +384,45 @@ final class UnicornAddressSpace implements AddressSpace {
         return at;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Chunks that read as zero are not written: the child's fresh pages are zero already, and
+     * writing them would make the host back pages the parent never touched (a 4 GiB mapping
+     * with a few touched pages forks without 4 GiB of host memory). Reading an untouched page
+     * maps the host's shared zero page, which costs no memory.
+     */
     @Override
     public AddressSpace fork() {
         checkOpen();
-        UnicornAddressSpace child = new UnicornAddressSpace(platform);
+        UnicornAddressSpace child;
+        try {
+            child = new UnicornAddressSpace(platform);
+        } catch (UnicornException e) {
+            throw hostMemory(e);
+        }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(CHUNK, 16);
+            MemorySegment zeros = tmp.allocate(CHUNK, 16);
             for (Unicorn.Region r : Unicorn.memRegions(uc)) {
                 Unicorn.memMap(child.uc, r.begin(), r.size(), r.perms());
                 for (long done = 0; done < r.size(); ) {
                     long n = Math.min(CHUNK, r.size() - done);
                     long at = r.begin() + done;
-                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK
-                            || Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                        throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
+                    }
+                    if (MemorySegment.mismatch(buf, 0, n, zeros, 0, n) >= 0
+                            && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
                     done += n;
                 }
             }
             child.mappingChanged(0, 0, 0);
+        } catch (UnicornException e) {
+            child.close();
+            throw hostMemory(e);
         } catch (RuntimeException | Error e) {
             child.close();
             throw e;
@@ -643,6 +706,11 @@ final class UnicornAddressSpace implements AddressSpace {
     private boolean onBadMemory(MemorySegment engine, int type, long address, int size, long value,
                                 MemorySegment userData) {
         try { // catch-all: see onSyscall
+            boolean unmapped = type == Unicorn.UC_MEM_READ_UNMAPPED || type == Unicorn.UC_MEM_WRITE_UNMAPPED
+                    || type == Unicorn.UC_MEM_FETCH_UNMAPPED;
+            if (unmapped && pageFaults != null && pageFaults.populate(address)) {
+                return true; // demand paging mapped it: Unicorn retries the access
+            }
             StopReason.Kind kind = switch (type) {
                 case Unicorn.UC_MEM_READ_PROT, Unicorn.UC_MEM_WRITE_PROT, Unicorn.UC_MEM_FETCH_PROT ->
                         StopReason.Kind.FAULT_PROTECTION;

@@ -67,7 +67,14 @@ public final class UnicornPlatform implements Platform {
     @Override
     public AddressSpace newAddressSpace() {
         spacesCreated = true;
-        return new UnicornAddressSpace(this);
+        try {
+            return new UnicornAddressSpace(this);
+        } catch (UnicornException e) {
+            if (e.code() == Unicorn.UC_ERR_NOMEM) {
+                throw new dev.emu.kernel.platform.HostMemoryException(e.getMessage());
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -58,7 +58,7 @@ final class SysFd {
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        if (newfd < 0 || newfd >= FdTable.MAX_FDS) {
+        if (newfd < 0 || newfd >= t.process().fds().maxFds()) {
             return Errno.EBADF.ret();
         }
         t.process().fds().put((int) newfd, f.retain(), (flags & O_CLOEXEC) != 0);
@@ -75,7 +75,7 @@ final class SysFd {
         switch ((int) cmd) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
                 int from = (int) arg; // do_fcntl passes (int) arg to f_dupfd's unsigned int
-                if (Integer.compareUnsigned(from, FdTable.MAX_FDS) >= 0) {
+                if (Integer.compareUnsigned(from, fds.maxFds()) >= 0) {
                     return Errno.EINVAL.ret();
                 }
                 int n = fds.install(f.retain(), from, cmd == F_DUPFD_CLOEXEC);

@@ -9,7 +9,7 @@ final class SysMemory {
     private SysMemory() {}
 
     static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03,
-            MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
+            MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000, MAP_FIXED_NOREPLACE = 0x100000;
     static final int MAP_TYPE = 0x0f;
     static final long PAGE = 4096;
     static final int PROT_RWX = 7, PROT_SEM = 8, PROT_GROWSDOWN = 0x01000000, PROT_GROWSUP = 0x02000000;
@@ -51,8 +51,9 @@ final class SysMemory {
         }
         boolean fixed = (flags & MAP_FIXED) != 0;
         boolean noReplace = (flags & MAP_FIXED_NOREPLACE) != 0;
+        boolean noReserve = (flags & MAP_NORESERVE) != 0;
         // MAP_SHARED anonymous memory behaves as private until fork shares pages (not modelled).
-        return t.process().mm().mmapAnonymous(addr, len, (int) prot & PROT_RWX, fixed, noReplace, "");
+        return t.process().mm().mmapAnonymous(addr, len, (int) prot & PROT_RWX, fixed, noReplace, noReserve, "");
     }
 
     /** Munmap implements Linux syscall munmap(2). */

@@ -13,7 +13,6 @@ final class SysProcess {
 
     static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
     static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
-    static final long RLIM_INFINITY = -1L;
 
     /** Exit implements Linux syscall exit(2): ends the calling thread (kernel/exit.c do_exit). */
     static long exit(Task t, long status, long a1, long a2, long a3, long a4, long a5) {
@@ -111,54 +110,6 @@ final class SysProcess {
                 return Errno.EINVAL.ret();
             }
         }
-    }
-
-    /** The soft and hard limits emu reports (Linux defaults for a root shell). */
-    static long[] rlimit(int resource) {
-        return switch (resource) {
-            case 3 -> new long[] {8L << 20, RLIM_INFINITY}; // RLIMIT_STACK
-            case 7 -> new long[] {1024, 1L << 20}; // RLIMIT_NOFILE
-            case 4 -> new long[] {0, RLIM_INFINITY}; // RLIMIT_CORE
-            case 6 -> new long[] {4096, 4096}; // RLIMIT_NPROC
-            case 8 -> new long[] {8L << 20, 8L << 20}; // RLIMIT_MEMLOCK
-            case 11 -> new long[] {4096, 4096}; // RLIMIT_SIGPENDING
-            case 12 -> new long[] {819200, 819200}; // RLIMIT_MSGQUEUE
-            case 13, 14 -> new long[] {0, 0}; // RLIMIT_NICE, RLIMIT_RTPRIO
-            default -> new long[] {RLIM_INFINITY, RLIM_INFINITY};
-        };
-    }
-
-    /** Prlimit64 implements Linux syscall prlimit64(2): reads the limits; changing them is refused with EPERM. */
-    static long prlimit64(Task t, long pid, long resource, long newLimit, long oldLimit, long a4, long a5) {
-        if (resource < 0 || resource >= 16) {
-            return Errno.EINVAL.ret();
-        }
-        if (pid != 0 && pid != t.process().pid()) {
-            return Errno.ESRCH.ret();
-        }
-        if (newLimit != 0) {
-            long soft = t.memory().readLong(newLimit);
-            long hard = t.memory().readLong(newLimit + 8);
-            long[] cur = rlimit((int) resource);
-            if (Long.compareUnsigned(soft, hard) > 0) {
-                return Errno.EINVAL.ret();
-            }
-            if (soft != cur[0] || hard != cur[1]) {
-                t.kernel().log().once("setrlimit:" + resource, "setrlimit(" + resource + ") not supported: -EPERM");
-                return Errno.EPERM.ret();
-            }
-        }
-        if (oldLimit != 0) {
-            long[] cur = rlimit((int) resource);
-            t.memory().writeLong(oldLimit, cur[0]);
-            t.memory().writeLong(oldLimit + 8, cur[1]);
-        }
-        return 0;
-    }
-
-    /** Getrlimit implements Linux syscall getrlimit(2). */
-    static long getrlimit(Task t, long resource, long rlim, long a2, long a3, long a4, long a5) {
-        return prlimit64(t, 0, resource, 0, rlim, 0, 0);
     }
 
     /** Uname implements Linux syscall uname(2). */

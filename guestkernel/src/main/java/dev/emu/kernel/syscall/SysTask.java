@@ -4,11 +4,13 @@ import dev.emu.abi.Errno;
 import dev.emu.kernel.Exec;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFormatException;
 import dev.emu.kernel.mm.MemoryManager;
 import dev.emu.kernel.mm.UserMemory;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.signal.Signals;
 import dev.emu.kernel.task.GuestProcess;
@@ -84,19 +86,29 @@ final class SysTask {
         }
         Kernel k = t.kernel();
         GuestProcess parent = t.process();
-        int tid = k.allocPid();
+        // copy_process: RLIMIT_NPROC (the guest's root has no CAP_SYS_RESOURCE, see
+        // ResourceLimits), then threads-max; both are EAGAIN.
+        if (Long.compareUnsigned(k.taskCount(), parent.limits().soft(ResourceLimits.RLIMIT_NPROC)) >= 0
+                || k.taskCount() >= k.memory().maxThreads()) {
+            return Errno.EAGAIN.ret();
+        }
         Task child;
         if ((flags & CLONE_THREAD) != 0) {
             Cpu cpu = t.cpu().copyInto(t.memory());
-            child = new Task(k, tid, parent, cpu, t.comm());
+            child = new Task(k, k.allocPid(), parent, cpu, t.comm());
         } else {
             if ((flags & (CLONE_VM | CLONE_FILES)) != 0) {
                 k.log().once("clone-vm-copy", "clone(CLONE_VM/CLONE_FILES) of a new process: the child gets copies");
             }
             MemoryManager mm = parent.mm().fork();
+            if (mm == null) {
+                return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
+            }
             FdTable fds = parent.fds().fork();
+            int tid = k.allocPid();
             GuestProcess proc = new GuestProcess(tid, (flags & CLONE_PARENT) != 0 && parent.parent() != null
                     ? parent.parent() : parent, mm, fds, parent.exePath());
+            proc.setLimits(parent.limits().copy());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
@@ -104,6 +116,7 @@ final class SysTask {
             Cpu cpu = t.cpu().copyInto(mm.space());
             child = new Task(k, tid, proc, cpu, t.comm());
         }
+        int tid = child.tid();
         child.setSignalMask(t.signalMask());
         Cpu c = child.cpu();
         c.set(Reg.RAX, 0);
@@ -293,7 +306,9 @@ final class SysTask {
         }
         Exec.Image loaded;
         try {
-            loaded = Exec.load(k, image, argv, envp);
+            loaded = Exec.load(k, image, argv, envp, t.process().limits());
+        } catch (HostMemoryException e) {
+            return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
         } catch (IOException e) {
@@ -308,7 +323,7 @@ final class SysTask {
         MemoryManager old = p.mm();
         p.setMm(loaded.mm());
         t.setCpu(loaded.cpu());
-        old.space().close(); // deferred by the platform until this syscall's run returns
+        old.close(); // the engine's close is deferred by the platform until this syscall's run returns
         p.fds().closeOnExec();
         for (int sig = 1; sig <= 64; sig++) {
             if (p.action(sig).handler() != SignalAction.SIG_IGN) {

@@ -70,8 +70,10 @@ public final class SyscallTable {
         r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
         r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, HEX32, HEX32));
         r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
-        r.add(def(302, PARTIAL, "reads Linux's default limits; changing a limit → EPERM", SysProcess::prlimit64, INT, UINT, PTR, PTR));
-        r.add(def(97, FULL, "", SysProcess::getrlimit, UINT, PTR));
+        // ---- resource limits (SysRlimit) ----
+        r.add(def(302, PARTIAL, "enforced: AS, DATA, STACK (at exec), NPROC, NOFILE; hard limits can only be lowered (no CAP_SYS_RESOURCE)", SysRlimit::prlimit64, INT, UINT, PTR, PTR));
+        r.add(def(97, FULL, "", SysRlimit::getrlimit, UINT, PTR));
+        r.add(def(160, PARTIAL, "as prlimit64", SysRlimit::setrlimit, UINT, PTR));
         r.add(def(63, FULL, "", SysProcess::uname, PTR));
         r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, HEX32));
         r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));

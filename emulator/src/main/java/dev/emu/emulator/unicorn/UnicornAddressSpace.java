@@ -706,11 +706,6 @@ final class UnicornAddressSpace implements AddressSpace {
     private boolean onBadMemory(MemorySegment engine, int type, long address, int size, long value,
                                 MemorySegment userData) {
         try { // catch-all: see onSyscall
-            boolean unmapped = type == Unicorn.UC_MEM_READ_UNMAPPED || type == Unicorn.UC_MEM_WRITE_UNMAPPED
-                    || type == Unicorn.UC_MEM_FETCH_UNMAPPED;
-            if (unmapped && pageFaults != null && pageFaults.populate(address)) {
-                return true; // demand paging mapped it: Unicorn retries the access
-            }
             StopReason.Kind kind = switch (type) {
                 case Unicorn.UC_MEM_READ_PROT, Unicorn.UC_MEM_WRITE_PROT, Unicorn.UC_MEM_FETCH_PROT ->
                         StopReason.Kind.FAULT_PROTECTION;
@@ -721,6 +716,9 @@ final class UnicornAddressSpace implements AddressSpace {
                 // says whether the page is mapped (protection) or not.
                 address = tlb.guestAddress(address);
                 kind = tlb.isMapped(address) ? StopReason.Kind.FAULT_PROTECTION : StopReason.Kind.FAULT_UNMAPPED;
+            }
+            if (kind == StopReason.Kind.FAULT_UNMAPPED && pageFaults != null && pageFaults.populate(address)) {
+                return true; // demand paging mapped it: Unicorn retries the access
             }
             String access = switch (type) {
                 case Unicorn.UC_MEM_READ_UNMAPPED, Unicorn.UC_MEM_READ_PROT -> "read";

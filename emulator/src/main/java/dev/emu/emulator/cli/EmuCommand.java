@@ -31,6 +31,13 @@ public final class EmuCommand implements Runnable {
 
     /** Runs the CLI and returns the exit status (2 for bad usage, as picocli reports it). */
     public static int execute(String... args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            // Start-up fast path: a well-formed `run` needs no picocli (RunArgs).
+            RunCommand run = RunArgs.parse(java.util.Arrays.asList(args).subList(1, args.length));
+            if (run != null) {
+                return run.call();
+            }
+        }
         CommandLine cl = new CommandLine(new EmuCommand());
         cl.setExitCodeExceptionMapper(e -> 2);
         // Everything after IMAGE belongs to the guest, even words that look like emu options.

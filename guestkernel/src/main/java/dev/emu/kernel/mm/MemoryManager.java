@@ -275,10 +275,19 @@ public final class MemoryManager {
         for (Vma old : pieces) {
             Vma now = reprotected(old, prot);
             try {
-                if (old.backing() == Backing.RESERVED && now.backing() == Backing.EAGER) {
-                    space.map(old.start(), old.length(), prot);
-                } else if (old.backing() != Backing.RESERVED) {
-                    space.protect(old.start(), old.length(), prot);
+                switch (old.backing()) {
+                    case RESERVED -> {
+                        if (now.backing() == Backing.EAGER) {
+                            space.map(old.start(), old.length(), prot);
+                        }
+                    }
+                    case EAGER -> space.protect(old.start(), old.length(), prot);
+                    case ON_DEMAND -> {
+                        for (Map.Entry<Long, Long> p : populatedIn(old.start(), old.end())) {
+                            long s = Math.max(p.getKey(), old.start());
+                            space.protect(s, Math.min(p.getValue(), old.end()) - s, prot);
+                        }
+                    }
                 }
             } catch (HostMemoryException e) {
                 settle();

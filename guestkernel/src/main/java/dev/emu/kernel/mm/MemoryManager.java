@@ -578,10 +578,13 @@ public final class MemoryManager {
         if (limits == null) {
             return true;
         }
-        if (addedVm > 0 && limits.exceeds(ResourceLimits.RLIMIT_AS, totalVm() + addedVm)) {
+        // The sums walk every VMA: only when a limit is set (the default is unlimited).
+        if (addedVm > 0 && limits.soft(ResourceLimits.RLIMIT_AS) != ResourceLimits.RLIM_INFINITY
+                && limits.exceeds(ResourceLimits.RLIMIT_AS, totalVm() + addedVm)) {
             return false;
         }
         return addedData <= 0 || (prot & Prot.WRITE) == 0
+                || limits.soft(ResourceLimits.RLIMIT_DATA) == ResourceLimits.RLIM_INFINITY
                 || !limits.exceeds(ResourceLimits.RLIMIT_DATA, dataVm() + addedData);
     }
 

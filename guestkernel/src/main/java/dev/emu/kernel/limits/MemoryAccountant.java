@@ -17,7 +17,8 @@ public final class MemoryAccountant {
     public static final int PAGE_TABLE_SHIFT = 9;
     /**
      * What one process costs the host beyond its pages: a Unicorn engine (its translation cache,
-     * soft TLB and bookkeeping) and the kernel's structures, measured at ~2.5 MiB and rounded up.
+     * soft TLB and bookkeeping) and the kernel's structures: ~3.5 MiB of RSS per process in a
+     * fork bomb of the memlimits test program, rounded up.
      */
     public static final long PROCESS_COST = 4L << 20;
 

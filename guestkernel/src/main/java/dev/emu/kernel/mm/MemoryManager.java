@@ -275,10 +275,19 @@ public final class MemoryManager {
         for (Vma old : pieces) {
             Vma now = reprotected(old, prot);
             try {
-                if (old.backing() == Backing.RESERVED && now.backing() == Backing.EAGER) {
-                    space.map(old.start(), old.length(), prot);
-                } else if (old.backing() != Backing.RESERVED) {
-                    space.protect(old.start(), old.length(), prot);
+                switch (old.backing()) {
+                    case RESERVED -> {
+                        if (now.backing() == Backing.EAGER) {
+                            space.map(old.start(), old.length(), prot);
+                        }
+                    }
+                    case EAGER -> space.protect(old.start(), old.length(), prot);
+                    case ON_DEMAND -> {
+                        for (Map.Entry<Long, Long> p : populatedIn(old.start(), old.end())) {
+                            long s = Math.max(p.getKey(), old.start());
+                            space.protect(s, Math.min(p.getValue(), old.end()) - s, prot);
+                        }
+                    }
                 }
             } catch (HostMemoryException e) {
                 settle();
@@ -569,10 +578,13 @@ public final class MemoryManager {
         if (limits == null) {
             return true;
         }
-        if (addedVm > 0 && limits.exceeds(ResourceLimits.RLIMIT_AS, totalVm() + addedVm)) {
+        // The sums walk every VMA: only when a limit is set (the default is unlimited).
+        if (addedVm > 0 && limits.soft(ResourceLimits.RLIMIT_AS) != ResourceLimits.RLIM_INFINITY
+                && limits.exceeds(ResourceLimits.RLIMIT_AS, totalVm() + addedVm)) {
             return false;
         }
         return addedData <= 0 || (prot & Prot.WRITE) == 0
+                || limits.soft(ResourceLimits.RLIMIT_DATA) == ResourceLimits.RLIM_INFINITY
                 || !limits.exceeds(ResourceLimits.RLIMIT_DATA, dataVm() + addedData);
     }
 

@@ -20,7 +20,7 @@ final class RunArgs {
 
     /** The options with a value; a value follows as the next word or after '='. */
     static final Set<String> WITH_VALUE = Set.of("--env", "--serial-log", "--trace-file", "--clock", "--seed",
-            "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect");
+            "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect", "--memory");
     /** Flags; {@code --trace-syscalls} takes a value only after '='. */
     static final Set<String> FLAGS = Set.of("--trace-syscalls", "--trace-time", "--gdb-wait", "-v", "--verbose");
 
@@ -76,6 +76,7 @@ final class RunArgs {
                     case "--gdb" -> c.gdbPort = Integer.parseInt(value);
                     case "--timeout" -> c.timeout = Double.parseDouble(value);
                     case "--expect" -> c.expect = Path.of(value);
+                    case "--memory" -> c.memory = value;
                     default -> throw new IllegalStateException(name);
                 }
             }

@@ -1,7 +1,7 @@
 # Sourced by scripts/emu (before its first build), scripts/test and .ci/run: makes sure the
 # Debian packages emu builds and runs with are installed. As root it installs what is missing
 # with apt-get; otherwise it names the command to run and stops.
-EMU_DEBIAN_PACKAGES=(libunicorn-dev gcc make musl-tools libc6-dev linux-libc-dev maven qemu-user gdb)
+EMU_DEBIAN_PACKAGES=(libunicorn-dev gcc make musl-tools libc6-dev linux-libc-dev maven qemu-user gdb busybox-static)
 emu_ensure_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0 # not Debian: the build says what is missing
   local missing=() p

@@ -96,6 +96,24 @@ final class SysSignal {
         return 0;
     }
 
+    /**
+     * Rt_sigsuspend implements Linux syscall rt_sigsuspend(2) (kernel/signal.c sigsuspend): waits
+     * with the given mask until a signal runs a handler, returns -EINTR, and the caller's own mask
+     * comes back when that handler returns (the signal frame saves it).
+     */
+    static long rtSigsuspend(Task t, long mask, long sigsetsize, long a2, long a3, long a4, long a5) {
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        long next = t.memory().readLong(mask) & ~UNBLOCKABLE;
+        t.setSavedSignalMask(t.signalMask());
+        t.setSignalMask(next);
+        if (!t.hasDeliverableSignal()) {
+            t.block(Long.MAX_VALUE, "sigsuspend");
+        }
+        return Errno.EINTR.ret();
+    }
+
     /** Pause implements Linux syscall pause(2): sleeps until a signal is delivered; returns -EINTR. */
     static long pause(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
         t.block(Long.MAX_VALUE, "pause");

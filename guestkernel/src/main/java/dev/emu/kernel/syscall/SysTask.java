@@ -287,7 +287,8 @@ final class SysTask {
             return Errno.E2BIG.ret();
         }
         Kernel k = t.kernel();
-        Path image = k.images() == null ? null : k.images().resolve(path);
+        Path image = isOwnExeLink(t, path) ? Path.of(t.process().exePath())
+                : k.images() == null ? null : k.images().resolve(path);
         if (image == null) {
             return Errno.ENOENT.ret();
         }
@@ -323,6 +324,14 @@ final class SysTask {
         k.log().info("pid " + p.pid() + " execve " + image);
         k.requestReschedule();
         return 0;
+    }
+
+    /**
+     * True for /proc/self/exe and /proc/PID/exe of the caller: the link to the caller's own
+     * executable (proc_exe_link), which busybox execs to re-run itself as another applet.
+     */
+    private static boolean isOwnExeLink(Task t, String path) {
+        return path.equals("/proc/self/exe") || path.equals("/proc/" + t.process().pid() + "/exe");
     }
 
     /**

@@ -20,6 +20,8 @@ public final class Task {
     private long clearChildTid;
     private long robustList;
     private long signalMask;
+    /** The mask rt_sigsuspend replaced, which the next signal frame saves (saved_sigmask); -1 if none. */
+    private long savedSignalMask = -1;
     private String comm;
     /** The last syscall this task entered, for fault reports. */
     private int lastSyscall = -1;
@@ -215,6 +217,18 @@ public final class Task {
 
     public void setSignalMask(long mask) {
         this.signalMask = mask;
+    }
+
+    /** Remembers the mask to restore after the handler that ends an rt_sigsuspend (set_restore_sigmask). */
+    public void setSavedSignalMask(long mask) {
+        this.savedSignalMask = mask;
+    }
+
+    /** The mask a signal frame must save: the one rt_sigsuspend replaced if any (consumed), else the current one. */
+    public long takeMaskToSave() {
+        long m = savedSignalMask == -1 ? signalMask : savedSignalMask;
+        savedSignalMask = -1;
+        return m;
     }
 
     public String comm() {

@@ -105,6 +105,9 @@ final class SysTask {
             child = new Task(k, tid, proc, cpu, t.comm());
         }
         child.setSignalMask(t.signalMask());
+        if ((flags & CLONE_VM) == 0) {
+            child.setRseq(t.rseqAddr(), t.rseqLen(), t.rseqSig()); // rseq_fork: a new mm keeps the registration
+        }
         Cpu c = child.cpu();
         c.set(Reg.RAX, 0);
         if (newsp != 0) {
@@ -318,6 +321,7 @@ final class SysTask {
         }
         t.setClearChildTid(0);
         t.setRobustList(0);
+        t.setRseq(0, 0, 0);
         p.setExePath(loaded.exePath());
         t.setComm(Exec.commOf(path));
         k.releaseVforkParent(t);

@@ -97,7 +97,7 @@ public final class SyscallTracer {
                 case MMAP_FLAGS -> Flags.mmap(v);
                 case OPEN_FLAGS -> Flags.open(v);
                 case CLOCK_ID -> Flags.clock(v);
-                case SIGNAL -> dev.emu.kernel.signal.Signals.name((int) v);
+                case SIGNAL -> v == 0 ? "0" : dev.emu.kernel.signal.Signals.name((int) v);
                 case TIMESPEC_IN -> v == 0 ? "NULL"
                         : "{tv_sec=" + mem.readLong(v) + ", tv_nsec=" + mem.readLong(v + 8) + "}";
                 case IOCTL_REQ -> Flags.ioctl(v);

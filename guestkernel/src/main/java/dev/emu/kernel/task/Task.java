@@ -19,6 +19,10 @@ public final class Task {
     private String waitingFor = "";
     private long clearChildTid;
     private long robustList;
+    /** The registered struct rseq (address, length, signature); address 0 when none. */
+    private long rseqAddr;
+    private int rseqLen;
+    private int rseqSig;
     private long signalMask;
     /** The mask rt_sigsuspend replaced, which the next signal frame saves (saved_sigmask); -1 if none. */
     private long savedSignalMask = -1;
@@ -209,6 +213,25 @@ public final class Task {
 
     public void setRobustList(long addr) {
         this.robustList = addr;
+    }
+
+    public long rseqAddr() {
+        return rseqAddr;
+    }
+
+    public int rseqLen() {
+        return rseqLen;
+    }
+
+    public int rseqSig() {
+        return rseqSig;
+    }
+
+    /** Registers (or, with address 0, unregisters) the thread's struct rseq. */
+    public void setRseq(long addr, int len, int sig) {
+        this.rseqAddr = addr;
+        this.rseqLen = len;
+        this.rseqSig = sig;
     }
 
     public long signalMask() {

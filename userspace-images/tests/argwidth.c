@@ -450,6 +450,40 @@ static void futexes(void) {
     show("futex(&w, FUTEX_WAIT_PRIVATE, G(6), {0,1000})", sys6(SYS_futex, (long)&word, 128, G(6), (long)&ts, 0, 0));
     show("futex(&w, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, 0, G(0))", sys6(SYS_futex, (long)&word, 138, 1, 0, 0, G(0)));
     show("futex(&w, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, 0, G(1))", sys6(SYS_futex, (long)&word, 138, 1, 0, 0, G(1)));
+    show("futex(&w, FUTEX_WAKE|FUTEX_CLOCK_REALTIME, 1)", sys6(SYS_futex, (long)&word, 1 | 256, 1, 0, 0, 0));
+    show("futex(&w, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 6, NULL, 0, ~0)", sys6(SYS_futex, (long)&word, 9 | 256, 6, 0, 0, -1));
+}
+
+/* rseq: glibc registers one at startup (then another address is EINVAL), musl does not. */
+static void rseqs(void) {
+    static char area[64] __attribute__((aligned(32)));
+    const long sig = 0x53053053;
+    show("rseq(area + 8, 32, 0, sig)", S4(SYS_rseq, area + 8, 32, 0, sig));
+    show("rseq(area, 16, 0, sig)", S4(SYS_rseq, area, 16, 0, sig));
+    show("rseq(area, G(32), G(0), G(sig))", S4(SYS_rseq, area, G(32), G(0), G(sig)));
+    show("rseq(area, 32, 0, sig) again", S4(SYS_rseq, area, 32, 0, sig));
+    show("rseq(area, 32, 0, other sig)", S4(SYS_rseq, area, 32, 0, 0x1234));
+    show("rseq(area, 32, 2, sig)", S4(SYS_rseq, area, 32, 2, sig));
+    show("rseq(area, 32, UNREGISTER, other sig)", S4(SYS_rseq, area, 32, 1, 0x1234));
+    show("rseq(area, 32, UNREGISTER|2, sig)", S4(SYS_rseq, area, 32, 3, sig));
+    show("rseq(area, 32, G(UNREGISTER), G(sig))", S4(SYS_rseq, area, 32, G(1), G(sig)));
+}
+
+/* sigaltstack: the new stack's flags and size are checked as do_sigaltstack does. */
+static void altstack(void) {
+    static char mem[65536];
+    stack_t ss, old;
+    memset(&old, 0x55, sizeof old);
+    ss.ss_sp = mem;
+    ss.ss_size = sizeof mem;
+    ss.ss_flags = 0x1234;
+    show("sigaltstack({flags 0x1234}, &old)", S2(SYS_sigaltstack, &ss, &old));
+    ss.ss_flags = 0;
+    ss.ss_size = 100;
+    show("sigaltstack({size 100}, &old)", S2(SYS_sigaltstack, &ss, &old));
+    ss.ss_flags = SS_DISABLE;
+    show("sigaltstack({SS_DISABLE, size 100}, &old)", S2(SYS_sigaltstack, &ss, &old));
+    printf("  old ss_flags %d, ss_size %zu\n", old.ss_flags, old.ss_size);
 }
 
 int main(void) {
@@ -461,6 +495,8 @@ int main(void) {
     signals();
     children();
     futexes();
+    rseqs();
+    altstack();
     show("exit_group(G(0)) follows", 0);
     fflush(stdout);
     S1(SYS_exit_group, G(0));

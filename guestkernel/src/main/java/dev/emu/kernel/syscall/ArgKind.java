@@ -27,8 +27,10 @@ public enum ArgKind {
     FD(Width.INT32),
     /** {@code unsigned long} flags or values: hexadecimal. */
     HEX(Width.ULONG64),
-    /** {@code int} or {@code unsigned int} flags: hexadecimal. */
-    HEX32(Width.UINT32),
+    /** {@code int} flags or options: hexadecimal. */
+    INT_HEX(Width.INT32),
+    /** {@code unsigned int} or {@code u32} flags and values: hexadecimal. */
+    UINT_HEX(Width.UINT32),
     /** A guest pointer (NULL or 0x…). */
     PTR(Width.ULONG64),
     /** A NUL-terminated string read from the guest. */

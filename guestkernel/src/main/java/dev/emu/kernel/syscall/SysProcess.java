@@ -61,23 +61,44 @@ final class SysProcess {
         return 0;
     }
 
+    static final int RSEQ_FLAG_UNREGISTER = 1, ORIG_RSEQ_SIZE = 32;
+
     /**
-     * Rseq implements Linux syscall rseq(2) for a single CPU: registration is checked and recorded
-     * and cpu_id is set to 0; critical sections are never aborted because a task's cpu never changes
+     * Rseq implements Linux syscall rseq(2) (kernel/rseq.c) for a single CPU: registration is
+     * checked and recorded (a second one is EBUSY, as glibc's startup already registered) and
+     * cpu_id is set to 0; critical sections are never aborted because a task's cpu never changes
      * (preemption inside a critical section is not detected).
      */
     static long rseq(Task t, long rseqAddr, long len, long flags, long sig, long a4, long a5) {
-        if (flags != 0 && flags != 1) {
+        if ((flags & RSEQ_FLAG_UNREGISTER) != 0) {
+            if (flags != RSEQ_FLAG_UNREGISTER || t.rseqAddr() == 0 || t.rseqAddr() != rseqAddr || len != t.rseqLen()) {
+                return Errno.EINVAL.ret();
+            }
+            if ((int) sig != t.rseqSig()) {
+                return Errno.EPERM.ret();
+            }
+            t.setRseq(0, 0, 0);
+            return 0;
+        }
+        if (flags != 0) {
             return Errno.EINVAL.ret();
         }
-        if (flags == 1) {
-            return 0; // RSEQ_FLAG_UNREGISTER
+        if (t.rseqAddr() != 0) {
+            if (t.rseqAddr() != rseqAddr || len != t.rseqLen()) {
+                return Errno.EINVAL.ret();
+            }
+            return (int) sig != t.rseqSig() ? Errno.EPERM.ret() : Errno.EBUSY.ret();
         }
-        if (len < 32 || (rseqAddr & 31) != 0) {
+        // The original 32-byte struct is 32-aligned; a longer one needs its own alignment (32).
+        if (len < ORIG_RSEQ_SIZE || (rseqAddr & 31) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (!UserMemory.accessOk(rseqAddr, len)) {
+            return Errno.EFAULT.ret();
         }
         t.memory().writeInt(rseqAddr, 0); // cpu_id_start
         t.memory().writeInt(rseqAddr + 4, 0); // cpu_id
+        t.setRseq(rseqAddr, (int) len, (int) sig);
         return 0;
     }
 

@@ -86,14 +86,48 @@ final class SysSignal {
         return 0;
     }
 
-    /** Sigaltstack implements Linux syscall sigaltstack(2) partially: reports no alternate stack; setting one is accepted and ignored. */
+    static final int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31, MINSIGSTKSZ = 2048;
+
+    /**
+     * Sigaltstack implements Linux syscall sigaltstack(2) partially: a new stack is validated as
+     * do_sigaltstack does (unknown ss_flags → EINVAL, a size below MINSIGSTKSZ → ENOMEM) and then
+     * ignored; the old one always reads as SS_DISABLE.
+     */
     static long sigaltstack(Task t, long ss, long oss, long a2, long a3, long a4, long a5) {
+        if (ss != 0) {
+            int mode = t.memory().readInt(ss + 8) & ~SS_AUTODISARM;
+            long size = t.memory().readLong(ss + 16);
+            if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
+                return Errno.EINVAL.ret();
+            }
+            if (mode != SS_DISABLE && Long.compareUnsigned(size, MINSIGSTKSZ) < 0) {
+                return Errno.ENOMEM.ret();
+            }
+        }
         if (oss != 0) {
             t.memory().writeLong(oss, 0);
             t.memory().writeLong(oss + 8, 2); // SS_DISABLE
             t.memory().writeLong(oss + 16, 0);
         }
         return 0;
+    }
+
+    /**
+     * Rt_sigsuspend implements Linux syscall rt_sigsuspend(2) (kernel/signal.c sigsuspend): waits
+     * with the given mask until a signal runs a handler, returns -EINTR, and the caller's own mask
+     * comes back when that handler returns (the signal frame saves it).
+     */
+    static long rtSigsuspend(Task t, long mask, long sigsetsize, long a2, long a3, long a4, long a5) {
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        long next = t.memory().readLong(mask) & ~UNBLOCKABLE;
+        t.setSavedSignalMask(t.signalMask());
+        t.setSignalMask(next);
+        if (!t.hasDeliverableSignal()) {
+            t.block(Long.MAX_VALUE, "sigsuspend");
+        }
+        return Errno.EINTR.ret();
     }
 
     /** Pause implements Linux syscall pause(2): sleeps until a signal is delivered; returns -EINTR. */

@@ -118,6 +118,9 @@ final class SysTask {
         }
         int tid = child.tid();
         child.setSignalMask(t.signalMask());
+        if ((flags & CLONE_VM) == 0) {
+            child.setRseq(t.rseqAddr(), t.rseqLen(), t.rseqSig()); // rseq_fork: a new mm keeps the registration
+        }
         Cpu c = child.cpu();
         c.set(Reg.RAX, 0);
         if (newsp != 0) {
@@ -300,7 +303,8 @@ final class SysTask {
             return Errno.E2BIG.ret();
         }
         Kernel k = t.kernel();
-        Path image = k.images() == null ? null : k.images().resolve(path);
+        Path image = isOwnExeLink(t, path) ? Path.of(t.process().exePath())
+                : k.images() == null ? null : k.images().resolve(path);
         if (image == null) {
             return Errno.ENOENT.ret();
         }
@@ -332,12 +336,21 @@ final class SysTask {
         }
         t.setClearChildTid(0);
         t.setRobustList(0);
+        t.setRseq(0, 0, 0);
         p.setExePath(loaded.exePath());
         t.setComm(Exec.commOf(path));
         k.releaseVforkParent(t);
         k.log().info("pid " + p.pid() + " execve " + image);
         k.requestReschedule();
         return 0;
+    }
+
+    /**
+     * True for /proc/self/exe and /proc/PID/exe of the caller: the link to the caller's own
+     * executable (proc_exe_link), which busybox execs to re-run itself as another applet.
+     */
+    private static boolean isOwnExeLink(Task t, String path) {
+        return path.equals("/proc/self/exe") || path.equals("/proc/" + t.process().pid() + "/exe");
     }
 
     /**

@@ -37,8 +37,8 @@ public final class SyscallTable {
         r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
-        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, STAT_OUT, HEX32));
-        r.add(def(332, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::statx, FD, STRING, HEX32, HEX32, PTR));
+        r.add(def(262, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::newfstatat, FD, STRING, STAT_OUT, INT_HEX));
+        r.add(def(332, PARTIAL, "fds with AT_EMPTY_PATH; no filesystem: paths → ENOENT", SysFd::statx, FD, STRING, UINT_HEX, UINT_HEX, PTR));
         r.add(def(89, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlink, STRING, PTR, INT));
         r.add(def(267, PARTIAL, "/proc/self/exe and /proc/self/fd/N; other paths → ENOENT", SysFd::readlinkat, FD, STRING, PTR, INT));
         // ---- memory (SysMemory) ----
@@ -54,7 +54,7 @@ public final class SyscallTable {
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
         r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
-        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX32, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, INT_HEX, TIMESPEC_IN, PTR));
         r.add(def(24, FULL, "", SysTime::schedYield));
         // ---- process (SysProcess) ----
         r.add(def(60, FULL, "", SysProcess::exit, INT));
@@ -68,14 +68,14 @@ public final class SyscallTable {
         r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
         r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
-        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, HEX32, HEX32));
+        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, INT_HEX, UINT_HEX));
         r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
         // ---- resource limits (SysRlimit) ----
         r.add(def(302, PARTIAL, "enforced: AS, DATA, STACK (at exec), NPROC, NOFILE; hard limits can only be lowered (no CAP_SYS_RESOURCE)", SysRlimit::prlimit64, INT, UINT, PTR, PTR));
         r.add(def(97, FULL, "", SysRlimit::getrlimit, UINT, PTR));
         r.add(def(160, PARTIAL, "as prlimit64", SysRlimit::setrlimit, UINT, PTR));
         r.add(def(63, FULL, "", SysProcess::uname, PTR));
-        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, HEX32));
+        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, UINT_HEX));
         r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
@@ -84,14 +84,15 @@ public final class SyscallTable {
         r.add(def(127, FULL, "", SysSignal::rtSigpending, PTR, SIZE));
         r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
         r.add(def(34, FULL, "", SysSignal::pause));
+        r.add(def(130, FULL, "", SysSignal::rtSigsuspend, PTR, SIZE));
         // ---- tasks (SysTask) ----
         r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
-        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, HEX32, PTR));
-        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, HEX32, PTR));
-        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup; no #! scripts", SysTask::execve, STRING, PTR, PTR));
+        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
+        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
+        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup, /proc/self/exe as the caller's own image; no #! scripts", SysTask::execve, STRING, PTR, PTR));
         r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));
@@ -99,7 +100,7 @@ public final class SyscallTable {
         r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgrp));
         r.add(def(124, PARTIAL, "every process leads its own session", SysTask::getpgid, INT));
         // ---- futex (SysFutex) ----
-        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, HEX32));
+        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, UINT_HEX));
         // ---- pipes (SysPipe) ----
         r.add(def(22, FULL, "", SysPipe::pipe, PTR));
         r.add(def(293, FULL, "", SysPipe::pipe2, PTR, OPEN_FLAGS));

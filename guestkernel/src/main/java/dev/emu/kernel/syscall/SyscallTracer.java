@@ -84,7 +84,8 @@ public final class SyscallTracer {
                 case INT, UINT, LONG -> Long.toString(v);
                 case SIZE -> Long.toUnsignedString(v);
                 case FD -> (int) v == -100 ? "AT_FDCWD" : Integer.toString((int) v);
-                case HEX, HEX32 -> "0x" + Long.toHexString(v);
+                case HEX, UINT_HEX -> "0x" + Long.toHexString(v);
+                case INT_HEX -> "0x" + Integer.toHexString((int) v);
                 case PTR -> v == 0 ? "NULL" : "0x" + Long.toHexString(v);
                 case STRING -> v == 0 ? "NULL" : quote(mem, v, 4096, true);
                 case BUF_IN -> v == 0 ? "NULL" : quote(mem, v, (int) unsignedMin(args[i + 1], MAX_STRING + 1), false);
@@ -96,7 +97,7 @@ public final class SyscallTracer {
                 case MMAP_FLAGS -> Flags.mmap(v);
                 case OPEN_FLAGS -> Flags.open(v);
                 case CLOCK_ID -> Flags.clock(v);
-                case SIGNAL -> dev.emu.kernel.signal.Signals.name((int) v);
+                case SIGNAL -> v == 0 ? "0" : dev.emu.kernel.signal.Signals.name((int) v);
                 case TIMESPEC_IN -> v == 0 ? "NULL"
                         : "{tv_sec=" + mem.readLong(v) + ", tv_nsec=" + mem.readLong(v + 8) + "}";
                 case IOCTL_REQ -> Flags.ioctl(v);

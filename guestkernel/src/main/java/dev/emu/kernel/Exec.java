@@ -31,6 +31,8 @@ public final class Exec {
     static final long MAX_STACK = 64L << 20;
     /** The smallest: room for the arguments, environment and a first frame. */
     static final long MIN_STACK = 128L << 10;
+    /** Stack kept mapped below the arguments at exec; the rest is demand-paged. */
+    static final long RESIDENT_STACK = 128L << 10;
 
     /**
      * The stack size for RLIMIT_STACK's soft limit: Linux grows the stack on demand up to it; emu
@@ -70,7 +72,16 @@ public final class Exec {
             // AT_EXECFN is the filename exec was given, which for emu is the resolved image path.
             InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, path.toString(), random)
                     .withStack(StackSpec.DEFAULT_STACK_TOP, stackSize(limits)));
-            mm.registerMapped(stack.region().start(), stack.region().length(), stack.region().prot(), "[stack]");
+            // Linux maps the stack's first pages and grows it on demand up to RLIMIT_STACK: the
+            // part below the arguments and a first 128 KiB is demand-paged (charged when touched).
+            long top = StackSpec.DEFAULT_STACK_TOP;
+            long bottom = stack.region().start();
+            long resident = Math.max(bottom, ((stack.rsp() - RESIDENT_STACK) & -4096L));
+            mm.registerMapped(resident, top - resident, stack.region().prot(), "[stack]");
+            if (resident > bottom) {
+                as.unmap(bottom, resident - bottom);
+                mm.registerOnDemand(bottom, resident - bottom, stack.region().prot(), "[stack]");
+            }
             if (!mm.commitInitial()) {
                 throw new HostMemoryException("not enough guest memory for " + path + " (--memory "
                         + (kernel.memory().limit() >> 20) + " MiB)");

@@ -98,6 +98,7 @@ public final class BpfSubsystem {
     void forget(BpfProgram p) {
         programs.remove(p.id());
         timer.detach(p);
+        kernel.memory().unchargeHeap(p.memoryCost());
     }
 
     /** Number of live maps and programs (tests, leak checks). */

@@ -120,6 +120,14 @@ public final class MemoryManager {
         insert(new Vma(start, end, prot, name));
     }
 
+    /**
+     * Records a demand-paged range the loader left out of the engine (the stack below its first
+     * pages): touched pages are mapped and charged as they come, as Linux grows a stack.
+     */
+    public void registerOnDemand(long start, long length, int prot, String name) {
+        insert(new Vma(pageDown(start), pageUp(start + length), prot, name, Backing.ON_DEMAND, false));
+    }
+
     /** Charges what the loader mapped and the process itself; false (ENOMEM) if it does not fit. */
     public boolean commitInitial() {
         if (!accountant.tryCharge(committed - charged)) {

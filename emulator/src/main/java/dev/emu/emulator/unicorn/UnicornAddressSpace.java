@@ -51,10 +51,10 @@ final class UnicornAddressSpace implements AddressSpace {
     /** Length of the {@code syscall} instruction (0F 05). */
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
-    /** The periodic TLB flushes of {@link #run}: first after this many blocks (about one slice)... */
-    private static final long TLB_REGROW_FIRST_BLOCKS = 1L << 19;
-    /** ...then at doubling intervals up to this many (about 0.1-0.3 s of guest code). */
-    private static final long TLB_REGROW_MAX_BLOCKS = 1L << 25;
+    /** TLB misses since the last flush after which {@link #run} flushes (lets the TLB grow). */
+    private static final long TLB_MISSES_BEFORE_FLUSH = 4096;
+    /** Blocks after which {@link #run} flushes anyway (about 0.1-0.3 s of guest code). */
+    private static final long TLB_REGROW_BLOCKS = 1L << 25;
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private static final MethodHandle ON_SYSCALL;
@@ -98,7 +98,8 @@ final class UnicornAddressSpace implements AddressSpace {
     private final VirtualTlb tlb;
     /** The platform's workDone() at the last TLB flush (see {@link #run}). */
     private long blocksAtFlush;
-    private long flushInterval = TLB_REGROW_FIRST_BLOCKS;
+    /** The fill hook's count at the last TLB flush (see {@link #run}). */
+    private long fillsAtFlush;
 
     /** The thread whose registers are in the engine, or null. */
     private UnicornCpu loaded;
@@ -536,16 +537,17 @@ final class UnicornAddressSpace implements AddressSpace {
             upcallFailure = null;
             debugStopsBefore = platform.debug() == null ? 0 : platform.debug().stops();
             slice.startSlice(budget);
-            if (tlb != null && platform.workDone() - blocksAtFlush >= flushInterval) {
+            if (tlb != null && (tlb.fills() - fillsAtFlush > TLB_MISSES_BEFORE_FLUSH
+                    || platform.workDone() - blocksAtFlush > TLB_REGROW_BLOCKS)) {
                 // Unicorn resizes its softmmu TLB only at a flush: it doubles when most entries
                 // were used, and shrinks (down to 64 entries) when few were used for 100 ms of
-                // host time, which the loader's mappings at start-up often are. Flushes at
-                // doubling intervals let it grow to the working set within a few slices
-                // (random 4-byte accesses over 256 pages: ~50 ns each with 64 entries, ~5 ns
-                // once grown; page-stride stores: ~113 ns cold, ~12 ns grown).
+                // host time, as during start-up. So a slice that missed the TLB often ends with
+                // a flush, which lets it grow to the working set within a few slices (random
+                // 4-byte accesses over 256 pages: ~50 ns each with 64 entries, ~5 ns grown;
+                // page-stride stores over 4096 pages: ~270 ns, ~12 ns grown).
                 tlb.flushTlb();
                 blocksAtFlush = platform.workDone();
-                flushInterval = Math.min(2 * flushInterval, TLB_REGROW_MAX_BLOCKS);
+                fillsAtFlush = tlb.fills();
             }
             Unicorn.regRead(uc, X86.RIP, scratch);
             long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);

@@ -173,7 +173,7 @@ public final class Kernel {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
             default -> {
                 if (t.state() != TaskState.EXITED) { // not when the OOM killer chose it at this fault
-                    Signals.deliverFault(this, t, why);
+                    Signals.deliverFault(this, t, inVma(t, why));
                 }
             }
         }
@@ -186,6 +186,18 @@ public final class Kernel {
             t.cpu().release();
         }
         scheduler.put(t);
+    }
+
+    /**
+     * A fault the engine saw as unmapped inside a VMA is a protection fault (SEGV_ACCERR, as
+     * Linux reports): PROT_NONE reservations and untouched inaccessible demand-paged memory are
+     * not in the engine at all.
+     */
+    private static StopReason inVma(Task t, StopReason why) {
+        if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().vmaAt(why.faultAddress()) != null) {
+            return new StopReason(StopReason.Kind.FAULT_PROTECTION, why.faultAddress(), why.detail());
+        }
+        return why;
     }
 
     /** Nothing is runnable: advance time to the next tick and run it; false on deadlock. */

@@ -110,6 +110,10 @@ public final class Kernel {
         Exec.Image loaded = Exec.load(this, image, argv, envp, limits);
         GuestProcess p = new GuestProcess(pid, null, loaded.mm(), fds, loaded.exePath());
         p.setLimits(limits);
+        if (!memory.tryCharge(MemoryAccountant.TASK_COST)) {
+            loaded.mm().close();
+            throw new dev.emu.kernel.platform.HostMemoryException("not enough guest memory for the first task");
+        }
         Task t = new Task(this, pid, p, loaded.cpu(), Exec.commOf(image.toString()));
         init = p;
         addTask(t);
@@ -287,7 +291,9 @@ public final class Kernel {
             p.threads().remove(t);
         }
         scheduler.remove(t);
-        tasks.remove(t.tid());
+        if (tasks.remove(t.tid()) != null) {
+            memory.uncharge(MemoryAccountant.TASK_COST); // charged by spawnInit or clone
+        }
         if (t == current) {
             preempt = true;
         } else {

@@ -21,6 +21,11 @@ public final class MemoryAccountant {
      * fork bomb of the memlimits test program, rounded up.
      */
     public static final long PROCESS_COST = 4L << 20;
+    /**
+     * What one thread (task) costs: its saved Unicorn context (5.5 KiB for x86-64) and the
+     * kernel's Task, rounded up to Linux's THREAD_SIZE.
+     */
+    public static final long TASK_COST = 16L << 10;
 
     private final long limit;
     private final long heapLimit;

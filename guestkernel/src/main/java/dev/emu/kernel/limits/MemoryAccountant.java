@@ -3,8 +3,8 @@ package dev.emu.kernel.limits;
 /**
  * The guest's memory budget (`emu run --memory`): one per kernel, like the memory cgroup a
  * container runs in. Every allocation the guest can cause is charged here before it is made:
- * committed anonymous memory (brk, writable private mappings, stacks, the image), pages of
- * MAP_NORESERVE mappings as they are first touched, page tables, each process's engine, pipe
+ * committed anonymous memory (brk, writable private mappings, the image, a stack's top), pages
+ * of MAP_NORESERVE mappings and of stacks as they are first touched, threads, page tables, each process's engine, pipe
  * buffers and BPF maps. A charge that does not fit fails, and the caller returns the errno
  * Linux gives (ENOMEM, or the OOM kill for a touched page).
  *

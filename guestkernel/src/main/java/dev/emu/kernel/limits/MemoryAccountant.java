@@ -4,11 +4,12 @@ package dev.emu.kernel.limits;
  * The guest's memory budget (`emu run --memory`): one per kernel, like the memory cgroup a
  * container runs in. Every allocation the guest can cause is charged here before it is made:
  * committed anonymous memory (brk, writable private mappings, the image, a stack's top), pages
- * of MAP_NORESERVE mappings and of stacks as they are first touched, threads, page tables, each process's engine, pipe
- * buffers and BPF maps. A charge that does not fit fails, and the caller returns the errno
- * Linux gives (ENOMEM, or the OOM kill for a touched page).
+ * of MAP_NORESERVE mappings and of stacks as they are first touched, page tables, each
+ * process's engine, each thread, pipe buffers, BPF maps and programs. A charge that does not
+ * fit fails, and the caller returns the errno Linux gives (ENOMEM, or the OOM kill for a
+ * touched page).
  *
- * <p>Charges that live on the Java heap (pipe buffers, BPF map storage) must also fit in
+ * <p>Charges that live on the Java heap (pipe buffers, BPF maps and programs) must also fit in
  * {@link #heapLimit()}, a share of the JVM's own maximum heap, so that the guest's limit trips
  * before the JVM's.
  */

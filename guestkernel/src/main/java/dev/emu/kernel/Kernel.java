@@ -110,6 +110,10 @@ public final class Kernel {
         Exec.Image loaded = Exec.load(this, image, argv, envp, limits);
         GuestProcess p = new GuestProcess(pid, null, loaded.mm(), fds, loaded.exePath());
         p.setLimits(limits);
+        if (!memory.tryCharge(MemoryAccountant.TASK_COST)) {
+            loaded.mm().close();
+            throw new dev.emu.kernel.platform.HostMemoryException("not enough guest memory for the first task");
+        }
         Task t = new Task(this, pid, p, loaded.cpu(), Exec.commOf(image.toString()));
         init = p;
         addTask(t);
@@ -173,7 +177,7 @@ public final class Kernel {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
             default -> {
                 if (t.state() != TaskState.EXITED) { // not when the OOM killer chose it at this fault
-                    Signals.deliverFault(this, t, why);
+                    Signals.deliverFault(this, t, inVma(t, why));
                 }
             }
         }
@@ -186,6 +190,18 @@ public final class Kernel {
             t.cpu().release();
         }
         scheduler.put(t);
+    }
+
+    /**
+     * A fault the engine saw as unmapped inside a VMA is a protection fault (SEGV_ACCERR, as
+     * Linux reports): PROT_NONE reservations and untouched inaccessible demand-paged memory are
+     * not in the engine at all.
+     */
+    private static StopReason inVma(Task t, StopReason why) {
+        if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().vmaAt(why.faultAddress()) != null) {
+            return new StopReason(StopReason.Kind.FAULT_PROTECTION, why.faultAddress(), why.detail());
+        }
+        return why;
     }
 
     /** Nothing is runnable: advance time to the next tick and run it; false on deadlock. */
@@ -275,7 +291,9 @@ public final class Kernel {
             p.threads().remove(t);
         }
         scheduler.remove(t);
-        tasks.remove(t.tid());
+        if (tasks.remove(t.tid()) != null) {
+            memory.uncharge(MemoryAccountant.TASK_COST); // charged by spawnInit or clone
+        }
         if (t == current) {
             preempt = true;
         } else {

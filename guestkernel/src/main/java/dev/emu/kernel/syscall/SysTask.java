@@ -4,6 +4,7 @@ import dev.emu.abi.Errno;
 import dev.emu.kernel.Exec;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.limits.MemoryAccountant;
 import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFormatException;
 import dev.emu.kernel.mm.MemoryManager;
@@ -92,6 +93,9 @@ final class SysTask {
                 || k.taskCount() >= k.memory().maxThreads()) {
             return Errno.EAGAIN.ret();
         }
+        if (!k.memory().tryCharge(MemoryAccountant.TASK_COST)) {
+            return Errno.ENOMEM.ret(); // returned when the task exits (Kernel.exitTask)
+        }
         Task child;
         if ((flags & CLONE_THREAD) != 0) {
             Cpu cpu = t.cpu().copyInto(t.memory());
@@ -102,6 +106,7 @@ final class SysTask {
             }
             MemoryManager mm = parent.mm().fork();
             if (mm == null) {
+                k.memory().uncharge(MemoryAccountant.TASK_COST);
                 return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
             }
             FdTable fds = parent.fds().fork();

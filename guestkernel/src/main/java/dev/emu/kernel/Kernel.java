@@ -420,6 +420,14 @@ public final class Kernel {
         return preempt;
     }
 
+    /**
+     * Linux's need_resched() for long work inside a syscall: the next timer tick is due, so the
+     * task should yield (the other tasks, timers and ticks run) before it goes on.
+     */
+    public boolean tickDue() {
+        return clock.nanos() >= nextTickAt;
+    }
+
     public long ticks() {
         return ticks;
     }

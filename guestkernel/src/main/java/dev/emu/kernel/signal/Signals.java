@@ -180,6 +180,7 @@ public final class Signals {
      * A frame that cannot be written kills the process with SIGSEGV (force_sigsegv).
      */
     static void setupFrame(Kernel kernel, Task t, int sig, SigInfo info, SignalAction a) {
+        t.countHandlerFrame();
         Cpu c = t.cpu();
         AddressSpace m = t.memory();
         long sp = c.get(Reg.RSP) - 128;

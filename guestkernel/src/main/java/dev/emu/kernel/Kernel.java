@@ -295,6 +295,7 @@ public final class Kernel {
         if (p != init) {
             for (GuestProcess c : List.copyOf(p.children())) {
                 c.setParent(init);
+                c.setExitSignal(Signals.SIGCHLD); // reparent_leader: "We don't want people slaying init."
                 init.children().add(c);
                 if (c.zombie()) {
                     init.childWaiters().wakeAll(scheduler);

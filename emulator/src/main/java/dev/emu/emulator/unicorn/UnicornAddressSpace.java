@@ -50,6 +50,8 @@ final class UnicornAddressSpace implements AddressSpace {
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
     private static final byte[] ZEROS = new byte[64 * 1024];
+    /** CHUNK zero bytes to compare copied chunks with. */
+    private static final MemorySegment ZERO_SEGMENT = MemorySegment.ofArray(new byte[CHUNK]);
 
     private static final MethodHandle ON_SYSCALL;
     private static final MethodHandle ON_INTERRUPT;
@@ -280,13 +282,22 @@ final class UnicornAddressSpace implements AddressSpace {
     public void zero(long address, long length) {
         checkOpen();
         MemorySegment zeros = MemorySegment.ofArray(ZEROS);
+        MemorySegment seen = MemorySegment.ofArray(new byte[ZEROS.length]);
         for (long done = 0; done < length; ) {
             long n = Math.min(ZEROS.length, length - done);
-            if (Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK) {
+            // Only chunks that hold data are written: zeroing untouched pages would make the host
+            // back them (MADV_DONTNEED of a huge mapping).
+            if (Unicorn.memRead(uc, address + done, seen, n) != Unicorn.UC_ERR_OK
+                    || (!allZero(seen, n) && Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK)) {
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
         }
+    }
+
+    /** Whether the first {@code n} bytes of {@code seg} are all zero. */
+    private static boolean allZero(MemorySegment seg, long n) {
+        return MemorySegment.mismatch(seg, 0, n, ZERO_SEGMENT, 0, n) == -1;
     }
 
     /** The first byte of [address, address+length) that no region covers (for the EFAULT report). */
@@ -319,8 +330,12 @@ final class UnicornAddressSpace implements AddressSpace {
                 for (long done = 0; done < r.size(); ) {
                     long n = Math.min(CHUNK, r.size() - done);
                     long at = r.begin() + done;
-                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK
-                            || Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                        throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
+                    }
+                    // The child's fresh pages are zero: writing zeros would only make the host
+                    // back pages the guest never touched (a 2 GiB brk cost 2 GiB per fork).
+                    if (!allZero(buf, n) && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
                     done += n;

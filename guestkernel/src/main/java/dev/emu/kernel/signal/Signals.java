@@ -90,7 +90,9 @@ public final class Signals {
      */
     public static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info) {
         GuestProcess p = t.process();
-        if (sig == 0 || p.exiting() || t.state() == TaskState.EXITED) {
+        // valid_signal(): legacy clone() takes any exit signal up to 255, and a number past 64
+        // names no signal, so a parent told of its child's exit with one is told nothing.
+        if (sig <= 0 || sig > 64 || p.exiting() || t.state() == TaskState.EXITED) {
             return;
         }
         if (sig == SIGKILL) {

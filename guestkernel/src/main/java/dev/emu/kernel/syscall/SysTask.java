@@ -242,6 +242,9 @@ final class SysTask {
         if (path == null) {
             return Errno.ENAMETOOLONG.ret();
         }
+        if (path.isEmpty()) {
+            return Errno.ENOENT.ret(); // getname: an empty path names nothing
+        }
         List<String> argv;
         List<String> envp;
         try {
@@ -260,8 +263,12 @@ final class SysTask {
             loaded = Exec.load(k, image, argv, envp);
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
-        } catch (IOException e) {
+        } catch (Exec.NotExecutableException | java.nio.file.AccessDeniedException e) {
+            return Errno.EACCES.ret(); // do_open_execat: not a regular file, or not readable
+        } catch (java.nio.file.NoSuchFileException e) {
             return Errno.ENOENT.ret();
+        } catch (IOException e) {
+            return Errno.EIO.ret();
         }
         GuestProcess p = t.process();
         for (Task other : List.copyOf(p.threads())) {

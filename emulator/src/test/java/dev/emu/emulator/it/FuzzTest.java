@@ -37,14 +37,26 @@ class FuzzTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void randomSyscallsNeverReachAnInternalError(long seed) throws Exception {
+        fuzz(seed);
+    }
+
+    /** The tracer formats every argument the fuzzer passes (sizes, pointers, bpf attrs, signals). */
+    @org.junit.jupiter.api.Test
+    void randomSyscallsUnderTheTracerNeverReachAnInternalError() throws Exception {
+        fuzz(4, "--trace-syscalls", "--trace-file", "/dev/null");
+    }
+
+    private void fuzz(long seed, String... options) throws Exception {
         Path image = DifferentialTest.imagesDir().resolve("fuzz/syscall_fuzz");
         List<String> cmd = new ArrayList<>();
         boolean timed = Files.isExecutable(Path.of("/usr/bin/time"));
         if (timed) {
             cmd.addAll(List.of("/usr/bin/time", "-f", "maxrss_kb=%M"));
         }
-        List<String> emu = EmuCli.command("run", "--timeout", Integer.toString(HOST_SECONDS - 20),
-                image.toString(), Long.toString(seed), Integer.toString(COUNT));
+        List<String> args = new ArrayList<>(List.of("run", "--timeout", Integer.toString(HOST_SECONDS - 20)));
+        args.addAll(List.of(options));
+        args.addAll(List.of(image.toString(), Long.toString(seed), Integer.toString(COUNT)));
+        List<String> emu = EmuCli.command(args.toArray(String[]::new));
         emu.add(1, HEAP);
         cmd.addAll(emu);
         Path out = tmp.resolve("out");

@@ -90,12 +90,14 @@ final class SysTask {
             }
             MemoryManager mm = parent.mm().fork();
             FdTable fds = parent.fds().fork();
-            GuestProcess proc = new GuestProcess(tid, (flags & CLONE_PARENT) != 0 && parent.parent() != null
-                    ? parent.parent() : parent, mm, fds, parent.exePath());
+            boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
+            GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
-            proc.setExitSignal((int) (flags & 0xff));
+            // copy_process: a CLONE_PARENT sibling tells the shared parent of its exit as the
+            // caller would (its exit_signal), not with the signal in the flags.
+            proc.setExitSignal(sibling ? parent.exitSignal() : (int) (flags & 0xff));
             Cpu cpu = t.cpu().copyInto(mm.space());
             child = new Task(k, tid, proc, cpu, t.comm());
         }

@@ -3,6 +3,7 @@ package dev.emu.kernel;
 import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFile;
 import dev.emu.kernel.loader.ElfLoader;
+import dev.emu.kernel.loader.ElfSource;
 import dev.emu.kernel.loader.InitialStack;
 import dev.emu.kernel.loader.LoadedImage;
 import dev.emu.kernel.loader.MappedRegion;
@@ -13,8 +14,11 @@ import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Reg;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -56,8 +60,49 @@ public final class Exec {
      */
     public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp,
                              ResourceLimits limits) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
-        ElfFile elf = ElfFile.parse(path.toString(), bytes);
+        String notRegular = notRegularFile(path);
+        if (notRegular != null) {
+            throw new NotExecutableException(path + ": " + notRegular);
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            return load(kernel, path, ElfFile.read(path.toString(), ElfSource.of(file)), argv, envp, limits);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Why {@code path} cannot be an executable though it exists (do_open_execat: only a regular
+     * file is; a directory, FIFO, device or socket is EACCES), or null if it is a regular file.
+     * Checked before opening it: opening a FIFO would wait for a writer.
+     */
+    public static String notRegularFile(Path path) throws IOException {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.isRegularFile(path) ? null : Files.isDirectory(path) ? "is a directory" : "not a regular file";
+        }
+        return switch (mode & 0170000) {
+            case 0100000 -> null;
+            case 0040000 -> "is a directory";
+            case 0010000 -> "is a FIFO, not a regular file";
+            case 0020000 -> "is a character device, not a regular file";
+            case 0060000 -> "is a block device, not a regular file";
+            case 0140000 -> "is a socket, not a regular file";
+            default -> "not a regular file";
+        };
+    }
+
+    /** An image that exists but is not a regular file: execve's EACCES, status 126 for `emu run`. */
+    public static final class NotExecutableException extends IOException {
+        public NotExecutableException(String message) {
+            super(message);
+        }
+    }
+
+    private static Image load(Kernel kernel, Path path, ElfFile elf, List<String> argv, List<String> envp,
+                              ResourceLimits limits) {
         AddressSpace as = kernel.platform().newAddressSpace();
         try {
             MemoryManager mm = new MemoryManager(as, kernel.memory());

@@ -325,6 +325,7 @@ public final class Kernel {
         if (p != init) {
             for (GuestProcess c : List.copyOf(p.children())) {
                 c.setParent(init);
+                c.setExitSignal(Signals.SIGCHLD); // reparent_leader: "We don't want people slaying init."
                 init.children().add(c);
                 if (c.zombie()) {
                     init.childWaiters().wakeAll(scheduler);
@@ -487,6 +488,14 @@ public final class Kernel {
 
     public boolean rescheduleRequested() {
         return preempt;
+    }
+
+    /**
+     * Linux's need_resched() for long work inside a syscall: the next timer tick is due, so the
+     * task should yield (the other tasks, timers and ticks run) before it goes on.
+     */
+    public boolean tickDue() {
+        return clock.nanos() >= nextTickAt;
     }
 
     public long ticks() {

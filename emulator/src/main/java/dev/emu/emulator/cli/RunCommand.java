@@ -5,6 +5,7 @@ import dev.emu.emulator.expect.Expectation;
 import dev.emu.emulator.expect.ExpectationCheck;
 import dev.emu.emulator.expect.SerialCapture;
 import dev.emu.emulator.unicorn.UnicornPlatform;
+import dev.emu.kernel.Exec;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.KernelConfig;
 import dev.emu.kernel.fs.ConsoleFile;
@@ -144,8 +145,16 @@ public final class RunCommand implements Callable<Integer> {
                     + (image.contains("/") ? "" : " and " + lookup.searchPath()) + ")");
             return 127;
         }
-        if (!Files.isReadable(path) || Files.isDirectory(path)) {
-            System.err.println("emu: " + path + ": cannot read the image" + (Files.isDirectory(path) ? " (a directory)" : ""));
+        try {
+            // Only a regular file is an image: a FIFO would hang the open, /dev/zero never ends.
+            String notRegular = Exec.notRegularFile(path);
+            if (notRegular != null || !Files.isReadable(path)) {
+                System.err.println("emu: " + path + ": cannot load the image: "
+                        + (notRegular != null ? notRegular : "permission denied"));
+                return 126;
+            }
+        } catch (IOException e) {
+            System.err.println("emu: " + path + ": cannot load the image: " + e.getMessage());
             return 126;
         }
         Expectation expectation = null;
@@ -232,6 +241,9 @@ public final class RunCommand implements Callable<Integer> {
             kernel.spawnInit(path, argv, env);
         } catch (ElfFormatException | dev.emu.kernel.platform.HostMemoryException e) {
             System.err.println("emu: " + e.getMessage());
+            return 126;
+        } catch (IOException e) {
+            System.err.println("emu: " + path + ": cannot load the image: " + e.getMessage());
             return 126;
         }
         dev.emu.emulator.gdb.GdbStub gdb = null;

@@ -56,6 +56,8 @@ final class UnicornAddressSpace implements AddressSpace {
     /** Blocks after which {@link #run} flushes anyway (about 0.1-0.3 s of guest code). */
     private static final long TLB_REGROW_BLOCKS = 1L << 25;
     private static final byte[] ZEROS = new byte[64 * 1024];
+    /** CHUNK zero bytes to compare copied chunks with. */
+    private static final MemorySegment ZERO_SEGMENT = MemorySegment.ofArray(new byte[CHUNK]);
 
     private static final MethodHandle ON_SYSCALL;
     private static final MethodHandle ON_INTERRUPT;
@@ -357,9 +359,13 @@ final class UnicornAddressSpace implements AddressSpace {
     public void zero(long address, long length) {
         checkOpen();
         MemorySegment zeros = MemorySegment.ofArray(ZEROS);
+        MemorySegment seen = MemorySegment.ofArray(new byte[ZEROS.length]);
         for (long done = 0; done < length; ) {
             long n = Math.min(ZEROS.length, length - done);
-            if (Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK) {
+            // Only chunks that hold data are written: zeroing untouched pages would make the host
+            // back them (MADV_DONTNEED of a huge mapping).
+            if (Unicorn.memRead(uc, address + done, seen, n) != Unicorn.UC_ERR_OK
+                    || (!allZero(seen, n) && Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK)) {
                 if (faultIn(address + done, n)) {
                     continue;
                 }
@@ -367,6 +373,11 @@ final class UnicornAddressSpace implements AddressSpace {
             }
             done += n;
         }
+    }
+
+    /** Whether the first {@code n} bytes of {@code seg} are all zero. */
+    private static boolean allZero(MemorySegment seg, long n) {
+        return MemorySegment.mismatch(seg, 0, n, ZERO_SEGMENT, 0, n) == -1;
     }
 
     /** The first byte of [address, address+length) that no region covers (for the EFAULT report). */
@@ -407,7 +418,6 @@ final class UnicornAddressSpace implements AddressSpace {
         }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(CHUNK, 16);
-            MemorySegment zeros = tmp.allocate(CHUNK, 16);
             for (Unicorn.Region r : Unicorn.memRegions(uc)) {
                 Unicorn.memMap(child.uc, r.begin(), r.size(), r.perms());
                 for (long done = 0; done < r.size(); ) {
@@ -416,8 +426,9 @@ final class UnicornAddressSpace implements AddressSpace {
                     if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
-                    if (MemorySegment.mismatch(buf, 0, n, zeros, 0, n) >= 0
-                            && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                    // The child's fresh pages are zero: writing zeros would only make the host
+                    // back pages the guest never touched (a 2 GiB brk cost 2 GiB per fork).
+                    if (!allZero(buf, n) && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
                     done += n;

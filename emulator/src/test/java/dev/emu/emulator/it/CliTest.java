@@ -60,6 +60,43 @@ class CliTest {
     }
 
     @Test
+    void onlyRegularFilesAreImages() throws Exception {
+        EmuCli.Result zero = emu("run", "/dev/zero"); // was read until the JVM died
+        assertThat(zero.status()).isEqualTo(126);
+        assertThat(zero.stderr()).contains("/dev/zero").contains("character device, not a regular file");
+
+        Path fifo = tmp.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor()).isZero();
+        EmuCli.Result f = emu("run", fifo.toString()); // was a hang: opening a FIFO waits for a writer
+        assertThat(f.status()).isEqualTo(126);
+        assertThat(f.stderr()).contains(fifo.toString()).contains("is a FIFO, not a regular file");
+
+        EmuCli.Result dir = emu("run", tmp.toString());
+        assertThat(dir.status()).isEqualTo(126);
+        assertThat(dir.stderr()).contains(tmp.toString()).contains("is a directory");
+    }
+
+    @Test
+    void anImageWhoseSegmentsNeedATerabyteIsRefusedWithAPreciseMessage() throws Exception {
+        java.nio.ByteBuffer elf = java.nio.ByteBuffer.wrap(Files.readAllBytes(image("hello.elf")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long phoff = elf.getLong(32);
+        int last = -1;
+        for (int i = 0; i < elf.getShort(56); i++) {
+            if (elf.getInt((int) phoff + 56 * i) == 1) {
+                last = (int) phoff + 56 * i;
+            }
+        }
+        elf.putLong(last + 40, 1L << 40); // the last PT_LOAD's p_memsz: a 1 TiB .bss
+        Path big = Files.write(tmp.resolve("big.elf"), elf.array());
+        EmuCli.Result r = emu("run", big.toString());
+        assertThat(r.status()).isEqualTo(126);
+        assertThat(r.stderr()).contains(big.toString()).contains("need 1099511").contains("GiB emu maps for an image")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void badUsageIsStatus2WithUsage() throws Exception {
         EmuCli.Result r = emu("run", "--no-such-option", "hello.elf");
         assertThat(r.status()).isEqualTo(2);

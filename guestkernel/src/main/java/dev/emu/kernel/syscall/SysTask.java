@@ -111,13 +111,15 @@ final class SysTask {
             }
             FdTable fds = parent.fds().fork();
             int tid = k.allocPid();
-            GuestProcess proc = new GuestProcess(tid, (flags & CLONE_PARENT) != 0 && parent.parent() != null
-                    ? parent.parent() : parent, mm, fds, parent.exePath());
+            boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
+            GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             proc.setLimits(parent.limits().copy());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
-            proc.setExitSignal((int) (flags & 0xff));
+            // copy_process: a CLONE_PARENT sibling tells the shared parent of its exit as the
+            // caller would (its exit_signal), not with the signal in the flags.
+            proc.setExitSignal(sibling ? parent.exitSignal() : (int) (flags & 0xff));
             Cpu cpu = t.cpu().copyInto(mm.space());
             child = new Task(k, tid, proc, cpu, t.comm());
         }
@@ -299,6 +301,9 @@ final class SysTask {
         if (path == null) {
             return Errno.ENAMETOOLONG.ret();
         }
+        if (path.isEmpty()) {
+            return Errno.ENOENT.ret(); // getname: an empty path names nothing
+        }
         List<String> argv;
         List<String> envp;
         try {
@@ -320,8 +325,12 @@ final class SysTask {
             return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
-        } catch (IOException e) {
+        } catch (Exec.NotExecutableException | java.nio.file.AccessDeniedException e) {
+            return Errno.EACCES.ret(); // do_open_execat: not a regular file, or not readable
+        } catch (java.nio.file.NoSuchFileException e) {
             return Errno.ENOENT.ret();
+        } catch (IOException e) {
+            return Errno.EIO.ret();
         }
         GuestProcess p = t.process();
         for (Task other : List.copyOf(p.threads())) {

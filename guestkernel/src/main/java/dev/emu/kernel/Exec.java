@@ -31,8 +31,17 @@ public final class Exec {
      * @throws dev.emu.kernel.loader.ElfFormatException if the file is not a loadable x86_64 ELF
      */
     public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
-        ElfFile elf = ElfFile.parse(path.toString(), bytes);
+        return load(kernel, Files.readAllBytes(path), path.toAbsolutePath().toString(), argv, envp, path.toString());
+    }
+
+    /**
+     * Loads the executable {@code bytes} named {@code name} (its guest path, /proc/PID/exe).
+     *
+     * @param execfn the filename execve was given (AT_EXECFN)
+     * @throws dev.emu.kernel.loader.ElfFormatException if the file is not a loadable x86_64 ELF
+     */
+    public static Image load(Kernel kernel, byte[] bytes, String name, List<String> argv, List<String> envp, String execfn) {
+        ElfFile elf = ElfFile.parse(name, bytes);
         AddressSpace as = kernel.platform().newAddressSpace();
         try {
             MemoryManager mm = new MemoryManager(as);
@@ -44,13 +53,13 @@ public final class Exec {
             byte[] random = new byte[16];
             kernel.random().nextBytes(random);
             // AT_EXECFN is the filename exec was given, which for emu is the resolved image path.
-            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, path.toString(), random));
+            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, execfn, random));
             mm.registerMapped(stack.region().start(), stack.region().length(), stack.region().prot(), "[stack]");
             Cpu cpu = as.newCpu();
             cpu.set(Reg.RSP, stack.rsp());
             cpu.set(Reg.RIP, image.entry());
             // Linux's ELF_PLAT_INIT leaves every other GPR zero; RDX=0 means "no atexit routine".
-            return new Image(mm, cpu, path.toAbsolutePath().toString(), image);
+            return new Image(mm, cpu, name, image);
         } catch (RuntimeException e) {
             as.close();
             throw e;

@@ -27,6 +27,10 @@ public enum ArgKind {
     PROT,
     /** MAP_* flags. */
     MMAP_FLAGS,
+    /** A file mode (octal, like 0644). */
+    MODE,
+    /** AT_* flags (AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH…). */
+    AT_FLAGS,
     /** O_* flags. */
     OPEN_FLAGS,
     /** CLOCK_* id. */

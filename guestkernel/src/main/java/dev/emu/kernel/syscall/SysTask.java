@@ -2,6 +2,8 @@ package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.Exec;
+import dev.emu.kernel.ExecLookup;
+import dev.emu.kernel.vfs.Result;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.loader.ElfFormatException;
@@ -96,6 +98,9 @@ final class SysTask {
                 proc.setAction(sig, parent.action(sig));
             }
             proc.setExitSignal((int) (flags & 0xff));
+            proc.setFs(parent.fs() == null ? null : parent.fs().copy());
+            proc.setExe(parent.exe());
+            proc.setCommandLine(parent.argv(), parent.envp());
             Cpu cpu = t.cpu().copyInto(mm.space());
             child = new Task(k, tid, proc, cpu, t.comm());
         }
@@ -251,19 +256,24 @@ final class SysTask {
             return Errno.E2BIG.ret();
         }
         Kernel k = t.kernel();
-        Path image = k.images() == null ? null : k.images().resolve(path);
-        if (image == null) {
-            return Errno.ENOENT.ret();
+        GuestProcess p = t.process();
+        Result<ExecLookup.Program> program = ExecLookup.find(k.vfs(), t, p.fs(), path, argv);
+        Path image = null;
+        if (program.failed() && program.error() == Errno.ENOENT && !path.contains("/") && k.images() != null) {
+            image = k.images().resolve(path); // emu's image lookup for bare names (docs/filesystem.md)
+        }
+        if (program.failed() && image == null) {
+            return program.ret();
         }
         Exec.Image loaded;
         try {
-            loaded = Exec.load(k, image, argv, envp);
+            loaded = image != null ? Exec.load(k, image, argv, envp)
+                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path);
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
         } catch (IOException e) {
             return Errno.ENOENT.ret();
         }
-        GuestProcess p = t.process();
         for (Task other : List.copyOf(p.threads())) {
             if (other != t) {
                 k.exitTask(other, 0);
@@ -282,9 +292,11 @@ final class SysTask {
         t.setClearChildTid(0);
         t.setRobustList(0);
         p.setExePath(loaded.exePath());
+        p.setExe(image == null ? program.value().dentry() : null);
+        p.setCommandLine(image == null ? program.value().argv() : argv, envp);
         t.setComm(Exec.commOf(path));
         k.releaseVforkParent(t);
-        k.log().info("pid " + p.pid() + " execve " + image);
+        k.log().info("pid " + p.pid() + " execve " + loaded.exePath());
         k.requestReschedule();
         return 0;
     }

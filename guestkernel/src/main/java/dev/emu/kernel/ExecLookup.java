@@ -54,7 +54,7 @@ public final class ExecLookup {
             if (x < 0) {
                 return Result.err(Errno.of((int) -x));
             }
-            Result<byte[]> bytes = readAll(vfs, task, ctx, file);
+            Result<byte[]> bytes = readFile(task, file);
             if (bytes.failed()) {
                 return bytes.cast();
             }
@@ -105,7 +105,8 @@ public final class ExecLookup {
         return Result.ok(arg.isEmpty() ? List.of(interp) : List.of(interp, arg));
     }
 
-    private static Result<byte[]> readAll(Vfs vfs, Task task, FsContext ctx, Dentry file) {
+    /** The whole contents of a regular file (kernel_read_file). */
+    public static Result<byte[]> readFile(Task task, Dentry file) {
         if (file.inode().attributes().size() > MAX_IMAGE_SIZE) {
             return Result.err(Errno.ENOMEM);
         }

@@ -127,7 +127,7 @@ public final class Kernel {
                 default -> program.error().name();
             });
         }
-        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path);
+        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, ctx);
         GuestProcess p = startInit(loaded, program.value().argv(), envp, path.substring(path.lastIndexOf('/') + 1));
         p.setExe(program.value().dentry());
         return p;

@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>Validation is stricter than Linux's load_elf_binary (fs/binfmt_elf.c), which lets some
  * malformed files through to fail later in odd ways: here every refusal happens up front, with an
  * {@link ElfFormatException} naming the file and the problem. Only statically linked programs
- * are accepted (ET_EXEC, or ET_DYN static-pie); a PT_INTERP is refused because there is no dynamic
+ * are accepted (ET_EXEC, or ET_DYN static-pie); a PT_INTERP names the dynamic loader exec maps too; there is no dynamic
  * linker in the guest.
  *
  * <p>Immutable once constructed.
@@ -37,9 +37,11 @@ public final class ElfFile {
     private final int phentsize;
     private final List<ProgramHeader> programHeaders;
     private final List<ProgramHeader> loadSegments;
+    private final String interpreter;
 
     private ElfFile(String path, byte[] bytes, int type, long entry, long phoff, int phentsize,
-                    List<ProgramHeader> programHeaders, List<ProgramHeader> loadSegments) {
+                    List<ProgramHeader> programHeaders, List<ProgramHeader> loadSegments, String interpreter) {
+        this.interpreter = interpreter;
         this.path = path;
         this.bytes = bytes;
         this.type = type;
@@ -107,11 +109,14 @@ public final class ElfFile {
                     b.getLong(at + P_FILESZ), b.getLong(at + P_MEMSZ), b.getLong(at + P_ALIGN)));
         }
 
-        // PT_INTERP first: for a dynamically linked program it is the one useful message.
+        // PT_INTERP: the dynamic loader exec maps next to the program (load_elf_binary).
+        String interp = null;
         for (ProgramHeader ph : headers) {
             if (ph.type() == PT_INTERP) {
-                throw new ElfFormatException(path, "dynamically linked executables are not "
-                        + "supported (PT_INTERP " + interpreter(bytes, ph) + "); link with -static");
+                interp = interpreter(bytes, ph);
+                if (interp == null) {
+                    throw new ElfFormatException(path, "PT_INTERP lies outside the file");
+                }
             }
         }
 
@@ -143,7 +148,7 @@ public final class ElfFile {
                     + " is not inside an executable (PF_X) PT_LOAD segment");
         }
         return new ElfFile(path, bytes, type, entry, phoff, phentsize, List.copyOf(headers),
-                List.copyOf(loads));
+                List.copyOf(loads), interp);
     }
 
     private static void checkIdent(String path, byte[] bytes) {
@@ -210,10 +215,15 @@ public final class ElfFile {
         }
     }
 
+    /** The PT_INTERP path (the dynamic loader, e.g. /lib64/ld-linux-x86-64.so.2), if any. */
+    public java.util.Optional<String> interpreter() {
+        return java.util.Optional.ofNullable(interpreter);
+    }
+
     private static String interpreter(byte[] bytes, ProgramHeader ph) {
         if (ph.offset() < 0 || ph.filesz() <= 0 || ph.offset() >= bytes.length
                 || ph.filesz() > bytes.length - ph.offset()) {
-            return "<outside file>";
+            return null;
         }
         int start = (int) ph.offset();
         int end = start;

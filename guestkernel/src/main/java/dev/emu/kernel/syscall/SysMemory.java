@@ -30,10 +30,11 @@ final class SysMemory {
             return Errno.EINVAL.ret();
         }
         if ((flags & MAP_ANONYMOUS) == 0) {
-            if (t.process().fds().get(fd) == null) {
+            dev.emu.kernel.fs.File f = t.process().fds().get((int) fd);
+            if (f == null) {
                 return Errno.EBADF.ret();
             }
-            return Errno.ENODEV.ret(); // the fds emu has (console, pipes, bpf objects) cannot be mapped
+            return FileMmap.map(t, addr, length, (int) prot, (int) flags, f, offset);
         }
         boolean fixed = (flags & MAP_FIXED) != 0;
         boolean noReplace = (flags & MAP_FIXED_NOREPLACE) != 0;

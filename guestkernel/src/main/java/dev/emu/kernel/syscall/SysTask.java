@@ -135,7 +135,8 @@ final class SysTask {
     }
 
     /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait); process groups are not modelled: 0 and -pgid wait for any child. */
-    static long wait4(Task t, long pid, long status, long options, long rusage, long a4, long a5) {
+    static long wait4(Task t, long pidArg, long status, long options, long rusage, long a4, long a5) {
+        long pid = (int) pidArg; // pid_t: the upper half of the register is not part of it
         if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
             return Errno.EINVAL.ret();
         }
@@ -268,7 +269,7 @@ final class SysTask {
         Exec.Image loaded;
         try {
             loaded = image != null ? Exec.load(k, image, argv, envp)
-                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path);
+                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, p.fs());
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
         } catch (IOException e) {

@@ -163,7 +163,9 @@ class BusyboxDiffTest {
     private static Map<String, String> nativeResults;
     private static Map<String, String> emuResults;
 
+    /** One emu process runs every case; under a loaded CI machine that takes minutes. */
     @BeforeAll
+    @org.junit.jupiter.api.Timeout(value = 900, unit = TimeUnit.SECONDS)
     static void runBoth() throws Exception {
         assertThat(Path.of(BUSYBOX)).as("Debian's busybox-static (scripts/lib/deps.sh)").isExecutable();
         Path bin = root.resolve("bin");
@@ -232,7 +234,7 @@ class BusyboxDiffTest {
         Process p = new ProcessBuilder(cmd).directory(root.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile()).redirectError(root.resolve(what + ".err").toFile()).start();
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("%s run finished", what).isTrue();
+        assertThat(p.waitFor(880, TimeUnit.SECONDS)).as("%s run finished", what).isTrue();
         assertThat(p.exitValue()).as("%s driver status; stderr: %s", what, Files.readString(root.resolve(what + ".err")))
                 .isZero();
         return Files.readString(out, StandardCharsets.ISO_8859_1);

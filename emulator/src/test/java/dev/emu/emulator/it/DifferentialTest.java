@@ -80,7 +80,10 @@ class DifferentialTest {
             new Program("sigsegv"),
             new Program("sigfpu"),
             new Program("sigpipe"),
-            new Program("execself"));
+            new Program("execself"),
+            // The filesystem (issue 13): file operations and the errno of bad requests.
+            new Program("fs_ops"),
+            new Program("fs_errno"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

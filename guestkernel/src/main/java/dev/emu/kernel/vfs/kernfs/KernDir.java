@@ -42,6 +42,39 @@ public class KernDir extends KernNode {
         return add(name, new KernDir((KernFilesystem) fs(), 0555));
     }
 
+    /**
+     * The errno of creating a name here: EPERM (kernfs has no such operation); proc's
+     * directories answer ENOENT because their lookup fails before any create is tried.
+     */
+    protected Errno createError() {
+        return Errno.EPERM;
+    }
+
+    @Override
+    public Result<Inode> create(String name, int mode) {
+        return Result.err(createError() == Errno.EPERM ? Errno.EACCES : createError());
+    }
+
+    @Override
+    public Result<Inode> mkdir(String name, int mode) {
+        return Result.err(createError());
+    }
+
+    @Override
+    public Result<Inode> mknod(String name, int mode, long rdev) {
+        return Result.err(createError());
+    }
+
+    @Override
+    public Result<Inode> symlink(String name, String target) {
+        return Result.err(createError());
+    }
+
+    @Override
+    public long link(String name, Inode target) {
+        return createError().ret();
+    }
+
     /** Names computed when listed (after the fixed ones). */
     protected List<String> dynamicNames() {
         return List.of();

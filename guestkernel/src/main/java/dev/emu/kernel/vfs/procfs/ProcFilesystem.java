@@ -65,6 +65,11 @@ public final class ProcFilesystem extends KernFilesystem {
         }
 
         @Override
+        protected dev.emu.abi.Errno createError() {
+            return dev.emu.abi.Errno.ENOENT;
+        }
+
+        @Override
         protected List<String> dynamicNames() {
             List<String> names = new ArrayList<>();
             for (GuestProcess p : kernel.processes()) {

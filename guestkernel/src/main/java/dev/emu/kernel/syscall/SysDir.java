@@ -35,7 +35,7 @@ final class SysDir {
         if (entries.failed()) {
             return entries.ret();
         }
-        int cap = (int) Math.min(Math.max((int) count, 0) & 0xffffffffL, 1 << 20);
+        int cap = (int) Math.min(count & 0xffffffffL, 1 << 20); // unsigned int count; more than 1 MiB per call is never needed
         ByteBuffer out = ByteBuffer.allocate(cap).order(ByteOrder.LITTLE_ENDIAN);
         long position = dir.offset();
         int taken = 0;

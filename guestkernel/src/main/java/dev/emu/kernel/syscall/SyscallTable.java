@@ -84,6 +84,8 @@ public final class SyscallTable {
         r.add(def(75, FULL, "", SysDir::fsync, FD));
         r.add(def(162, FULL, "", SysDir::sync));
         r.add(def(306, FULL, "", SysDir::syncfs, FD));
+        // ---- prctl (SysPrctl) ----
+        r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----
         r.add(def(12, FULL, "", SysMemory::brk, PTR));
         r.add(def(9, PARTIAL, "anonymous mappings (private; shared behaves as private until fork); file mappings → ENODEV", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));

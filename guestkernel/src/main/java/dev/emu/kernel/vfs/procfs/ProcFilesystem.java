@@ -35,8 +35,6 @@ public final class ProcFilesystem extends KernFilesystem {
         ProcRoot root = new ProcRoot();
         setRoot(root);
         root.add("self", new KernSymlink(this, t -> t == null ? null : Integer.toString(t.process().pid()), null));
-        root.add("thread-self", new KernSymlink(this,
-                t -> t == null ? null : t.process().pid() + "/task/" + t.tid(), null));
         ProcSystemFiles.addTo(root, this, kernel, mounts);
     }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,6 +103,23 @@ int main(void) {
     fd = open("sub/soft", O_RDONLY);
     printf("open through symlink: %s\n", fd >= 0 ? "ok" : "failed");
     close(fd);
+    int src = open("sub/c", O_RDWR);
+    write(src, "0123456789", 10);
+    int dst = open("copy", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    off_t off = 2;
+    ssize_t sent = sendfile(dst, src, &off, 5);
+    printf("sendfile: %zd, offset now %ld, source offset %ld\n", sent, (long)off, (long)lseek(src, 0, SEEK_CUR));
+    loff_t from = 0, to = 5;
+    ssize_t copied = copy_file_range(src, &from, dst, &to, 3, 0);
+    printf("copy_file_range: %zd, offsets %ld %ld\n", copied, (long)from, (long)to);
+    memset(buf, 0, sizeof buf);
+    pread(dst, buf, sizeof buf - 1, 0);
+    printf("copy holds '%s'\n", buf);
+    printf("fallocate: %d\n", fallocate(dst, 0, 0, 100));
+    show("copy");
+    close(src);
+    close(dst);
+    unlink("copy");
     int cd = chdir("sub");
     printf("chdir sub: %d, getcwd ends with /sub: %s\n", cd,
            getcwd(cwd, sizeof cwd) && strcmp(cwd + strlen(cwd) - 4, "/sub") == 0 ? "yes" : "no");

@@ -59,15 +59,24 @@ class FilesystemCliTest {
     }
 
     @Test
+    void aMountpointMustExistOrBeCreatableInATmpfs() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("d"));
+        EmuCli.Result r = emuIn(tmp, "run", "--mount", data + ":/nonexistent/x", BUSYBOX, "true");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--mount: /nonexistent/x does not exist in the guest and cannot be created there");
+    }
+
+    @Test
     void mountsAreReadOnlyUnlessAskedAndTheGuestCannotWriteThrough() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Files.writeString(data.resolve("f"), "host file\n");
         Path work = Files.createDirectories(tmp.resolve("w"));
-        EmuCli.Result ro = sh(work, List.of("--mount", data + ":/mnt/data"), "cat /mnt/data/f; touch /mnt/data/g; echo $?");
+        // /tmp is a tmpfs: the mountpoint /tmp/data is made there.
+        EmuCli.Result ro = sh(work, List.of("--mount", data + ":/tmp/data"), "cat /tmp/data/f; touch /tmp/data/g; echo $?");
         assertThat(ro.stdout()).isEqualTo("host file\n1\n");
         assertThat(ro.stderr()).contains("Read-only file system");
         assertThat(data.resolve("g")).doesNotExist();
-        EmuCli.Result rw = sh(work, List.of("--mount", data + ":/mnt/data:rw"), "touch /mnt/data/g; echo $?");
+        EmuCli.Result rw = sh(work, List.of("--mount", data + ":/tmp/data:rw"), "touch /tmp/data/g; echo $?");
         assertThat(rw.stdout()).isEqualTo("0\n");
         assertThat(data.resolve("g")).exists();
     }
@@ -94,8 +103,8 @@ class FilesystemCliTest {
 
     @Test
     void workdirSetsTheStartingDirectory() throws Exception {
-        EmuCli.Result r = emuIn(tmp, "run", "--workdir", "/proc/self", BUSYBOX, "sh", "-c", "pwd; cat comm");
-        assertThat(r.stdout()).isEqualTo("/proc/self\nsh\n");
+        EmuCli.Result r = emuIn(tmp, "run", "--workdir", "/dev", BUSYBOX, "sh", "-c", "pwd; ls null zero");
+        assertThat(r.stdout()).isEqualTo("/dev\nnull\nzero\n");
         EmuCli.Result bad = emuIn(tmp, "run", "--workdir", "/nonexistent", BUSYBOX, "true");
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.stderr()).contains("--workdir: /nonexistent is not a directory in the guest");
@@ -116,6 +125,21 @@ class FilesystemCliTest {
                 "ls /proc | grep -c '^[0-9]'; cat /proc/self/cmdline | tr '\\0' ' '; echo; readlink /proc/self/exe; "
                         + "grep -c . /proc/cpuinfo > /dev/null && echo cpuinfo; grep ' /proc ' /proc/mounts; cat /proc/uptime | wc -w");
         assertThat(r.status()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).isEqualTo("2\ncat /proc/self/cmdline \n/usr/bin/busybox\ncpuinfo\nproc /proc proc rw,relatime 0 0\n2\n");
+        // sh, ls and grep are running when ls lists /proc.
+        assertThat(r.stdout()).isEqualTo("3\ncat /proc/self/cmdline \n/usr/bin/busybox\ncpuinfo\nproc /proc proc rw,relatime 0 0\n2\n");
+    }
+
+    /**
+     * Files the guest makes in tmpfs get the same inode numbers and times on every run, and
+     * listings come in the same order: two runs print the same bytes.
+     */
+    @Test
+    void guestCreatedFilesAreTheSameOnEveryRun() throws Exception {
+        String script = "cd /tmp && mkdir -p a/b && echo x > a/f && ln -s f a/l && touch a/b/g && "
+                + "ls -lai a a/b && stat -c '%i %d %X %Y %Z %n' a a/f a/l a/b/g && find /tmp/a";
+        EmuCli.Result first = emuIn(tmp, "run", BUSYBOX, "sh", "-c", script);
+        EmuCli.Result second = emuIn(tmp, "run", BUSYBOX, "sh", "-c", script);
+        assertThat(first.status()).as(first.stderr()).isZero();
+        assertThat(first.stdout()).contains("a/b/g").isEqualTo(second.stdout());
     }
 }

@@ -84,6 +84,9 @@ public final class SyscallTable {
         r.add(def(75, FULL, "", SysDir::fsync, FD));
         r.add(def(162, FULL, "", SysDir::sync));
         r.add(def(306, FULL, "", SysDir::syncfs, FD));
+        r.add(def(40, FULL, "", SysCopy::sendfile, FD, FD, PTR, SIZE));
+        r.add(def(326, FULL, "", SysCopy::copyFileRange, FD, PTR, FD, PTR, SIZE, HEX));
+        r.add(def(285, PARTIAL, "mode 0 (allocate, growing the size); other modes → EOPNOTSUPP", SysCopy::fallocate, FD, HEX, INT, INT));
         // ---- prctl (SysPrctl) ----
         r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----

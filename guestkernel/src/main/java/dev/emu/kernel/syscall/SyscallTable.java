@@ -38,6 +38,7 @@ public final class SyscallTable {
         r.add(def(2, FULL, "", SysOpen::open, STRING, OPEN_FLAGS, MODE));
         r.add(def(257, PARTIAL, "O_TMPFILE → EOPNOTSUPP", SysOpen::openat, FD, STRING, OPEN_FLAGS, MODE));
         r.add(def(85, FULL, "", SysOpen::creat, STRING, MODE));
+        r.add(def(437, PARTIAL, "RESOLVE_CACHED → EAGAIN (no lookup cache)", SysOpen::openat2, FD, STRING, PTR, SIZE));
         r.add(def(436, FULL, "", SysOpen::closeRange, INT, INT, HEX));
         r.add(def(4, FULL, "", SysStat::stat, STRING, STAT_OUT));
         r.add(def(6, FULL, "", SysStat::lstat, STRING, STAT_OUT));

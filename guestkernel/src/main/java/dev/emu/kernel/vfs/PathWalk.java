@@ -28,6 +28,14 @@ public final class PathWalk {
     private final Task task;
     private final FsContext ctx;
     private int hops;
+    /** openat2's RESOLVE_* flags for this walk. */
+    private int resolveFlags;
+    /** The directory a scoped walk (RESOLVE_BENEATH, RESOLVE_IN_ROOT) may not leave; null otherwise. */
+    private Dentry scope;
+
+    /** openat2's resolve flags (include/uapi/linux/openat2.h). */
+    public static final int RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
+            RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10, RESOLVE_CACHED = 0x20;
 
     /**
      * @param task the calling task, for /proc's magic links (may be null in tests)
@@ -37,6 +45,25 @@ public final class PathWalk {
         this.mounts = mounts;
         this.task = task;
         this.ctx = ctx;
+    }
+
+    /**
+     * Restricts this walk as openat2's {@code resolve} says; {@code start} is the dirfd's
+     * directory, the scope of RESOLVE_BENEATH and the root of RESOLVE_IN_ROOT.
+     */
+    public PathWalk restrict(int resolve, Dentry start) {
+        this.resolveFlags = resolve;
+        this.scope = (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) != 0 ? start : null;
+        return this;
+    }
+
+    private boolean has(int flag) {
+        return (resolveFlags & flag) != 0;
+    }
+
+    /** The root "/" and ".." stop at: the scope of a scoped walk, else the process root. */
+    private Dentry root() {
+        return scope != null ? scope : ctx.root();
     }
 
     /** The parent directory of a path's last component, that component, and whether a slash followed it. */
@@ -55,7 +82,10 @@ public final class PathWalk {
         Deque<String> rest = new ArrayDeque<>();
         split(path, rest);
         boolean mustBeDir = path.endsWith("/");
-        Dentry cur = path.startsWith("/") ? ctx.root() : start;
+        if (path.startsWith("/") && has(RESOLVE_BENEATH)) {
+            return Result.err(Errno.EXDEV);
+        }
+        Dentry cur = path.startsWith("/") ? root() : start;
         while (!rest.isEmpty()) {
             String name = rest.pop();
             if (!cur.inode().isDirectory()) {
@@ -68,7 +98,14 @@ public final class PathWalk {
                 continue;
             }
             if (name.equals("..")) {
-                cur = dotdot(cur);
+                if (has(RESOLVE_BENEATH) && cur.sameAs(scope)) {
+                    return Result.err(Errno.EXDEV);
+                }
+                Dentry up = dotdot(cur);
+                if (has(RESOLVE_NO_XDEV) && up.mount() != cur.mount()) {
+                    return Result.err(Errno.EXDEV);
+                }
+                cur = up;
                 continue;
             }
             Result<Inode> child = cur.inode().lookup(name);
@@ -76,13 +113,23 @@ public final class PathWalk {
                 return child.cast();
             }
             Dentry next = crossMounts(new Dentry(cur.mount(), child.value(), cur, name));
+            if (has(RESOLVE_NO_XDEV) && next.mount() != cur.mount()) {
+                return Result.err(Errno.EXDEV);
+            }
             boolean last = rest.isEmpty();
             if (next.inode().isSymlink() && (!last || followLast || mustBeDir)) {
-                if (++hops > MAXSYMLINKS) {
+                if (++hops > MAXSYMLINKS || has(RESOLVE_NO_SYMLINKS)) {
                     return Result.err(Errno.ELOOP);
                 }
                 Dentry magic = next.inode().magicLink(task);
                 if (magic != null) {
+                    // nd_jump_link: refused for NO_MAGICLINKS (ELOOP) and for scoped walks (EXDEV).
+                    if (has(RESOLVE_NO_MAGICLINKS)) {
+                        return Result.err(Errno.ELOOP);
+                    }
+                    if (scope != null || has(RESOLVE_NO_XDEV) && magic.mount() != cur.mount()) {
+                        return Result.err(Errno.EXDEV);
+                    }
                     cur = magic;
                     continue;
                 }
@@ -103,7 +150,10 @@ public final class PathWalk {
                     rest.push(spliced.pollLast());
                 }
                 if (t.startsWith("/")) {
-                    cur = ctx.root();
+                    if (has(RESOLVE_BENEATH)) {
+                        return Result.err(Errno.EXDEV);
+                    }
+                    cur = root();
                 }
                 continue;
             }
@@ -130,7 +180,7 @@ public final class PathWalk {
         boolean trailing = end < path.length();
         String p = path.substring(0, end);
         if (p.equals("/")) {
-            return Result.ok(new Parent(ctx.root(), ".", trailing));
+            return has(RESOLVE_BENEATH) ? Result.err(Errno.EXDEV) : Result.ok(new Parent(root(), ".", trailing));
         }
         int slash = p.lastIndexOf('/');
         String name = p.substring(slash + 1);
@@ -158,7 +208,7 @@ public final class PathWalk {
 
     /** ".." from {@code d}: stays at the process root and at the global root (follow_dotdot). */
     private Dentry dotdot(Dentry d) {
-        if (d.sameAs(ctx.root()) || d.parent() == null) {
+        if (d.sameAs(root()) || d.parent() == null) {
             return d;
         }
         return d.parent();

@@ -51,10 +51,15 @@ public final class Vfs {
      * @param mode the permission bits for O_CREAT (the umask is applied here)
      */
     public Result<File> open(Task task, FsContext ctx, Dentry start, String path, int flags, int mode) {
+        return open(task, ctx, start, path, flags, mode, 0);
+    }
+
+    /** openat2: {@link #open} with RESOLVE_* restrictions on the walk. */
+    public Result<File> open(Task task, FsContext ctx, Dentry start, String path, int flags, int mode, int resolve) {
         if ((flags & O_TMPFILE) == O_TMPFILE) {
             return Result.err(Errno.EOPNOTSUPP);
         }
-        PathWalk walk = walker(task, ctx);
+        PathWalk walk = walker(task, ctx).restrict(resolve, start);
         Dentry d;
         boolean created = false;
         if ((flags & O_CREAT) != 0 && (flags & O_PATH) == 0) {

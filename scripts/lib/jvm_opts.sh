@@ -6,6 +6,11 @@
 # the jar; a stale or unusable cache is simply not used. JVM log lines go to stderr, never to the
 # guest's stdout, and the cache's own notes are silenced.
 # --enable-native-access is not given: emu.jar's manifest grants it.
+# The Unicorn library (scripts/lib/deps.sh): EMU_UNICORN_LIB, exported for the JVM, names the
+# pinned 2.1.4 from the per-machine cache (fetched on first use) unless the caller set it.
+# shellcheck source=scripts/lib/deps.sh
+. "$ROOT/scripts/lib/deps.sh"
+emu_ensure_unicorn
 EMU_JAR="$ROOT/emulator/target/emu.jar"
 EMU_AOT="$ROOT/emulator/target/emu.aot"
 EMU_JVM_OPTS=(-XX:+UseSerialGC -Xss16m "-Demu.home=$ROOT"

@@ -17,7 +17,16 @@
  * read-modify-write of budget is not atomic, so a concurrent store of 0 could be lost.
  */
 #include <stdint.h>
-#include <unicorn/unicorn.h>
+#include "emu_unicorn21.h"
+
+struct emu_uc_api emu_uc;
+
+/* Called once, before any hook runs, with the entry points of the libunicorn Java loaded. */
+void emu_native_init(void *uc_emu_stop, void *uc_ctl)
+{
+    emu_uc.emu_stop = (uc_err(*)(uc_engine *))uc_emu_stop;
+    emu_uc.ctl = (uc_err(*)(uc_engine *, int, ...))uc_ctl;
+}
 
 struct emu_slice {
     int64_t blocks;
@@ -38,7 +47,7 @@ void emu_slice_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *
      * budget of N runs exactly N blocks (N >= 1 always makes progress). */
     if (s->budget <= 0 || __atomic_load_n(&s->stop_requested, __ATOMIC_RELAXED)) {
         s->exhausted = 1;
-        uc_emu_stop(uc);
+        emu_uc.emu_stop(uc);
         return;
     }
     s->budget--;
@@ -46,9 +55,10 @@ void emu_slice_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *
 }
 
 /*
- * A UC_HOOK_MEM_READ|UC_HOOK_MEM_WRITE callback registered for a data range no user process maps
- * (the last page of the address space), so it never runs. Its presence alone makes Unicorn 2.0
- * store RIP before every instruction; without it RIP after a memory fault is the start of the
+ * Unicorn 2.0 only (2.1.4 reports exact fault RIPs without it, and any such hook would put every
+ * load and store on the slow path): a UC_HOOK_MEM_READ|UC_HOOK_MEM_WRITE callback registered for
+ * a data range no user process maps (the last page of the address space), so it never runs. Its
+ * presence alone makes Unicorn 2.0 store RIP before every instruction; without it RIP after a memory fault is the start of the
  * faulting translation block instead of the faulting instruction (measured: ~18% slower on a
  * memory-bound loop).
  */
@@ -121,7 +131,7 @@ void emu_insn_code_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
      * request right after the hook), so `instructions` counts executed instructions exactly. */
     if (s->halted || (s->limit > 0 && s->instructions >= s->limit)) {
         s->halted = 1;
-        uc_emu_stop(uc);
+        emu_uc.emu_stop(uc);
         return;
     }
     if (s->on_stop != NULL) {
@@ -137,7 +147,7 @@ void emu_insn_code_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
         if (kind != 0) {
             s->on_stop(uc, address, kind, s->watch_addr);
             if (s->halted) {
-                uc_emu_stop(uc);
+                emu_uc.emu_stop(uc);
                 return;
             }
         }

@@ -106,7 +106,7 @@ public final class EmuRunner {
         PrintStream reports = new PrintStream(err, true, StandardCharsets.UTF_8);
         Kernel.Console console = new Kernel.Console(new ByteArrayInputStream(stdin), out, err,
                 ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, reports);
-        Kernel kernel = new Kernel(platform, new KernelConfig(VirtualClock.Mode.VIRTUAL, seed, 100, 0, 0), console,
+        Kernel kernel = new Kernel(platform, new KernelConfig(VirtualClock.Mode.VIRTUAL, seed, 100, 0, 0, KernelConfig.DEFAULT_MEMORY_LIMIT), console,
                 new SerialLog(serial), ImageLookup.defaults());
         PrintStream tracePrint = new PrintStream(traceOut, true, StandardCharsets.UTF_8);
         if (trace) {

@@ -1,5 +1,6 @@
 package dev.emu.kernel;
 
+import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFile;
 import dev.emu.kernel.loader.ElfLoader;
 import dev.emu.kernel.loader.InitialStack;
@@ -9,6 +10,7 @@ import dev.emu.kernel.loader.StackSpec;
 import dev.emu.kernel.mm.MemoryManager;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Reg;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,31 +27,58 @@ public final class Exec {
     /** A loaded image: its memory map and the CPU state that starts it. */
     public record Image(MemoryManager mm, Cpu cpu, String exePath, LoadedImage image) {}
 
+    /** The largest stack emu maps: it must stay below the mmap area (MMAP_BASE is 128 MiB lower). */
+    static final long MAX_STACK = 64L << 20;
+    /** The smallest: room for the arguments, environment and a first frame. */
+    static final long MIN_STACK = 128L << 10;
+    /** Stack kept mapped below the arguments at exec; the rest is demand-paged. */
+    static final long RESIDENT_STACK = 128L << 10;
+
     /**
-     * Parses and loads {@code path} into a new address space with its initial stack.
-     *
-     * @throws dev.emu.kernel.loader.ElfFormatException if the file is not a loadable x86_64 ELF
+     * The stack size for RLIMIT_STACK's soft limit: Linux grows the stack on demand up to it; emu
+     * maps (and charges) it whole at exec, within [128 KiB, 64 MiB], 8 MiB when unlimited.
      */
-    public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp) throws IOException {
-        return load(kernel, Files.readAllBytes(path), path.toAbsolutePath().toString(), argv, envp, path.toString(), null);
+    static long stackSize(ResourceLimits limits) {
+        long soft = limits.soft(ResourceLimits.RLIMIT_STACK);
+        if (soft == ResourceLimits.RLIM_INFINITY) {
+            return StackSpec.DEFAULT_STACK_SIZE;
+        }
+        long size = Math.clamp(soft, MIN_STACK, MAX_STACK);
+        return (size + 4095) & -4096L;
     }
 
     /**
-     * Loads the executable {@code bytes} named {@code name} (its guest path, /proc/PID/exe).
+     * Parses and loads {@code path} into a new address space with its initial stack, charged to
+     * the kernel's memory ({@code limits} give the stack size and bound the new memory map).
+     *
+     * @throws dev.emu.kernel.loader.ElfFormatException if the file is not a loadable x86_64 ELF
+     * @throws HostMemoryException if the guest's memory limit (or the host) cannot take the image
+     */
+    public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp,
+                             ResourceLimits limits) throws IOException {
+        return load(kernel, Files.readAllBytes(path), path.toAbsolutePath().toString(), argv, envp,
+                path.toString(), null, limits);
+    }
+
+    /**
+     * Loads the executable {@code bytes} named {@code name} (its guest path, /proc/PID/exe), and
+     * its PT_INTERP from the guest's tree if it has one.
      *
      * @param execfn the filename execve was given (AT_EXECFN)
      * @param fs where a PT_INTERP path is looked up (the caller's root and cwd); null: the
      *     kernel's root
      * @throws dev.emu.kernel.loader.ElfFormatException if the file or its interpreter is not a
      *     loadable x86_64 ELF, or the interpreter cannot be read
+     * @throws HostMemoryException if the guest's memory limit (or the host) cannot take the image
      */
-    public static Image load(Kernel kernel, byte[] bytes, String name, List<String> argv, List<String> envp, String execfn,
-                             dev.emu.kernel.vfs.FsContext fs) {
+    public static Image load(Kernel kernel, byte[] bytes, String name, List<String> argv, List<String> envp,
+                             String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
         ElfFile elf = ElfFile.parse(name, bytes);
         ElfFile interp = elf.interpreter().isPresent() ? interpreter(kernel, elf, fs) : null;
         AddressSpace as = kernel.platform().newAddressSpace();
         try {
-            MemoryManager mm = new MemoryManager(as);
+            MemoryManager mm = new MemoryManager(as, kernel.memory());
+            mm.setOutOfMemory(kernel::outOfMemory);
             LoadedImage image = ElfLoader.load(elf, as);
             for (MappedRegion r : image.regions()) {
                 mm.registerMapped(r.start(), r.length(), r.prot(), r.name());
@@ -61,8 +90,7 @@ public final class Exec {
                 // The loader goes at the top of the mmap area, where Linux's ASLR-off mmap puts it.
                 long span = interp.loadSegments().getLast().vaddr() + interp.loadSegments().getLast().memsz()
                         - (interp.loadSegments().getFirst().vaddr() & -MemoryManager.PAGE);
-                interpBase = (MemoryManager.MMAP_BASE - span) & -MemoryManager.PAGE;
-                LoadedImage ld = ElfLoader.load(interp, as, interpBase);
+                LoadedImage ld = ElfLoader.load(interp, as, (MemoryManager.MMAP_BASE - span) & -MemoryManager.PAGE);
                 for (MappedRegion r : ld.regions()) {
                     mm.registerMapped(r.start(), r.length(), r.prot(), r.name());
                 }
@@ -73,8 +101,22 @@ public final class Exec {
             kernel.random().nextBytes(random);
             // AT_EXECFN is the filename exec was given, which for emu is the resolved image path.
             InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, execfn, random)
-                    .withInterpreterBase(interpBase));
-            mm.registerMapped(stack.region().start(), stack.region().length(), stack.region().prot(), "[stack]");
+                    .withStack(StackSpec.DEFAULT_STACK_TOP, stackSize(limits)).withInterpreterBase(interpBase));
+            // Linux maps the stack's first pages and grows it on demand up to RLIMIT_STACK: the
+            // part below the arguments and a first 128 KiB is demand-paged (charged when touched).
+            long top = StackSpec.DEFAULT_STACK_TOP;
+            long bottom = stack.region().start();
+            long resident = Math.max(bottom, ((stack.rsp() - RESIDENT_STACK) & -4096L));
+            mm.registerMapped(resident, top - resident, stack.region().prot(), "[stack]");
+            if (resident > bottom) {
+                as.unmap(bottom, resident - bottom);
+                mm.registerOnDemand(bottom, resident - bottom, stack.region().prot(), "[stack]");
+            }
+            if (!mm.commitInitial()) {
+                throw new HostMemoryException("not enough guest memory for " + name + " (--memory "
+                        + (kernel.memory().limit() >> 20) + " MiB)");
+            }
+            mm.setLimits(limits);
             Cpu cpu = as.newCpu();
             cpu.set(Reg.RSP, stack.rsp());
             cpu.set(Reg.RIP, entry);

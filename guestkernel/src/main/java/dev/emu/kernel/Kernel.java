@@ -3,8 +3,11 @@ package dev.emu.kernel;
 import dev.emu.abi.SyscallNumbers;
 import dev.emu.kernel.fs.ConsoleFile;
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.limits.MemoryAccountant;
+import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.log.KernelLog;
 import dev.emu.kernel.log.SerialLog;
+import dev.emu.kernel.mm.MemoryManager;
 import dev.emu.kernel.platform.Platform;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.platform.StopReason;
@@ -44,6 +47,8 @@ public final class Kernel {
     private final Console console;
     private final ImageResolver images;
     private final SplittableRandom random;
+    /** The guest's memory budget: every process, pipe and map is charged here. */
+    private final MemoryAccountant memory;
     private final Scheduler scheduler = new Scheduler();
     private final SyscallDispatcher dispatcher;
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
@@ -78,6 +83,7 @@ public final class Kernel {
         this.clock = new VirtualClock(config.clockMode(), platform::workDone);
         this.log = new KernelLog(serial, clock);
         this.random = new SplittableRandom(config.seed());
+        this.memory = MemoryAccountant.of(config.memoryLimit());
         this.dispatcher = new SyscallDispatcher(this);
         this.nextTickAt = config.tickPeriodNanos();
     }
@@ -105,8 +111,9 @@ public final class Kernel {
      */
     public GuestProcess spawnInit(Path image, List<String> argv, List<String> envp) throws java.io.IOException {
         bootFilesystem();
-        Exec.Image loaded = Exec.load(this, image, argv, envp);
-        return startInit(loaded, argv, envp, image.getFileName().toString());
+        ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
+        Exec.Image loaded = Exec.load(this, image, argv, envp, limits);
+        return startInit(loaded, limits, argv, envp, image.getFileName().toString());
     }
 
     /**
@@ -127,8 +134,9 @@ public final class Kernel {
                 default -> program.error().name();
             });
         }
-        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, ctx);
-        GuestProcess p = startInit(loaded, program.value().argv(), envp, path.substring(path.lastIndexOf('/') + 1));
+        ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
+        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, ctx, limits);
+        GuestProcess p = startInit(loaded, limits, program.value().argv(), envp, path.substring(path.lastIndexOf('/') + 1));
         p.setExe(program.value().dentry());
         return p;
     }
@@ -142,7 +150,7 @@ public final class Kernel {
         vfs = filesystemSetupResult.vfs();
     }
 
-    private GuestProcess startInit(Exec.Image loaded, List<String> argv, List<String> envp, String name) {
+    private GuestProcess startInit(Exec.Image loaded, ResourceLimits limits, List<String> argv, List<String> envp, String name) {
         FdTable fds = new FdTable();
         SerialLog serial = log.serial();
         fds.put(0, new ConsoleFile("stdin", console.in(), null, serial, console.inKind()), false);
@@ -150,6 +158,7 @@ public final class Kernel {
         fds.put(2, new ConsoleFile("stderr", null, console.err(), serial, console.errKind()), false);
         int pid = allocPid();
         GuestProcess p = new GuestProcess(pid, null, loaded.mm(), fds, loaded.exePath());
+        p.setLimits(limits);
         p.setFs(filesystemSetupResult.initContext());
         p.setCommandLine(argv, envp);
         dev.emu.kernel.vfs.Result<dev.emu.kernel.vfs.Dentry> exe = vfs.lookup(null, p.fs(), p.fs().cwd(), loaded.exePath(), true);
@@ -215,7 +224,11 @@ public final class Kernel {
         current = null;
         switch (why.kind()) {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
-            default -> Signals.deliverFault(this, t, why);
+            default -> {
+                if (t.state() != TaskState.EXITED) { // not when the OOM killer chose it at this fault
+                    Signals.deliverFault(this, t, why);
+                }
+            }
         }
         if (t.state() == TaskState.RUNNABLE && t.hasDeliverableSignal()) {
             current = t;
@@ -343,7 +356,7 @@ public final class Kernel {
      */
     private void finishProcess(GuestProcess p) {
         p.fds().closeAll();
-        p.mm().space().close();
+        p.mm().close();
         if (p != init) {
             for (GuestProcess c : List.copyOf(p.children())) {
                 c.setParent(init);
@@ -367,7 +380,8 @@ public final class Kernel {
         parent.childWaiters().wakeAll(scheduler);
         if (autoReap && p.exitSignal() == Signals.SIGCHLD) {
             reap(p);
-        } else if (p.exitSignal() != 0 && !parent.exiting()) {
+        } else if (p.exitSignal() != 0 && Signals.valid(p.exitSignal()) && !parent.exiting()) {
+            // clone(2) accepts exit signals up to 255; do_notify_parent sends only valid ones.
             int st = p.exitStatus();
             int code = (st & 0x7f) == 0 ? dev.emu.kernel.task.SigInfo.CLD_EXITED
                     : (st & 0x80) != 0 ? dev.emu.kernel.task.SigInfo.CLD_DUMPED : dev.emu.kernel.task.SigInfo.CLD_KILLED;
@@ -444,6 +458,44 @@ public final class Kernel {
 
     public SplittableRandom random() {
         return random;
+    }
+
+    public MemoryAccountant memory() {
+        return memory;
+    }
+
+    /** Live tasks (threads of every process), which RLIMIT_NPROC and threads-max bound. */
+    public int taskCount() {
+        return tasks.size();
+    }
+
+    /**
+     * The OOM killer (mm/oom_kill.c, as a memory cgroup at its limit runs it): a page the guest
+     * touched cannot be charged, so the process charged the most is killed with SIGKILL and the
+     * serial log says so. Returns whether something was killed.
+     */
+    public boolean outOfMemory(MemoryManager faulting, long needed) {
+        GuestProcess victim = null;
+        for (GuestProcess p : processes.values()) {
+            if (!p.zombie() && !p.exiting() && !p.mm().closed()
+                    && (victim == null || p.mm().charged() > victim.mm().charged())) {
+                victim = p;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        Task t = victim.threads().isEmpty() ? null : victim.threads().getFirst();
+        String comm = t == null ? "?" : t.comm();
+        log.info("Memory cgroup out of memory: Killed process " + victim.pid() + " (" + comm + ") total-vm:"
+                + (victim.mm().totalVm() >> 10) + "kB, anon-rss:" + (victim.mm().charged() >> 10)
+                + "kB, file-rss:0kB, shmem-rss:0kB, UID:0 oom_score_adj:0 (memory limit "
+                + (memory.limit() >> 20) + " MiB, " + (needed >> 10) + " kB more needed)");
+        console.reports().println("emu: pid " + victim.pid() + " (" + comm + ") killed by SIGKILL (out of memory: the guest's "
+                + (memory.limit() >> 20) + " MiB limit, --memory, is used up)");
+        console.reports().flush();
+        exitProcess(victim, Signals.SIGKILL);
+        return true;
     }
 
     public Scheduler scheduler() {

@@ -28,7 +28,7 @@ public final class ArrayMap extends BpfMap {
     }
 
     /** array_map_alloc_check + array_map_alloc: the map or the errno Linux returns. */
-    static MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags) {
+    static MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags, MemoryCharge charge) {
         if (maxEntries == 0 || keySize != 4 || valueSize == 0 || (flags & ~CREATE_FLAGS) != 0) {
             return MapCreateResult.error(Errno.EINVAL);
         }
@@ -36,10 +36,20 @@ public final class ArrayMap extends BpfMap {
             return MapCreateResult.error(Errno.E2BIG);
         }
         long total = Integer.toUnsignedLong(maxEntries) * ((valueSize + 7L) & ~7L);
-        if (maxEntries < 0 || total > MAX_TOTAL_BYTES) {
+        if (maxEntries < 0 || total > MAX_TOTAL_BYTES || !charge.tryCharge(cost(valueSize, maxEntries))) {
             return MapCreateResult.error(Errno.ENOMEM);
         }
         return MapCreateResult.ok(new ArrayMap(keySize, valueSize, maxEntries, flags));
+    }
+
+    /** One byte[] per element plus its slot in the element table. */
+    private static long cost(int valueSize, int maxEntries) {
+        return ARRAY_HEADER + Integer.toUnsignedLong(maxEntries) * (ARRAY_HEADER + round8(valueSize) + 8);
+    }
+
+    @Override
+    public long memoryCost() {
+        return cost(valueSize(), maxEntries());
     }
 
     private int index(byte[] key) {

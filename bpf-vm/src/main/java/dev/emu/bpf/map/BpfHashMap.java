@@ -38,7 +38,7 @@ public final class BpfHashMap extends BpfMap {
     }
 
     /** htab_map_alloc_check: the map or the errno Linux returns. */
-    static MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags) {
+    static MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags, MemoryCharge charge) {
         if ((flags & ~CREATE_FLAGS) != 0 || maxEntries == 0 || keySize == 0 || valueSize == 0) {
             return MapCreateResult.error(Errno.EINVAL);
         }
@@ -49,10 +49,27 @@ public final class BpfHashMap extends BpfMap {
                 >= ArrayMap.KMALLOC_MAX_SIZE - BpfFlags.MAX_BPF_STACK - HTAB_ELEM_SIZE) {
             return MapCreateResult.error(Errno.E2BIG);
         }
-        if (maxEntries < 0) {
+        if (maxEntries < 0 || !charge.tryCharge(cost(keySize, valueSize, maxEntries))) {
             return MapCreateResult.error(Errno.ENOMEM);
         }
         return MapCreateResult.ok(new BpfHashMap(keySize, valueSize, maxEntries, flags));
+    }
+
+    /** Java's overhead of one element: the Key record and its LinkedHashMap entry and table slot. */
+    private static final int ELEMENT_OVERHEAD = 16 + 40 + 8;
+
+    /**
+     * Every element the map may hold, charged at creation as Linux charges a preallocated hash
+     * table: key and value arrays plus the element overhead.
+     */
+    private static long cost(int keySize, int valueSize, int maxEntries) {
+        return Integer.toUnsignedLong(maxEntries)
+                * (ELEMENT_OVERHEAD + 2L * ARRAY_HEADER + round8(keySize) + round8(valueSize));
+    }
+
+    @Override
+    public long memoryCost() {
+        return cost(keySize(), valueSize(), maxEntries());
     }
 
     private Key key(byte[] k) {

@@ -79,6 +79,20 @@ public abstract class BpfMap {
         return (int) Errno.EINVAL.ret();
     }
 
+    /**
+     * Bytes of host memory (Java heap) the map holds at most, charged when it is created and
+     * returned when it is freed: its storage plus the per-element object overhead.
+     */
+    public abstract long memoryCost();
+
+    /** Java's overhead of one {@code byte[]}: the 16-byte header (length included). */
+    protected static final int ARRAY_HEADER = 16;
+
+    /** {@code n} rounded up to 8, as Java and Linux's allocators round object sizes. */
+    protected static long round8(long n) {
+        return (n + 7) & ~7L;
+    }
+
     /** Returns {@code -e.number} as an int, for element operations. */
     protected static int err(Errno e) {
         return -e.number;

@@ -13,8 +13,11 @@ public final class MapTypes {
     /** Creates a map from its attributes (already validated by the type's checks). */
     @FunctionalInterface
     public interface Factory {
-        /** The map, or the errno Linux returns for these attributes. */
-        MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags);
+        /**
+         * The map, or the errno Linux returns for these attributes: the checks first, then the
+         * charge of the map's {@link BpfMap#memoryCost()} (refused: ENOMEM), then the storage.
+         */
+        MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags, MemoryCharge charge);
     }
 
     /**
@@ -39,12 +42,21 @@ public final class MapTypes {
         return type >= 0 && type < BY_ID.length ? BY_ID[type] : null;
     }
 
-    /** BPF_MAP_CREATE: the new map or the errno Linux returns. Unknown types → EINVAL. */
+    /** BPF_MAP_CREATE without a memory limit. */
     public static MapCreateResult create(int type, int keySize, int valueSize, int maxEntries, int flags) {
+        return create(type, keySize, valueSize, maxEntries, flags, MemoryCharge.UNLIMITED);
+    }
+
+    /**
+     * BPF_MAP_CREATE: the new map or the errno Linux returns, its memory charged to
+     * {@code charge} first. Unknown types → EINVAL.
+     */
+    public static MapCreateResult create(int type, int keySize, int valueSize, int maxEntries, int flags,
+                                         MemoryCharge charge) {
         MapType t = of(type);
         if (t == null) {
             return MapCreateResult.error(Errno.EINVAL);
         }
-        return t.factory.create(keySize, valueSize, maxEntries, flags);
+        return t.factory.create(keySize, valueSize, maxEntries, flags, charge);
     }
 }

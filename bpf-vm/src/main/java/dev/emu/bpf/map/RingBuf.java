@@ -84,7 +84,7 @@ public final class RingBuf extends BpfMap {
     }
 
     /** ringbuf_map_alloc: key/value size 0, power-of-2 page-multiple size, flags 0 (or NUMA_NODE). */
-    static MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags) {
+    static MapCreateResult create(int keySize, int valueSize, int maxEntries, int flags, MemoryCharge charge) {
         if ((flags & ~4) != 0) {
             return MapCreateResult.error(Errno.EINVAL);
         }
@@ -96,12 +96,20 @@ public final class RingBuf extends BpfMap {
             // Linux allows up to ~4 GiB; a Java array cannot hold 2 GiB.
             return MapCreateResult.error(Errno.E2BIG);
         }
+        if (!charge.tryCharge(ARRAY_HEADER + (long) maxEntries)) {
+            return MapCreateResult.error(Errno.ENOMEM);
+        }
         return MapCreateResult.ok(new RingBuf(maxEntries));
+    }
+
+    @Override
+    public long memoryCost() {
+        return ARRAY_HEADER + (long) maxEntries();
     }
 
     /** Creates a ring of {@code size} bytes or fails as {@link MapTypes#create} would. */
     public static MapCreateResult ofSize(int size) {
-        return create(0, 0, size, 0);
+        return create(0, 0, size, 0, MemoryCharge.UNLIMITED);
     }
 
     /** Sets the callback run when a commit decides to wake the consumer (Linux: irq_work → wake_up_all). */

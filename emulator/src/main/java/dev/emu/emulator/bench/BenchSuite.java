@@ -45,7 +45,8 @@ public final class BenchSuite {
 
     /** Every row id, in table order. */
     static final List<String> ROW_IDS = List.of("syscall", "compute_virtual", "compute_host", "memory",
-            "context_switch", "startup", "bpf_interp", "bpf_jit", "ringbuf");
+            "context_switch", "startup", "store", "load", "stride", "memcpy", "qsort", "interp", "forkexec",
+            "bpf_interp", "bpf_jit", "ringbuf");
 
     /** JVM options of scripts/emu, used when none are given. */
     private static final List<String> DEFAULT_JVM_OPTS = List.of("--enable-native-access=ALL-UNNAMED",
@@ -173,6 +174,23 @@ public final class BenchSuite {
                     case "context_switch" -> perIteration(id, "context switch (pipe ping-pong)", "us/rt",
                             "pingpong", q ? 2_000 : 100_000, q ? 100 : 1_000, 1e6, Engine.EMU, Target.NONE);
                     case "startup" -> startup(id);
+                    // Real-program rows (issue 12): the memory path, library code, an interpreter.
+                    case "store" -> perIteration(id, "store loop (random 4-byte stores, 1 MiB)", "ns",
+                            "store_loop", q ? 2_000_000 : 50_000_000, 100_000, 1e9, Engine.EMU,
+                            Target.atMostQemu(4.0));
+                    case "load" -> perIteration(id, "load loop (random 4-byte loads, 1 MiB)", "ns",
+                            "load_loop", q ? 2_000_000 : 50_000_000, 100_000, 1e9, Engine.EMU,
+                            Target.atMostQemu(3.0));
+                    case "stride" -> perIteration(id, "page-stride stores (16 MiB, TLB misses)", "ns",
+                            "stride_loop", q ? 1_000_000 : 20_000_000, 100_000, 1e9, Engine.EMU, Target.NONE);
+                    case "memcpy" -> perIteration(id, "memcpy + memset of 1 MiB (musl)", "us",
+                            "memcpy_bw", q ? 50 : 2_000, 10, 1e6, Engine.EMU, Target.NONE);
+                    case "qsort" -> perIteration(id, "qsort of 1M ints (musl)", "s", "qsort_ints",
+                            q ? 50_000 : 1_000_000, 1_000, -1, Engine.EMU, Target.atMostQemu(3.0));
+                    case "interp" -> perIteration(id, "bytecode interpreter (C, switch dispatch)", "s", "interp",
+                            q ? 100_000 : 3_000_000, 10_000, -1, Engine.EMU, Target.atMostQemu(3.0));
+                    case "forkexec" -> perIteration(id, "fork + exec + wait", "us", "forkexec",
+                            q ? 20 : 300, 5, 1e6, Engine.EMU, Target.NONE);
                     case "bpf_interp" -> bpfVm(id, "BPF interpreter, ALU loop", "dev.emu.bpf.bench.InterpreterBenchmark",
                             "RESULT alu=", q ? 200_000 : 50_000_000, Target.atMost(3.3, "<= 3.3 ns/insn (uBPF)"));
                     case "bpf_jit" -> bpfVm(id, "BPF JIT, ALU loop", "dev.emu.bpf.bench.JitBenchmark",

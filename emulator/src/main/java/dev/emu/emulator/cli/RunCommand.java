@@ -108,12 +108,21 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop the guest after this much host wall time (0: no limit); exit status 124.")
     double timeout;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "Memory the guest may use in total, all its processes, pipes and BPF maps together "
+                    + "(K/M/G suffixes; default: a quarter of the host's RAM). Past it the guest gets ENOMEM, "
+                    + "or a touched MAP_NORESERVE page gets the OOM killer (docs/ARCHITECTURE.md).")
+    String memory;
+
     @Option(names = {"-v", "--verbose"}, description = "Also print kernel log lines on stderr.")
     boolean verbose;
 
     @Option(names = "--expect", paramLabel = "FILE",
             description = "Check the serial log against FILE (docs/expect-format.md); on a mismatch print what is missing or forbidden and exit 3.")
     Path expect;
+
+    /** --memory in bytes, once parsed. */
+    private long memoryLimit;
 
     @Override
     public Integer call() {
@@ -128,6 +137,12 @@ public final class RunCommand implements Callable<Integer> {
         };
         if (mode == null) {
             System.err.println("emu: --clock must be 'virtual' or 'host', not '" + clock + "'");
+            return 2;
+        }
+        memoryLimit = memory == null ? MemorySize.defaultLimit() : MemorySize.parse(memory);
+        if (memoryLimit < MemorySize.MINIMUM) {
+            System.err.println("emu: --memory must be a size of at least " + MemorySize.format(MemorySize.MINIMUM)
+                    + " such as 512M or 4G, not '" + memory + "'");
             return 2;
         }
         for (String e : env) {
@@ -229,9 +244,13 @@ public final class RunCommand implements Callable<Integer> {
         if (maxInstructions > 0) {
             platform.setInstructionLimit(maxInstructions);
         }
+        if (platform.slowMemoryWarning() != null) {
+            // Once per run; the serial log's first line (the platform's description) says it too.
+            System.err.println("emu: warning: " + platform.slowMemoryWarning());
+        }
         dev.emu.emulator.unicorn.UnicornDebug debug = gdbPort >= 0 ? platform.enableDebugger() : null;
         long timeoutNanos = (long) (timeout * 1e9);
-        KernelConfig config = new KernelConfig(mode, seed, tickHz, maxBlocks, timeoutNanos);
+        KernelConfig config = new KernelConfig(mode, seed, tickHz, maxBlocks, timeoutNanos, memoryLimit);
         PrintStream reports = System.err;
         Kernel.Console console = new Kernel.Console(
                 new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
@@ -256,7 +275,7 @@ public final class RunCommand implements Callable<Integer> {
             } else {
                 kernel.spawnInit(path, argv, env);
             }
-        } catch (ElfFormatException e) {
+        } catch (ElfFormatException | dev.emu.kernel.platform.HostMemoryException e) {
             System.err.println("emu: " + e.getMessage());
             return 126;
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.emu.emulator.unicorn;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.VarHandle;
@@ -40,6 +42,19 @@ final class SliceCounter {
     private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
 
     private static final SymbolLookup LIB = loadLibrary();
+
+    static {
+        // libemuslice.so calls libunicorn through these pointers (it is not linked against it),
+        // so the hooks use the library Java loaded (Unicorn.LIBRARY).
+        try {
+            // SAFETY: void emu_native_init(void *uc_emu_stop, void *uc_ctl), emu_slice.c; both
+            // pointers are functions of the libunicorn that stays loaded for the JVM's lifetime.
+            Unicorn.LINKER.downcallHandle(symbol("emu_native_init"), FunctionDescriptor.ofVoid(ADDRESS, ADDRESS))
+                    .invokeExact(Unicorn.symbol("uc_emu_stop"), Unicorn.symbol("uc_ctl"));
+        } catch (Throwable t) {
+            throw new ExceptionInInitializerError(t);
+        }
+    }
     /** Address of emu_slice_block_hook in libemuslice.so. */
     static final MemorySegment BLOCK_HOOK = symbol("emu_slice_block_hook");
     /** Address of emu_slice_sync_pc_hook: a memory hook that never matches (precise fault RIP). */
@@ -115,8 +130,6 @@ final class SliceCounter {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        // libemuslice.so links against libunicorn.so.2, the same soname Unicorn binds, so the
-        // dynamic linker shares one copy of the library between them.
         // SAFETY: our own emu_slice.c, built by emulator/src/main/c/Makefile for this layout.
         return SymbolLookup.libraryLookup(path, Arena.global());
     }

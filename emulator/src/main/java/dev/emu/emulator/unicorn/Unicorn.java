@@ -11,11 +11,15 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The binding to libunicorn (C API of Unicorn 2.0.x/2.1.x) through java.lang.foreign.
  *
- * <p>Only functions present in both 2.0.1 and 2.1.x are bound. Each method mirrors one C
+ * <p>Which library: {@link #LIBRARY}. Only functions present in both 2.0.1 and 2.1.x are bound
+ * here; the 2.1-only controls (virtual TLB, TLB flush) are called from native code
+ * ({@link VirtualTlb}). Each method mirrors one C
  * function, throws {@link UnicornException} on a non-zero {@code uc_err} (except the calls whose
  * error is an expected outcome, which return the code), and takes native pointers as
  * {@link MemorySegment}s. Constants were read from the installed 2.0.1 headers
@@ -52,6 +56,8 @@ final class Unicorn {
     static final int UC_HOOK_INSN = 1 << 1;
     static final int UC_HOOK_CODE = 1 << 2;
     static final int UC_HOOK_BLOCK = 1 << 3;
+    /** UC_HOOK_TLB_FILL (2.1 only: unicorn.h 2.1.4). */
+    static final int UC_HOOK_TLB_FILL = 1 << 17;
     /** UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE (valid accesses). */
     static final int UC_HOOK_MEM_READ_WRITE = (1 << 10) | (1 << 11);
     /** UC_HOOK_MEM_READ_UNMAPPED | WRITE_UNMAPPED | FETCH_UNMAPPED = 112. */
@@ -74,6 +80,14 @@ final class Unicorn {
             FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
 
     static final Linker LINKER = Linker.nativeLinker();
+
+    /** The Unicorn emu is tuned for, fetched by scripts/lib/deps.sh into the per-machine cache. */
+    static final String PREFERRED_VERSION = "2.1.4";
+    /** uc_version's encoding of 2.1.4: the first version whose fast configuration is verified. */
+    static final int FAST_MEMORY_VERSION = 0x02_01_04_00;
+
+    /** Which libunicorn.so.2 is used: a path, or the soname for the system's. */
+    static final String LIBRARY = chooseLibrary();
     private static final SymbolLookup LIB = openLibrary();
 
     // Calls that never re-enter Java and are short may skip the thread-state transition.
@@ -131,19 +145,46 @@ final class Unicorn {
 
     private Unicorn() {}
 
+    /**
+     * The library to load, first found of: the system property {@code emu.unicorn.lib}, the
+     * environment variable {@code EMU_UNICORN_LIB} (both a path), the per-machine cache that
+     * scripts/lib/deps.sh fills with the 2.1.4 wheel's library
+     * ({@code $XDG_CACHE_HOME/emu/unicorn-2.1.4/} or {@code ~/.cache/emu/unicorn-2.1.4/}), and
+     * the system's {@code libunicorn.so.2} (Debian: libunicorn2, 2.0.1 on Debian 12).
+     */
+    private static String chooseLibrary() {
+        String explicit = System.getProperty("emu.unicorn.lib");
+        if (explicit == null || explicit.isEmpty()) {
+            explicit = System.getenv("EMU_UNICORN_LIB");
+        }
+        if (explicit != null && !explicit.isEmpty()) {
+            return explicit;
+        }
+        String cache = System.getenv("XDG_CACHE_HOME");
+        Path dir = cache != null && !cache.isEmpty() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
+        Path cached = dir.resolve("emu").resolve("unicorn-" + PREFERRED_VERSION).resolve("libunicorn.so.2");
+        return Files.isRegularFile(cached) ? cached.toString() : "libunicorn.so.2";
+    }
+
     private static SymbolLookup openLibrary() {
         try {
-            // SAFETY: loads the system's libunicorn 2, whose C API the descriptors below mirror.
-            return SymbolLookup.libraryLookup("libunicorn.so.2", Arena.global());
+            // SAFETY: loads libunicorn 2 (2.0.1 or 2.1.x), whose C API the descriptors below mirror.
+            return LIBRARY.contains("/")
+                    ? SymbolLookup.libraryLookup(Path.of(LIBRARY), Arena.global())
+                    : SymbolLookup.libraryLookup(LIBRARY, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    "libunicorn.so.2 not found: install Unicorn 2 (Debian: apt-get install libunicorn2)", e);
+            throw new IllegalStateException(LIBRARY + " not found: run scripts/emu once (it fetches Unicorn "
+                    + PREFERRED_VERSION + ") or install Unicorn 2 (Debian: apt-get install libunicorn2)", e);
         }
     }
 
+    /** The address of a libunicorn function, for native code that calls it (emu_native_init). */
+    static MemorySegment symbol(String name) {
+        return LIB.find(name).orElseThrow(() -> new IllegalStateException("libunicorn lacks " + name));
+    }
+
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment fn = LIB.find(name)
-                .orElseThrow(() -> new IllegalStateException("libunicorn lacks " + name));
+        MemorySegment fn = symbol(name);
         // SAFETY: each descriptor was written from the prototype in unicorn.h 2.0.1 (same in 2.1).
         return LINKER.downcallHandle(fn, fd, options);
     }
@@ -177,9 +218,14 @@ final class Unicorn {
 
     /** uc_version: (major << 24 | minor << 16 | patch << 8 | extra), as "2.0.1". */
     static String version() {
+        int v = versionNumber();
+        return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff);
+    }
+
+    /** uc_version's number: major << 24 | minor << 16 | patch << 8 | extra. */
+    static int versionNumber() {
         try {
-            int v = (int) VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
-            return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff);
+            return (int) VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }

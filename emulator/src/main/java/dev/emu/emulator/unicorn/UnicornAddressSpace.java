@@ -10,6 +10,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.HostMemoryException;
+import dev.emu.kernel.platform.PageFaultHandler;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.platform.StopReason;
 import dev.emu.kernel.platform.SyscallTrap;
@@ -49,6 +51,10 @@ final class UnicornAddressSpace implements AddressSpace {
     /** Length of the {@code syscall} instruction (0F 05). */
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
+    /** The periodic TLB flushes of {@link #run}: first after this many blocks (about one slice)... */
+    private static final long TLB_REGROW_FIRST_BLOCKS = 1L << 19;
+    /** ...then at doubling intervals up to this many (about 0.1-0.3 s of guest code). */
+    private static final long TLB_REGROW_MAX_BLOCKS = 1L << 25;
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private static final MethodHandle ON_SYSCALL;
@@ -88,6 +94,12 @@ final class UnicornAddressSpace implements AddressSpace {
     private final MemorySegment pristine;
     private final Set<UnicornCpu> cpus = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    /** The fast memory configuration (Unicorn 2.1.4+), or null on older libraries. */
+    private final VirtualTlb tlb;
+    /** The platform's workDone() at the last TLB flush (see {@link #run}). */
+    private long blocksAtFlush;
+    private long flushInterval = TLB_REGROW_FIRST_BLOCKS;
+
     /** The thread whose registers are in the engine, or null. */
     private UnicornCpu loaded;
 
@@ -104,6 +116,8 @@ final class UnicornAddressSpace implements AddressSpace {
 
     private boolean closed;
     private boolean closeDeferred;
+    /** The kernel's demand paging, asked before an unmapped access becomes a fault; may be null. */
+    private PageFaultHandler pageFaults;
 
     UnicornAddressSpace(UnicornPlatform platform) {
         this.platform = platform;
@@ -113,6 +127,8 @@ final class UnicornAddressSpace implements AddressSpace {
         try {
             engine = Unicorn.openX86_64();
             this.uc = engine;
+            // The TLB type must be chosen before anything is mapped or run.
+            this.tlb = platform.fastMemory() ? new VirtualTlb(uc, arena) : null;
             this.scratch = arena.allocate(16, 16);
             this.syscallRegIds = arena.allocate(JAVA_INT, SYSCALL_REGS.length);
             this.syscallRegPtrs = arena.allocate(ADDRESS, SYSCALL_REGS.length);
@@ -132,10 +148,17 @@ final class UnicornAddressSpace implements AddressSpace {
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_INTR,
                     Unicorn.LINKER.upcallStub(ON_INTERRUPT.bindTo(this), Unicorn.HOOK_INTR, arena),
                     MemorySegment.NULL, 0);
-            Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_UNMAPPED | Unicorn.UC_HOOK_MEM_PROT,
-                    Unicorn.LINKER.upcallStub(ON_BAD_MEMORY.bindTo(this), Unicorn.HOOK_MEM, arena),
-                    MemorySegment.NULL, 0);
-            if (platform.preciseFaults()) {
+            MemorySegment onBadMemory = Unicorn.LINKER.upcallStub(ON_BAD_MEMORY.bindTo(this), Unicorn.HOOK_MEM, arena);
+            if (tlb != null) {
+                // Only over the shadow range: a hook covering guest addresses would keep every
+                // store on Unicorn's slow path (VirtualTlb).
+                Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_UNMAPPED | Unicorn.UC_HOOK_MEM_PROT, onBadMemory,
+                        MemorySegment.NULL, VirtualTlb.SHADOW_BEGIN, VirtualTlb.SHADOW_END, 0);
+            } else {
+                Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_UNMAPPED | Unicorn.UC_HOOK_MEM_PROT, onBadMemory,
+                        MemorySegment.NULL, 0);
+            }
+            if (tlb == null && platform.preciseFaults()) {
                 Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, SliceCounter.SYNC_PC_HOOK, MemorySegment.NULL,
                         NEVER_MAPPED, NEVER_MAPPED, 0);
             }
@@ -180,7 +203,30 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public void map(long address, long length, int prot) {
         checkOpen();
-        Unicorn.memMap(uc, address, length, prot);
+        try {
+            Unicorn.memMap(uc, address, length, prot);
+        } catch (UnicornException e) {
+            throw hostMemory(e);
+        }
+        mappingChanged(address, length, prot);
+    }
+
+    /** UC_ERR_NOMEM (the host refused the memory) is the guest's ENOMEM; anything else a bug. */
+    private static RuntimeException hostMemory(UnicornException e) {
+        return e.code() == Unicorn.UC_ERR_NOMEM ? new HostMemoryException(e.getMessage()) : e;
+    }
+
+    @Override
+    public void setPageFaultHandler(PageFaultHandler handler) {
+        this.pageFaults = handler;
+    }
+
+    /**
+     * After a failed kernel access to [address, address+length): asks the kernel to map the first
+     * missing page (demand paging); true when the access should be retried.
+     */
+    private boolean faultIn(long address, long length) {
+        return pageFaults != null && pageFaults.populate(firstUnmapped(address, length));
     }
 
     @Override
@@ -194,6 +240,7 @@ final class UnicornAddressSpace implements AddressSpace {
                 Unicorn.memUnmap(uc, lo, hi - lo);
             }
         }
+        mappingChanged(address, length, 0);
     }
 
     @Override
@@ -206,6 +253,21 @@ final class UnicornAddressSpace implements AddressSpace {
             if (lo < hi) {
                 Unicorn.memProtect(uc, lo, hi - lo, prot);
             }
+        }
+        mappingChanged(address, length, prot);
+    }
+
+    /**
+     * Keeps the fast configuration in step after map/unmap/protect: the fill hook's region
+     * table, a TLB flush, and fresh translations for pages that (again) allow execution.
+     */
+    private void mappingChanged(long address, long length, int prot) {
+        if (tlb == null) {
+            return;
+        }
+        tlb.update();
+        if ((prot & 4) != 0 && length > 0) { // PROT_EXEC
+            tlb.dropTranslations(address, address + length);
         }
     }
 
@@ -221,6 +283,9 @@ final class UnicornAddressSpace implements AddressSpace {
         for (int done = 0; done < length; ) {
             int n = Math.min(CHUNK, length - done);
             if (Unicorn.memRead(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
+                if (faultIn(address + done, n)) {
+                    continue;
+                }
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
@@ -234,6 +299,9 @@ final class UnicornAddressSpace implements AddressSpace {
         for (int done = 0; done < length; ) {
             int n = Math.min(CHUNK, length - done);
             if (Unicorn.memWrite(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
+                if (faultIn(address + done, n)) {
+                    continue;
+                }
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
@@ -243,8 +311,10 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public long readLong(long address) {
         checkOpen();
-        if (Unicorn.memRead(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 8));
+        while (Unicorn.memRead(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 8)) {
+                throw new BadAddressException(firstUnmapped(address, 8));
+            }
         }
         return scratch.get(JAVA_LONG_UNALIGNED, 0);
     }
@@ -252,8 +322,10 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public int readInt(long address) {
         checkOpen();
-        if (Unicorn.memRead(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 4));
+        while (Unicorn.memRead(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 4)) {
+                throw new BadAddressException(firstUnmapped(address, 4));
+            }
         }
         return scratch.get(JAVA_INT_UNALIGNED, 0);
     }
@@ -262,8 +334,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void writeLong(long address, long value) {
         checkOpen();
         scratch.set(JAVA_LONG_UNALIGNED, 0, value);
-        if (Unicorn.memWrite(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 8));
+        while (Unicorn.memWrite(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 8)) {
+                throw new BadAddressException(firstUnmapped(address, 8));
+            }
         }
     }
 
@@ -271,8 +345,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void writeInt(long address, int value) {
         checkOpen();
         scratch.set(JAVA_INT_UNALIGNED, 0, value);
-        if (Unicorn.memWrite(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
-            throw new BadAddressException(firstUnmapped(address, 4));
+        while (Unicorn.memWrite(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
+            if (!faultIn(address, 4)) {
+                throw new BadAddressException(firstUnmapped(address, 4));
+            }
         }
     }
 
@@ -283,6 +359,9 @@ final class UnicornAddressSpace implements AddressSpace {
         for (long done = 0; done < length; ) {
             long n = Math.min(ZEROS.length, length - done);
             if (Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK) {
+                if (faultIn(address + done, n)) {
+                    continue;
+                }
                 throw new BadAddressException(firstUnmapped(address, length));
             }
             done += n;
@@ -308,24 +387,45 @@ final class UnicornAddressSpace implements AddressSpace {
         return at;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Chunks that read as zero are not written: the child's fresh pages are zero already, and
+     * writing them would make the host back pages the parent never touched (a 4 GiB mapping
+     * with a few touched pages forks without 4 GiB of host memory). Reading an untouched page
+     * maps the host's shared zero page, which costs no memory.
+     */
     @Override
     public AddressSpace fork() {
         checkOpen();
-        UnicornAddressSpace child = new UnicornAddressSpace(platform);
+        UnicornAddressSpace child;
+        try {
+            child = new UnicornAddressSpace(platform);
+        } catch (UnicornException e) {
+            throw hostMemory(e);
+        }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(CHUNK, 16);
+            MemorySegment zeros = tmp.allocate(CHUNK, 16);
             for (Unicorn.Region r : Unicorn.memRegions(uc)) {
                 Unicorn.memMap(child.uc, r.begin(), r.size(), r.perms());
                 for (long done = 0; done < r.size(); ) {
                     long n = Math.min(CHUNK, r.size() - done);
                     long at = r.begin() + done;
-                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK
-                            || Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                    if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                        throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
+                    }
+                    if (MemorySegment.mismatch(buf, 0, n, zeros, 0, n) >= 0
+                            && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
                     done += n;
                 }
             }
+            child.mappingChanged(0, 0, 0);
+        } catch (UnicornException e) {
+            child.close();
+            throw hostMemory(e);
         } catch (RuntimeException | Error e) {
             child.close();
             throw e;
@@ -436,6 +536,17 @@ final class UnicornAddressSpace implements AddressSpace {
             upcallFailure = null;
             debugStopsBefore = platform.debug() == null ? 0 : platform.debug().stops();
             slice.startSlice(budget);
+            if (tlb != null && platform.workDone() - blocksAtFlush >= flushInterval) {
+                // Unicorn resizes its softmmu TLB only at a flush: it doubles when most entries
+                // were used, and shrinks (down to 64 entries) when few were used for 100 ms of
+                // host time, which the loader's mappings at start-up often are. Flushes at
+                // doubling intervals let it grow to the working set within a few slices
+                // (random 4-byte accesses over 256 pages: ~50 ns each with 64 entries, ~5 ns
+                // once grown; page-stride stores: ~113 ns cold, ~12 ns grown).
+                tlb.flushTlb();
+                blocksAtFlush = platform.workDone();
+                flushInterval = Math.min(2 * flushInterval, TLB_REGROW_MAX_BLOCKS);
+            }
             Unicorn.regRead(uc, X86.RIP, scratch);
             long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
             int err;
@@ -608,11 +719,32 @@ final class UnicornAddressSpace implements AddressSpace {
                         StopReason.Kind.FAULT_PROTECTION;
                 default -> StopReason.Kind.FAULT_UNMAPPED;
             };
+            if (tlb != null) {
+                // A denied access, sent to the shadow range by the fill hook: the region table
+                // says whether the page is mapped (protection) or not.
+                address = tlb.guestAddress(address);
+                kind = tlb.isMapped(address) ? StopReason.Kind.FAULT_PROTECTION : StopReason.Kind.FAULT_UNMAPPED;
+            }
+            if (kind == StopReason.Kind.FAULT_UNMAPPED && pageFaults != null && pageFaults.populate(address)) {
+                return true; // demand paging mapped it: Unicorn retries the access
+            }
             String access = switch (type) {
                 case Unicorn.UC_MEM_READ_UNMAPPED, Unicorn.UC_MEM_READ_PROT -> "read";
                 case Unicorn.UC_MEM_WRITE_UNMAPPED, Unicorn.UC_MEM_WRITE_PROT -> "write";
                 default -> "fetch";
             };
+            if (type != Unicorn.UC_MEM_FETCH_UNMAPPED && type != Unicorn.UC_MEM_FETCH_PROT) {
+                int decoded = instructionAccessSize();
+                if (decoded > size) {
+                    // Unicorn splits an access that crosses into the faulting page into single
+                    // bytes; Linux reports the first byte of that page (CR2), and the report
+                    // names the instruction's size.
+                    if ((address & 0xfff) < decoded) {
+                        address &= -4096L;
+                    }
+                    size = decoded;
+                }
+            }
             fault = new StopReason(kind, address, access + " of " + size + " bytes at 0x" + Long.toHexString(address));
             if (platform.debug() != null) {
                 platform.debug().fault(running, 11, address); // SIGSEGV
@@ -621,6 +753,18 @@ final class UnicornAddressSpace implements AddressSpace {
             failInUpcall(t);
         }
         return false;
+    }
+
+    /** The memory operand size of the instruction at RIP (AccessSize), or 0 if unknown. */
+    private int instructionAccessSize() {
+        Unicorn.regRead(uc, X86.RIP, scratch);
+        long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
+        for (int n = 15; n > 0; n--) { // at most 15 bytes, fewer before an unmapped page
+            if (Unicorn.memRead(uc, rip, scratch, n) == Unicorn.UC_ERR_OK) {
+                return AccessSize.decode(scratch.asSlice(0, n).toArray(JAVA_BYTE), n);
+            }
+        }
+        return 0;
     }
 
     private void failInUpcall(Throwable t) {

@@ -17,6 +17,8 @@ public final class UnicornPlatform implements Platform {
 
     private final SliceCounter slice = new SliceCounter();
     private final boolean preciseFaults;
+    /** Unicorn 2.1.4+: virtual TLB and native fill hook (VirtualTlb); else 2.0's hook set. */
+    private final boolean fastMemory = VirtualTlb.supported();
     private boolean running;
     /** The per-instruction hook; null unless an instruction limit or a debugger was enabled. */
     private InsnHook insn;
@@ -42,10 +44,37 @@ public final class UnicornPlatform implements Platform {
         return preciseFaults;
     }
 
+    boolean fastMemory() {
+        return fastMemory;
+    }
+
+    /**
+     * Null with Unicorn 2.1.4+; otherwise a one-line warning that guest stores are slow with the
+     * library in use (every store takes Unicorn 2.0's slow path, ~10-30x qemu-user).
+     */
+    public String slowMemoryWarning() {
+        return fastMemory ? null
+                : "Unicorn " + Unicorn.version() + " (" + Unicorn.LIBRARY + ") makes guest stores slow (10-30x); "
+                        + "emu is tuned for Unicorn " + Unicorn.PREFERRED_VERSION
+                        + ", which scripts/emu fetches (or set EMU_UNICORN_LIB=/path/to/libunicorn.so.2)";
+    }
+
+    /** The library in use: "Unicorn 2.1.4 (/root/.cache/emu/unicorn-2.1.4/libunicorn.so.2)". */
+    public static String libraryDescription() {
+        return "Unicorn " + Unicorn.version() + " (" + Unicorn.LIBRARY + ")";
+    }
+
     @Override
     public AddressSpace newAddressSpace() {
         spacesCreated = true;
-        return new UnicornAddressSpace(this);
+        try {
+            return new UnicornAddressSpace(this);
+        } catch (UnicornException e) {
+            if (e.code() == Unicorn.UC_ERR_NOMEM) {
+                throw new dev.emu.kernel.platform.HostMemoryException(e.getMessage());
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -55,7 +84,8 @@ public final class UnicornPlatform implements Platform {
 
     @Override
     public String description() {
-        return "Unicorn " + Unicorn.version();
+        String warning = slowMemoryWarning();
+        return libraryDescription() + (warning == null ? "" : " [warning: " + warning + "]");
     }
 
     /**

@@ -81,6 +81,10 @@ class DifferentialTest {
             new Program("sigfpu"),
             new Program("sigpipe"),
             new Program("execself"),
+            // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
+            new Program("selfmod"),
+            // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.
+            new Program("argwidth"),
             // The filesystem (issue 13): file operations and the errno of bad requests.
             new Program("fs_ops"),
             new Program("fs_errno"));

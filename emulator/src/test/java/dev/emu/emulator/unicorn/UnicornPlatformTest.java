@@ -58,7 +58,7 @@ class UnicornPlatformTest {
 
     @Test
     void descriptionNamesTheUnicornVersion() {
-        assertThat(platform.description()).matches("Unicorn 2\\.\\d+\\.\\d+");
+        assertThat(platform.description()).matches("Unicorn 2\\.\\d+\\.\\d+ \\(.*libunicorn.*\\).*");
     }
 
     @Test
@@ -272,6 +272,43 @@ class UnicornPlatformTest {
         assertThat(r.kind()).isEqualTo(Kind.FAULT_PROTECTION);
         assertThat(r.faultAddress()).isEqualTo(RO + 16);
         assertThat(cpu.get(Reg.RIP)).isEqualTo(insn);
+    }
+
+    @Test
+    void faultReportNamesTheInstructionsAccessSize() {
+        Asm a = new Asm(CODE);
+        long whole = a.here();
+        a.storeRax((int) RO + 8); // 8-byte store to a read-only page
+        Cpu cpu = load(a);
+        StopReason r = cpu.run(FOREVER, STOP);
+        assertThat(r.detail()).isEqualTo("write of 8 bytes at 0x" + Long.toHexString(RO + 8));
+        assertThat(cpu.get(Reg.RIP)).isEqualTo(whole);
+    }
+
+    @Test
+    void storeCrossingIntoAnUnmappedPageFaultsAtThatPageWithTheFullSize() {
+        Asm a = new Asm(CODE);
+        a.movEax(7);
+        long insn = a.here();
+        a.storeRax((int) DATA + 0xffc); // bytes 0xffc..0x1003: the second page is unmapped
+        Cpu cpu = load(a);
+        StopReason r = cpu.run(FOREVER, STOP);
+        assertThat(r.kind()).isEqualTo(Kind.FAULT_UNMAPPED);
+        assertThat(r.faultAddress()).isEqualTo(DATA + 0x1000);
+        assertThat(r.detail()).isEqualTo("write of 8 bytes at 0x" + Long.toHexString(DATA + 0x1000));
+        assertThat(cpu.get(Reg.RIP)).isEqualTo(insn);
+    }
+
+    @Test
+    void theFastMemoryConfigurationIsUsedFromUnicorn214() {
+        boolean at214 = Integer.compareUnsigned(Unicorn.versionNumber(), Unicorn.FAST_MEMORY_VERSION) >= 0;
+        assertThat(platform.fastMemory()).isEqualTo(at214);
+        assertThat(platform.slowMemoryWarning() == null).isEqualTo(at214);
+        if (System.getenv("EMU_REQUIRE_UNICORN") != null) {
+            // CI (scripts/test via .ci/run) sets it: the precise-fault, self-modifying-code and
+            // determinism tests must have run against the pinned library.
+            assertThat(Unicorn.version()).isEqualTo(System.getenv("EMU_REQUIRE_UNICORN"));
+        }
     }
 
     @Test

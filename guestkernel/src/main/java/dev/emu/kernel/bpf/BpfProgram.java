@@ -45,6 +45,18 @@ public final class BpfProgram {
         return id;
     }
 
+    /**
+     * Host memory a loaded program holds: its decoded instructions and its JIT class, charged to
+     * the guest's memory while it is loaded (Linux charges bpf_prog_alloc to the memory cgroup).
+     */
+    static long memoryCost(int instructions) {
+        return (64L << 10) + 128L * instructions;
+    }
+
+    long memoryCost() {
+        return memoryCost(code.program().instructions().size());
+    }
+
     public int type() {
         return type;
     }

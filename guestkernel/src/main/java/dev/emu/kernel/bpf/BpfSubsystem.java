@@ -88,15 +88,17 @@ public final class BpfSubsystem {
         return programs.get((int) Math.min(id, Integer.MAX_VALUE));
     }
 
-    /** Called by the map's last release. */
+    /** Called by the map's last release: the map's storage goes, and its charge with it. */
     void forget(MapObject m) {
         maps.remove(m.id());
+        kernel.memory().unchargeHeap(m.map().memoryCost());
     }
 
     /** Called by the program's last release: it leaves the id table and the timer. */
     void forget(BpfProgram p) {
         programs.remove(p.id());
         timer.detach(p);
+        kernel.memory().unchargeHeap(p.memoryCost());
     }
 
     /** Number of live maps and programs (tests, leak checks). */

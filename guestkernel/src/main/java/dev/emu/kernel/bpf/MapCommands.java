@@ -35,8 +35,9 @@ final class MapCommands {
         if ((flags & BPF_F_RDONLY) != 0 && (flags & BPF_F_WRONLY) != 0) {
             return Errno.EINVAL.ret();
         }
+        // Charged to the guest's memory (and its Java-heap share) before any storage exists.
         MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), a.u32(BpfAttr.KEY_SIZE),
-                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags);
+                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, t.kernel().memory()::tryChargeHeap);
         if (!r.isOk()) {
             return r.error().ret();
         }

@@ -103,6 +103,11 @@ final class ProgLoad {
                         result = (rj.errno() == null ? Errno.EACCES : rj.errno()).ret();
                         log = rj.log().isEmpty() ? rj.message() + "\n" : rj.log();
                     }
+                    case VerifierResult.Accepted ac when !t.kernel().memory().tryChargeHeap(
+                            BpfProgram.memoryCost(ac.program().program().instructions().size())) -> {
+                        result = Errno.ENOMEM.ret(); // the guest's memory limit (--memory)
+                        log = "";
+                    }
                     case VerifierResult.Accepted ac -> {
                         List<MapObject> maps = new ArrayList<>();
                         for (BpfMap m : l.program().maps()) {

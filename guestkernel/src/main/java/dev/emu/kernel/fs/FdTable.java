@@ -1,6 +1,7 @@
 package dev.emu.kernel.fs;
 
 import dev.emu.abi.Errno;
+import dev.emu.kernel.limits.ResourceLimits;
 import java.util.Arrays;
 
 /**
@@ -8,11 +9,26 @@ import java.util.Arrays;
  * close-on-exec flag. Shared between threads, copied by fork.
  */
 public final class FdTable {
-    /** RLIMIT_NOFILE's default soft limit on Linux. */
-    public static final int MAX_FDS = 1024;
-
     private File[] files = new File[16];
     private boolean[] closeOnExec = new boolean[16];
+    /** The owning process's limits (RLIMIT_NOFILE); null: Linux's default soft limit. */
+    private ResourceLimits limits;
+
+    /** Makes new fds obey {@code limits}' RLIMIT_NOFILE. */
+    public void setLimits(ResourceLimits limits) {
+        this.limits = limits;
+    }
+
+    /** One past the highest fd that may be opened: RLIMIT_NOFILE's soft limit (fs.nr_open at most). */
+    public int maxFds() {
+        long soft = limits == null ? 1024 : limits.soft(ResourceLimits.RLIMIT_NOFILE);
+        return (int) (Long.compareUnsigned(soft, ResourceLimits.NR_OPEN) > 0 ? ResourceLimits.NR_OPEN : soft);
+    }
+
+    /** One past the highest fd the table has room for (every open fd is below it). */
+    public int capacity() {
+        return files.length;
+    }
 
     /** The file at {@code fd}, or null if the fd is not open. */
     public File get(long fd) {
@@ -21,7 +37,8 @@ public final class FdTable {
 
     /** Installs {@code file} at the lowest free fd ≥ {@code minFd}; returns it or -EMFILE. */
     public int install(File file, int minFd, boolean cloexec) {
-        for (int fd = minFd; fd < MAX_FDS; fd++) {
+        int max = maxFds();
+        for (int fd = minFd; fd < max; fd++) {
             if (get(fd) == null) {
                 put(fd, file, cloexec);
                 return fd;
@@ -37,7 +54,7 @@ public final class FdTable {
     /** Puts {@code file} at {@code fd}, closing what was there (dup2 semantics). */
     public void put(int fd, File file, boolean cloexec) {
         if (fd >= files.length) {
-            int n = Math.min(MAX_FDS, Math.max(fd + 1, files.length * 2));
+            int n = Math.max(fd + 1, Math.min(maxFds(), files.length * 2));
             files = Arrays.copyOf(files, n);
             closeOnExec = Arrays.copyOf(closeOnExec, n);
         }

@@ -32,11 +32,19 @@ public final class Pipe {
     private final WaitQueue writeWait = new WaitQueue("pipe write");
     private final ReadEnd readEnd;
     private final WriteEnd writeEnd;
+    /** Run once both ends are closed (returns the buffer's memory charge). */
+    private final Runnable onFree;
 
     /** A new pipe; {@code ino} names it ("pipe:[ino]"), {@code scheduler} runs woken tasks. */
     public Pipe(Scheduler scheduler, int ino, int flags) {
+        this(scheduler, ino, flags, () -> { });
+    }
+
+    /** A new pipe whose {@code onFree} runs when its last end is closed (free_pipe_info). */
+    public Pipe(Scheduler scheduler, int ino, int flags, Runnable onFree) {
         this.scheduler = scheduler;
         this.ino = ino;
+        this.onFree = onFree;
         readEnd = new ReadEnd(flags & O_NONBLOCK);
         writeEnd = new WriteEnd(1 | (flags & O_NONBLOCK));
     }
@@ -143,6 +151,9 @@ public final class Pipe {
         protected void onRelease() {
             readers--;
             writeWait.wakeAll(scheduler);
+            if (writers == 0) {
+                onFree.run();
+            }
         }
     }
 
@@ -160,6 +171,9 @@ public final class Pipe {
         protected void onRelease() {
             writers--;
             readWait.wakeAll(scheduler);
+            if (readers == 0) {
+                onFree.run();
+            }
         }
     }
 }

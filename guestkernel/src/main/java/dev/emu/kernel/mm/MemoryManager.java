@@ -1,7 +1,12 @@
 package dev.emu.kernel.mm;
 
 import dev.emu.abi.Errno;
+import dev.emu.kernel.limits.MemoryAccountant;
+import dev.emu.kernel.limits.ResourceLimits;
+import dev.emu.kernel.mm.Vma.Backing;
 import dev.emu.kernel.platform.AddressSpace;
+import dev.emu.kernel.platform.HostMemoryException;
+import dev.emu.kernel.platform.Prot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +14,19 @@ import java.util.TreeMap;
 
 /**
  * A process's memory map (Linux's mm_struct): the VMAs, the program break and the mmap policy,
- * programmed into the platform's {@link AddressSpace}.
+ * programmed into the platform's {@link AddressSpace}, and what they cost the guest's memory.
  *
  * <p>Every method takes and returns Linux semantics: page-aligned ranges, -errno on failure.
  * Placement is top-down from {@link #MMAP_BASE}, as Linux does with ASLR off, so addresses are
  * the same on every run.
+ *
+ * <p>Accounting follows Linux's strict overcommit (vm.overcommit_memory=2) against the guest's
+ * {@link MemoryAccountant}: a writable private mapping, brk growth and the stack are charged when
+ * made (so the guest gets ENOMEM first), plus their page tables; PROT_NONE reservations cost
+ * nothing and are not even in the engine; MAP_NORESERVE mappings are demand-paged in
+ * {@link #GRANULE} pieces, each charged when first touched ({@link #populate}), and a touch that
+ * cannot be charged calls the OOM killer. RLIMIT_AS and RLIMIT_DATA are checked as
+ * may_expand_vm does.
  */
 public final class MemoryManager {
     public static final long PAGE = AddressSpace.PAGE_SIZE;
@@ -23,20 +36,78 @@ public final class MemoryManager {
     public static final long MMAP_MIN = 0x10000L;
     /** The end of user space on x86_64 with 4-level paging. */
     public static final long TASK_SIZE = 0x7ffffffff000L;
-    /** How far brk may grow (RLIMIT_DATA is unlimited on Linux; this keeps a runaway in check). */
+    /** How far brk may grow (RLIMIT_DATA and the memory limit usually stop it first). */
     public static final long BRK_LIMIT = 1L << 36;
+    /**
+     * How much of a demand-paged mapping one touch maps and charges at least: 64 KiB (16 pages),
+     * so that touching memory sequentially costs one engine mapping per 16 pages, not per page.
+     * The piece grows with what the process has populated (1/16 of it, at most
+     * {@link #MAX_GRANULE}), so the engine holds a few hundred mappings, not one per 64 KiB.
+     * Near the memory limit it shrinks down to one page before the OOM killer runs.
+     */
+    public static final long GRANULE = 64 * 1024;
+    public static final long MAX_GRANULE = 32L << 20;
+
+    /** What the kernel does when a touched page cannot be charged (the OOM killer). */
+    @FunctionalInterface
+    public interface OutOfMemory {
+        /**
+         * Frees memory by killing a process; true if something was killed (the caller retries
+         * the charge unless it was itself the victim).
+         */
+        boolean kill(MemoryManager faulting, long needed);
+    }
 
     private final AddressSpace space;
+    private final MemoryAccountant accountant;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** Engine-mapped pieces of ON_DEMAND VMAs: start → end. */
+    private final TreeMap<Long, Long> populated = new TreeMap<>();
+    /** Bytes in {@link #populated}. */
+    private long populatedBytes;
+    private ResourceLimits limits;
+    private OutOfMemory oom;
     private long brkStart;
     private long brk;
+    /** What this process should be charged: its engine, accounted VMAs, populated pieces. */
+    private long committed = MemoryAccountant.PROCESS_COST;
+    /** What it is charged now (equal to committed between operations). */
+    private long charged;
+    private boolean closed;
 
+    /** A memory manager without a memory limit (kernel unit tests). */
     public MemoryManager(AddressSpace space) {
+        this(space, new MemoryAccountant(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4));
+        commitInitial();
+    }
+
+    /**
+     * A memory manager charging {@code accountant}; nothing is charged until
+     * {@link #commitInitial} (after the loader's {@link #registerMapped} calls).
+     */
+    public MemoryManager(AddressSpace space, MemoryAccountant accountant) {
         this.space = space;
+        this.accountant = accountant;
+        space.setPageFaultHandler(this::populate);
     }
 
     public AddressSpace space() {
         return space;
+    }
+
+    /** The process's limits (RLIMIT_AS, RLIMIT_DATA) this memory map obeys; null: none. */
+    public void setLimits(ResourceLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Installs the OOM killer called when a touched page cannot be charged. */
+    public void setOutOfMemory(OutOfMemory oom) {
+        this.oom = oom;
+    }
+
+    /** Bytes this process is charged (for the OOM killer's choice and its report). */
+    public long charged() {
+        return charged;
     }
 
     /** Records a mapping the loader made directly in the address space. */
@@ -46,7 +117,24 @@ public final class MemoryManager {
         for (Vma v : overlapping(start, end)) {
             removeRange(v, start, end);
         }
-        vmas.put(start, new Vma(start, end, prot, name));
+        insert(new Vma(start, end, prot, name));
+    }
+
+    /**
+     * Records a demand-paged range the loader left out of the engine (the stack below its first
+     * pages): touched pages are mapped and charged as they come, as Linux grows a stack.
+     */
+    public void registerOnDemand(long start, long length, int prot, String name) {
+        insert(new Vma(pageDown(start), pageUp(start + length), prot, name, Backing.ON_DEMAND, false));
+    }
+
+    /** Charges what the loader mapped and the process itself; false (ENOMEM) if it does not fit. */
+    public boolean commitInitial() {
+        if (!accountant.tryCharge(committed - charged)) {
+            return false;
+        }
+        charged = committed;
+        return true;
     }
 
     /** Sets the initial program break (the page-aligned end of the image). */
@@ -63,15 +151,29 @@ public final class MemoryManager {
         long oldTop = pageUp(brk);
         long newTop = pageUp(requested);
         if (newTop > oldTop) {
-            if (!overlapping(oldTop, newTop).isEmpty()) {
+            long grow = newTop - oldTop;
+            if (!overlapping(oldTop, newTop).isEmpty() || !mayExpand(grow, Prot.READ | Prot.WRITE, grow)
+                    || !reserve(MemoryAccountant.withPageTables(grow))) {
                 return brk;
             }
-            mapNew(oldTop, newTop - oldTop, 3, "[heap]");
+            try {
+                mapNew(oldTop, grow, Prot.READ | Prot.WRITE, "[heap]", false);
+            } catch (HostMemoryException e) {
+                settle();
+                return brk;
+            }
+            settle();
         } else if (newTop < oldTop) {
             unmapRange(newTop, oldTop);
+            settle();
         }
         brk = requested;
         return brk;
+    }
+
+    /** {@link #mmapAnonymous(long, long, int, boolean, boolean, boolean, String)} without MAP_NORESERVE. */
+    public long mmapAnonymous(long hint, long length, int prot, boolean fixed, boolean noReplace, String name) {
+        return mmapAnonymous(hint, length, prot, fixed, noReplace, false, name);
     }
 
     /**
@@ -80,13 +182,16 @@ public final class MemoryManager {
      * @param hint the requested address (0 for none)
      * @param fixed MAP_FIXED: place exactly at hint, replacing what is there
      * @param noReplace MAP_FIXED_NOREPLACE: place exactly at hint, EEXIST if anything is there
+     * @param noReserve MAP_NORESERVE: pages are charged when touched, not now
      * @return the address or -errno
      */
-    public long mmapAnonymous(long hint, long length, int prot, boolean fixed, boolean noReplace, String name) {
+    public long mmapAnonymous(long hint, long length, int prot, boolean fixed, boolean noReplace,
+                              boolean noReserve, String name) {
         if (length <= 0 || length > TASK_SIZE) {
             return Errno.ENOMEM.ret();
         }
         long len = pageUp(length);
+        long addr = 0;
         if (fixed || noReplace) {
             if ((hint & (PAGE - 1)) != 0) {
                 return Errno.EINVAL.ret();
@@ -94,29 +199,42 @@ public final class MemoryManager {
             if (hint < MMAP_MIN || hint + len > TASK_SIZE || hint + len < hint) {
                 return Errno.ENOMEM.ret();
             }
-            if (!overlapping(hint, hint + len).isEmpty()) {
-                if (noReplace) {
-                    return Errno.EEXIST.ret();
+            if (!overlapping(hint, hint + len).isEmpty() && noReplace) {
+                return Errno.EEXIST.ret();
+            }
+            addr = hint;
+        } else {
+            if (hint != 0) {
+                long h = pageDown(hint);
+                if (h >= MMAP_MIN && h + len <= TASK_SIZE && h + len > h && overlapping(h, h + len).isEmpty()) {
+                    addr = h;
                 }
-                unmapRange(hint, hint + len);
             }
-            mapNew(hint, len, prot, name);
-            return hint;
-        }
-        long addr = 0;
-        if (hint != 0) {
-            long h = pageDown(hint);
-            if (h >= MMAP_MIN && h + len <= TASK_SIZE && overlapping(h, h + len).isEmpty()) {
-                addr = h;
+            if (addr == 0) {
+                addr = findFreeTopDown(len);
+                if (addr < 0) {
+                    return Errno.ENOMEM.ret();
+                }
             }
         }
-        if (addr == 0) {
-            addr = findFreeTopDown(len);
-            if (addr < 0) {
-                return Errno.ENOMEM.ret();
-            }
+        long replaced = mappedIn(addr, addr + len);
+        long replacedData = dataIn(addr, addr + len);
+        boolean eagerWritable = !noReserve && (prot & Prot.WRITE) != 0;
+        if (!mayExpand(len - replaced, prot, len - replacedData)) {
+            return Errno.ENOMEM.ret();
         }
-        mapNew(addr, len, prot, name);
+        long need = eagerWritable ? MemoryAccountant.withPageTables(len) - accountedIn(addr, addr + len) : 0;
+        if (!reserve(need)) {
+            return Errno.ENOMEM.ret();
+        }
+        unmapRange(addr, addr + len);
+        try {
+            mapNew(addr, len, prot, name, noReserve);
+        } catch (HostMemoryException e) {
+            settle();
+            return Errno.ENOMEM.ret();
+        }
+        settle();
         return addr;
     }
 
@@ -126,6 +244,7 @@ public final class MemoryManager {
             return Errno.EINVAL.ret();
         }
         unmapRange(addr, addr + pageUp(length));
+        settle();
         return 0;
     }
 
@@ -144,19 +263,62 @@ public final class MemoryManager {
         if (!fullyMapped(addr, end)) {
             return Errno.ENOMEM.ret();
         }
+        List<Vma> pieces = new ArrayList<>();
+        long need = 0;
+        long newData = 0;
         for (Vma v : overlapping(addr, end)) {
-            long s = Math.max(v.start(), addr);
-            long e = Math.min(v.end(), end);
-            removeRange(v, s, e);
-            putMerged(new Vma(s, e, prot, v.name()));
+            Vma old = v.slice(Math.max(v.start(), addr), Math.min(v.end(), end));
+            Vma now = reprotected(old, prot);
+            if (now.accounted() && !old.accounted()) {
+                need += MemoryAccountant.withPageTables(old.length());
+            }
+            if (isData(now) && !isData(old)) {
+                newData += old.length();
+            }
+            pieces.add(old);
         }
-        space.protect(addr, end - addr, prot);
+        if (!mayExpand(0, prot, newData) || !reserve(need)) {
+            return Errno.ENOMEM.ret();
+        }
+        for (Vma old : pieces) {
+            Vma now = reprotected(old, prot);
+            try {
+                switch (old.backing()) {
+                    case RESERVED -> {
+                        if (now.backing() == Backing.EAGER) {
+                            space.map(old.start(), old.length(), prot);
+                        }
+                    }
+                    case EAGER -> space.protect(old.start(), old.length(), prot);
+                    case ON_DEMAND -> {
+                        for (Map.Entry<Long, Long> p : populatedIn(old.start(), old.end())) {
+                            long s = Math.max(p.getKey(), old.start());
+                            space.protect(s, Math.min(p.getValue(), old.end()) - s, prot);
+                        }
+                    }
+                }
+            } catch (HostMemoryException e) {
+                settle();
+                return Errno.ENOMEM.ret();
+            }
+            removeRange(vmaAt(old.start()), old.start(), old.end());
+            putMerged(now);
+        }
+        settle();
         return 0;
+    }
+
+    /** {@code v} with protection {@code prot}: a reservation made accessible becomes committed. */
+    private static Vma reprotected(Vma v, int prot) {
+        Backing b = v.backing() == Backing.RESERVED && prot != Prot.NONE ? Backing.EAGER : v.backing();
+        boolean accounted = v.accounted() || b == Backing.EAGER && (prot & Prot.WRITE) != 0;
+        return new Vma(v.start(), v.end(), prot, v.name(), b, accounted);
     }
 
     /** mremap(2) for anonymous mappings: shrink in place, grow in place, or move. */
     public long mremap(long oldAddr, long oldSize, long newSize, boolean mayMove, boolean fixed, long newAddr) {
-        if ((oldAddr & (PAGE - 1)) != 0 || newSize == 0) {
+        if ((oldAddr & (PAGE - 1)) != 0 || newSize == 0 || Long.compareUnsigned(newSize, TASK_SIZE) > 0
+                || Long.compareUnsigned(oldSize, TASK_SIZE) > 0) {
             return Errno.EINVAL.ret();
         }
         long oldLen = pageUp(oldSize);
@@ -166,7 +328,8 @@ public final class MemoryManager {
             return Errno.EFAULT.ret();
         }
         if (fixed) {
-            if (!mayMove || (newAddr & (PAGE - 1)) != 0) {
+            if (!mayMove || (newAddr & (PAGE - 1)) != 0 || newAddr < MMAP_MIN || newAddr + newLen > TASK_SIZE
+                    || newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) {
                 return Errno.EINVAL.ret();
             }
             return move(oldAddr, oldLen, newLen, newAddr, v);
@@ -174,13 +337,27 @@ public final class MemoryManager {
         if (newLen <= oldLen) {
             if (newLen < oldLen) {
                 unmapRange(oldAddr + newLen, oldAddr + oldLen);
+                settle();
             }
             return oldAddr;
         }
         long tailStart = oldAddr + oldLen;
         long tailEnd = oldAddr + newLen;
+        long grow = newLen - oldLen;
+        if (!mayExpand(grow, v.prot(), isData(v) ? grow : 0)) {
+            return Errno.ENOMEM.ret();
+        }
         if (tailEnd <= TASK_SIZE && overlapping(tailStart, tailEnd).isEmpty()) {
-            mapNew(tailStart, tailEnd - tailStart, v.prot(), v.name());
+            if (!reserve(v.accounted() ? MemoryAccountant.withPageTables(grow) : 0)) {
+                return Errno.ENOMEM.ret();
+            }
+            try {
+                mapLike(v.slice(tailStart, tailEnd));
+            } catch (HostMemoryException e) {
+                settle();
+                return Errno.ENOMEM.ret();
+            }
+            settle();
             return oldAddr;
         }
         if (!mayMove) {
@@ -193,25 +370,58 @@ public final class MemoryManager {
         return move(oldAddr, oldLen, newLen, dest, v);
     }
 
+    /**
+     * Moves [oldAddr, oldAddr+oldLen) of {@code v} to {@code dest} with {@code newLen} bytes. Only
+     * pages the engine holds are copied: a reservation or the untouched part of a demand-paged
+     * mapping moves as bookkeeping.
+     */
     private long move(long oldAddr, long oldLen, long newLen, long dest, Vma v) {
-        unmapRange(dest, dest + newLen);
-        mapNew(dest, newLen, v.prot() | 1, v.name());
-        long copy = Math.min(oldLen, newLen);
-        byte[] chunk = new byte[(int) Math.min(copy, 1 << 20)];
-        for (long done = 0; done < copy; done += chunk.length) {
-            int n = (int) Math.min(chunk.length, copy - done);
-            space.read(oldAddr + done, chunk, 0, n);
-            space.write(dest + done, chunk, 0, n);
+        if (!reserve(v.accounted() ? MemoryAccountant.withPageTables(newLen) : 0)) {
+            return Errno.ENOMEM.ret();
         }
-        if ((v.prot() & 1) == 0) {
-            space.protect(dest, newLen, v.prot());
-            vmas.put(dest, new Vma(dest, dest + newLen, v.prot(), v.name()));
+        unmapRange(dest, dest + newLen);
+        Vma moved = v.slice(dest, dest + newLen);
+        long copy = Math.min(oldLen, newLen);
+        try {
+            mapLike(moved);
+            if (v.backing() == Backing.EAGER) {
+                copyPages(oldAddr, dest, copy);
+            } else if (v.backing() == Backing.ON_DEMAND) {
+                for (Map.Entry<Long, Long> p : List.copyOf(populatedIn(oldAddr, oldAddr + copy))) {
+                    long s = Math.max(p.getKey(), oldAddr);
+                    long e = Math.min(p.getValue(), oldAddr + copy);
+                    long to = dest + (s - oldAddr);
+                    if (!mapPopulated(to, to + (e - s), v.prot())) {
+                        unmapRange(dest, dest + newLen);
+                        settle();
+                        return Errno.ENOMEM.ret();
+                    }
+                    copyPages(s, to, e - s);
+                }
+            }
+        } catch (HostMemoryException e) {
+            unmapRange(dest, dest + newLen);
+            settle();
+            return Errno.ENOMEM.ret();
         }
         unmapRange(oldAddr, oldAddr + oldLen);
+        settle();
         return dest;
     }
 
-    /** madvise(MADV_DONTNEED): private anonymous pages read back as zero afterwards. */
+    private void copyPages(long from, long to, long length) {
+        byte[] chunk = new byte[(int) Math.min(length, 1 << 20)];
+        for (long done = 0; done < length; done += chunk.length) {
+            int n = (int) Math.min(chunk.length, length - done);
+            space.read(from + done, chunk, 0, n);
+            space.write(to + done, chunk, 0, n);
+        }
+    }
+
+    /**
+     * madvise(MADV_DONTNEED): private anonymous pages read back as zero afterwards; the touched
+     * pages of a demand-paged mapping are released (and uncharged), as Linux frees them.
+     */
     public long dontNeed(long addr, long length) {
         if ((addr & (PAGE - 1)) != 0) {
             return Errno.EINVAL.ret();
@@ -220,8 +430,13 @@ public final class MemoryManager {
         for (Vma v : overlapping(addr, end)) {
             long s = Math.max(v.start(), addr);
             long e = Math.min(v.end(), end);
-            space.zero(s, e - s);
+            switch (v.backing()) {
+                case EAGER -> space.zero(s, e - s);
+                case ON_DEMAND -> unpopulate(s, e);
+                case RESERVED -> { }
+            }
         }
+        settle();
         return 0;
     }
 
@@ -235,36 +450,223 @@ public final class MemoryManager {
         return List.copyOf(vmas.values());
     }
 
-    /** A copy for fork: same VMAs and break over a forked address space. */
+    /**
+     * A copy for fork: same VMAs and break over a forked address space, charged as a new
+     * process with the same commitments; null (ENOMEM) when the memory limit or the host
+     * cannot take it.
+     */
     public MemoryManager fork() {
-        MemoryManager copy = new MemoryManager(space.fork());
+        if (!accountant.tryCharge(committed)) {
+            return null;
+        }
+        AddressSpace childSpace;
+        try {
+            childSpace = space.fork();
+        } catch (HostMemoryException e) {
+            accountant.uncharge(committed);
+            return null;
+        }
+        MemoryManager copy = new MemoryManager(childSpace, accountant);
         copy.vmas.putAll(vmas);
+        copy.populated.putAll(populated);
+        copy.populatedBytes = populatedBytes;
         copy.brkStart = brkStart;
         copy.brk = brk;
+        copy.committed = committed;
+        copy.charged = committed;
+        copy.oom = oom;
         return copy;
     }
 
-    private void mapNew(long addr, long len, int prot, String name) {
-        space.map(addr, len, prot);
-        putMerged(new Vma(addr, addr + len, prot, name));
+    /** Releases the address space and every charge (exit, or the old image at execve). */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        space.close();
+        accountant.uncharge(charged);
+        charged = 0;
     }
 
-    /** Inserts {@code v}, merging it with neighbours of the same protection and name (vma_merge). */
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Demand paging (the platform's {@link dev.emu.kernel.platform.PageFaultHandler}): maps and
+     * charges the granule around {@code address} if it lies in an accessible MAP_NORESERVE
+     * mapping. When the charge does not fit, the OOM killer runs; if it killed this process
+     * the fault stands (the process is gone anyway).
+     */
+    public boolean populate(long address) {
+        Vma v = vmaAt(address);
+        if (closed || v == null || v.backing() != Backing.ON_DEMAND || v.prot() == Prot.NONE) {
+            return false;
+        }
+        Map.Entry<Long, Long> below = populated.floorEntry(address);
+        if (below != null && below.getValue() > address) {
+            return false; // mapped already: a real fault
+        }
+        long floor = Math.max(v.start(), below == null ? 0 : below.getValue());
+        Map.Entry<Long, Long> above = populated.higherEntry(address);
+        long ceiling = Math.min(v.end(), above == null ? Long.MAX_VALUE : above.getKey());
+        long granule = Math.clamp(Long.highestOneBit(Math.max(1, populatedBytes / 16)), GRANULE, MAX_GRANULE);
+        for (; granule > PAGE; granule >>= 1) {
+            long lo = Math.max(floor, address & -granule);
+            long hi = Math.min(ceiling, (address & -granule) + granule);
+            if (MemoryAccountant.withPageTables(hi - lo) <= accountant.limit() - accountant.charged()) {
+                return mapPopulated(lo, hi, v.prot());
+            }
+        }
+        return mapPopulated(address & -PAGE, (address & -PAGE) + PAGE, v.prot());
+    }
+
+    /** Maps and charges [lo, hi) of a demand-paged mapping, calling the OOM killer if needed. */
+    private boolean mapPopulated(long lo, long hi, int prot) {
+        long cost = MemoryAccountant.withPageTables(hi - lo);
+        while (!accountant.tryCharge(cost)) {
+            if (oom == null || !oom.kill(this, cost) || closed) {
+                return false;
+            }
+        }
+        try {
+            space.map(lo, hi - lo, prot);
+        } catch (HostMemoryException e) {
+            accountant.uncharge(cost);
+            return false;
+        }
+        populated.put(lo, hi);
+        populatedBytes += hi - lo;
+        committed += cost;
+        charged += cost;
+        return true;
+    }
+
+    // ---- bookkeeping ---------------------------------------------------------------------------
+
+    /** Creates the VMA [addr, addr+len) and backs it in the engine as its kind needs. */
+    private void mapNew(long addr, long len, int prot, String name, boolean noReserve) {
+        Backing b = noReserve ? Backing.ON_DEMAND : prot == Prot.NONE ? Backing.RESERVED : Backing.EAGER;
+        mapLike(new Vma(addr, addr + len, prot, name, b, b == Backing.EAGER && (prot & Prot.WRITE) != 0));
+    }
+
+    private void mapLike(Vma v) {
+        if (v.backing() == Backing.EAGER) {
+            space.map(v.start(), v.length(), v.prot());
+        }
+        putMerged(v);
+    }
+
+    /** Charges {@code bytes} ahead of an operation; {@link #settle} later corrects the estimate. */
+    private boolean reserve(long bytes) {
+        if (bytes <= 0) {
+            return true;
+        }
+        if (!accountant.tryCharge(bytes)) {
+            return false;
+        }
+        charged += bytes;
+        return true;
+    }
+
+    /** Makes the charge equal what the VMAs commit (returns what an operation released). */
+    private void settle() {
+        if (charged > committed) {
+            accountant.uncharge(charged - committed);
+        } else if (charged < committed) {
+            // Estimates are never low; should one be, the pages exist and are charged anyway.
+            accountant.tryCharge(committed - charged);
+        }
+        charged = committed;
+    }
+
+    /** may_expand_vm: RLIMIT_AS over every mapping, RLIMIT_DATA over private writable ones. */
+    private boolean mayExpand(long addedVm, int prot, long addedData) {
+        if (limits == null) {
+            return true;
+        }
+        // The sums walk every VMA: only when a limit is set (the default is unlimited).
+        if (addedVm > 0 && limits.soft(ResourceLimits.RLIMIT_AS) != ResourceLimits.RLIM_INFINITY
+                && limits.exceeds(ResourceLimits.RLIMIT_AS, totalVm() + addedVm)) {
+            return false;
+        }
+        return addedData <= 0 || (prot & Prot.WRITE) == 0
+                || limits.soft(ResourceLimits.RLIMIT_DATA) == ResourceLimits.RLIM_INFINITY
+                || !limits.exceeds(ResourceLimits.RLIMIT_DATA, dataVm() + addedData);
+    }
+
+    /** Bytes of every mapping, reservations included (RLIMIT_AS, the OOM report's total-vm). */
+    public long totalVm() {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            n += v.length();
+        }
+        return n;
+    }
+
+    /** Linux's data_vm: private writable mappings that are not the stack. */
+    private long dataVm() {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            n += isData(v) ? v.length() : 0;
+        }
+        return n;
+    }
+
+    private static boolean isData(Vma v) {
+        return (v.prot() & Prot.WRITE) != 0 && !v.name().equals("[stack]");
+    }
+
+    private long mappedIn(long start, long end) {
+        long n = 0;
+        for (Vma v : overlapping(start, end)) {
+            n += Math.min(v.end(), end) - Math.max(v.start(), start);
+        }
+        return n;
+    }
+
+    private long dataIn(long start, long end) {
+        long n = 0;
+        for (Vma v : overlapping(start, end)) {
+            n += isData(v) ? Math.min(v.end(), end) - Math.max(v.start(), start) : 0;
+        }
+        return n;
+    }
+
+    private long accountedIn(long start, long end) {
+        long n = 0;
+        for (Vma v : overlapping(start, end)) {
+            n += v.accounted() ? MemoryAccountant.withPageTables(Math.min(v.end(), end) - Math.max(v.start(), start)) : 0;
+        }
+        return n;
+    }
+
+    private void insert(Vma v) {
+        vmas.put(v.start(), v);
+        committed += v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
+    }
+
+    private void remove(Vma v) {
+        vmas.remove(v.start());
+        committed -= v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
+    }
+
+    /** Inserts {@code v}, merging it with neighbours of the same kind (vma_merge). */
     private void putMerged(Vma v) {
         long start = v.start();
         long end = v.end();
         Map.Entry<Long, Vma> below = vmas.lowerEntry(start);
-        if (below != null && below.getValue().end() == start && below.getValue().prot() == v.prot()
-                && below.getValue().name().equals(v.name())) {
+        if (below != null && below.getValue().end() == start && below.getValue().sameKind(v)) {
             start = below.getKey();
-            vmas.remove(start);
+            remove(below.getValue());
         }
         Vma above = vmas.get(end);
-        if (above != null && above.prot() == v.prot() && above.name().equals(v.name())) {
+        if (above != null && above.sameKind(v)) {
             end = above.end();
-            vmas.remove(above.start());
+            remove(above);
         }
-        vmas.put(start, new Vma(start, end, v.prot(), v.name()));
+        insert(v.slice(start, end));
     }
 
     private void unmapRange(long start, long end) {
@@ -272,18 +674,54 @@ public final class MemoryManager {
             long s = Math.max(v.start(), start);
             long e = Math.min(v.end(), end);
             removeRange(v, s, e);
-            space.unmap(s, e - s);
+            switch (v.backing()) {
+                case EAGER -> space.unmap(s, e - s);
+                case ON_DEMAND -> unpopulate(s, e);
+                case RESERVED -> { }
+            }
         }
+    }
+
+    /** Unmaps the engine-held pieces of demand-paged memory in [s, e) and drops their charge. */
+    private void unpopulate(long s, long e) {
+        for (Map.Entry<Long, Long> p : List.copyOf(populatedIn(s, e))) {
+            long ps = p.getKey();
+            long pe = p.getValue();
+            populated.remove(ps);
+            long cs = Math.max(ps, s);
+            long ce = Math.min(pe, e);
+            if (ps < cs) {
+                populated.put(ps, cs);
+            }
+            if (ce < pe) {
+                populated.put(ce, pe);
+            }
+            space.unmap(cs, ce - cs);
+            populatedBytes -= ce - cs;
+            committed -= MemoryAccountant.withPageTables(ce - cs);
+        }
+    }
+
+    private List<Map.Entry<Long, Long>> populatedIn(long s, long e) {
+        List<Map.Entry<Long, Long>> out = new ArrayList<>();
+        Map.Entry<Long, Long> first = populated.floorEntry(s);
+        long from = first != null && first.getValue() > s ? first.getKey() : s;
+        for (Map.Entry<Long, Long> p : populated.subMap(from, true, e, false).entrySet()) {
+            if (p.getValue() > s) {
+                out.add(Map.entry(p.getKey(), p.getValue()));
+            }
+        }
+        return out;
     }
 
     /** Removes [s, e) from the bookkeeping of {@code v}, keeping the parts outside. */
     private void removeRange(Vma v, long s, long e) {
-        vmas.remove(v.start());
+        remove(v);
         if (v.start() < s) {
-            vmas.put(v.start(), new Vma(v.start(), s, v.prot(), v.name()));
+            insert(v.slice(v.start(), s));
         }
         if (e < v.end()) {
-            vmas.put(e, new Vma(e, v.end(), v.prot(), v.name()));
+            insert(v.slice(e, v.end()));
         }
     }
 
@@ -331,6 +769,7 @@ public final class MemoryManager {
 
     @Override
     public String toString() {
-        return "MemoryManager{brk=0x" + Long.toHexString(brk) + ", vmas=" + vmas.size() + "}";
+        return "MemoryManager{brk=0x" + Long.toHexString(brk) + ", vmas=" + vmas.size()
+                + ", charged=" + (charged >> 10) + " KiB}";
     }
 }

@@ -9,6 +9,17 @@ public final class UserMemory {
     private UserMemory() {}
 
     /**
+     * access_ok (arch/x86/include/asm/uaccess_64.h): the range {@code [addr, addr + size)} with
+     * {@code size} a size_t lies in the user half without wrapping. A "negative" size is huge and
+     * fails, which is why read(fd, buf, -1) is EFAULT on Linux. It does not check that the pages are
+     * mapped; the copy itself finds that out.
+     */
+    public static boolean accessOk(long addr, long size) {
+        long end = addr + size;
+        return Long.compareUnsigned(end, addr) >= 0 && Long.compareUnsigned(end, MemoryManager.TASK_SIZE) <= 0;
+    }
+
+    /**
      * Reads a NUL-terminated string of at most {@code max} bytes (without the NUL).
      *
      * @return the bytes, or null when no NUL occurs within {@code max} bytes (ENAMETOOLONG)

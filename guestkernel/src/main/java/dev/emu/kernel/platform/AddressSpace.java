@@ -13,8 +13,18 @@ public interface AddressSpace extends AutoCloseable {
 
     int PAGE_SIZE = 4096;
 
-    /** Maps zero-filled pages. The range must not overlap an existing mapping. */
+    /**
+     * Maps zero-filled pages. The range must not overlap an existing mapping.
+     *
+     * @throws HostMemoryException if the host cannot back the range
+     */
     void map(long address, long length, int prot);
+
+    /**
+     * Installs the kernel's demand-paging handler: a guest access or a kernel {@link #read}/
+     * {@link #write} that reaches an unmapped address asks it to map the page, then retries.
+     */
+    default void setPageFaultHandler(PageFaultHandler handler) {}
 
     /** Unmaps pages; unmapped holes inside the range are ignored. */
     void unmap(long address, long length);
@@ -49,7 +59,11 @@ public interface AddressSpace extends AutoCloseable {
     /** Fills guest memory with zero bytes. */
     void zero(long address, long length);
 
-    /** A copy of this address space (every mapping and its contents), for fork(). */
+    /**
+     * A copy of this address space (every mapping and its contents), for fork().
+     *
+     * @throws HostMemoryException if the host cannot back the copy
+     */
     AddressSpace fork();
 
     /** A new thread state in this address space with all registers zero. */

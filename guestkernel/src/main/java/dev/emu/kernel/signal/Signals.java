@@ -35,6 +35,11 @@ public final class Signals {
         "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",
         "SIGPWR", "SIGSYS"};
 
+    /** valid_signal (include/linux/signal.h): 0 (the existence probe) to 64. */
+    public static boolean valid(long sig) {
+        return sig >= 0 && sig <= 64;
+    }
+
     public static String name(int sig) {
         return sig > 0 && sig < NAMES.length ? NAMES[sig] : sig >= 32 && sig <= 64 ? "SIGRT_" + (sig - 32) : "SIG" + sig;
     }
@@ -194,10 +199,11 @@ public final class Signals {
         }
         b.putShort(SC + 144, (short) 0x33).putShort(SC + 150, (short) 0x2b); // cs, ss
         b.putLong(SC + 160, info.signo() == SIGSEGV ? 14 : 0); // trapno (page fault)
-        b.putLong(SC + 168, t.signalMask()); // oldmask
+        long saved = t.takeMaskToSave(); // rt_sigsuspend's caller gets its own mask back at sigreturn
+        b.putLong(SC + 168, saved); // oldmask
         b.putLong(SC + 176, info.addr()); // cr2
         b.putLong(SC + 184, fp); // fpstate
-        b.putLong(UC_SIGMASK, t.signalMask());
+        b.putLong(UC_SIGMASK, saved);
         b.put(INFO, info.encode());
         // The interrupted code's x87/SSE registers, restored by rt_sigreturn: a handler may use them freely.
         byte[] fx = c.saveFpuState();

@@ -57,7 +57,7 @@ final class SysFd {
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        if (newfd < 0 || newfd >= FdTable.MAX_FDS) {
+        if (newfd < 0 || newfd >= t.process().fds().maxFds()) {
             return Errno.EBADF.ret();
         }
         t.process().fds().put((int) newfd, f.retain(), (flags & O_CLOEXEC) != 0);
@@ -73,10 +73,11 @@ final class SysFd {
         }
         switch ((int) cmd) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= FdTable.MAX_FDS) {
+                int from = (int) arg; // do_fcntl passes (int) arg to f_dupfd's unsigned int
+                if (Integer.compareUnsigned(from, fds.maxFds()) >= 0) {
                     return Errno.EINVAL.ret();
                 }
-                int n = fds.install(f.retain(), (int) arg, cmd == F_DUPFD_CLOEXEC);
+                int n = fds.install(f.retain(), from, cmd == F_DUPFD_CLOEXEC);
                 if (n < 0) {
                     f.release();
                 }

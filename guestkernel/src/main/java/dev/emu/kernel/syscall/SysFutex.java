@@ -20,6 +20,9 @@ final class SysFutex {
      */
     static long futex(Task t, long uaddr, long op, long val, long timeout, long uaddr2, long val3) {
         int cmd = (int) op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+        if ((op & FUTEX_CLOCK_REALTIME) != 0 && cmd != FUTEX_WAIT_BITSET) {
+            return Errno.ENOSYS.ret(); // do_futex: only the absolute-time waits take a clock
+        }
         if ((uaddr & 3) != 0) {
             return Errno.EINVAL.ret();
         }

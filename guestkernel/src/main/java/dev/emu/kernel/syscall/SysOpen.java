@@ -99,7 +99,7 @@ final class SysOpen {
             return Errno.EINVAL.ret();
         }
         FdTable fds = t.process().fds();
-        int end = Integer.compareUnsigned(hi, FdTable.MAX_FDS - 1) > 0 ? FdTable.MAX_FDS - 1 : hi;
+        int end = Integer.compareUnsigned(hi, fds.capacity() - 1) > 0 ? fds.capacity() - 1 : hi;
         for (int fd = lo; fd >= 0 && fd <= end; fd++) {
             if (fds.get(fd) != null) {
                 if ((fl & CLOSE_RANGE_CLOEXEC) != 0) {

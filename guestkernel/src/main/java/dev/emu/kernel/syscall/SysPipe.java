@@ -23,7 +23,13 @@ final class SysPipe {
             return Errno.EINVAL.ret();
         }
         boolean cloexec = (flags & O_CLOEXEC) != 0;
-        Pipe p = new Pipe(t.kernel().scheduler(), t.kernel().allocInode(), (int) flags);
+        // The 64 KiB buffer is charged to the guest's memory until both ends are closed.
+        var memory = t.kernel().memory();
+        if (!memory.tryChargeHeap(Pipe.CAPACITY)) {
+            return Errno.ENOMEM.ret();
+        }
+        Pipe p = new Pipe(t.kernel().scheduler(), t.kernel().allocInode(), (int) flags,
+                () -> memory.unchargeHeap(Pipe.CAPACITY));
         FdTable table = t.process().fds();
         int r = table.install(p.readEnd(), 0, cloexec);
         if (r < 0) {

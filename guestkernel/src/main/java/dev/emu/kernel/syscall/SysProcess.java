@@ -1,6 +1,8 @@
 package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
+import dev.emu.kernel.mm.UserMemory;
+import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.task.Task;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,6 @@ final class SysProcess {
 
     static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
     static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
-    static final long RLIM_INFINITY = -1L;
 
     /** Exit implements Linux syscall exit(2): ends the calling thread (kernel/exit.c do_exit). */
     static long exit(Task t, long status, long a1, long a2, long a3, long a4, long a5) {
@@ -60,23 +61,44 @@ final class SysProcess {
         return 0;
     }
 
+    static final int RSEQ_FLAG_UNREGISTER = 1, ORIG_RSEQ_SIZE = 32;
+
     /**
-     * Rseq implements Linux syscall rseq(2) for a single CPU: registration is checked and recorded
-     * and cpu_id is set to 0; critical sections are never aborted because a task's cpu never changes
+     * Rseq implements Linux syscall rseq(2) (kernel/rseq.c) for a single CPU: registration is
+     * checked and recorded (a second one is EBUSY, as glibc's startup already registered) and
+     * cpu_id is set to 0; critical sections are never aborted because a task's cpu never changes
      * (preemption inside a critical section is not detected).
      */
     static long rseq(Task t, long rseqAddr, long len, long flags, long sig, long a4, long a5) {
-        if (flags != 0 && flags != 1) {
+        if ((flags & RSEQ_FLAG_UNREGISTER) != 0) {
+            if (flags != RSEQ_FLAG_UNREGISTER || t.rseqAddr() == 0 || t.rseqAddr() != rseqAddr || len != t.rseqLen()) {
+                return Errno.EINVAL.ret();
+            }
+            if ((int) sig != t.rseqSig()) {
+                return Errno.EPERM.ret();
+            }
+            t.setRseq(0, 0, 0);
+            return 0;
+        }
+        if (flags != 0) {
             return Errno.EINVAL.ret();
         }
-        if (flags == 1) {
-            return 0; // RSEQ_FLAG_UNREGISTER
+        if (t.rseqAddr() != 0) {
+            if (t.rseqAddr() != rseqAddr || len != t.rseqLen()) {
+                return Errno.EINVAL.ret();
+            }
+            return (int) sig != t.rseqSig() ? Errno.EPERM.ret() : Errno.EBUSY.ret();
         }
-        if (len < 32 || (rseqAddr & 31) != 0) {
+        // The original 32-byte struct is 32-aligned; a longer one needs its own alignment (32).
+        if (len < ORIG_RSEQ_SIZE || (rseqAddr & 31) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (!UserMemory.accessOk(rseqAddr, len)) {
+            return Errno.EFAULT.ret();
         }
         t.memory().writeInt(rseqAddr, 0); // cpu_id_start
         t.memory().writeInt(rseqAddr + 4, 0); // cpu_id
+        t.setRseq(rseqAddr, (int) len, (int) sig);
         return 0;
     }
 
@@ -111,54 +133,6 @@ final class SysProcess {
         }
     }
 
-    /** The soft and hard limits emu reports (Linux defaults for a root shell). */
-    static long[] rlimit(int resource) {
-        return switch (resource) {
-            case 3 -> new long[] {8L << 20, RLIM_INFINITY}; // RLIMIT_STACK
-            case 7 -> new long[] {1024, 1L << 20}; // RLIMIT_NOFILE
-            case 4 -> new long[] {0, RLIM_INFINITY}; // RLIMIT_CORE
-            case 6 -> new long[] {4096, 4096}; // RLIMIT_NPROC
-            case 8 -> new long[] {8L << 20, 8L << 20}; // RLIMIT_MEMLOCK
-            case 11 -> new long[] {4096, 4096}; // RLIMIT_SIGPENDING
-            case 12 -> new long[] {819200, 819200}; // RLIMIT_MSGQUEUE
-            case 13, 14 -> new long[] {0, 0}; // RLIMIT_NICE, RLIMIT_RTPRIO
-            default -> new long[] {RLIM_INFINITY, RLIM_INFINITY};
-        };
-    }
-
-    /** Prlimit64 implements Linux syscall prlimit64(2): reads the limits; changing them is refused with EPERM. */
-    static long prlimit64(Task t, long pid, long resource, long newLimit, long oldLimit, long a4, long a5) {
-        if (resource < 0 || resource >= 16) {
-            return Errno.EINVAL.ret();
-        }
-        if (pid != 0 && pid != t.process().pid()) {
-            return Errno.ESRCH.ret();
-        }
-        if (newLimit != 0) {
-            long soft = t.memory().readLong(newLimit);
-            long hard = t.memory().readLong(newLimit + 8);
-            long[] cur = rlimit((int) resource);
-            if (Long.compareUnsigned(soft, hard) > 0) {
-                return Errno.EINVAL.ret();
-            }
-            if (soft != cur[0] || hard != cur[1]) {
-                t.kernel().log().once("setrlimit:" + resource, "setrlimit(" + resource + ") not supported: -EPERM");
-                return Errno.EPERM.ret();
-            }
-        }
-        if (oldLimit != 0) {
-            long[] cur = rlimit((int) resource);
-            t.memory().writeLong(oldLimit, cur[0]);
-            t.memory().writeLong(oldLimit + 8, cur[1]);
-        }
-        return 0;
-    }
-
-    /** Getrlimit implements Linux syscall getrlimit(2). */
-    static long getrlimit(Task t, long resource, long rlim, long a2, long a3, long a4, long a5) {
-        return prlimit64(t, 0, resource, 0, rlim, 0, 0);
-    }
-
     /** Uname implements Linux syscall uname(2). */
     static long uname(Task t, long buf, long a1, long a2, long a3, long a4, long a5) {
         String[] fields = {"Linux", "emu", "6.1.0-emu", "#1 SMP PREEMPT emu guest kernel", "x86_64", "(none)"};
@@ -177,17 +151,38 @@ final class SysProcess {
                 || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
             return Errno.EINVAL.ret();
         }
-        int n = (int) Math.min(Math.max(count, 0), 1 << 25);
-        byte[] b = new byte[n];
-        t.kernel().random().nextBytes(b);
-        t.memory().write(buf, b);
-        return n;
+        long len = Long.compareUnsigned(count, SysReadWrite.MAX_RW_COUNT) > 0 ? SysReadWrite.MAX_RW_COUNT : count;
+        if (!UserMemory.accessOk(buf, len)) {
+            return Errno.EFAULT.ret(); // import_ubuf
+        }
+        // Filled chunk by chunk and page by page: a fault ends the call with the bytes written so far.
+        byte[] b = new byte[(int) Math.min(len, 1 << 16)];
+        long done = 0;
+        while (done < len) {
+            int n = (int) Math.min(b.length, len - done);
+            t.kernel().random().nextBytes(n == b.length ? b : (b = new byte[n]));
+            for (int off = 0; off < n; ) {
+                long at = buf + done;
+                int piece = (int) Math.min(n - off, 4096 - (at & 4095));
+                try {
+                    t.memory().write(at, b, off, piece);
+                } catch (BadAddressException e) {
+                    return done > 0 ? done : Errno.EFAULT.ret();
+                }
+                off += piece;
+                done += piece;
+            }
+        }
+        return done;
     }
 
     /** Sched_getaffinity implements Linux syscall sched_getaffinity(2): one CPU, cpu 0. */
     static long schedGetaffinity(Task t, long pid, long size, long mask, long a3, long a4, long a5) {
         if (size < 8 || (size & 7) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (pid != 0 && t.kernel().task((int) pid) == null) {
+            return Errno.ESRCH.ret();
         }
         byte[] m = new byte[8];
         m[0] = 1;

@@ -2,6 +2,7 @@ package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.File;
+import dev.emu.kernel.mm.UserMemory;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.task.Task;
 
@@ -24,8 +25,8 @@ final class SysReadWrite {
         if ((f.statusFlags() & 3) == 1) {
             return Errno.EBADF.ret();
         }
-        if (count < 0) {
-            return Errno.EINVAL.ret();
+        if (!UserMemory.accessOk(buf, count)) {
+            return Errno.EFAULT.ret(); // count is a size_t: "negative" is huge (vfs_read)
         }
         int len = (int) Math.min(Math.min(count, MAX_RW_COUNT), CHUNK);
         byte[] b = new byte[len];
@@ -42,8 +43,8 @@ final class SysReadWrite {
         if (f == null || (f.statusFlags() & 3) == 0) {
             return Errno.EBADF.ret();
         }
-        if (count < 0) {
-            return Errno.EINVAL.ret();
+        if (!UserMemory.accessOk(buf, count)) {
+            return Errno.EFAULT.ret(); // vfs_write
         }
         long total = Math.min(count, MAX_RW_COUNT);
         long done = 0;
@@ -64,31 +65,46 @@ final class SysReadWrite {
     }
 
     /**
-     * Reads a struct iovec array (import_iovec): {base0, len0, base1, len1, …}, or null when a
-     * length is negative or the total overflows ssize_t (EINVAL).
+     * Reads a struct iovec array (lib/iov_iter.c __import_iovec) into {@code v}: {base0, len0,
+     * base1, len1, …}, the lengths clamped so the total stays within MAX_RW_COUNT. Returns 0, or
+     * -EINVAL for a negative (ssize_t) length, -EFAULT for a segment outside the user half.
+     * Preconditions: {@code v.length == 2 * iovcnt}, iovcnt ≤ IOV_MAX.
      */
-    private static long[] importIovec(AddressSpace mem, long iov, long iovcnt) {
-        long[] v = new long[(int) iovcnt * 2];
-        long total = 0;
-        for (int i = 0; i < iovcnt; i++) {
-            v[2 * i] = mem.readLong(iov + 16L * i);
-            v[2 * i + 1] = mem.readLong(iov + 16L * i + 8);
-            total += v[2 * i + 1];
-            if (v[2 * i + 1] < 0 || total < 0) {
-                return null;
-            }
+    private static long importIovec(AddressSpace mem, long iov, long[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = mem.readLong(iov + 8L * i);
         }
-        return v;
+        long total = 0;
+        for (int i = 0; i < v.length; i += 2) {
+            if (v[i + 1] < 0) {
+                return Errno.EINVAL.ret();
+            }
+            if (!UserMemory.accessOk(v[i], v[i + 1])) {
+                return Errno.EFAULT.ret();
+            }
+            v[i + 1] = Math.min(v[i + 1], MAX_RW_COUNT - total);
+            total += v[i + 1];
+        }
+        return 0;
     }
 
-    /** Readv implements Linux syscall readv(2). */
+    /**
+     * Readv implements Linux syscall readv(2). The vector count is declared unsigned long but
+     * reaches import_iovec as an {@code unsigned nr_segs}: only its low 32 bits count (the table
+     * declares it UINT for that reason).
+     */
     static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
-        if (iovcnt < 0 || iovcnt > IOV_MAX) {
+        File f = t.process().fds().get(fd);
+        if (f == null || (f.statusFlags() & 3) == 1) {
+            return Errno.EBADF.ret();
+        }
+        if (Long.compareUnsigned(iovcnt, IOV_MAX) > 0) {
             return Errno.EINVAL.ret();
         }
-        long[] v = importIovec(t.memory(), iov, iovcnt);
-        if (v == null) {
-            return Errno.EINVAL.ret();
+        long[] v = new long[(int) iovcnt * 2];
+        long err = importIovec(t.memory(), iov, v);
+        if (err < 0) {
+            return err;
         }
         long total = 0;
         for (int i = 0; i < v.length; i += 2) {
@@ -113,13 +129,14 @@ final class SysReadWrite {
         if (f == null || (f.statusFlags() & 3) == 0) {
             return Errno.EBADF.ret();
         }
-        if (iovcnt < 0 || iovcnt > IOV_MAX) {
+        if (Long.compareUnsigned(iovcnt, IOV_MAX) > 0) {
             return Errno.EINVAL.ret();
         }
         AddressSpace mem = t.memory();
-        long[] v = importIovec(mem, iov, iovcnt);
-        if (v == null) {
-            return Errno.EINVAL.ret();
+        long[] v = new long[(int) iovcnt * 2];
+        long err = importIovec(mem, iov, v);
+        if (err < 0) {
+            return err;
         }
         // Gather into one write so a pipe or the console sees the vector as one unit, as Linux does.
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
@@ -134,14 +151,14 @@ final class SysReadWrite {
 
     /** Pread64 implements Linux syscall pread64(2). */
     static long pread64(Task t, long fd, long buf, long count, long pos, long a4, long a5) {
+        if (pos < 0) {
+            return Errno.EINVAL.ret(); // ksys_pread64 checks the loff_t before the fd
+        }
         File f = t.process().fds().get(fd);
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        if (pos < 0) {
-            return Errno.EINVAL.ret();
-        }
-        int len = (int) Math.min(Math.max(count, 0), CHUNK);
+        int len = (int) (Long.compareUnsigned(count, CHUNK) < 0 ? count : CHUNK);
         byte[] b = new byte[len];
         long n = f.pread(t, b, 0, len, pos);
         if (n > 0) {
@@ -152,14 +169,14 @@ final class SysReadWrite {
 
     /** Pwrite64 implements Linux syscall pwrite64(2). */
     static long pwrite64(Task t, long fd, long buf, long count, long pos, long a4, long a5) {
+        if (pos < 0) {
+            return Errno.EINVAL.ret(); // ksys_pwrite64 checks the loff_t before the fd
+        }
         File f = t.process().fds().get(fd);
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        if (pos < 0) {
-            return Errno.EINVAL.ret();
-        }
-        int len = (int) Math.min(Math.max(count, 0), CHUNK);
+        int len = (int) (Long.compareUnsigned(count, CHUNK) < 0 ? count : CHUNK);
         byte[] b = t.memory().read(buf, len);
         return f.pwrite(t, b, 0, len, pos);
     }

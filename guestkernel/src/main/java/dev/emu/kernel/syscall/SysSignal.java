@@ -14,18 +14,18 @@ final class SysSignal {
 
     /** Rt_sigaction implements Linux syscall rt_sigaction(2) (kernel/signal.c do_sigaction). */
     static long rtSigaction(Task t, long sig, long act, long oldact, long sigsetsize, long a4, long a5) {
-        if (sigsetsize != 8 || sig < 1 || sig > 64) {
+        if (sigsetsize != 8) {
             return Errno.EINVAL.ret();
         }
-        if (act != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) {
-            return Errno.EINVAL.ret();
-        }
-        SignalAction old = t.process().action((int) sig);
         SignalAction next = null;
-        if (act != 0) {
+        if (act != 0) { // copied in before the signal number is checked, so a bad act is EFAULT
             next = new SignalAction(t.memory().readLong(act), t.memory().readLong(act + 8),
                     t.memory().readLong(act + 16), t.memory().readLong(act + 24) & ~UNBLOCKABLE);
         }
+        if (!Signals.valid(sig) || sig == 0 || act != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) {
+            return Errno.EINVAL.ret();
+        }
+        SignalAction old = t.process().action((int) sig);
         if (oldact != 0) {
             t.memory().writeLong(oldact, old.handler());
             t.memory().writeLong(oldact + 8, old.flags());
@@ -72,23 +72,62 @@ final class SysSignal {
         return Signals.sigreturn(t);
     }
 
-    /** Rt_sigpending implements Linux syscall rt_sigpending(2). */
+    /** Rt_sigpending implements Linux syscall rt_sigpending(2): a shorter sigset gets its first bytes. */
     static long rtSigpending(Task t, long set, long sigsetsize, long a2, long a3, long a4, long a5) {
-        if (sigsetsize != 8) {
+        if (Long.compareUnsigned(sigsetsize, 8) > 0) {
             return Errno.EINVAL.ret();
         }
-        t.memory().writeLong(set, t.pendingSignals() & t.signalMask());
+        long pending = t.pendingSignals() & t.signalMask();
+        byte[] b = new byte[(int) sigsetsize];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (pending >>> (8 * i));
+        }
+        t.memory().write(set, b);
         return 0;
     }
 
-    /** Sigaltstack implements Linux syscall sigaltstack(2) partially: reports no alternate stack; setting one is accepted and ignored. */
+    static final int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31, MINSIGSTKSZ = 2048;
+
+    /**
+     * Sigaltstack implements Linux syscall sigaltstack(2) partially: a new stack is validated as
+     * do_sigaltstack does (unknown ss_flags → EINVAL, a size below MINSIGSTKSZ → ENOMEM) and then
+     * ignored; the old one always reads as SS_DISABLE.
+     */
     static long sigaltstack(Task t, long ss, long oss, long a2, long a3, long a4, long a5) {
+        if (ss != 0) {
+            int mode = t.memory().readInt(ss + 8) & ~SS_AUTODISARM;
+            long size = t.memory().readLong(ss + 16);
+            if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
+                return Errno.EINVAL.ret();
+            }
+            if (mode != SS_DISABLE && Long.compareUnsigned(size, MINSIGSTKSZ) < 0) {
+                return Errno.ENOMEM.ret();
+            }
+        }
         if (oss != 0) {
             t.memory().writeLong(oss, 0);
             t.memory().writeLong(oss + 8, 2); // SS_DISABLE
             t.memory().writeLong(oss + 16, 0);
         }
         return 0;
+    }
+
+    /**
+     * Rt_sigsuspend implements Linux syscall rt_sigsuspend(2) (kernel/signal.c sigsuspend): waits
+     * with the given mask until a signal runs a handler, returns -EINTR, and the caller's own mask
+     * comes back when that handler returns (the signal frame saves it).
+     */
+    static long rtSigsuspend(Task t, long mask, long sigsetsize, long a2, long a3, long a4, long a5) {
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        long next = t.memory().readLong(mask) & ~UNBLOCKABLE;
+        t.setSavedSignalMask(t.signalMask());
+        t.setSignalMask(next);
+        if (!t.hasDeliverableSignal()) {
+            t.block(Long.MAX_VALUE, "sigsuspend");
+        }
+        return Errno.EINTR.ret();
     }
 
     /** Pause implements Linux syscall pause(2): sleeps until a signal is delivered; returns -EINTR. */

@@ -112,12 +112,12 @@ final class SysStat {
 
     /** Readlinkat implements Linux syscall readlinkat(2) (do_readlinkat): the text, not NUL-terminated, truncated to bufsiz. */
     static long readlinkat(Task t, long dirfd, long pathAddr, long buf, long size, long a4, long a5) {
+        if ((int) size <= 0) {
+            return Errno.EINVAL.ret(); // bufsiz is checked before the path (do_readlinkat)
+        }
         Result<String> path = PathArgs.path(t, pathAddr);
         if (path.failed()) {
             return path.ret();
-        }
-        if ((int) size <= 0) {
-            return Errno.EINVAL.ret();
         }
         Result<Dentry> d = PathArgs.resolve(t, (int) dirfd, path.value(), false, true);
         if (d.failed()) {

@@ -6,11 +6,13 @@ import dev.emu.kernel.ExecLookup;
 import dev.emu.kernel.vfs.Result;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFormatException;
 import dev.emu.kernel.mm.MemoryManager;
 import dev.emu.kernel.mm.UserMemory;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Cpu;
+import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Reg;
 import dev.emu.kernel.signal.Signals;
 import dev.emu.kernel.task.GuestProcess;
@@ -32,7 +34,7 @@ final class SysTask {
             CLONE_CHILD_SETTID = 0x1000000;
     static final int WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000,
             WNOTHREAD = 0x20000000, WALL = 0x40000000, WCLONE = 0x80000000;
-    static final int P_ALL = 0, P_PID = 1, P_PGID = 2;
+    static final int P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 
     /** Fork implements Linux syscall fork(2) (kernel/fork.c: clone with SIGCHLD). */
     static long fork(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
@@ -44,9 +46,14 @@ final class SysTask {
         return doClone(t, CLONE_VFORK | CLONE_VM | Signals.SIGCHLD, 0, 0, 0, 0);
     }
 
-    /** Clone implements Linux syscall clone(2) (kernel/fork.c kernel_clone / copy_process). */
+    /**
+     * Clone implements Linux syscall clone(2) (kernel/fork.c kernel_clone / copy_process). The
+     * flags are an unsigned long of which clone(2) reads only the lower 32 bits; the exit signal
+     * (CSIGNAL) may be any value up to 255: one above 64 makes a "clone child" that sends no
+     * signal when it exits.
+     */
     static long clone(Task t, long flags, long newsp, long parentTid, long childTid, long tls, long a5) {
-        return doClone(t, flags, newsp, parentTid, childTid, tls);
+        return doClone(t, flags & 0xffff_ffffL, newsp, parentTid, childTid, tls);
     }
 
     /**
@@ -65,7 +72,7 @@ final class SysTask {
         long stack = m.readLong(args + 40);
         long stackSize = m.readLong(args + 48);
         long tls = m.readLong(args + 56);
-        if (size >= 80 && m.readLong(args + 72) != 0 || (flags & 0xff) != 0 || exitSignal > 64) {
+        if (size >= 80 && m.readLong(args + 72) != 0 || (flags & 0xff) != 0 || !Signals.valid(exitSignal)) {
             return Errno.EINVAL.ret(); // set_tid_size, or the signal in the flags (clone3 has exit_signal)
         }
         return doClone(t, flags | exitSignal, stack == 0 ? 0 : stack + stackSize, parentTid, childTid, tls);
@@ -81,19 +88,29 @@ final class SysTask {
         }
         Kernel k = t.kernel();
         GuestProcess parent = t.process();
-        int tid = k.allocPid();
+        // copy_process: RLIMIT_NPROC (the guest's root has no CAP_SYS_RESOURCE, see
+        // ResourceLimits), then threads-max; both are EAGAIN.
+        if (Long.compareUnsigned(k.taskCount(), parent.limits().soft(ResourceLimits.RLIMIT_NPROC)) >= 0
+                || k.taskCount() >= k.memory().maxThreads()) {
+            return Errno.EAGAIN.ret();
+        }
         Task child;
         if ((flags & CLONE_THREAD) != 0) {
             Cpu cpu = t.cpu().copyInto(t.memory());
-            child = new Task(k, tid, parent, cpu, t.comm());
+            child = new Task(k, k.allocPid(), parent, cpu, t.comm());
         } else {
             if ((flags & (CLONE_VM | CLONE_FILES)) != 0) {
                 k.log().once("clone-vm-copy", "clone(CLONE_VM/CLONE_FILES) of a new process: the child gets copies");
             }
             MemoryManager mm = parent.mm().fork();
+            if (mm == null) {
+                return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
+            }
             FdTable fds = parent.fds().fork();
+            int tid = k.allocPid();
             GuestProcess proc = new GuestProcess(tid, (flags & CLONE_PARENT) != 0 && parent.parent() != null
                     ? parent.parent() : parent, mm, fds, parent.exePath());
+            proc.setLimits(parent.limits().copy());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
@@ -104,7 +121,11 @@ final class SysTask {
             Cpu cpu = t.cpu().copyInto(mm.space());
             child = new Task(k, tid, proc, cpu, t.comm());
         }
+        int tid = child.tid();
         child.setSignalMask(t.signalMask());
+        if ((flags & CLONE_VM) == 0) {
+            child.setRseq(t.rseqAddr(), t.rseqLen(), t.rseqSig()); // rseq_fork: a new mm keeps the registration
+        }
         Cpu c = child.cpu();
         c.set(Reg.RAX, 0);
         if (newsp != 0) {
@@ -130,20 +151,31 @@ final class SysTask {
         return tid;
     }
 
-    private static boolean matches(GuestProcess c, long pid) {
+    /**
+     * True if child {@code c} is one the wait selects (kernel/exit.c eligible_pid and
+     * eligible_child): by pid, and a child whose exit signal is not SIGCHLD (a "clone child") only
+     * with __WCLONE, the others only without it, unless __WALL.
+     */
+    private static boolean matches(GuestProcess c, long pid, int options) {
+        boolean clone = c.exitSignal() != Signals.SIGCHLD;
+        if (clone != ((options & WCLONE) != 0) && (options & WALL) == 0) {
+            return false;
+        }
         return pid == -1 || pid == 0 || (pid > 0 ? c.pid() == pid : c.pid() == -pid);
     }
 
     /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait); process groups are not modelled: 0 and -pgid wait for any child. */
-    static long wait4(Task t, long pidArg, long status, long options, long rusage, long a4, long a5) {
-        long pid = (int) pidArg; // pid_t: the upper half of the register is not part of it
-        if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
+    static long wait4(Task t, long pid, long status, long options, long rusage, long a4, long a5) {
+        if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (pid == Integer.MIN_VALUE) {
+            return Errno.ESRCH.ret(); // -INT_MIN is not a process group (kernel_wait4)
         }
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid)) {
+            if (!matches(c, pid, (int) options)) {
                 continue;
             }
             any = true;
@@ -168,28 +200,47 @@ final class SysTask {
         return SyscallResults.RESTART;
     }
 
-    /** Waitid implements Linux syscall waitid(2) for WEXITED (kernel/exit.c). */
+    /**
+     * Waitid implements Linux syscall waitid(2) (kernel/exit.c kernel_waitid). No child is ever
+     * stopped or continued, so only WEXITED finds one; without it the call waits (or, with
+     * WNOHANG, returns 0) as Linux does while no child stops.
+     */
     static long waitid(Task t, long idtype, long id, long infop, long options, long rusage, long a5) {
-        if ((options & WEXITED) == 0 || (options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL) & ~0x80000000L) != 0) {
+        if ((options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)) != 0
+                || (options & (WEXITED | WUNTRACED | WCONTINUED)) == 0) {
             return Errno.EINVAL.ret();
         }
-        long pid = switch ((int) idtype) {
-            case P_ALL -> -1;
-            case P_PID -> id <= 0 ? Long.MIN_VALUE : id;
-            case P_PGID -> -1;
-            default -> Long.MIN_VALUE;
-        };
-        if (pid == Long.MIN_VALUE) {
-            return Errno.EINVAL.ret();
+        long pid;
+        switch ((int) idtype) {
+            case P_ALL -> pid = -1;
+            case P_PID -> {
+                if (id <= 0) {
+                    return Errno.EINVAL.ret();
+                }
+                pid = id;
+            }
+            case P_PGID -> {
+                if (id < 0) {
+                    return Errno.EINVAL.ret();
+                }
+                pid = id == 0 ? 0 : -id;
+            }
+            case P_PIDFD -> {
+                // emu has no pidfds: an open fd is not one (EINVAL), a closed one is EBADF.
+                return id < 0 || t.process().fds().get(id) == null ? Errno.EBADF.ret() : Errno.EINVAL.ret();
+            }
+            default -> {
+                return Errno.EINVAL.ret();
+            }
         }
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid)) {
+            if (!matches(c, pid, (int) options)) {
                 continue;
             }
             any = true;
-            if (c.zombie()) {
+            if (c.zombie() && (options & WEXITED) != 0) {
                 if (infop != 0) {
                     int st = c.exitStatus();
                     int code = (st & 0x7f) == 0 ? SigInfo.CLD_EXITED : (st & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
@@ -260,7 +311,9 @@ final class SysTask {
         GuestProcess p = t.process();
         Result<ExecLookup.Program> program = ExecLookup.find(k.vfs(), t, p.fs(), path, argv);
         Path image = null;
-        if (program.failed() && program.error() == Errno.ENOENT && !path.contains("/") && k.images() != null) {
+        if (program.failed() && isOwnExeLink(t, path)) {
+            image = Path.of(p.exePath()); // an executable outside the guest's tree (started by host path)
+        } else if (program.failed() && program.error() == Errno.ENOENT && !path.contains("/") && k.images() != null) {
             image = k.images().resolve(path); // emu's image lookup for bare names (docs/filesystem.md)
         }
         if (program.failed() && image == null) {
@@ -268,8 +321,11 @@ final class SysTask {
         }
         Exec.Image loaded;
         try {
-            loaded = image != null ? Exec.load(k, image, argv, envp)
-                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, p.fs());
+            loaded = image != null ? Exec.load(k, image, argv, envp, p.limits())
+                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path,
+                            p.fs(), p.limits());
+        } catch (HostMemoryException e) {
+            return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
         } catch (IOException e) {
@@ -283,7 +339,7 @@ final class SysTask {
         MemoryManager old = p.mm();
         p.setMm(loaded.mm());
         t.setCpu(loaded.cpu());
-        old.space().close(); // deferred by the platform until this syscall's run returns
+        old.close(); // the engine's close is deferred by the platform until this syscall's run returns
         p.fds().closeOnExec();
         for (int sig = 1; sig <= 64; sig++) {
             if (p.action(sig).handler() != SignalAction.SIG_IGN) {
@@ -292,6 +348,7 @@ final class SysTask {
         }
         t.setClearChildTid(0);
         t.setRobustList(0);
+        t.setRseq(0, 0, 0);
         p.setExePath(loaded.exePath());
         p.setExe(image == null ? program.value().dentry() : null);
         p.setCommandLine(image == null ? program.value().argv() : argv, envp);
@@ -302,26 +359,47 @@ final class SysTask {
         return 0;
     }
 
-    /** Kill implements Linux syscall kill(2) (kernel/signal.c); no process groups: 0 is the caller's process, -pgid the process pgid. */
+    /**
+     * True for /proc/self/exe and /proc/PID/exe of the caller: the link to the caller's own
+     * executable (proc_exe_link), which busybox execs to re-run itself as another applet.
+     */
+    private static boolean isOwnExeLink(Task t, String path) {
+        return path.equals("/proc/self/exe") || path.equals("/proc/" + t.process().pid() + "/exe");
+    }
+
+    /**
+     * Kill implements Linux syscall kill(2) (kernel/signal.c kill_something_info); no process
+     * groups: 0 is the caller's process, -pgid the process pgid. The signal number is checked
+     * per target (check_kill_permission), so a missing target is ESRCH whatever the signal.
+     */
     static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) {
-        if (sig < 0 || sig > 64) {
-            return Errno.EINVAL.ret();
-        }
         Kernel k = t.kernel();
         SigInfo info = new SigInfo((int) sig, SigInfo.SI_USER, t.process().pid(), 0, 0);
+        if (pid == Integer.MIN_VALUE) {
+            return Errno.ESRCH.ret();
+        }
         if (pid == -1) {
-            boolean any = false;
+            // Every process but init and the caller, zombies included (they are still listed).
+            int count = 0;
             for (GuestProcess p : List.copyOf(k.processes())) {
-                if (p.pid() != 1 && p != t.process() && !p.zombie()) {
-                    any = true;
-                    Signals.sendToProcess(k, p, (int) sig, info);
+                if (p.pid() > 1 && p != t.process()) {
+                    count++;
+                    if (!Signals.valid(sig)) {
+                        return Errno.EINVAL.ret();
+                    }
+                    if (!p.zombie()) {
+                        Signals.sendToProcess(k, p, (int) sig, info);
+                    }
                 }
             }
-            return any ? 0 : Errno.ESRCH.ret();
+            return count > 0 ? 0 : Errno.ESRCH.ret();
         }
         GuestProcess p = pid == 0 ? t.process() : k.process((int) Math.abs(pid));
         if (p == null) {
             return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
         }
         if (!p.zombie()) {
             Signals.sendToProcess(k, p, (int) sig, info);
@@ -329,26 +407,33 @@ final class SysTask {
         return 0;
     }
 
-    /** Tgkill implements Linux syscall tgkill(2). */
+    /** Tgkill implements Linux syscall tgkill(2) (kernel/signal.c do_tkill, do_send_specific). */
     static long tgkill(Task t, long tgid, long tid, long sig, long a3, long a4, long a5) {
-        if (sig < 0 || sig > 64 || tgid <= 0 || tid <= 0) {
+        if (tgid <= 0 || tid <= 0) {
             return Errno.EINVAL.ret();
         }
+        return sendToThread(t, tgid, tid, sig);
+    }
+
+    /** Tkill implements Linux syscall tkill(2): tgkill without the thread-group check. */
+    static long tkill(Task t, long tid, long sig, long a2, long a3, long a4, long a5) {
+        if (tid <= 0) {
+            return Errno.EINVAL.ret();
+        }
+        return sendToThread(t, 0, tid, sig);
+    }
+
+    /** do_send_specific: ESRCH for a missing thread (or one outside tgid when tgid > 0), then the signal check. */
+    private static long sendToThread(Task t, long tgid, long tid, long sig) {
         Task target = t.kernel().task((int) tid);
-        if (target == null || target.process().pid() != tgid) {
+        if (target == null || tgid > 0 && target.process().pid() != tgid) {
             return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
         }
         Signals.sendToTask(t.kernel(), target, (int) sig, new SigInfo((int) sig, SigInfo.SI_TKILL, t.process().pid(), 0, 0));
         return 0;
-    }
-
-    /** Tkill implements Linux syscall tkill(2). */
-    static long tkill(Task t, long tid, long sig, long a2, long a3, long a4, long a5) {
-        Task target = t.kernel().task((int) tid);
-        if (target == null) {
-            return sig < 0 || sig > 64 || tid <= 0 ? Errno.EINVAL.ret() : Errno.ESRCH.ret();
-        }
-        return tgkill(t, target.process().pid(), tid, sig, 0, 0, 0);
     }
 
     /** Getpgid/getpgrp/getsid: no sessions or groups are modelled; each process leads its own. */
@@ -358,5 +443,10 @@ final class SysTask {
         }
         GuestProcess p = t.kernel().process((int) pid);
         return p == null ? Errno.ESRCH.ret() : p.pid();
+    }
+
+    /** Getpgrp implements Linux syscall getpgrp(2): the caller's group, which it leads. */
+    static long getpgrp(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return t.process().pid();
     }
 }

@@ -36,13 +36,16 @@ public final class SyscallDispatcher implements SyscallTrap {
         long[] regs = this.regs;
         cpu.getSyscallRegs(regs);
         long nr = regs[0];
+        SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
+        if (def != null && def.handler() != null) {
+            def.narrowArguments(regs); // the declared C types, applied once for every handler and the tracer
+        }
         long a0 = regs[1];
         long a1 = regs[2];
         long a2 = regs[3];
         long a3 = regs[4];
         long a4 = regs[5];
         long a5 = regs[6];
-        SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
         task.setLastSyscall((int) Math.min(nr, Integer.MAX_VALUE));
         SyscallTracer.Entry traced = tracer == null ? null : tracer.enter(task, nr, def, a0, a1, a2, a3, a4, a5);
         long ret;

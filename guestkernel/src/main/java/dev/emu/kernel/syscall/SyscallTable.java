@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The x86_64 syscall table: number → name, handler, support level, note, and how to trace the
- * arguments (the role of Linux's syscall_64.tbl and gVisor's linux64.go). Every number not
- * listed returns -ENOSYS. `emu syscalls` prints this table.
+ * The x86_64 syscall table: number → name, handler, support level, note, and each argument's C
+ * type as its SYSCALL_DEFINE declares it (the role of Linux's syscall_64.tbl and gVisor's
+ * linux64.go). The dispatcher narrows the registers to those types before the handler and the
+ * tracer see them ({@link ArgKind}), so the types here are the ABI: {@code INT}/{@code FD}/
+ * {@code SIGNAL}… are 32-bit, {@code LONG}/{@code SIZE}/{@code PTR}/{@code HEX} 64-bit. Every
+ * number not listed returns -ENOSYS. `emu syscalls` prints this table.
  */
 public final class SyscallTable {
     private SyscallTable() {}
@@ -21,17 +24,17 @@ public final class SyscallTable {
         // ---- read/write (SysReadWrite) ----
         r.add(def(0, FULL, "", SysReadWrite::read, FD, BUF_OUT, SIZE));
         r.add(def(1, FULL, "", SysReadWrite::write, FD, BUF_IN, SIZE));
-        r.add(def(17, PARTIAL, "only for files that support positioned reads (none of the console, pipes); else ESPIPE", SysReadWrite::pread64, FD, BUF_OUT, SIZE, INT));
-        r.add(def(18, PARTIAL, "only for files that support positioned writes; else ESPIPE", SysReadWrite::pwrite64, FD, BUF_IN, SIZE, INT));
-        r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, INT));
-        r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, INT));
-        r.add(def(8, FULL, "", SysReadWrite::lseek, FD, INT, INT));
+        r.add(def(17, PARTIAL, "only for files that support positioned reads (none of the console, pipes); else ESPIPE", SysReadWrite::pread64, FD, BUF_OUT, SIZE, LONG));
+        r.add(def(18, PARTIAL, "only for files that support positioned writes; else ESPIPE", SysReadWrite::pwrite64, FD, BUF_IN, SIZE, LONG));
+        r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, UINT));
+        r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, UINT));
+        r.add(def(8, FULL, "", SysReadWrite::lseek, FD, LONG, UINT));
         // ---- file descriptors (SysFd) ----
         r.add(def(3, FULL, "", SysFd::close, FD));
         r.add(def(32, FULL, "", SysFd::dup, FD));
         r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
-        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, INT, HEX));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
         // ---- files by name (SysOpen, SysStat, SysPath, SysAttr, SysDir; docs/filesystem.md) ----
@@ -39,55 +42,55 @@ public final class SyscallTable {
         r.add(def(257, PARTIAL, "O_TMPFILE → EOPNOTSUPP", SysOpen::openat, FD, STRING, OPEN_FLAGS, MODE));
         r.add(def(85, FULL, "", SysOpen::creat, STRING, MODE));
         r.add(def(437, PARTIAL, "RESOLVE_CACHED → EAGAIN (no lookup cache)", SysOpen::openat2, FD, STRING, PTR, SIZE));
-        r.add(def(436, FULL, "", SysOpen::closeRange, INT, INT, HEX));
+        r.add(def(436, FULL, "", SysOpen::closeRange, FD, FD, UINT_HEX));
         r.add(def(4, FULL, "", SysStat::stat, STRING, STAT_OUT));
         r.add(def(6, FULL, "", SysStat::lstat, STRING, STAT_OUT));
         r.add(def(262, FULL, "", SysStat::newfstatat, FD, STRING, STAT_OUT, AT_FLAGS));
-        r.add(def(332, PARTIAL, "the basic fields; no stx_btime, stx_mnt_id or attributes", SysStat::statx, FD, STRING, AT_FLAGS, HEX, PTR));
+        r.add(def(332, PARTIAL, "the basic fields; no stx_btime, stx_mnt_id or attributes", SysStat::statx, FD, STRING, UINT_HEX, UINT_HEX, PTR));
         r.add(def(21, PARTIAL, "the guest is root: R_OK/W_OK always (EROFS on read-only mounts; host files the emu process cannot access → EACCES), X_OK needs an x bit", SysStat::access, STRING, INT));
         r.add(def(269, PARTIAL, "as access", SysStat::faccessat, FD, STRING, INT));
         r.add(def(439, PARTIAL, "as access", SysStat::faccessat2, FD, STRING, INT, AT_FLAGS));
-        r.add(def(89, FULL, "", SysStat::readlink, STRING, PTR, SIZE));
-        r.add(def(267, FULL, "", SysStat::readlinkat, FD, STRING, PTR, SIZE));
+        r.add(def(89, FULL, "", SysStat::readlink, STRING, PTR, INT));
+        r.add(def(267, FULL, "", SysStat::readlinkat, FD, STRING, PTR, INT));
         r.add(def(137, FULL, "", SysStat::statfs, STRING, PTR));
         r.add(def(138, FULL, "", SysStat::fstatfs, FD, PTR));
         r.add(def(83, FULL, "", SysPath::mkdir, STRING, MODE));
         r.add(def(258, FULL, "", SysPath::mkdirat, FD, STRING, MODE));
-        r.add(def(133, PARTIAL, "regular files and FIFOs on tmpfs (opening a FIFO → ENXIO); device nodes → EPERM", SysPath::mknod, STRING, MODE, HEX));
-        r.add(def(259, PARTIAL, "as mknod", SysPath::mknodat, FD, STRING, MODE, HEX));
+        r.add(def(133, PARTIAL, "regular files and FIFOs on tmpfs (opening a FIFO → ENXIO); device nodes → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
+        r.add(def(259, PARTIAL, "as mknod", SysPath::mknodat, FD, STRING, MODE, UINT_HEX));
         r.add(def(84, FULL, "", SysPath::rmdir, STRING));
         r.add(def(87, FULL, "", SysPath::unlink, STRING));
         r.add(def(263, FULL, "", SysPath::unlinkat, FD, STRING, AT_FLAGS));
         r.add(def(82, FULL, "", SysPath::rename, STRING, STRING));
         r.add(def(264, FULL, "", SysPath::renameat, FD, STRING, FD, STRING));
-        r.add(def(316, PARTIAL, "RENAME_NOREPLACE; RENAME_EXCHANGE on tmpfs only (hostfs → EINVAL); RENAME_WHITEOUT → EINVAL", SysPath::renameat2, FD, STRING, FD, STRING, HEX));
+        r.add(def(316, PARTIAL, "RENAME_NOREPLACE; RENAME_EXCHANGE on tmpfs only (hostfs → EINVAL); RENAME_WHITEOUT → EINVAL", SysPath::renameat2, FD, STRING, FD, STRING, UINT_HEX));
         r.add(def(86, FULL, "", SysPath::link, STRING, STRING));
         r.add(def(265, FULL, "", SysPath::linkat, FD, STRING, FD, STRING, AT_FLAGS));
         r.add(def(88, FULL, "", SysPath::symlink, STRING, STRING));
         r.add(def(266, FULL, "", SysPath::symlinkat, STRING, FD, STRING));
-        r.add(def(76, FULL, "", SysPath::truncate, STRING, INT));
-        r.add(def(77, FULL, "", SysPath::ftruncate, FD, INT));
+        r.add(def(76, FULL, "", SysPath::truncate, STRING, LONG));
+        r.add(def(77, FULL, "", SysPath::ftruncate, FD, LONG));
         r.add(def(90, FULL, "", SysAttr::chmod, STRING, MODE));
         r.add(def(91, FULL, "", SysAttr::fchmod, FD, MODE));
         r.add(def(268, FULL, "", SysAttr::fchmodat, FD, STRING, MODE));
-        r.add(def(92, PARTIAL, "host files: what the emu process may do", SysAttr::chown, STRING, INT, INT));
-        r.add(def(93, PARTIAL, "as chown", SysAttr::fchown, FD, INT, INT));
-        r.add(def(94, PARTIAL, "as chown", SysAttr::lchown, STRING, INT, INT));
-        r.add(def(260, PARTIAL, "as chown", SysAttr::fchownat, FD, STRING, INT, INT, AT_FLAGS));
+        r.add(def(92, PARTIAL, "host files: what the emu process may do", SysAttr::chown, STRING, UINT, UINT));
+        r.add(def(93, PARTIAL, "as chown", SysAttr::fchown, FD, UINT, UINT));
+        r.add(def(94, PARTIAL, "as chown", SysAttr::lchown, STRING, UINT, UINT));
+        r.add(def(260, PARTIAL, "as chown", SysAttr::fchownat, FD, STRING, UINT, UINT, AT_FLAGS));
         r.add(def(280, FULL, "", SysAttr::utimensat, FD, STRING, PTR, AT_FLAGS));
-        r.add(def(217, FULL, "", SysDir::getdents64, FD, PTR, SIZE));
+        r.add(def(217, FULL, "", SysDir::getdents64, FD, PTR, UINT));
         r.add(def(80, FULL, "", SysDir::chdir, STRING));
         r.add(def(81, FULL, "", SysDir::fchdir, FD));
         r.add(def(79, FULL, "", SysDir::getcwd, PTR, SIZE));
         r.add(def(161, FULL, "", SysDir::chroot, STRING));
-        r.add(def(95, FULL, "", SysDir::umask, MODE));
+        r.add(def(95, FULL, "", SysDir::umask, INT));
         r.add(def(74, FULL, "", SysDir::fsync, FD));
         r.add(def(75, FULL, "", SysDir::fsync, FD));
         r.add(def(162, FULL, "", SysDir::sync));
         r.add(def(306, FULL, "", SysDir::syncfs, FD));
         r.add(def(40, FULL, "", SysCopy::sendfile, FD, FD, PTR, SIZE));
-        r.add(def(326, FULL, "", SysCopy::copyFileRange, FD, PTR, FD, PTR, SIZE, HEX));
-        r.add(def(285, PARTIAL, "mode 0 (allocate, growing the size); other modes → EOPNOTSUPP", SysCopy::fallocate, FD, HEX, INT, INT));
+        r.add(def(326, FULL, "", SysCopy::copyFileRange, FD, PTR, FD, PTR, SIZE, UINT_HEX));
+        r.add(def(285, PARTIAL, "mode 0 (allocate, growing the size); other modes → EOPNOTSUPP", SysCopy::fallocate, FD, INT_HEX, LONG, LONG));
         // ---- prctl (SysPrctl) ----
         r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----
@@ -103,7 +106,7 @@ public final class SyscallTable {
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
         r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
-        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, HEX, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, INT_HEX, TIMESPEC_IN, PTR));
         r.add(def(24, FULL, "", SysTime::schedYield));
         // ---- process (SysProcess) ----
         r.add(def(60, FULL, "", SysProcess::exit, INT));
@@ -117,13 +120,15 @@ public final class SyscallTable {
         r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
         r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
-        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, SIZE, HEX, HEX));
+        r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, INT_HEX, UINT_HEX));
         r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
-        r.add(def(302, PARTIAL, "reads Linux's default limits; changing a limit → EPERM", SysProcess::prlimit64, INT, INT, PTR, PTR));
-        r.add(def(97, FULL, "", SysProcess::getrlimit, INT, PTR));
+        // ---- resource limits (SysRlimit) ----
+        r.add(def(302, PARTIAL, "enforced: AS, DATA, STACK (at exec), NPROC, NOFILE; hard limits can only be lowered (no CAP_SYS_RESOURCE)", SysRlimit::prlimit64, INT, UINT, PTR, PTR));
+        r.add(def(97, FULL, "", SysRlimit::getrlimit, UINT, PTR));
+        r.add(def(160, PARTIAL, "as prlimit64", SysRlimit::setrlimit, UINT, PTR));
         r.add(def(63, FULL, "", SysProcess::uname, PTR));
-        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, HEX));
-        r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, SIZE, PTR));
+        r.add(def(318, FULL, "seeded generator (--seed): the same bytes on every run", SysProcess::getrandom, PTR, SIZE, UINT_HEX));
+        r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
         r.add(def(13, PARTIAL, "SA_ONSTACK ignored (no alternate stacks); job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
@@ -131,29 +136,30 @@ public final class SyscallTable {
         r.add(def(127, FULL, "", SysSignal::rtSigpending, PTR, SIZE));
         r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
         r.add(def(34, FULL, "", SysSignal::pause));
+        r.add(def(130, FULL, "", SysSignal::rtSigsuspend, PTR, SIZE));
         // ---- tasks (SysTask) ----
-        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, HEX, PTR, PTR, PTR, HEX));
+        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
-        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, HEX, PTR));
-        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, HEX, PTR));
-        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup; no #! scripts", SysTask::execve, STRING, PTR, PTR));
+        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
+        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
+        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup, /proc/self/exe as the caller's own image; no #! scripts", SysTask::execve, STRING, PTR, PTR));
         r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));
         r.add(def(121, PARTIAL, "every process leads its own group", SysTask::getpgid, INT));
-        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgid));
+        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgrp));
         r.add(def(124, PARTIAL, "every process leads its own session", SysTask::getpgid, INT));
         // ---- futex (SysFutex) ----
-        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, HEX, INT, PTR, PTR, HEX));
+        r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, UINT_HEX));
         // ---- pipes (SysPipe) ----
         r.add(def(22, FULL, "", SysPipe::pipe, PTR));
         r.add(def(293, FULL, "", SysPipe::pipe2, PTR, OPEN_FLAGS));
         r.add(def(14, FULL, "", SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE));
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
         r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
-                dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, SIZE));
+                dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));
         return r;
     }
 

@@ -81,13 +81,14 @@ public final class SyscallTracer {
         long v = args[i];
         try {
             return switch (kind) {
-                case INT -> Long.toString(v);
+                case INT, UINT, LONG -> Long.toString(v);
                 case SIZE -> Long.toUnsignedString(v);
                 case FD -> (int) v == -100 ? "AT_FDCWD" : Integer.toString((int) v);
-                case HEX -> "0x" + Long.toHexString(v);
+                case HEX, UINT_HEX -> "0x" + Long.toHexString(v);
+                case INT_HEX -> "0x" + Integer.toHexString((int) v);
                 case PTR -> v == 0 ? "NULL" : "0x" + Long.toHexString(v);
                 case STRING -> v == 0 ? "NULL" : quote(mem, v, 4096, true);
-                case BUF_IN -> v == 0 ? "NULL" : quote(mem, v, (int) Math.min(args[i + 1], MAX_STRING + 1), false);
+                case BUF_IN -> v == 0 ? "NULL" : quote(mem, v, (int) unsignedMin(args[i + 1], MAX_STRING + 1), false);
                 case BUF_OUT -> v == 0 || SyscallResults.isError(ret) || ret == SyscallResults.RESTART
                         ? (v == 0 ? "NULL" : "0x" + Long.toHexString(v))
                         : quote(mem, v, (int) Math.min(ret, MAX_STRING + 1), false);
@@ -98,7 +99,7 @@ public final class SyscallTracer {
                 case MODE -> String.format("0%o", (int) v);
                 case AT_FLAGS -> Flags.at(v);
                 case CLOCK_ID -> Flags.clock(v);
-                case SIGNAL -> dev.emu.kernel.signal.Signals.name((int) v);
+                case SIGNAL -> v == 0 ? "0" : dev.emu.kernel.signal.Signals.name((int) v);
                 case TIMESPEC_IN -> v == 0 ? "NULL"
                         : "{tv_sec=" + mem.readLong(v) + ", tv_nsec=" + mem.readLong(v + 8) + "}";
                 case IOCTL_REQ -> Flags.ioctl(v);
@@ -114,6 +115,11 @@ public final class SyscallTracer {
         } catch (BadAddressException e) {
             return "0x" + Long.toHexString(v);
         }
+    }
+
+    /** The smaller of a size_t (unsigned: a "negative" size is huge) and a small bound. */
+    private static long unsignedMin(long size, long bound) {
+        return Long.compareUnsigned(size, bound) < 0 ? size : bound;
     }
 
     /** A guest string or buffer in strace's quoting: C escapes, "..." when truncated. */

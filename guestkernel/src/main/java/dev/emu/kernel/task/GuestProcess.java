@@ -1,6 +1,7 @@
 package dev.emu.kernel.task;
 
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.mm.MemoryManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,8 @@ public final class GuestProcess {
     private MemoryManager mm;
     private FdTable fds;
     private final SignalAction[] actions = new SignalAction[65];
+    /** Linux's defaults until the kernel or fork sets the real ones. */
+    private ResourceLimits limits = ResourceLimits.initial(8192);
     private String exePath;
     /** Root, cwd and umask (fs_struct); null in kernels built without a filesystem. */
     private dev.emu.kernel.vfs.FsContext fs;
@@ -40,6 +43,8 @@ public final class GuestProcess {
         this.mm = mm;
         this.fds = fds;
         this.exePath = exePath;
+        mm.setLimits(limits);
+        fds.setLimits(limits);
         java.util.Arrays.fill(actions, SignalAction.DEFAULT);
         if (parent != null) {
             parent.children.add(this);
@@ -72,6 +77,18 @@ public final class GuestProcess {
 
     public void setMm(MemoryManager mm) {
         this.mm = mm;
+        mm.setLimits(limits);
+    }
+
+    /** The process's resource limits (setrlimit); its memory map and fd table obey them. */
+    public ResourceLimits limits() {
+        return limits;
+    }
+
+    public void setLimits(ResourceLimits limits) {
+        this.limits = limits;
+        mm.setLimits(limits);
+        fds.setLimits(limits);
     }
 
     public FdTable fds() {
@@ -163,6 +180,7 @@ public final class GuestProcess {
 
     public void setFds(FdTable fds) {
         this.fds = fds;
+        fds.setLimits(limits);
     }
 
     /** The signal actions, for fork to copy. */

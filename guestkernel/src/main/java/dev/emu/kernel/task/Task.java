@@ -19,7 +19,13 @@ public final class Task {
     private String waitingFor = "";
     private long clearChildTid;
     private long robustList;
+    /** The registered struct rseq (address, length, signature); address 0 when none. */
+    private long rseqAddr;
+    private int rseqLen;
+    private int rseqSig;
     private long signalMask;
+    /** The mask rt_sigsuspend replaced, which the next signal frame saves (saved_sigmask); -1 if none. */
+    private long savedSignalMask = -1;
     private String comm;
     /** The last syscall this task entered, for fault reports. */
     private int lastSyscall = -1;
@@ -209,12 +215,43 @@ public final class Task {
         this.robustList = addr;
     }
 
+    public long rseqAddr() {
+        return rseqAddr;
+    }
+
+    public int rseqLen() {
+        return rseqLen;
+    }
+
+    public int rseqSig() {
+        return rseqSig;
+    }
+
+    /** Registers (or, with address 0, unregisters) the thread's struct rseq. */
+    public void setRseq(long addr, int len, int sig) {
+        this.rseqAddr = addr;
+        this.rseqLen = len;
+        this.rseqSig = sig;
+    }
+
     public long signalMask() {
         return signalMask;
     }
 
     public void setSignalMask(long mask) {
         this.signalMask = mask;
+    }
+
+    /** Remembers the mask to restore after the handler that ends an rt_sigsuspend (set_restore_sigmask). */
+    public void setSavedSignalMask(long mask) {
+        this.savedSignalMask = mask;
+    }
+
+    /** The mask a signal frame must save: the one rt_sigsuspend replaced if any (consumed), else the current one. */
+    public long takeMaskToSave() {
+        long m = savedSignalMask == -1 ? signalMask : savedSignalMask;
+        savedSignalMask = -1;
+        return m;
     }
 
     public String comm() {

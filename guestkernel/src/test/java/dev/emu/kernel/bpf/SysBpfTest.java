@@ -215,4 +215,29 @@ class SysBpfTest {
         a.putInt(BpfAttr.PROG_TYPE, 12345);
         assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
     }
+
+    @Test
+    void mapsAndProgramsAreChargedToTheGuestsMemoryWhileTheyLive() {
+        var memory = h.kernel.memory();
+        long before = memory.charged();
+        long fd = createMap(BpfMapType.ARRAY, 4, 8, 1 << 20);
+        assertThat(fd).isNotNegative();
+        long map = memory.charged() - before;
+        assertThat(map).as("1M entries of 8 bytes, with Java's per-element overhead").isGreaterThan(8L << 20);
+
+        h.space.write(BUF, new byte[] {(byte) 0xb7, 0, 0, 0, 0, 0, 0, 0, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0});
+        h.space.write(BUF + 0x100, "GPL\0".getBytes());
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.PROG_TYPE, EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER)
+                .putInt(BpfAttr.INSN_CNT, 2).putLong(BpfAttr.INSNS, BUF).putLong(BpfAttr.LICENSE, BUF + 0x100);
+        long prog = h.bpf(BpfCommand.PROG_LOAD, a.array());
+        assertThat(prog).isNotNegative();
+        assertThat(memory.charged()).isGreaterThan(before + map);
+
+        h.task.process().fds().close(fd);
+        h.task.process().fds().close(prog);
+        assertThat(memory.charged()).isEqualTo(before);
+        // 256 values of 4 MiB: more than the kernel's 1 GiB: ENOMEM, as a memory cgroup refuses it.
+        assertThat(createMap(BpfMapType.ARRAY, 4, 4 << 20, 256)).isEqualTo(Errno.ENOMEM.ret());
+        assertThat(memory.charged()).isEqualTo(before);
+    }
 }

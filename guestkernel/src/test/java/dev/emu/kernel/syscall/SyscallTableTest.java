@@ -3,6 +3,10 @@ package dev.emu.kernel.syscall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.emu.abi.SyscallNumbers;
+import dev.emu.kernel.syscall.ArgKind.Width;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class SyscallTableTest {
@@ -29,6 +33,197 @@ class SyscallTableTest {
             "rt_sigaction", "rt_sigprocmask", "readlink", "exit", "exit_group"};
         var names = SyscallTable.implemented().stream().map(SyscallDef::name).toList();
         assertThat(names).contains(needed);
+    }
+
+    /**
+     * The parameters of each implemented syscall as its SYSCALL_DEFINE declares it (Linux 6.x,
+     * include/linux/syscalls.h and the defining files), for checking the table's widths.
+     */
+    static final Map<String, String> LINUX_SIGNATURES = linuxSignatures();
+
+    private static Map<String, String> linuxSignatures() {
+        String[] lines = {
+            "read: unsigned int fd, char *buf, size_t count",
+            "write: unsigned int fd, const char *buf, size_t count",
+            "pread64: unsigned int fd, char *buf, size_t count, loff_t pos",
+            "pwrite64: unsigned int fd, const char *buf, size_t count, loff_t pos",
+            // vlen is unsigned long, but import_iovec takes an unsigned nr_segs: 32 bits count.
+            "readv: unsigned long fd, const struct iovec *vec, unsigned vlen",
+            "writev: unsigned long fd, const struct iovec *vec, unsigned vlen",
+            "lseek: unsigned int fd, off_t offset, unsigned int whence",
+            "close: unsigned int fd",
+            "dup: unsigned int fildes",
+            "dup2: unsigned int oldfd, unsigned int newfd",
+            "dup3: unsigned int oldfd, unsigned int newfd, int flags",
+            "fcntl: unsigned int fd, unsigned int cmd, unsigned long arg",
+            "ioctl: unsigned int fd, unsigned int cmd, unsigned long arg",
+            "fstat: unsigned int fd, struct stat *statbuf",
+            "newfstatat: int dfd, const char *filename, struct stat *statbuf, int flag",
+            "statx: int dfd, const char *filename, unsigned flags, unsigned int mask, struct statx *buffer",
+            "readlink: const char *path, char *buf, int bufsiz",
+            "readlinkat: int dfd, const char *pathname, char *buf, int bufsiz",
+            "brk: unsigned long brk",
+            "mmap: unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long off",
+            "munmap: unsigned long addr, size_t len",
+            "mprotect: unsigned long start, size_t len, unsigned long prot",
+            "mremap: unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags, unsigned long new_addr",
+            "madvise: unsigned long start, size_t len_in, int behavior",
+            "clock_gettime: clockid_t which_clock, struct __kernel_timespec *tp",
+            "clock_getres: clockid_t which_clock, struct __kernel_timespec *tp",
+            "gettimeofday: struct __kernel_old_timeval *tv, struct timezone *tz",
+            "time: __kernel_old_time_t *tloc",
+            "nanosleep: struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp",
+            "clock_nanosleep: clockid_t which_clock, int flags, const struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp",
+            "sched_yield:",
+            "exit: int error_code",
+            "exit_group: int error_code",
+            "getpid:", "getppid:", "gettid:", "getuid:", "geteuid:", "getgid:", "getegid:",
+            "set_tid_address: int *tidptr",
+            "set_robust_list: struct robust_list_head *head, size_t len",
+            "rseq: struct rseq *rseq, u32 rseq_len, int flags, u32 sig",
+            "arch_prctl: int option, unsigned long arg2",
+            "prlimit64: pid_t pid, unsigned int resource, const struct rlimit64 *new_rlim, struct rlimit64 *old_rlim",
+            "getrlimit: unsigned int resource, struct rlimit *rlim",
+            "uname: struct new_utsname *name",
+            "getrandom: char *buf, size_t count, unsigned int flags",
+            "sched_getaffinity: pid_t pid, unsigned int len, unsigned long *user_mask_ptr",
+            "getcpu: unsigned *cpup, unsigned *nodep, struct getcpu_cache *unused",
+            "rt_sigaction: int sig, const struct sigaction *act, struct sigaction *oact, size_t sigsetsize",
+            "rt_sigreturn:",
+            "rt_sigpending: sigset_t *uset, size_t sigsetsize",
+            "rt_sigsuspend: sigset_t *unewset, size_t sigsetsize",
+            "rt_sigprocmask: int how, sigset_t *nset, sigset_t *oset, size_t sigsetsize",
+            "sigaltstack: const stack_t *uss, stack_t *uoss",
+            "pause:",
+            "clone: unsigned long clone_flags, unsigned long newsp, int *parent_tidptr, int *child_tidptr, unsigned long tls",
+            "clone3: struct clone_args *uargs, size_t size",
+            "fork:", "vfork:",
+            "wait4: pid_t upid, int *stat_addr, int options, struct rusage *ru",
+            "waitid: int which, pid_t upid, struct siginfo *infop, int options, struct rusage *ru",
+            "execve: const char *filename, const char *const *argv, const char *const *envp",
+            "kill: pid_t pid, int sig",
+            "tgkill: pid_t tgid, pid_t pid, int sig",
+            "tkill: pid_t pid, int sig",
+            "getpgid: pid_t pid",
+            "getpgrp:",
+            "getsid: pid_t pid",
+            "futex: u32 *uaddr, int op, u32 val, const struct __kernel_timespec *utime, u32 *uaddr2, u32 val3",
+            "pipe: int *fildes",
+            "pipe2: int *fildes, int flags",
+            "bpf: int cmd, union bpf_attr *uattr, unsigned int size",
+            // The filesystem (issue 13).
+            "open: const char *filename, int flags, umode_t mode",
+            "openat: int dfd, const char *filename, int flags, umode_t mode",
+            "creat: const char *pathname, umode_t mode",
+            "openat2: int dfd, const char *filename, struct open_how *how, size_t usize",
+            "close_range: unsigned int fd, unsigned int max_fd, unsigned int flags",
+            "stat: const char *filename, struct __old_kernel_stat *statbuf",
+            "lstat: const char *filename, struct __old_kernel_stat *statbuf",
+            "access: const char *filename, int mode",
+            "faccessat: int dfd, const char *filename, int mode",
+            "faccessat2: int dfd, const char *filename, int mode, int flags",
+            "statfs: const char *pathname, struct statfs *buf",
+            "fstatfs: unsigned int fd, struct statfs *buf",
+            "mkdir: const char *pathname, umode_t mode",
+            "mkdirat: int dfd, const char *pathname, umode_t mode",
+            "mknod: const char *filename, umode_t mode, unsigned dev",
+            "mknodat: int dfd, const char *filename, umode_t mode, unsigned int dev",
+            "rmdir: const char *pathname",
+            "unlink: const char *pathname",
+            "unlinkat: int dfd, const char *pathname, int flag",
+            "rename: const char *oldname, const char *newname",
+            "renameat: int olddfd, const char *oldname, int newdfd, const char *newname",
+            "renameat2: int olddfd, const char *oldname, int newdfd, const char *newname, unsigned int flags",
+            "link: const char *oldname, const char *newname",
+            "linkat: int olddfd, const char *oldname, int newdfd, const char *newname, int flags",
+            "symlink: const char *oldname, const char *newname",
+            "symlinkat: const char *oldname, int newdfd, const char *newname",
+            "truncate: const char *path, long length",
+            "ftruncate: unsigned int fd, off_t length",
+            "chmod: const char *filename, umode_t mode",
+            "fchmod: unsigned int fd, umode_t mode",
+            "fchmodat: int dfd, const char *filename, umode_t mode",
+            "chown: const char *filename, uid_t user, gid_t group",
+            "fchown: unsigned int fd, uid_t user, gid_t group",
+            "lchown: const char *filename, uid_t user, gid_t group",
+            "fchownat: int dfd, const char *filename, uid_t user, gid_t group, int flag",
+            "utimensat: int dfd, const char *filename, struct __kernel_timespec *utimes, int flags",
+            "getdents64: unsigned int fd, struct linux_dirent64 *dirent, unsigned int count",
+            "chdir: const char *filename",
+            "fchdir: unsigned int fd",
+            "getcwd: char *buf, unsigned long size",
+            "chroot: const char *filename",
+            "umask: int mask",
+            "fsync: unsigned int fd",
+            "fdatasync: unsigned int fd",
+            "sync:",
+            "syncfs: int fd",
+            "sendfile: int out_fd, int in_fd, loff_t *offset, size_t count",
+            "copy_file_range: int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags",
+            "fallocate: int fd, int mode, loff_t offset, loff_t len",
+            "prctl: int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5",
+        };
+        Map<String, String> m = new TreeMap<>();
+        for (String l : lines) {
+            m.put(l.substring(0, l.indexOf(':')), l.substring(l.indexOf(':') + 1).trim());
+        }
+        return m;
+    }
+
+    /** The register width of one C parameter; file descriptors all reach fdget's unsigned int. */
+    private static Width widthOf(String param) {
+        String type = param.substring(0, param.lastIndexOf(' ')).replace("const ", "").trim();
+        String name = param.substring(param.lastIndexOf(' ') + 1);
+        if (type.contains("*") || name.startsWith("*")) {
+            return Width.ULONG64;
+        }
+        if (name.equals("fd") || name.equals("fildes") || name.endsWith("fd") && !name.equals("ufd")) {
+            return Width.INT32;
+        }
+        return switch (type) {
+            case "int", "pid_t", "clockid_t" -> Width.INT32;
+            // umode_t is an unsigned short and uid_t/gid_t unsigned ints: 32 bits zero-extended
+            // keep all of them (the handlers mask a mode to 07777).
+            case "unsigned int", "unsigned", "u32", "umode_t", "uid_t", "gid_t" -> Width.UINT32;
+            case "long", "off_t", "loff_t" -> Width.LONG64;
+            case "unsigned long", "size_t" -> Width.ULONG64;
+            default -> throw new IllegalArgumentException("unknown C type " + type);
+        };
+    }
+
+    @Test
+    void everyArgumentHasTheWidthOfItsLinuxType() {
+        for (SyscallDef d : SyscallTable.implemented()) {
+            String sig = LINUX_SIGNATURES.get(d.name());
+            assertThat(sig).as("Linux signature of %s (add it to LINUX_SIGNATURES)", d.name()).isNotNull();
+            String[] params = sig.isEmpty() ? new String[0] : sig.split(",\\s*");
+            assertThat(d.args()).as("argument count of %s(%s)", d.name(), sig).hasSize(params.length);
+            for (int i = 0; i < params.length; i++) {
+                assertThat(d.args()[i].width()).as("%s argument %d (%s) declared %s", d.name(), i, params[i], d.args()[i])
+                        .isEqualTo(widthOf(params[i]));
+            }
+        }
+    }
+
+    @Test
+    void thirtyTwoBitArgumentsAreNarrowedAsLinuxsWrappersDo() {
+        SyscallDef[] byNr = SyscallTable.byNumber();
+        // wait4(pid_t -1 as glibc passes it, status, int options with garbage above, rusage)
+        long[] regs = {61, 0xffff_ffffL, 0x7000, 0xdead_5a5a_0000_0001L, 0, 0x1234, 0x5678};
+        byNr[61].narrowArguments(regs);
+        assertThat(regs).containsExactly(61, -1, 0x7000, 1, 0, 0, 0);
+        // lseek(unsigned int fd, off_t offset, unsigned int whence): the offset keeps 64 bits
+        regs = new long[] {8, 0xdead_0000_0000_0003L, -256, 0xffff_ffff_0000_0002L, 9, 9, 9};
+        byNr[8].narrowArguments(regs);
+        assertThat(regs).containsExactly(8, 3, -256, 2, 0, 0, 0);
+        // getrlimit(unsigned int resource): zero-extended, never negative
+        regs = new long[] {97, -1, 0x7000, 0, 0, 0, 0};
+        byNr[97].narrowArguments(regs);
+        assertThat(regs[1]).isEqualTo(0xffff_ffffL);
+        // getpgrp takes nothing: a register left over from the caller never reaches the handler
+        regs = new long[] {111, 1234, 5, 6, 7, 8, 9};
+        byNr[111].narrowArguments(regs);
+        assertThat(Arrays.copyOfRange(regs, 1, 7)).containsOnly(0L);
     }
 
     @Test

@@ -38,6 +38,12 @@ public class FakeAddressSpace implements AddressSpace {
 
     private final TreeMap<Long, Page> pages = new TreeMap<>();
     private boolean closed;
+    private dev.emu.kernel.platform.PageFaultHandler pageFaults;
+
+    @Override
+    public void setPageFaultHandler(dev.emu.kernel.platform.PageFaultHandler handler) {
+        this.pageFaults = handler;
+    }
 
     @Override
     public void map(long address, long length, int prot) {
@@ -266,6 +272,9 @@ public class FakeAddressSpace implements AddressSpace {
         long last = (address + length - 1) & -PAGE;
         for (long a = first; ; a += PAGE) {
             Page p = pages.get(a);
+            if (p == null && pageFaults != null && pageFaults.populate(Math.max(a, address))) {
+                p = pages.get(a); // demand paging mapped it, as the Unicorn platform retries
+            }
             if (p == null || p.prot == Prot.NONE) {
                 throw new BadAddressException(Math.max(a, address));
             }

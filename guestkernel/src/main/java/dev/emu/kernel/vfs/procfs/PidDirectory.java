@@ -90,7 +90,7 @@ final class PidDirectory extends KernDir {
         @Override
         protected List<String> dynamicNames() {
             List<String> names = new ArrayList<>();
-            for (int fd = 0; fd < dev.emu.kernel.fs.FdTable.MAX_FDS; fd++) {
+            for (int fd = 0; fd < process.fds().capacity(); fd++) {
                 if (process.fds().get(fd) != null) {
                     names.add(Integer.toString(fd));
                 }

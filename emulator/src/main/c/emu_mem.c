@@ -1,0 +1,98 @@
+/*
+ * emu_mem: guest memory permissions for Unicorn 2.1's virtual-TLB mode (the fast configuration,
+ * shared/reference/unicorn.md "Guest stores").
+ *
+ * With UC_CTL_TLB_TYPE = UC_TLB_VIRTUAL, Unicorn asks a UC_HOOK_TLB_FILL callback for every
+ * softmmu TLB miss. emu_mem_tlb_fill answers from a region table that UnicornAddressSpace
+ * rewrites after every map/unmap/protect (then flushes the TLB):
+ *  - an access the region allows maps the page at paddr = vaddr (Unicorn's memory regions are
+ *    mapped at their guest address) with the region's full permissions, so a page that is read
+ *    and written keeps one TLB entry, and a non-executable page's stores take the fast path;
+ *  - anything else (no region, or a permission the region lacks) maps to the shadow address
+ *    EMU_SHADOW + vaddr, which nothing maps; the only invalid-access hook is registered over
+ *    the shadow range, so Java sees the fault with its exact address and RIP, and decides
+ *    unmapped vs protection from the table.
+ * No hook covers guest addresses, so Unicorn keeps stores on non-executable pages fast.
+ *
+ *   struct emu_mem {                  offset
+ *       struct emu_region *regions;   0   sorted by begin, not overlapping
+ *       int64_t count;                8
+ *       uint64_t denied_vaddr;        16  the last address sent to the shadow range (for the
+ *                                         top bits of a non-canonical address)
+ *   };
+ *   struct emu_region { uint64_t begin, end (exclusive); uint32_t perms, pad; }   24 bytes
+ */
+#include "emu_unicorn21.h"
+
+#define EMU_SHADOW (1ull << 48)
+#define EMU_SHADOW_MASK ((1ull << 47) - 1)
+
+struct emu_region {
+    uint64_t begin;
+    uint64_t end;
+    uint32_t perms;
+    uint32_t pad;
+};
+
+struct emu_mem {
+    struct emu_region *regions;
+    int64_t count;
+    uint64_t denied_vaddr;
+};
+
+_Static_assert(sizeof(struct emu_region) == 24, "layout shared with UnicornAddressSpace.java");
+_Static_assert(sizeof(struct emu_mem) == 24, "layout shared with UnicornAddressSpace.java");
+
+bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct emu_uc_tlb_entry *result,
+                      void *user_data)
+{
+    (void)uc;
+    struct emu_mem *m = user_data;
+    int need = type == UC_MEM_WRITE ? UC_PROT_WRITE : type == UC_MEM_FETCH ? UC_PROT_EXEC : UC_PROT_READ;
+    int64_t lo = 0, hi = m->count - 1;
+    while (lo <= hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        const struct emu_region *r = &m->regions[mid];
+        if (vaddr < r->begin) {
+            hi = mid - 1;
+        } else if (vaddr >= r->end) {
+            lo = mid + 1;
+        } else {
+            if (r->perms & need) {
+                result->paddr = vaddr;
+                result->perms = (int)r->perms;
+                return true;
+            }
+            break;
+        }
+    }
+    m->denied_vaddr = vaddr;
+    result->paddr = EMU_SHADOW + (vaddr & EMU_SHADOW_MASK);
+    result->perms = need;
+    return true;
+}
+
+int emu_mem_enable_virtual_tlb(uc_engine *uc)
+{
+    return emu_uc.ctl(uc, EMU_UC_CTL_WRITE(EMU_UC_CTL_TLB_TYPE, 1), EMU_UC_TLB_VIRTUAL);
+}
+
+/* After every map/unmap/protect: Unicorn does not flush when a protect only removes READ, and
+ * a flush is also when the softmmu TLB may grow. */
+int emu_mem_flush_tlb(uc_engine *uc)
+{
+    return emu_uc.ctl(uc, EMU_UC_CTL_WRITE(EMU_UC_CTL_TLB_FLUSH, 0));
+}
+
+/* Drops translated code in [begin, end): code written while its page was not executable (no
+ * self-modifying-code tracking then) must be translated again when the page becomes executable. */
+int emu_mem_remove_tb_cache(uc_engine *uc, uint64_t begin, uint64_t end)
+{
+    return emu_uc.ctl(uc, EMU_UC_CTL_WRITE(EMU_UC_CTL_TB_REMOVE_CACHE, 2), begin, end);
+}
+
+/* Drops all translated code (memory hooks are compiled into it: adding or removing one needs it). */
+int emu_mem_flush_tb(uc_engine *uc)
+{
+    return emu_uc.ctl(uc, EMU_UC_CTL_WRITE(EMU_UC_CTL_TB_FLUSH, 0));
+}

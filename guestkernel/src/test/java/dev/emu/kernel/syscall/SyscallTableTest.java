@@ -84,6 +84,7 @@ class SyscallTableTest {
             "arch_prctl: int option, unsigned long arg2",
             "prlimit64: pid_t pid, unsigned int resource, const struct rlimit64 *new_rlim, struct rlimit64 *old_rlim",
             "getrlimit: unsigned int resource, struct rlimit *rlim",
+            "setrlimit: unsigned int resource, struct rlimit *rlim",
             "uname: struct new_utsname *name",
             "getrandom: char *buf, size_t count, unsigned int flags",
             "sched_getaffinity: pid_t pid, unsigned int len, unsigned long *user_mask_ptr",

@@ -235,4 +235,26 @@ class VfsTest {
         assertThat(vfs.link(null, ctx, ctx.root(), "/etc", false, ctx.root(), "/etc2")).isEqualTo(Errno.EPERM.ret());
         assertThat(vfs.link(null, ctx, ctx.root(), "/etc/orig", false, ctx.root(), "/mnt/host/x")).isEqualTo(Errno.EXDEV.ret());
     }
+
+    private Result<Dentry> restricted(int resolve, Dentry start, String path) {
+        return vfs.walker(null, ctx).restrict(resolve, start).resolve(start, path, true);
+    }
+
+    @Test
+    void openat2ResolveFlagsRestrictTheWalk() {
+        Dentry host = lookup("/mnt/host", true).value();
+        assertThat(restricted(PathWalk.RESOLVE_BENEATH, host, "sub/../sub/file.txt").value().path()).isEqualTo("/mnt/host/sub/file.txt");
+        assertThat(error(restricted(PathWalk.RESOLVE_BENEATH, host, ".."))).isEqualTo(Errno.EXDEV);
+        assertThat(error(restricted(PathWalk.RESOLVE_BENEATH, host, "/etc"))).isEqualTo(Errno.EXDEV);
+        assertThat(error(restricted(PathWalk.RESOLVE_BENEATH, host, "abs-escape"))).isEqualTo(Errno.EXDEV);
+        // IN_ROOT: the dirfd is "/" for the walk; nothing above it is reachable.
+        assertThat(restricted(PathWalk.RESOLVE_IN_ROOT, host, "/sub/file.txt").value().path()).isEqualTo("/mnt/host/sub/file.txt");
+        assertThat(restricted(PathWalk.RESOLVE_IN_ROOT, host, "../../..").value().sameAs(host)).isTrue();
+        assertThat(error(restricted(PathWalk.RESOLVE_IN_ROOT, host, "abs-escape/guest-only"))).isEqualTo(Errno.ENOENT);
+        assertThat(error(restricted(PathWalk.RESOLVE_NO_SYMLINKS, host, "sub/deeper/up"))).isEqualTo(Errno.ELOOP);
+        assertThat(error(restricted(PathWalk.RESOLVE_NO_XDEV, ctx.root(), "/mnt/host/sub"))).isEqualTo(Errno.EXDEV);
+        assertThat(restricted(PathWalk.RESOLVE_NO_XDEV, ctx.root(), "/etc/guest-only").failed()).isFalse();
+        // Through Vfs.open, as openat2 calls it.
+        assertThat(error(vfs.open(null, ctx, host, "../../etc/guest-only", 0, 0, PathWalk.RESOLVE_BENEATH))).isEqualTo(Errno.EXDEV);
+    }
 }

@@ -65,7 +65,8 @@ public final class Exec {
             throw new NotExecutableException(path + ": " + notRegular);
         }
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-            return load(kernel, path, ElfFile.read(path.toString(), ElfSource.of(file)), argv, envp, limits);
+            return load(kernel, ElfFile.read(path.toString(), ElfSource.of(file)), path.toAbsolutePath().toString(),
+                    argv, envp, path.toString(), null, limits);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -101,8 +102,25 @@ public final class Exec {
         }
     }
 
-    private static Image load(Kernel kernel, Path path, ElfFile elf, List<String> argv, List<String> envp,
-                              ResourceLimits limits) {
+    /**
+     * Loads the executable {@code bytes} named {@code name} (its guest path, /proc/PID/exe), and
+     * its PT_INTERP from the guest's tree if it has one.
+     *
+     * @param execfn the filename execve was given (AT_EXECFN)
+     * @param fs where a PT_INTERP path is looked up (the caller's root and cwd); null: the
+     *     kernel's root
+     * @throws dev.emu.kernel.loader.ElfFormatException if the file or its interpreter is not a
+     *     loadable x86_64 ELF, or the interpreter cannot be read
+     * @throws HostMemoryException if the guest's memory limit (or the host) cannot take the image
+     */
+    public static Image load(Kernel kernel, byte[] bytes, String name, List<String> argv, List<String> envp,
+                             String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
+        return load(kernel, ElfFile.parse(name, bytes), name, argv, envp, execfn, fs, limits);
+    }
+
+    private static Image load(Kernel kernel, ElfFile elf, String name, List<String> argv, List<String> envp,
+                              String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
+        ElfFile interp = elf.interpreter().isPresent() ? interpreter(kernel, elf, fs) : null;
         AddressSpace as = kernel.platform().newAddressSpace();
         try {
             MemoryManager mm = new MemoryManager(as, kernel.memory());
@@ -112,11 +130,24 @@ public final class Exec {
                 mm.registerMapped(r.start(), r.length(), r.prot(), r.name());
             }
             mm.initBrk(image.brk());
+            long entry = image.entry();
+            long interpBase = 0;
+            if (interp != null) {
+                // The loader goes at the top of the mmap area, where Linux's ASLR-off mmap puts it.
+                long span = interp.loadSegments().getLast().vaddr() + interp.loadSegments().getLast().memsz()
+                        - (interp.loadSegments().getFirst().vaddr() & -MemoryManager.PAGE);
+                LoadedImage ld = ElfLoader.load(interp, as, (MemoryManager.MMAP_BASE - span) & -MemoryManager.PAGE);
+                for (MappedRegion r : ld.regions()) {
+                    mm.registerMapped(r.start(), r.length(), r.prot(), r.name());
+                }
+                interpBase = ld.loadBias();
+                entry = ld.entry();
+            }
             byte[] random = new byte[16];
             kernel.random().nextBytes(random);
             // AT_EXECFN is the filename exec was given, which for emu is the resolved image path.
-            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, path.toString(), random)
-                    .withStack(StackSpec.DEFAULT_STACK_TOP, stackSize(limits)));
+            InitialStack stack = InitialStack.build(as, StackSpec.of(image, argv, envp, execfn, random)
+                    .withStack(StackSpec.DEFAULT_STACK_TOP, stackSize(limits)).withInterpreterBase(interpBase));
             // Linux maps the stack's first pages and grows it on demand up to RLIMIT_STACK: the
             // part below the arguments and a first 128 KiB is demand-paged (charged when touched).
             long top = StackSpec.DEFAULT_STACK_TOP;
@@ -128,19 +159,40 @@ public final class Exec {
                 mm.registerOnDemand(bottom, resident - bottom, stack.region().prot(), "[stack]");
             }
             if (!mm.commitInitial()) {
-                throw new HostMemoryException("not enough guest memory for " + path + " (--memory "
+                throw new HostMemoryException("not enough guest memory for " + name + " (--memory "
                         + (kernel.memory().limit() >> 20) + " MiB)");
             }
             mm.setLimits(limits);
             Cpu cpu = as.newCpu();
             cpu.set(Reg.RSP, stack.rsp());
-            cpu.set(Reg.RIP, image.entry());
+            cpu.set(Reg.RIP, entry);
             // Linux's ELF_PLAT_INIT leaves every other GPR zero; RDX=0 means "no atexit routine".
-            return new Image(mm, cpu, path.toAbsolutePath().toString(), image);
+            return new Image(mm, cpu, name, image);
         } catch (RuntimeException e) {
             as.close();
             throw e;
         }
+    }
+
+    /** Reads and parses the program's PT_INTERP from the guest's tree (load_elf_binary's open_exec). */
+    private static ElfFile interpreter(Kernel kernel, ElfFile elf, dev.emu.kernel.vfs.FsContext fs) {
+        String path = elf.interpreter().orElseThrow();
+        dev.emu.kernel.vfs.Vfs vfs = kernel.vfs();
+        if (vfs == null) {
+            throw new dev.emu.kernel.loader.ElfFormatException(elf.path(), "no filesystem to load the interpreter " + path + " from");
+        }
+        dev.emu.kernel.vfs.FsContext ctx = fs != null ? fs
+                : new dev.emu.kernel.vfs.FsContext(vfs.mounts().root().rootDentry(), vfs.mounts().root().rootDentry(), 022);
+        dev.emu.kernel.vfs.Result<dev.emu.kernel.vfs.Dentry> d = vfs.lookup(null, ctx, ctx.cwd(), path, true);
+        dev.emu.kernel.vfs.Result<byte[]> bytes = d.failed() ? d.cast() : ExecLookup.readFile(null, d.value());
+        if (bytes.failed()) {
+            throw new dev.emu.kernel.loader.ElfFormatException(elf.path(), "cannot read the interpreter " + path + ": " + bytes.error());
+        }
+        ElfFile ld = ElfFile.parse(path, bytes.value());
+        if (ld.interpreter().isPresent()) {
+            throw new dev.emu.kernel.loader.ElfFormatException(path, "an interpreter must not have an interpreter (ELIBBAD)");
+        }
+        return ld;
     }
 
     /** The task name Linux derives from the file name (comm, 15 bytes). */

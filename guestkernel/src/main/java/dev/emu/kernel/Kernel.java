@@ -57,6 +57,8 @@ public final class Kernel {
     private final dev.emu.kernel.sync.Futexes futexes = new dev.emu.kernel.sync.Futexes();
     private final List<TickHook> tickHooks = new ArrayList<>();
     private int nextPid = 1;
+    private FilesystemSetup filesystemSetup = FilesystemSetup.inMemory();
+    private dev.emu.kernel.vfs.Vfs vfs;
     private Task current;
     private GuestProcess init;
     private long ticks;
@@ -91,6 +93,16 @@ public final class Kernel {
         dispatcher.setTracer(tracer);
     }
 
+    /** Sets what the guest's tree is made of; before {@link #spawnInit}. */
+    public void setFilesystem(FilesystemSetup setup) {
+        this.filesystemSetup = setup;
+    }
+
+    /** The guest's filesystem (built by {@link #spawnInit}). */
+    public dev.emu.kernel.vfs.Vfs vfs() {
+        return vfs;
+    }
+
     /**
      * Creates pid 1 running {@code image} with {@code argv} and {@code envp}.
      *
@@ -98,26 +110,67 @@ public final class Kernel {
      * @throws java.io.IOException if the image cannot be read
      */
     public GuestProcess spawnInit(Path image, List<String> argv, List<String> envp) throws java.io.IOException {
+        bootFilesystem();
+        ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
+        Exec.Image loaded = Exec.load(this, image, argv, envp, limits);
+        return startInit(loaded, limits, argv, envp, image.getFileName().toString());
+    }
+
+    /**
+     * Creates pid 1 running the program at guest path {@code path} (found in the guest's tree,
+     * "#!" scripts included), for `emu run --root`.
+     *
+     * @throws IllegalArgumentException if the program cannot be found or run (the message says why)
+     * @throws dev.emu.kernel.loader.ElfFormatException if it is not a loadable x86_64 ELF
+     */
+    public GuestProcess spawnInitFromGuest(String path, List<String> argv, List<String> envp) {
+        bootFilesystem();
+        dev.emu.kernel.vfs.FsContext ctx = filesystemSetupResult.initContext();
+        dev.emu.kernel.vfs.Result<ExecLookup.Program> program = ExecLookup.find(vfs, null, ctx, path, argv);
+        if (program.failed()) {
+            throw new IllegalArgumentException(path + ": " + switch (program.error()) {
+                case ENOENT -> "No such file or directory";
+                case EACCES -> "Permission denied";
+                default -> program.error().name();
+            });
+        }
+        ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
+        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, ctx, limits);
+        GuestProcess p = startInit(loaded, limits, program.value().argv(), envp, path.substring(path.lastIndexOf('/') + 1));
+        p.setExe(program.value().dentry());
+        return p;
+    }
+
+    private FilesystemSetup.Built filesystemSetupResult;
+
+    private void bootFilesystem() {
         log.info("emu guest kernel, platform " + platform.description() + ", clock "
                 + clock.mode().name().toLowerCase() + ", tick " + config.tickHz() + " Hz, seed " + config.seed());
+        filesystemSetupResult = filesystemSetup.build(this);
+        vfs = filesystemSetupResult.vfs();
+    }
+
+    private GuestProcess startInit(Exec.Image loaded, ResourceLimits limits, List<String> argv, List<String> envp, String name) {
         FdTable fds = new FdTable();
         SerialLog serial = log.serial();
         fds.put(0, new ConsoleFile("stdin", console.in(), null, serial, console.inKind()), false);
         fds.put(1, new ConsoleFile("stdout", null, console.out(), serial, console.outKind()), false);
         fds.put(2, new ConsoleFile("stderr", null, console.err(), serial, console.errKind()), false);
         int pid = allocPid();
-        ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
-        Exec.Image loaded = Exec.load(this, image, argv, envp, limits);
         GuestProcess p = new GuestProcess(pid, null, loaded.mm(), fds, loaded.exePath());
         p.setLimits(limits);
         if (!memory.tryCharge(MemoryAccountant.TASK_COST)) {
             loaded.mm().close();
             throw new dev.emu.kernel.platform.HostMemoryException("not enough guest memory for the first task");
         }
-        Task t = new Task(this, pid, p, loaded.cpu(), Exec.commOf(image.toString()));
+        p.setFs(filesystemSetupResult.initContext());
+        p.setCommandLine(argv, envp);
+        dev.emu.kernel.vfs.Result<dev.emu.kernel.vfs.Dentry> exe = vfs.lookup(null, p.fs(), p.fs().cwd(), loaded.exePath(), true);
+        p.setExe(exe.failed() ? null : exe.value());
+        Task t = new Task(this, pid, p, loaded.cpu(), Exec.commOf(name));
         init = p;
         addTask(t);
-        log.info("run " + (argv.isEmpty() ? image.getFileName() : argv.getFirst()) + " as pid " + pid + " (entry 0x" + Long.toHexString(loaded.cpu().get(Reg.RIP)) + ")");
+        log.info("run " + (argv.isEmpty() ? name : argv.getFirst()) + " as pid " + pid + " (entry 0x" + Long.toHexString(loaded.cpu().get(Reg.RIP)) + ")");
         return p;
     }
 

@@ -20,7 +20,8 @@ final class RunArgs {
 
     /** The options with a value; a value follows as the next word or after '='. */
     static final Set<String> WITH_VALUE = Set.of("--env", "--serial-log", "--trace-file", "--clock", "--seed",
-            "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect", "--memory");
+            "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect", "--memory",
+            "--mount", "--root", "--workdir");
     /** Flags; {@code --trace-syscalls} takes a value only after '='. */
     static final Set<String> FLAGS = Set.of("--trace-syscalls", "--trace-time", "--gdb-wait", "-v", "--verbose");
 
@@ -77,6 +78,9 @@ final class RunArgs {
                     case "--timeout" -> c.timeout = Double.parseDouble(value);
                     case "--expect" -> c.expect = Path.of(value);
                     case "--memory" -> c.memory = value;
+                    case "--mount" -> c.mounts.add(value);
+                    case "--root" -> c.root = Path.of(value);
+                    case "--workdir" -> c.workdir = value;
                     default -> throw new IllegalStateException(name);
                 }
             }

@@ -6,7 +6,9 @@ import dev.emu.emulator.expect.ExpectationCheck;
 import dev.emu.emulator.expect.SerialCapture;
 import dev.emu.emulator.unicorn.UnicornPlatform;
 import dev.emu.kernel.Exec;
+import dev.emu.kernel.FilesystemSetup;
 import dev.emu.kernel.Kernel;
+import dev.emu.kernel.vfs.MountSpec;
 import dev.emu.kernel.KernelConfig;
 import dev.emu.kernel.fs.ConsoleFile;
 import dev.emu.kernel.loader.ElfFormatException;
@@ -48,6 +50,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "NAME=VALUE",
             description = "Add a variable to the guest environment (repeatable). The environment is exactly these, in order; it is empty by default.")
     List<String> env = new ArrayList<>();
+
+    @Option(names = "--mount", paramLabel = "HOST:GUEST[:ro|:rw]",
+            description = "Pass the host directory HOST through at GUEST (repeatable; read-only unless ':rw').")
+    List<String> mounts = new ArrayList<>();
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "Show the host directory DIR (e.g. an extracted distribution) read-only as '/', instead of the host's '/' with the current directory read-write.")
+    Path root;
+
+    @Option(names = "--workdir", paramLabel = "DIR",
+            description = "The guest's working directory (default: the current directory, or '/' with --root).")
+    String workdir;
 
     @Option(names = "--serial-log", paramLabel = "FILE",
             description = "Write the serial stream (kernel log + console output) to FILE ('-' for stderr).")
@@ -138,24 +152,29 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        FilesystemSetup filesystem;
+        try {
+            filesystem = filesystemSetup();
+        } catch (IllegalArgumentException e) {
+            System.err.println("emu: " + e.getMessage());
+            return 2;
+        }
         ImageLookup lookup = ImageLookup.defaults();
-        Path path = lookup.resolve(image);
+        Path path = root == null ? lookup.resolve(image) : null;
+        if (path == null && root != null && image.startsWith("/")) {
+            path = Path.of(image); // a guest path: resolved in the guest's tree at spawn
+        }
         if (path == null) {
             System.err.println("emu: " + image + ": no such image (looked in the current directory"
                     + (image.contains("/") ? "" : " and " + lookup.searchPath()) + ")");
             return 127;
         }
-        try {
-            // Only a regular file is an image: a FIFO would hang the open, /dev/zero never ends.
-            String notRegular = Exec.notRegularFile(path);
-            if (notRegular != null || !Files.isReadable(path)) {
-                System.err.println("emu: " + path + ": cannot load the image: "
-                        + (notRegular != null ? notRegular : "permission denied"));
+        if (root == null) { // with --root the image is a guest path, checked by the VFS at spawn
+            String unloadable = unloadableImage(path);
+            if (unloadable != null) {
+                System.err.println("emu: " + path + ": cannot load the image: " + unloadable);
                 return 126;
             }
-        } catch (IOException e) {
-            System.err.println("emu: " + path + ": cannot load the image: " + e.getMessage());
-            return 126;
         }
         Expectation expectation = null;
         if (expect != null) {
@@ -174,7 +193,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             SerialCapture capture = expectation == null ? null : new SerialCapture(serialOut);
             serialOut = capture == null ? serialOut : capture;
-            int status = runGuest(path, mode, serialOut);
+            int status = runGuest(path, mode, serialOut, filesystem);
             return capture == null ? status : checkExpectation(expectation, capture.text(), status);
         } catch (IOException e) {
             System.err.println("emu: " + e.getMessage());
@@ -203,7 +222,23 @@ public final class RunCommand implements Callable<Integer> {
     /** Exit status of `emu run --expect` when the serial log does not match. */
     public static final int EXIT_EXPECT_FAILED = 3;
 
-    private int runGuest(Path path, VirtualClock.Mode mode, OutputStream serialOut) throws IOException {
+    /** The guest's tree from --root, --mount and --workdir (docs/filesystem.md). */
+    private FilesystemSetup filesystemSetup() {
+        List<MountSpec> specs = new ArrayList<>();
+        FilesystemSetup base;
+        if (root != null) {
+            base = new FilesystemSetup(root.toAbsolutePath().normalize(), true, List.of(), "/");
+        } else {
+            base = FilesystemSetup.hostDefault(Path.of("").toAbsolutePath());
+            specs.addAll(base.mounts());
+        }
+        for (String m : mounts) {
+            specs.add(MountSpec.parse(m));
+        }
+        return new FilesystemSetup(base.root(), base.rootReadOnly(), specs, workdir != null ? workdir : base.workdir());
+    }
+
+    private int runGuest(Path path, VirtualClock.Mode mode, OutputStream serialOut, FilesystemSetup filesystem) throws IOException {
         UnicornPlatform platform = new UnicornPlatform();
         if (maxInstructions < 0 || gdbPort > 65535 || (gdbWait && gdbPort < 0)) {
             System.err.println("emu: " + (maxInstructions < 0 ? "--max-instructions must be >= 0"
@@ -225,6 +260,7 @@ public final class RunCommand implements Callable<Integer> {
                 new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
                 new FileOutputStream(FileDescriptor.err), hostKind(0), hostKind(1), hostKind(2), reports);
         Kernel kernel = new Kernel(platform, config, console, new SerialLog(serialOut), ImageLookup.defaults());
+        kernel.setFilesystem(filesystem);
         if (verbose) {
             kernel.log().mirrorTo(line -> System.err.println(line));
         }
@@ -238,13 +274,20 @@ public final class RunCommand implements Callable<Integer> {
         argv.add(image);
         argv.addAll(args);
         try {
-            kernel.spawnInit(path, argv, env);
+            if (root != null) {
+                kernel.spawnInitFromGuest(path.toString(), argv, env);
+            } else {
+                kernel.spawnInit(path, argv, env);
+            }
         } catch (ElfFormatException | dev.emu.kernel.platform.HostMemoryException e) {
             System.err.println("emu: " + e.getMessage());
             return 126;
         } catch (IOException e) {
             System.err.println("emu: " + path + ": cannot load the image: " + e.getMessage());
             return 126;
+        } catch (IllegalArgumentException e) {
+            System.err.println("emu: " + e.getMessage());
+            return e.getMessage().contains("No such file") ? 127 : 2;
         }
         dev.emu.emulator.gdb.GdbStub gdb = null;
         if (debug != null) {
@@ -322,6 +365,19 @@ public final class RunCommand implements Callable<Integer> {
             return ConsoleFile.HostKind.PIPE;
         } catch (IOException | UnsupportedOperationException e) {
             return ConsoleFile.HostKind.PIPE;
+        }
+    }
+
+    /**
+     * Why the host file {@code path} cannot be an image, or null. Only a regular file is: a FIFO
+     * would hang the open, /dev/zero never ends.
+     */
+    private static String unloadableImage(Path path) {
+        try {
+            String notRegular = Exec.notRegularFile(path);
+            return notRegular != null ? notRegular : Files.isReadable(path) ? null : "permission denied";
+        } catch (IOException e) {
+            return e.getMessage();
         }
     }
 }

@@ -84,7 +84,10 @@ class DifferentialTest {
             // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
             new Program("selfmod"),
             // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.
-            new Program("argwidth"));
+            new Program("argwidth"),
+            // The filesystem (issue 13): file operations and the errno of bad requests.
+            new Program("fs_ops"),
+            new Program("fs_errno"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

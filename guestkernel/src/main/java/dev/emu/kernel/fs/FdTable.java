@@ -25,6 +25,11 @@ public final class FdTable {
         return (int) (Long.compareUnsigned(soft, ResourceLimits.NR_OPEN) > 0 ? ResourceLimits.NR_OPEN : soft);
     }
 
+    /** One past the highest fd the table has room for (every open fd is below it). */
+    public int capacity() {
+        return files.length;
+    }
+
     /** The file at {@code fd}, or null if the fd is not open. */
     public File get(long fd) {
         return fd >= 0 && fd < files.length ? files[(int) fd] : null;

@@ -7,7 +7,20 @@ package dev.emu.kernel.fs;
  * @param rdev device number for character devices
  */
 public record FileStat(long dev, long ino, int mode, int nlink, int uid, int gid, long rdev,
-                       long size, int blksize, long blocks) {
+                       long size, int blksize, long blocks, long atimeNanos, long mtimeNanos,
+                       long ctimeNanos) {
+
+    /** A timestamp field meaning "the time of the stat call" (anonymous files: pipes, console). */
+    public static final long NOW = Long.MIN_VALUE;
+
+    /** A stat whose three timestamps are the time of the call. */
+    public FileStat(long dev, long ino, int mode, int nlink, int uid, int gid, long rdev, long size,
+                    int blksize, long blocks) {
+        this(dev, ino, mode, nlink, uid, gid, rdev, size, blksize, blocks, NOW, NOW, NOW);
+    }
+
+    public static final int S_IFLNK = 0120000;
+    public static final int S_IFBLK = 0060000;
 
     public static final int S_IFIFO = 0010000;
     public static final int S_IFCHR = 0020000;
@@ -25,23 +38,54 @@ public record FileStat(long dev, long ino, int mode, int nlink, int uid, int gid
         b.putLong(0, dev).putLong(8, ino).putLong(16, nlink).putInt(24, mode).putInt(28, uid)
                 .putInt(32, gid).putLong(40, rdev).putLong(48, size).putLong(56, blksize)
                 .putLong(64, blocks);
+        long[] times = {at(atimeNanos, nowNanos), at(mtimeNanos, nowNanos), at(ctimeNanos, nowNanos)};
         for (int t = 0; t < 3; t++) {
-            b.putLong(72 + 16 * t, nowNanos / 1_000_000_000L).putLong(80 + 16 * t, nowNanos % 1_000_000_000L);
+            b.putLong(72 + 16 * t, Math.floorDiv(times[t], 1_000_000_000L)).putLong(80 + 16 * t, Math.floorMod(times[t], 1_000_000_000L));
         }
         return b.array();
     }
 
-    /** Writes this as struct statx (256 bytes, linux/stat.h) with STATX_BASIC_STATS. */
+    /**
+     * Writes this as struct statx (256 bytes, linux/stat.h) with STATX_BASIC_STATS; stx_btime is
+     * not known, so its mask bit stays clear and the field zero, as on filesystems without it.
+     */
     public byte[] toStructStatx(long nowNanos) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, 0x7ff); // stx_mask = STATX_BASIC_STATS
         b.putInt(4, blksize).putInt(16, nlink).putInt(20, uid).putInt(24, gid);
         b.putShort(28, (short) mode).putLong(32, ino).putLong(40, size).putLong(48, blocks);
-        for (int off : new int[] {64, 80, 96, 112}) { // atime, btime, ctime, mtime
-            b.putLong(off, nowNanos / 1_000_000_000L).putInt(off + 8, (int) (nowNanos % 1_000_000_000L));
+        long[] offsets = {64, 96, 112}; // atime, ctime, mtime (btime at 80 stays zero)
+        long[] times = {at(atimeNanos, nowNanos), at(ctimeNanos, nowNanos), at(mtimeNanos, nowNanos)};
+        for (int i = 0; i < 3; i++) {
+            int off = (int) offsets[i];
+            b.putLong(off, Math.floorDiv(times[i], 1_000_000_000L)).putInt(off + 8, (int) Math.floorMod(times[i], 1_000_000_000L));
         }
-        b.putInt(128, (int) (rdev >>> 8) & 0xfff).putInt(132, (int) (rdev & 0xff));
-        b.putInt(136, (int) (dev >>> 8) & 0xfff).putInt(140, (int) (dev & 0xff));
+        b.putInt(128, major(rdev)).putInt(132, minor(rdev));
+        b.putInt(136, major(dev)).putInt(140, minor(dev));
         return b.array();
+    }
+
+    /** MAJOR() of a glibc-encoded dev_t (new_decode_dev for 64-bit values). */
+    public static int major(long dev) {
+        return (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
+    }
+
+    /** MINOR() of a glibc-encoded dev_t. */
+    public static int minor(long dev) {
+        return (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+    }
+
+    /** makedev(major, minor) as glibc encodes it. */
+    public static long makedev(long major, long minor) {
+        return (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32);
+    }
+
+    private static long at(long time, long now) {
+        return time == NOW ? now : time;
+    }
+
+    /** The file type bits of st_mode (S_IFMT). */
+    public int type() {
+        return mode & S_IFMT;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * <p>Validation is stricter than Linux's load_elf_binary (fs/binfmt_elf.c), which lets some
  * malformed files through to fail later in odd ways: here every refusal happens up front, with an
  * {@link ElfFormatException} naming the file and the problem. Only statically linked programs
- * are accepted (ET_EXEC, or ET_DYN static-pie); a PT_INTERP is refused because there is no dynamic
+ * are accepted (ET_EXEC, or ET_DYN static-pie); a PT_INTERP names the dynamic loader exec maps too; there is no dynamic
  * linker in the guest.
  *
  * <p>Immutable once constructed.
@@ -50,9 +50,11 @@ public final class ElfFile {
     private final int phentsize;
     private final List<ProgramHeader> programHeaders;
     private final List<ProgramHeader> loadSegments;
+    private final String interpreter;
 
     private ElfFile(String path, ElfSource source, int type, long entry, long phoff, int phentsize,
-                    List<ProgramHeader> programHeaders, List<ProgramHeader> loadSegments) {
+                    List<ProgramHeader> programHeaders, List<ProgramHeader> loadSegments, String interpreter) {
+        this.interpreter = interpreter;
         this.path = path;
         this.source = source;
         this.type = type;
@@ -139,11 +141,14 @@ public final class ElfFile {
                     table.getLong(at + P_FILESZ), table.getLong(at + P_MEMSZ), table.getLong(at + P_ALIGN)));
         }
 
-        // PT_INTERP first: for a dynamically linked program it is the one useful message.
+        // PT_INTERP: the dynamic loader exec maps next to the program (load_elf_binary).
+        String interp = null;
         for (ProgramHeader ph : headers) {
             if (ph.type() == PT_INTERP) {
-                throw new ElfFormatException(path, "dynamically linked executables are not "
-                        + "supported (PT_INTERP " + interpreter(source, fileSize, ph) + "); link with -static");
+                interp = interpreter(source, fileSize, ph);
+                if (interp == null) {
+                    throw new ElfFormatException(path, "PT_INTERP lies outside the file");
+                }
             }
         }
 
@@ -184,7 +189,7 @@ public final class ElfFile {
                     + " is not inside an executable (PF_X) PT_LOAD segment");
         }
         return new ElfFile(path, source, type, entry, phoff, phentsize, List.copyOf(headers),
-                List.copyOf(loads));
+                List.copyOf(loads), interp);
     }
 
     private static void checkIdent(String path, byte[] bytes) {
@@ -251,10 +256,16 @@ public final class ElfFile {
         }
     }
 
+    /** The PT_INTERP path (the dynamic loader, e.g. /lib64/ld-linux-x86-64.so.2), if any. */
+    public java.util.Optional<String> interpreter() {
+        return java.util.Optional.ofNullable(interpreter);
+    }
+
+    /** PT_INTERP's NUL-terminated path, read from the file; null if it lies outside the file. */
     private static String interpreter(ElfSource source, long fileSize, ProgramHeader ph) throws IOException {
         if (ph.offset() < 0 || ph.filesz() <= 0 || ph.offset() >= fileSize
                 || ph.filesz() > fileSize - ph.offset()) {
-            return "<outside file>";
+            return null;
         }
         byte[] s = source.read(ph.offset(), (int) Math.min(ph.filesz(), INTERP_MAX));
         int end = 0;

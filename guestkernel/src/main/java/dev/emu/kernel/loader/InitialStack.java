@@ -120,7 +120,7 @@ public record InitialStack(long rsp, MappedRegion region, long argvAddress, long
                 new AuxEntry(AT_PHDR, image.phdrAddress()),
                 new AuxEntry(AT_PHENT, image.phent()),
                 new AuxEntry(AT_PHNUM, image.phnum()),
-                new AuxEntry(AT_BASE, 0), // no interpreter
+                new AuxEntry(AT_BASE, spec.interpreterBase()),
                 new AuxEntry(AT_FLAGS, 0),
                 new AuxEntry(AT_ENTRY, image.entry()),
                 new AuxEntry(AT_UID, Integer.toUnsignedLong(spec.uid())),

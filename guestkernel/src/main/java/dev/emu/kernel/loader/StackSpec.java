@@ -14,10 +14,11 @@ import java.util.List;
  * @param stackTop page-aligned address just above the stack (STACK_TOP)
  * @param stackSize page-aligned size of the mapping below {@code stackTop} (RLIMIT_STACK)
  * @param hwcap the AT_HWCAP value, which must match what CPUID leaf 1 EDX reports
+ * @param interpreterBase where the dynamic loader was mapped (AT_BASE), 0 without one
  */
 public record StackSpec(LoadedImage image, List<String> argv, List<String> envp, String execfn,
                         int uid, int euid, int gid, int egid, byte[] random, long stackTop,
-                        long stackSize, long hwcap) {
+                        long stackSize, long hwcap, long interpreterBase) {
 
     /** STACK_TOP on x86-64 with 4-level paging and ASLR off (TASK_SIZE_MAX rounded). */
     public static final long DEFAULT_STACK_TOP = 0x7ffffffff000L;
@@ -50,19 +51,25 @@ public record StackSpec(LoadedImage image, List<String> argv, List<String> envp,
     public static StackSpec of(LoadedImage image, List<String> argv, List<String> envp,
                                String execfn, byte[] random) {
         return new StackSpec(image, argv, envp, execfn, 0, 0, 0, 0, random, DEFAULT_STACK_TOP,
-                DEFAULT_STACK_SIZE, QEMU64_HWCAP);
+                DEFAULT_STACK_SIZE, QEMU64_HWCAP, 0);
     }
 
     /** This spec with other credentials. */
     public StackSpec withCredentials(int uid, int euid, int gid, int egid) {
         return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, stackTop,
-                stackSize, hwcap);
+                stackSize, hwcap, interpreterBase);
     }
 
     /** This spec with another stack placement. */
     public StackSpec withStack(long top, long size) {
         return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, top, size,
-                hwcap);
+                hwcap, interpreterBase);
+    }
+
+    /** This spec with the dynamic loader mapped at {@code base} (AT_BASE). */
+    public StackSpec withInterpreterBase(long base) {
+        return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, stackTop, stackSize,
+                hwcap, base);
     }
 
     @Override

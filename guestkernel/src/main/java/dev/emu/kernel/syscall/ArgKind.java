@@ -45,6 +45,10 @@ public enum ArgKind {
     PROT(Width.ULONG64),
     /** MAP_* flags ({@code unsigned long}). */
     MMAP_FLAGS(Width.ULONG64),
+    /** A file mode ({@code umode_t}, passed as an unsigned int: octal, like 0644). */
+    MODE(Width.UINT32),
+    /** AT_* flags ({@code int}: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH…). */
+    AT_FLAGS(Width.INT32),
     /** O_* flags ({@code int}). */
     OPEN_FLAGS(Width.INT32),
     /** CLOCK_* id ({@code clockid_t}, an int). */

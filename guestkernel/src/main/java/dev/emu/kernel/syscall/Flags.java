@@ -28,6 +28,11 @@ final class Flags {
         return sb.toString();
     }
 
+    static String at(long v) {
+        return bits((int) v, new long[] {0x100, 0x200, 0x400, 0x800, 0x1000},
+                new String[] {"AT_SYMLINK_NOFOLLOW", "AT_REMOVEDIR", "AT_SYMLINK_FOLLOW", "AT_NO_AUTOMOUNT", "AT_EMPTY_PATH"}, "0");
+    }
+
     static String prot(long v) {
         return bits(v, new long[] {1, 2, 4}, new String[] {"PROT_READ", "PROT_WRITE", "PROT_EXEC"}, "PROT_NONE");
     }

@@ -3,10 +3,9 @@ package dev.emu.kernel.syscall;
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.fs.File;
-import dev.emu.kernel.mm.UserMemory;
 import dev.emu.kernel.task.Task;
 
-/** File-descriptor syscalls: close, dup*, fcntl, ioctl, the stat family, readlink. */
+/** File-descriptor syscalls: close, dup*, fcntl, ioctl, fstat. */
 final class SysFd {
     private SysFd() {}
 
@@ -122,86 +121,5 @@ final class SysFd {
         }
         t.memory().write(statbuf, f.stat().toStructStat(t.kernel().clock().realtimeNanos()));
         return 0;
-    }
-
-    /** Newfstatat implements Linux syscall newfstatat(2): only fds with AT_EMPTY_PATH (no filesystem yet). */
-    static long newfstatat(Task t, long dirfd, long path, long statbuf, long flags, long a4, long a5) {
-        byte[] p = UserMemory.readCString(t.memory(), path, 4096);
-        if (p == null) {
-            return Errno.ENAMETOOLONG.ret();
-        }
-        if (p.length == 0 && (flags & AT_EMPTY_PATH) != 0) {
-            return fstat(t, dirfd, statbuf, 0, 0, 0, 0);
-        }
-        return p.length == 0 ? Errno.ENOENT.ret() : noFilesystem(t, "newfstatat", p);
-    }
-
-    /** Statx implements Linux syscall statx(2) for fds (AT_EMPTY_PATH). */
-    static long statx(Task t, long dirfd, long path, long flags, long mask, long statxbuf, long a5) {
-        byte[] p = UserMemory.readCString(t.memory(), path, 4096);
-        if (p == null) {
-            return Errno.ENAMETOOLONG.ret();
-        }
-        if (p.length == 0 && (flags & AT_EMPTY_PATH) != 0) {
-            File f = t.process().fds().get(dirfd);
-            if (f == null) {
-                return Errno.EBADF.ret();
-            }
-            t.memory().write(statxbuf, f.stat().toStructStatx(t.kernel().clock().realtimeNanos()));
-            return 0;
-        }
-        return p.length == 0 ? Errno.ENOENT.ret() : noFilesystem(t, "statx", p);
-    }
-
-    /** Readlink implements Linux syscall readlink(2) for /proc/self/exe. */
-    static long readlink(Task t, long path, long buf, long size, long a3, long a4, long a5) {
-        return readlinkat(t, AT_FDCWD, path, buf, size, 0, 0);
-    }
-
-    /** Readlinkat implements Linux syscall readlinkat(2) for /proc/self/exe and /proc/self/fd/N. */
-    static long readlinkat(Task t, long dirfd, long path, long buf, long size, long a4, long a5) {
-        if (size <= 0) {
-            return Errno.EINVAL.ret(); // bufsiz is an int, checked before the path (do_readlinkat)
-        }
-        byte[] p = UserMemory.readCString(t.memory(), path, 4096);
-        if (p == null) {
-            return Errno.ENAMETOOLONG.ret();
-        }
-        String name = new String(p, java.nio.charset.StandardCharsets.UTF_8);
-        String target = null;
-        String self = "/proc/" + t.process().pid() + "/";
-        if (name.startsWith(self)) {
-            name = "/proc/self/" + name.substring(self.length());
-        }
-        if (name.equals("/proc/self/exe")) {
-            target = t.process().exePath();
-        } else if (name.startsWith("/proc/self/fd/")) {
-            try {
-                File f = t.process().fds().get(Integer.parseInt(name.substring(14)));
-                target = f == null ? null : f.describe();
-            } catch (NumberFormatException e) {
-                target = null;
-            }
-            if (target == null) {
-                return Errno.ENOENT.ret();
-            }
-        }
-        if (target == null) {
-            return noFilesystem(t, "readlink", p);
-        }
-        byte[] b = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int n = (int) Math.min(b.length, size);
-        t.memory().write(buf, b, 0, n);
-        return n;
-    }
-
-    /**
-     * emu has no filesystem yet: every path lookup fails with ENOENT, as on a system where the
-     * file does not exist. The kernel log says so once per syscall.
-     */
-    static long noFilesystem(Task t, String syscall, byte[] path) {
-        t.kernel().log().once("nofs:" + syscall, syscall + "(\"" + new String(path, java.nio.charset.StandardCharsets.UTF_8)
-                + "\"): emu has no filesystem; path lookups return -ENOENT");
-        return Errno.ENOENT.ret();
     }
 }

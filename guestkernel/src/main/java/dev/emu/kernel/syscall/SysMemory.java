@@ -22,7 +22,7 @@ final class SysMemory {
     }
 
     /**
-     * Mmap implements Linux syscall mmap(2) for anonymous memory; file mappings need a filesystem.
+     * Mmap implements Linux syscall mmap(2) for anonymous memory; file mappings are {@link FileMmap}'s.
      * The checks run in Linux's order (arch/x86/kernel/sys_x86_64.c, ksys_mmap_pgoff, do_mmap):
      * every argument is an unsigned long, and unknown prot and flag bits are ignored, as Linux does
      * unless MAP_SHARED_VALIDATE maps a file.
@@ -47,7 +47,7 @@ final class SysMemory {
             return Errno.EINVAL.ret(); // no type, or MAP_SHARED_VALIDATE of anonymous memory
         }
         if (!anonymous) {
-            return Errno.ENODEV.ret(); // the fds emu has (console, pipes, bpf objects) cannot be mapped
+            return FileMmap.map(t, addr, length, (int) prot & PROT_RWX, (int) flags, t.process().fds().get(fd), offset);
         }
         boolean fixed = (flags & MAP_FIXED) != 0;
         boolean noReplace = (flags & MAP_FIXED_NOREPLACE) != 0;

@@ -2,6 +2,8 @@ package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.Exec;
+import dev.emu.kernel.ExecLookup;
+import dev.emu.kernel.vfs.Result;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.limits.MemoryAccountant;
@@ -120,6 +122,9 @@ final class SysTask {
             // copy_process: a CLONE_PARENT sibling tells the shared parent of its exit as the
             // caller would (its exit_signal), not with the signal in the flags.
             proc.setExitSignal(sibling ? parent.exitSignal() : (int) (flags & 0xff));
+            proc.setFs(parent.fs() == null ? null : parent.fs().copy());
+            proc.setExe(parent.exe());
+            proc.setCommandLine(parent.argv(), parent.envp());
             Cpu cpu = t.cpu().copyInto(mm.space());
             child = new Task(k, tid, proc, cpu, t.comm());
         }
@@ -313,14 +318,22 @@ final class SysTask {
             return Errno.E2BIG.ret();
         }
         Kernel k = t.kernel();
-        Path image = isOwnExeLink(t, path) ? Path.of(t.process().exePath())
-                : k.images() == null ? null : k.images().resolve(path);
-        if (image == null) {
-            return Errno.ENOENT.ret();
+        GuestProcess p = t.process();
+        Result<ExecLookup.Program> program = ExecLookup.find(k.vfs(), t, p.fs(), path, argv);
+        Path image = null;
+        if (program.failed() && isOwnExeLink(t, path)) {
+            image = Path.of(p.exePath()); // an executable outside the guest's tree (started by host path)
+        } else if (program.failed() && program.error() == Errno.ENOENT && !path.contains("/") && k.images() != null) {
+            image = k.images().resolve(path); // emu's image lookup for bare names (docs/filesystem.md)
+        }
+        if (program.failed() && image == null) {
+            return program.ret();
         }
         Exec.Image loaded;
         try {
-            loaded = Exec.load(k, image, argv, envp, t.process().limits());
+            loaded = image != null ? Exec.load(k, image, argv, envp, p.limits())
+                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path,
+                            p.fs(), p.limits());
         } catch (HostMemoryException e) {
             return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {
@@ -332,7 +345,6 @@ final class SysTask {
         } catch (IOException e) {
             return Errno.EIO.ret();
         }
-        GuestProcess p = t.process();
         for (Task other : List.copyOf(p.threads())) {
             if (other != t) {
                 k.exitTask(other, 0);
@@ -352,9 +364,11 @@ final class SysTask {
         t.setRobustList(0);
         t.setRseq(0, 0, 0);
         p.setExePath(loaded.exePath());
+        p.setExe(image == null ? program.value().dentry() : null);
+        p.setCommandLine(image == null ? program.value().argv() : argv, envp);
         t.setComm(Exec.commOf(path));
         k.releaseVforkParent(t);
-        k.log().info("pid " + p.pid() + " execve " + image);
+        k.log().info("pid " + p.pid() + " execve " + loaded.exePath());
         k.requestReschedule();
         return 0;
     }

@@ -97,6 +97,8 @@ public final class SyscallTracer {
                 case PROT -> Flags.prot(v);
                 case MMAP_FLAGS -> Flags.mmap(v);
                 case OPEN_FLAGS -> Flags.open(v);
+                case MODE -> String.format("0%o", (int) v);
+                case AT_FLAGS -> Flags.at(v);
                 case CLOCK_ID -> Flags.clock(v);
                 case SIGNAL -> v == 0 ? "0" : dev.emu.kernel.signal.Signals.name((int) v);
                 case TIMESPEC_IN -> v == 0 ? "NULL"

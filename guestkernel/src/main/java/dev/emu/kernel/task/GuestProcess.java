@@ -21,6 +21,13 @@ public final class GuestProcess {
     /** Linux's defaults until the kernel or fork sets the real ones. */
     private ResourceLimits limits = ResourceLimits.initial(8192);
     private String exePath;
+    /** Root, cwd and umask (fs_struct); null in kernels built without a filesystem. */
+    private dev.emu.kernel.vfs.FsContext fs;
+    /** The executable's name in the guest's tree (/proc/PID/exe), null if it has none. */
+    private dev.emu.kernel.vfs.Dentry exe;
+    /** argv and envp of the last execve, for /proc/PID/cmdline and environ. */
+    private List<String> argv = List.of();
+    private List<String> envp = List.of();
     private int exitStatus = -1;
     private boolean exiting;
     /** All threads have exited; the parent has not reaped it yet. */
@@ -94,6 +101,36 @@ public final class GuestProcess {
 
     public void setExePath(String exePath) {
         this.exePath = exePath;
+    }
+
+    public dev.emu.kernel.vfs.FsContext fs() {
+        return fs;
+    }
+
+    public void setFs(dev.emu.kernel.vfs.FsContext fs) {
+        this.fs = fs;
+    }
+
+    public dev.emu.kernel.vfs.Dentry exe() {
+        return exe;
+    }
+
+    public void setExe(dev.emu.kernel.vfs.Dentry exe) {
+        this.exe = exe;
+    }
+
+    public List<String> argv() {
+        return argv;
+    }
+
+    public List<String> envp() {
+        return envp;
+    }
+
+    /** Records the argument and environment strings of an exec. */
+    public void setCommandLine(List<String> argv, List<String> envp) {
+        this.argv = List.copyOf(argv);
+        this.envp = List.copyOf(envp);
     }
 
     public SignalAction action(int signal) {

@@ -84,6 +84,7 @@ class SyscallTableTest {
             "arch_prctl: int option, unsigned long arg2",
             "prlimit64: pid_t pid, unsigned int resource, const struct rlimit64 *new_rlim, struct rlimit64 *old_rlim",
             "getrlimit: unsigned int resource, struct rlimit *rlim",
+            "setrlimit: unsigned int resource, struct rlimit *rlim",
             "uname: struct new_utsname *name",
             "getrandom: char *buf, size_t count, unsigned int flags",
             "sched_getaffinity: pid_t pid, unsigned int len, unsigned long *user_mask_ptr",
@@ -111,6 +112,57 @@ class SyscallTableTest {
             "pipe: int *fildes",
             "pipe2: int *fildes, int flags",
             "bpf: int cmd, union bpf_attr *uattr, unsigned int size",
+            // The filesystem (issue 13).
+            "open: const char *filename, int flags, umode_t mode",
+            "openat: int dfd, const char *filename, int flags, umode_t mode",
+            "creat: const char *pathname, umode_t mode",
+            "openat2: int dfd, const char *filename, struct open_how *how, size_t usize",
+            "close_range: unsigned int fd, unsigned int max_fd, unsigned int flags",
+            "stat: const char *filename, struct __old_kernel_stat *statbuf",
+            "lstat: const char *filename, struct __old_kernel_stat *statbuf",
+            "access: const char *filename, int mode",
+            "faccessat: int dfd, const char *filename, int mode",
+            "faccessat2: int dfd, const char *filename, int mode, int flags",
+            "statfs: const char *pathname, struct statfs *buf",
+            "fstatfs: unsigned int fd, struct statfs *buf",
+            "mkdir: const char *pathname, umode_t mode",
+            "mkdirat: int dfd, const char *pathname, umode_t mode",
+            "mknod: const char *filename, umode_t mode, unsigned dev",
+            "mknodat: int dfd, const char *filename, umode_t mode, unsigned int dev",
+            "rmdir: const char *pathname",
+            "unlink: const char *pathname",
+            "unlinkat: int dfd, const char *pathname, int flag",
+            "rename: const char *oldname, const char *newname",
+            "renameat: int olddfd, const char *oldname, int newdfd, const char *newname",
+            "renameat2: int olddfd, const char *oldname, int newdfd, const char *newname, unsigned int flags",
+            "link: const char *oldname, const char *newname",
+            "linkat: int olddfd, const char *oldname, int newdfd, const char *newname, int flags",
+            "symlink: const char *oldname, const char *newname",
+            "symlinkat: const char *oldname, int newdfd, const char *newname",
+            "truncate: const char *path, long length",
+            "ftruncate: unsigned int fd, off_t length",
+            "chmod: const char *filename, umode_t mode",
+            "fchmod: unsigned int fd, umode_t mode",
+            "fchmodat: int dfd, const char *filename, umode_t mode",
+            "chown: const char *filename, uid_t user, gid_t group",
+            "fchown: unsigned int fd, uid_t user, gid_t group",
+            "lchown: const char *filename, uid_t user, gid_t group",
+            "fchownat: int dfd, const char *filename, uid_t user, gid_t group, int flag",
+            "utimensat: int dfd, const char *filename, struct __kernel_timespec *utimes, int flags",
+            "getdents64: unsigned int fd, struct linux_dirent64 *dirent, unsigned int count",
+            "chdir: const char *filename",
+            "fchdir: unsigned int fd",
+            "getcwd: char *buf, unsigned long size",
+            "chroot: const char *filename",
+            "umask: int mask",
+            "fsync: unsigned int fd",
+            "fdatasync: unsigned int fd",
+            "sync:",
+            "syncfs: int fd",
+            "sendfile: int out_fd, int in_fd, loff_t *offset, size_t count",
+            "copy_file_range: int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags",
+            "fallocate: int fd, int mode, loff_t offset, loff_t len",
+            "prctl: int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5",
         };
         Map<String, String> m = new TreeMap<>();
         for (String l : lines) {
@@ -131,7 +183,9 @@ class SyscallTableTest {
         }
         return switch (type) {
             case "int", "pid_t", "clockid_t" -> Width.INT32;
-            case "unsigned int", "unsigned", "u32" -> Width.UINT32;
+            // umode_t is an unsigned short and uid_t/gid_t unsigned ints: 32 bits zero-extended
+            // keep all of them (the handlers mask a mode to 07777).
+            case "unsigned int", "unsigned", "u32", "umode_t", "uid_t", "gid_t" -> Width.UINT32;
             case "long", "off_t", "loff_t" -> Width.LONG64;
             case "unsigned long", "size_t" -> Width.ULONG64;
             default -> throw new IllegalArgumentException("unknown C type " + type);

@@ -1,0 +1,70 @@
+package dev.emu.kernel.vfs;
+
+import dev.emu.abi.Errno;
+import dev.emu.kernel.task.Task;
+
+/**
+ * An open regular file: read, write, their positioned forms and O_APPEND over a filesystem's
+ * two positioned primitives (what generic_file_read_iter / generic_perform_write do over the
+ * page cache).
+ */
+public abstract class RegularFile extends VfsFile {
+    public static final int O_APPEND = 02000;
+
+    protected RegularFile(Dentry dentry, int flags) {
+        super(dentry, flags);
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos}; 0 at or past the end. */
+    protected abstract long readAt(byte[] dst, int off, int len, long pos);
+
+    /** Writes {@code len} bytes at {@code pos}, growing the file; ENOSPC/EFBIG as the filesystem says. */
+    protected abstract long writeAt(byte[] src, int off, int len, long pos);
+
+    @Override
+    public long read(Task task, byte[] dst, int off, int len) {
+        if (!readable()) {
+            return Errno.EBADF.ret();
+        }
+        long n = readAt(dst, off, len, offset);
+        if (n > 0) {
+            offset += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long write(Task task, byte[] src, int off, int len) {
+        if (!writable()) {
+            return Errno.EBADF.ret();
+        }
+        if ((statusFlags() & O_APPEND) != 0) {
+            offset = dentry().inode().attributes().size();
+        }
+        long n = writeAt(src, off, len, offset);
+        if (n > 0) {
+            offset += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long pread(Task task, byte[] dst, int off, int len, long position) {
+        return readable() ? readAt(dst, off, len, position) : Errno.EBADF.ret();
+    }
+
+    /** pwrite: with O_APPEND Linux appends anyway (a documented bug it keeps). */
+    @Override
+    public long pwrite(Task task, byte[] src, int off, int len, long position) {
+        if (!writable()) {
+            return Errno.EBADF.ret();
+        }
+        long at = (statusFlags() & O_APPEND) != 0 ? dentry().inode().attributes().size() : position;
+        return writeAt(src, off, len, at);
+    }
+
+    /** fsync/fdatasync: data reaches its store at once, so there is nothing to flush. */
+    public long sync() {
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.emu.kernel.vfs.sysfs;
+
+import dev.emu.kernel.vfs.kernfs.KernDir;
+import dev.emu.kernel.vfs.kernfs.KernFile;
+import dev.emu.kernel.vfs.kernfs.KernFilesystem;
+
+/**
+ * /sys: what emu's one-CPU machine has. The CPU topology glibc, libbpf and nproc read
+ * (devices/system/cpu/{online,possible,present}), and the directories later work fills:
+ * kernel/btf, fs/bpf, kernel/tracing, kernel/debug.
+ */
+public final class SysFilesystem extends KernFilesystem {
+    /** SYSFS_MAGIC. */
+    private static final long MAGIC = 0x62656572L;
+
+    public SysFilesystem(long dev, long bootNanos) {
+        super("sysfs", dev, MAGIC, bootNanos);
+        KernDir root = new KernDir(this, 0555);
+        setRoot(root);
+        KernDir cpu = root.dir("devices").dir("system").dir("cpu");
+        for (String f : new String[] {"online", "possible", "present"}) {
+            cpu.add(f, KernFile.of(this, "0\n"));
+        }
+        cpu.dir("cpu0");
+        KernDir kernel = root.dir("kernel");
+        kernel.dir("btf");
+        kernel.dir("tracing");
+        kernel.dir("debug");
+        kernel.dir("mm");
+        KernDir fs = root.dir("fs");
+        fs.dir("bpf");
+        fs.dir("cgroup");
+        root.dir("bus");
+        root.dir("class");
+        root.dir("dev");
+        root.dir("block");
+        root.dir("firmware");
+        root.dir("module");
+        root.dir("power");
+    }
+}

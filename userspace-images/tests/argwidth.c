@@ -284,6 +284,10 @@ static void timing(void) {
 static void process(void) {
     long pid = S0(SYS_getpid);
     long rl[2];
+    /* The number itself is an int: entry_64.S sign-extends EAX, the upper half of RAX is ignored. */
+    printf("G(SYS_getpid)() is getpid: %d\n", S0(G(SYS_getpid)) == pid);
+    show("(-1L)()", S0(-1L));
+    show("(0x100000000 | 1000)()", S0(0x100000000L | 1000));
     show("prlimit64(G(0), G(RLIMIT_NOFILE), NULL, &old)", S4(SYS_prlimit64, G(0), G(RLIMIT_NOFILE), 0, rl));
     show("prlimit64(0, G(99), NULL, &old)", S4(SYS_prlimit64, 0, G(99), 0, rl));
     show("prlimit64(0x7ffffff0, RLIMIT_NOFILE, NULL, &old)", S4(SYS_prlimit64, 0x7ffffff0, RLIMIT_NOFILE, 0, rl));

@@ -143,11 +143,18 @@ public final class Kernel {
 
     private FilesystemSetup.Built filesystemSetupResult;
 
-    private void bootFilesystem() {
+    /**
+     * Builds the guest's tree from the {@link #setFilesystem filesystem setup}; {@link #spawnInit}
+     * does it first. Public for kernel tests that build a process by hand.
+     *
+     * @return pid 1's root, working directory and umask
+     */
+    public dev.emu.kernel.vfs.FsContext bootFilesystem() {
         log.info("emu guest kernel, platform " + platform.description() + ", clock "
                 + clock.mode().name().toLowerCase() + ", tick " + config.tickHz() + " Hz, seed " + config.seed());
         filesystemSetupResult = filesystemSetup.build(this);
         vfs = filesystemSetupResult.vfs();
+        return filesystemSetupResult.initContext();
     }
 
     private GuestProcess startInit(Exec.Image loaded, ResourceLimits limits, List<String> argv, List<String> envp, String name) {

@@ -35,7 +35,7 @@ public final class SyscallDispatcher implements SyscallTrap {
         Task task = kernel.current();
         long[] regs = this.regs;
         cpu.getSyscallRegs(regs);
-        long nr = regs[0];
+        long nr = (int) regs[0]; // entry_64.S: movslq %eax — the upper half of RAX is not part of the number
         SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
         if (def != null && def.handler() != null) {
             def.narrowArguments(regs); // the declared C types, applied once for every handler and the tracer

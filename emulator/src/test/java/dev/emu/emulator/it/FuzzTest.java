@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,7 +42,7 @@ class FuzzTest {
     }
 
     /** The tracer formats every argument the fuzzer passes (sizes, pointers, bpf attrs, signals). */
-    @org.junit.jupiter.api.Test
+    @Test
     void randomSyscallsUnderTheTracerNeverReachAnInternalError() throws Exception {
         fuzz(4, "--trace-syscalls", "--trace-file", "/dev/null");
     }

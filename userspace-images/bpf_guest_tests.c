@@ -8,6 +8,7 @@
  *   bpf_guest_tests prog_detach      PROG_DETACH stops the program; a second one is -ENOENT
  *   bpf_guest_tests test_run         PROG_TEST_RUN: retval, data_out, duration
  *   bpf_guest_tests poll_errors      each error of the poll command
+ *   bpf_guest_tests test_run_forever an endless PROG_TEST_RUN in a child does not freeze the kernel
  *
  * Each prints "key=value" lines the integration test (BpfGuestTest) asserts on, and "FAIL ..."
  * for a broken invariant. How drops are counted: the program counts them itself, as Linux BPF
@@ -244,6 +245,40 @@ static int test_run(void) {
     return 0;
 }
 
+/*
+ * A PROG_TEST_RUN that would run for hours (repeat 2^32-1 of a 600-instruction loop) in a
+ * child: the kernel must go on around it (the parent's sleep ends, it kills the child) instead
+ * of freezing in the syscall.
+ */
+static int test_run_forever(void) {
+    struct bpf_insn prog[] = {
+        BPF_MOV64_IMM(BPF_REG_1, 0),
+        BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+        BPF_JMP_IMM(BPF_JLT, BPF_REG_1, 300, -2),
+        BPF_MOV64_IMM(BPF_REG_0, 7),
+        BPF_EXIT_INSN(),
+    };
+    long fd = load(prog, sizeof prog / sizeof prog[0], BPF_PROG_TYPE_EMU_TIMER);
+    if (fd < 0) return 1;
+    long child = syscall0(57); /* fork */
+    if (child == 0) {
+        union bpf_attr a;
+        memset(&a, 0, sizeof a);
+        a.test.prog_fd = (__u32)fd;
+        a.test.repeat = 0xffffffffu;
+        long r = bpf(BPF_PROG_TEST_RUN, &a, sizeof a);
+        printf("FAIL the endless test run returned %ld\n", r);
+        return 1;
+    }
+    sleep_ms(50);
+    printf("parent_ran=yes\n");
+    syscall2(62, child, 15); /* kill(child, SIGTERM) */
+    int status = 0;
+    long w = syscall4(61, child, (long)&status, 0, 0); /* wait4 */
+    printf("reaped=%s\nchild_signal=%d\n", w == child ? "yes" : "no", status & 0x7f);
+    return 0;
+}
+
 static int poll_errors(void) {
     long prog;
     long events = demo_attached(&prog, 1);
@@ -280,6 +315,7 @@ int main(int argc, char **argv, char **envp) {
     if (!strcmp(s, "prog_detach")) return prog_detach();
     if (!strcmp(s, "test_run")) return test_run();
     if (!strcmp(s, "poll_errors")) return poll_errors();
+    if (!strcmp(s, "test_run_forever")) return test_run_forever();
     printf("unknown scenario %s\n", s);
     return 2;
 }

@@ -108,6 +108,8 @@ static void io(void) {
     show("write(G(12345), buf, 1)", S3(SYS_write, G(12345), buf, 1));
     show("read(Z(-1), buf, 1)", S3(SYS_read, Z(-1), buf, 1));
     show("read(pipe, buf, 0)", S3(SYS_read, p[0], buf, 0));
+    show("read(pipe, buf, 1<<40) with data", S3(SYS_read, p[0], buf, 1L << 40));
+    show("write(G(pipe), \"hi\", 2)", S3(SYS_write, G(p[1]), "hi", 2));
     show("read(pipe, buf, 2)", S3(SYS_read, p[0], buf, 2));
     show("lseek(G(pipe), 0, G(SEEK_SET))", S3(SYS_lseek, G(p[0]), 0, G(SEEK_SET)));
     show("lseek(pipe, 0, G(7))", S3(SYS_lseek, p[0], 0, G(7)));
@@ -166,6 +168,11 @@ static void io(void) {
     show("dup3(pipe, 42, O_NONBLOCK)", S3(SYS_dup3, p[0], 42, O_NONBLOCK));
     show("fcntl(G(41), G(F_GETFD))", S3(SYS_fcntl, G(41), G(F_GETFD), 0));
     show("fcntl(G(40), G(F_GETFD))", S3(SYS_fcntl, G(40), G(F_GETFD), 0));
+    show("fcntl(40, F_SETFD, G(FD_CLOEXEC))", S3(SYS_fcntl, 40, F_SETFD, G(FD_CLOEXEC)));
+    show("fcntl(40, F_GETFD)", S3(SYS_fcntl, 40, F_GETFD, 0));
+    show("fcntl(40, F_SETFD, 0)", S3(SYS_fcntl, 40, F_SETFD, 0));
+    show("lseek(pipe, 0, SEEK_HOLE)", S3(SYS_lseek, p[0], 0, 4));
+    show("lseek(pipe, 0, 5)", S3(SYS_lseek, p[0], 0, 5));
     show("fcntl(pipe, F_DUPFD, G(50))", S3(SYS_fcntl, p[0], F_DUPFD, G(50)));
     show("fcntl(pipe, F_DUPFD, Z(-1))", S3(SYS_fcntl, p[0], F_DUPFD, Z(-1)));
     show("fcntl(pipe, F_DUPFD_CLOEXEC, -1)", S3(SYS_fcntl, p[0], F_DUPFD_CLOEXEC, -1L));

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -110,6 +111,31 @@ static void *map(size_t len, int prot, int flags) {
     return mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 }
 
+static sigjmp_buf fault_jump;
+static volatile int fault_code;
+
+static void on_fault(int sig, siginfo_t *info, void *ctx) {
+    (void)sig;
+    (void)ctx;
+    fault_code = info->si_code;
+    siglongjmp(fault_jump, 1);
+}
+
+/* Reads *p and names the SIGSEGV it raises: SEGV_ACCERR for a mapped but inaccessible page. */
+static const char *probe(volatile char *p) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    fault_code = 0;
+    if (sigsetjmp(fault_jump, 1) == 0) {
+        (void)*p;
+    }
+    signal(SIGSEGV, SIG_DFL);
+    return fault_code == SEGV_ACCERR ? "SIGSEGV SEGV_ACCERR" : fault_code == SEGV_MAPERR ? "SIGSEGV SEGV_MAPERR" : "no fault";
+}
+
 static int reserve(void) {
     size_t tib = 1024 * GiB;
     char *none = map(tib, PROT_NONE, 0);
@@ -122,6 +148,7 @@ static int reserve(void) {
             memset(none + 512 * GiB, 7, MiB);
             printf("reserve: wrote 1 MiB, byte %d\n", none[512 * GiB + 4095]);
         }
+        printf("reserve: reading the reservation: %s\n", probe(none + GiB));
         printf("reserve: munmap: %s\n", munmap(none, tib) ? err(errno) : "OK");
     }
     char *nr = map(tib, PROT_READ | PROT_WRITE, MAP_NORESERVE);

@@ -19,6 +19,8 @@
  *       int64_t count;                8
  *       uint64_t denied_vaddr;        16  the last address sent to the shadow range (for the
  *                                         top bits of a non-canonical address)
+ *       int64_t fills;                24  TLB misses answered (Java flushes when they pile up,
+ *                                         which is when Unicorn grows its TLB)
  *   };
  *   struct emu_region { uint64_t begin, end (exclusive); uint32_t perms, pad; }   24 bytes
  */
@@ -38,10 +40,11 @@ struct emu_mem {
     struct emu_region *regions;
     int64_t count;
     uint64_t denied_vaddr;
+    int64_t fills;
 };
 
 _Static_assert(sizeof(struct emu_region) == 24, "layout shared with UnicornAddressSpace.java");
-_Static_assert(sizeof(struct emu_mem) == 24, "layout shared with UnicornAddressSpace.java");
+_Static_assert(sizeof(struct emu_mem) == 32, "layout shared with UnicornAddressSpace.java");
 
 bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct emu_uc_tlb_entry *result,
                       void *user_data)
@@ -49,6 +52,7 @@ bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct em
     (void)uc;
     struct emu_mem *m = user_data;
     int need = type == UC_MEM_WRITE ? UC_PROT_WRITE : type == UC_MEM_FETCH ? UC_PROT_EXEC : UC_PROT_READ;
+    m->fills++;
     int64_t lo = 0, hi = m->count - 1;
     while (lo <= hi) {
         int64_t mid = lo + (hi - lo) / 2;

@@ -86,8 +86,11 @@ public final class EmuRunner {
      * @param status `emu run`'s exit status (the guest's, 128+signal, 124 guard, 125 deadlock)
      * @param serial the kernel log and console stream
      * @param instructions executed instructions, counted only with {@link #maxInstructions} (else -1)
+     * @param memoryCharged bytes still charged to the guest's memory when the run ended (0 once every
+     *     process, thread, pipe and BPF object is gone)
      */
-    public record Result(int status, String stdout, String stderr, String serial, String trace, long instructions) {}
+    public record Result(int status, String stdout, String stderr, String serial, String trace, long instructions,
+                         long memoryCharged) {}
 
     /** Boots the kernel and runs the image to its end, on this thread. */
     public Result run() throws IOException {
@@ -120,7 +123,7 @@ public final class EmuRunner {
         tracePrint.flush();
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                 serial.toString(StandardCharsets.UTF_8), traceOut.toString(StandardCharsets.UTF_8),
-                platform.instructionsDone());
+                platform.instructionsDone(), kernel.memory().charged());
     }
 
     @Override

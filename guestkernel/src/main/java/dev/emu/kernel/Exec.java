@@ -3,6 +3,7 @@ package dev.emu.kernel;
 import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFile;
 import dev.emu.kernel.loader.ElfLoader;
+import dev.emu.kernel.loader.ElfSource;
 import dev.emu.kernel.loader.InitialStack;
 import dev.emu.kernel.loader.LoadedImage;
 import dev.emu.kernel.loader.MappedRegion;
@@ -13,8 +14,11 @@ import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Reg;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -56,8 +60,46 @@ public final class Exec {
      */
     public static Image load(Kernel kernel, Path path, List<String> argv, List<String> envp,
                              ResourceLimits limits) throws IOException {
-        return load(kernel, Files.readAllBytes(path), path.toAbsolutePath().toString(), argv, envp,
-                path.toString(), null, limits);
+        String notRegular = notRegularFile(path);
+        if (notRegular != null) {
+            throw new NotExecutableException(path + ": " + notRegular);
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            return load(kernel, ElfFile.read(path.toString(), ElfSource.of(file)), path.toAbsolutePath().toString(),
+                    argv, envp, path.toString(), null, limits);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Why {@code path} cannot be an executable though it exists (do_open_execat: only a regular
+     * file is; a directory, FIFO, device or socket is EACCES), or null if it is a regular file.
+     * Checked before opening it: opening a FIFO would wait for a writer.
+     */
+    public static String notRegularFile(Path path) throws IOException {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.isRegularFile(path) ? null : Files.isDirectory(path) ? "is a directory" : "not a regular file";
+        }
+        return switch (mode & 0170000) {
+            case 0100000 -> null;
+            case 0040000 -> "is a directory";
+            case 0010000 -> "is a FIFO, not a regular file";
+            case 0020000 -> "is a character device, not a regular file";
+            case 0060000 -> "is a block device, not a regular file";
+            case 0140000 -> "is a socket, not a regular file";
+            default -> "not a regular file";
+        };
+    }
+
+    /** An image that exists but is not a regular file: execve's EACCES, status 126 for `emu run`. */
+    public static final class NotExecutableException extends IOException {
+        public NotExecutableException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -73,7 +115,11 @@ public final class Exec {
      */
     public static Image load(Kernel kernel, byte[] bytes, String name, List<String> argv, List<String> envp,
                              String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
-        ElfFile elf = ElfFile.parse(name, bytes);
+        return load(kernel, ElfFile.parse(name, bytes), name, argv, envp, execfn, fs, limits);
+    }
+
+    private static Image load(Kernel kernel, ElfFile elf, String name, List<String> argv, List<String> envp,
+                              String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
         ElfFile interp = elf.interpreter().isPresent() ? interpreter(kernel, elf, fs) : null;
         AddressSpace as = kernel.platform().newAddressSpace();
         try {

@@ -159,6 +159,10 @@ public final class Kernel {
         int pid = allocPid();
         GuestProcess p = new GuestProcess(pid, null, loaded.mm(), fds, loaded.exePath());
         p.setLimits(limits);
+        if (!memory.tryCharge(MemoryAccountant.TASK_COST)) {
+            loaded.mm().close();
+            throw new dev.emu.kernel.platform.HostMemoryException("not enough guest memory for the first task");
+        }
         p.setFs(filesystemSetupResult.initContext());
         p.setCommandLine(argv, envp);
         dev.emu.kernel.vfs.Result<dev.emu.kernel.vfs.Dentry> exe = vfs.lookup(null, p.fs(), p.fs().cwd(), loaded.exePath(), true);
@@ -226,7 +230,7 @@ public final class Kernel {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
             default -> {
                 if (t.state() != TaskState.EXITED) { // not when the OOM killer chose it at this fault
-                    Signals.deliverFault(this, t, why);
+                    Signals.deliverFault(this, t, inVma(t, why));
                 }
             }
         }
@@ -239,6 +243,18 @@ public final class Kernel {
             t.cpu().release();
         }
         scheduler.put(t);
+    }
+
+    /**
+     * A fault the engine saw as unmapped inside a VMA is a protection fault (SEGV_ACCERR, as
+     * Linux reports): PROT_NONE reservations and untouched inaccessible demand-paged memory are
+     * not in the engine at all.
+     */
+    private static StopReason inVma(Task t, StopReason why) {
+        if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().vmaAt(why.faultAddress()) != null) {
+            return new StopReason(StopReason.Kind.FAULT_PROTECTION, why.faultAddress(), why.detail());
+        }
+        return why;
     }
 
     /** Nothing is runnable: advance time to the next tick and run it; false on deadlock. */
@@ -328,7 +344,9 @@ public final class Kernel {
             p.threads().remove(t);
         }
         scheduler.remove(t);
-        tasks.remove(t.tid());
+        if (tasks.remove(t.tid()) != null) {
+            memory.uncharge(MemoryAccountant.TASK_COST); // charged by spawnInit or clone
+        }
         if (t == current) {
             preempt = true;
         } else {
@@ -360,6 +378,7 @@ public final class Kernel {
         if (p != init) {
             for (GuestProcess c : List.copyOf(p.children())) {
                 c.setParent(init);
+                c.setExitSignal(Signals.SIGCHLD); // reparent_leader: "We don't want people slaying init."
                 init.children().add(c);
                 if (c.zombie()) {
                     init.childWaiters().wakeAll(scheduler);
@@ -522,6 +541,14 @@ public final class Kernel {
 
     public boolean rescheduleRequested() {
         return preempt;
+    }
+
+    /**
+     * Linux's need_resched() for long work inside a syscall: the next timer tick is due, so the
+     * task should yield (the other tasks, timers and ticks run) before it goes on.
+     */
+    public boolean tickDue() {
+        return clock.nanos() >= nextTickAt;
     }
 
     public long ticks() {

@@ -42,12 +42,23 @@ public final class Interpreter implements ExecutionEngine {
      * than {@code budget} instructions stops with a fault instead.
      */
     public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env, long budget) {
+        return run(program, context, env, budget, null);
+    }
+
+    /** As {@link #run(LoadedProgram, byte[], HelperEnvironment, long)}, adding the instructions run to {@code counter} (if not null). */
+    public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env, long budget,
+                               InsnCounter counter) {
         ProgramRun run = new ProgramRun(program, env);
         long[] r = new long[11];
         r[1] = run.mem.mapStackAndContext(context);
         r[2] = context == null ? 0 : context.length;
         r[10] = MemoryMap.STACK_TOP;
-        return execute(run, r, budget);
+        long[] left = {budget};
+        ExecutionResult result = execute(run, r, budget, left);
+        if (counter != null) {
+            counter.addRun(budget, left[0]);
+        }
+        return result;
     }
 
     private static byte[] seg(byte[][] regions, long a, int n) {
@@ -61,7 +72,8 @@ public final class Interpreter implements ExecutionEngine {
         throw VmFault.access(a, n);
     }
 
-    private static ExecutionResult execute(ProgramRun run, long[] r, final long limit) {
+    /** Runs from instruction 0; {@code left[0]} receives the budget left at the end. */
+    private static ExecutionResult execute(ProgramRun run, long[] r, final long limit, long[] left) {
         final long[] code = run.program.code();
         final int[] costs = run.program.blockCosts();
         long budget = limit;
@@ -73,6 +85,7 @@ public final class Interpreter implements ExecutionEngine {
             for (;;) {
                 final int cost = costs[pc];
                 if (cost != 0 && (budget -= cost) < 0) {
+                    left[0] = 0;
                     return new ExecutionResult.Fault(pc, InsnBudget.exhausted(limit));
                 }
                 final long ins = code[pc++];
@@ -303,6 +316,7 @@ public final class Interpreter implements ExecutionEngine {
                     }
                     case 0x95 -> {
                         if (depth == 0) {
+                            left[0] = budget;
                             return new ExecutionResult.Exit(r[0]);
                         }
                         depth--;
@@ -318,9 +332,11 @@ public final class Interpreter implements ExecutionEngine {
                 }
             }
         } catch (VmFault f) {
+            left[0] = budget;
             return new ExecutionResult.Fault(pc - 1, f.getMessage());
         } catch (ArrayIndexOutOfBoundsException e) {
             // Only reachable if pc leaves the program, which the load checks rule out.
+            left[0] = budget;
             return new ExecutionResult.Fault(pc - 1, "execution left the program");
         }
     }

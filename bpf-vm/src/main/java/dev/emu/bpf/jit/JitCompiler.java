@@ -12,6 +12,7 @@ import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.interp.Alu;
 import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.interp.InsnBudget;
+import dev.emu.bpf.interp.InsnCounter;
 import dev.emu.bpf.interp.MemoryMap;
 import dev.emu.bpf.isa.Opcode;
 import dev.emu.bpf.load.LoadedProgram;
@@ -71,6 +72,13 @@ public final class JitCompiler {
     /** The compiled program, or null and the reason it was not compiled. */
     public record Result(CompiledProgram program, String note) {}
 
+    /**
+     * Larger programs are interpreted. Compiling costs a few microseconds per slot (a 1M-slot
+     * program took seconds and then failed on the class file's 64 KiB method and constant-pool
+     * limits), while the interpreter runs a straight-line program of that size in milliseconds.
+     */
+    static final int MAX_SLOTS = 1 << 16;
+
     /** Functions longer than this many slots are split into chunk methods of this size. */
     static final int CHUNK = 384;
 
@@ -108,6 +116,10 @@ public final class JitCompiler {
     }
 
     static Result compile(LoadedProgram program, int chunk) {
+        if (program.code().length > MAX_SLOTS) {
+            return new Result(null, "JIT: program of " + program.code().length + " slots is larger than the JIT's "
+                    + MAX_SLOTS + ", using the interpreter");
+        }
         byte[] bytes;
         try {
             bytes = generate(program, chunk);
@@ -128,7 +140,7 @@ public final class JitCompiler {
 
     private record Compiled(LoadedProgram program, JitCode code) implements CompiledProgram {
         @Override
-        public ExecutionResult run(byte[] context, HelperEnvironment env, long budget) {
+        public ExecutionResult run(byte[] context, HelperEnvironment env, long budget, InsnCounter counter) {
             JitRuntime rt = new JitRuntime(program, env, budget);
             long ctx = rt.mem.mapStackAndContext(context);
             try {
@@ -136,6 +148,12 @@ public final class JitCompiler {
                         MemoryMap.STACK_TOP));
             } catch (JitFault f) {
                 return new ExecutionResult.Fault(f.pc, f.getMessage());
+            } finally {
+                if (counter != null) {
+                    // Exact at exit (the main function stores its budget there); at a fault, what
+                    // the last call or chunk boundary handed over.
+                    counter.addRun(budget, rt.budget);
+                }
             }
         }
     }
@@ -558,8 +576,8 @@ public final class JitCompiler {
                     if (chunked) {
                         leave(-1);
                     } else {
+                        storeBudget();
                         if (fn != 0) {
-                            storeBudget();
                             cob.aload(RT);
                             for (int r = 1; r <= 5; r++) {
                                 ld(r);

@@ -62,6 +62,7 @@ public final class JitRuntime extends ProgramRun {
 
     /** The fault for a run out of budget at the block starting at {@code pc}; generated code throws it. */
     public RuntimeException outOfBudget(int pc) {
+        budget = 0;
         return new JitFault(pc, InsnBudget.exhausted(budgetLimit));
     }
 }

@@ -4,6 +4,7 @@ import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.interp.ExecutionEngine;
 import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.interp.InsnBudget;
+import dev.emu.bpf.interp.InsnCounter;
 import dev.emu.bpf.interp.Interpreter;
 import dev.emu.bpf.jit.CompiledProgram;
 import dev.emu.bpf.jit.JitCompiler;
@@ -77,14 +78,19 @@ public final class VerifiedProgram {
      * instruction of the block that would exceed it, in either engine ({@link InsnBudget}).
      */
     public ExecutionResult run(byte[] context, HelperEnvironment env, Engine engine, long maxInsns) {
+        return run(context, env, engine, maxInsns, null);
+    }
+
+    /** As {@link #run(byte[], HelperEnvironment, Engine, long)}, adding the instructions run to {@code counter} (if not null). */
+    public ExecutionResult run(byte[] context, HelperEnvironment env, Engine engine, long maxInsns, InsnCounter counter) {
         Engine e = engine == Engine.DEFAULT ? defaultEngine() : engine;
         if (e == Engine.JIT) {
             CompiledProgram c = compiled();
             if (c != null) {
-                return c.run(context, env, maxInsns);
+                return c.run(context, env, maxInsns, counter);
             }
         }
-        return INTERPRETER.run(program, context, env, maxInsns);
+        return INTERPRETER.run(program, context, env, maxInsns, counter);
     }
 
     /** The engine {@link Engine#DEFAULT} means now. */

@@ -214,17 +214,19 @@ public final class Verifier {
             }
         }
         int start = 0;
+        int end = 0;
         for (int i = 0; i < n; i++) {
             if (second[i]) {
                 continue;
             }
             Opcode o = op(i);
             if (subStart[i]) {
+                // A new subprogram: find its end once (a scan per instruction is quadratic).
                 start = i;
-            }
-            int end = start + 1;
-            while (!subStart[end]) {
-                end++;
+                end = start + 1;
+                while (!subStart[end]) {
+                    end++;
+                }
             }
             int target = switch (o.kind()) {
                 case JA, JCOND -> i + insn(i).off() + 1;

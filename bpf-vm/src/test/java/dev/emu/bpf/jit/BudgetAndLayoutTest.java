@@ -6,6 +6,7 @@ import dev.emu.bpf.asm.Assembler;
 import dev.emu.bpf.helper.StandaloneEnvironment;
 import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.interp.InsnBudget;
+import dev.emu.bpf.interp.InsnCounter;
 import dev.emu.bpf.interp.Interpreter;
 import dev.emu.bpf.isa.Instruction;
 import dev.emu.bpf.load.LoadResult;
@@ -198,5 +199,49 @@ class BudgetAndLayoutTest {
         }
         long budget = 2500;
         assertThat(c.program().run(null, new StandaloneEnvironment(), budget)).isEqualTo(interp(prog, null, budget));
+    }
+
+    @Test
+    void bothEnginesCountTheInstructionsTheyRanAsTheBudgetCharges() throws Exception {
+        // 2 + 3 * 10 + 1 = 33 instructions (see aRunThatFitsTheBudgetExactlyFinishes).
+        LoadedProgram p = asm("""
+                lddw %r0, 0x100000000
+                mov %r1, 10
+                loop:
+                add %r0, %r1
+                sub %r1, 1
+                jne %r1, 0, loop
+                exit
+                """);
+        for (int chunk : new int[] {JitCompiler.CHUNK, 2}) {
+            InsnCounter jit = new InsnCounter();
+            CompiledProgram c = JitCompiler.compile(p, chunk).program();
+            c.run(null, new StandaloneEnvironment(), 1000, jit);
+            c.run(null, new StandaloneEnvironment(), 1000, jit);
+            assertThat(jit.count()).as("%d-slot chunks", chunk).isEqualTo(66);
+            InsnCounter stopped = new InsnCounter();
+            assertThat(c.run(null, new StandaloneEnvironment(), 20, stopped)).isInstanceOf(ExecutionResult.Fault.class);
+            assertThat(stopped.count()).as("a run stopped by its budget counts the budget").isEqualTo(20);
+        }
+        InsnCounter interp = new InsnCounter();
+        new Interpreter().run(p, null, new StandaloneEnvironment(), 1000, interp);
+        new Interpreter().run(p, null, new StandaloneEnvironment(), 20, interp);
+        assertThat(interp.count()).isEqualTo(33 + 20);
+    }
+
+    @Test
+    void aProgramLargerThanTheJitLimitIsInterpretedWithoutTryingToCompileIt() {
+        List<Instruction> p = new ArrayList<>();
+        for (int i = 0; i < JitCompiler.MAX_SLOTS; i++) {
+            p.add(new Instruction(0xb7, 0, 0, 0, i)); // r0 = i: a distinct constant each
+        }
+        p.add(new Instruction(0x95, 0, 0, 0, 0));
+        LoadedProgram prog = load(p);
+        long start = System.nanoTime();
+        JitCompiler.Result c = JitCompiler.compile(prog);
+        assertThat(c.program()).isNull();
+        assertThat(c.note()).contains("larger than the JIT's " + JitCompiler.MAX_SLOTS);
+        assertThat(System.nanoTime() - start).as("refused without generating code").isLessThan(100_000_000L);
+        assertThat(interp(prog, null, 1_000_000)).isEqualTo(new ExecutionResult.Exit(JitCompiler.MAX_SLOTS - 1));
     }
 }

@@ -5,6 +5,7 @@ import dev.emu.emulator.expect.Expectation;
 import dev.emu.emulator.expect.ExpectationCheck;
 import dev.emu.emulator.expect.SerialCapture;
 import dev.emu.emulator.unicorn.UnicornPlatform;
+import dev.emu.kernel.Exec;
 import dev.emu.kernel.FilesystemSetup;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.vfs.MountSpec;
@@ -168,9 +169,12 @@ public final class RunCommand implements Callable<Integer> {
                     + (image.contains("/") ? "" : " and " + lookup.searchPath()) + ")");
             return 127;
         }
-        if (root == null && (!Files.isReadable(path) || Files.isDirectory(path))) {
-            System.err.println("emu: " + path + ": cannot read the image" + (Files.isDirectory(path) ? " (a directory)" : ""));
-            return 126;
+        if (root == null) { // with --root the image is a guest path, checked by the VFS at spawn
+            String unloadable = unloadableImage(path);
+            if (unloadable != null) {
+                System.err.println("emu: " + path + ": cannot load the image: " + unloadable);
+                return 126;
+            }
         }
         Expectation expectation = null;
         if (expect != null) {
@@ -278,6 +282,9 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ElfFormatException | dev.emu.kernel.platform.HostMemoryException e) {
             System.err.println("emu: " + e.getMessage());
             return 126;
+        } catch (IOException e) {
+            System.err.println("emu: " + path + ": cannot load the image: " + e.getMessage());
+            return 126;
         } catch (IllegalArgumentException e) {
             System.err.println("emu: " + e.getMessage());
             return e.getMessage().contains("No such file") ? 127 : 2;
@@ -358,6 +365,19 @@ public final class RunCommand implements Callable<Integer> {
             return ConsoleFile.HostKind.PIPE;
         } catch (IOException | UnsupportedOperationException e) {
             return ConsoleFile.HostKind.PIPE;
+        }
+    }
+
+    /**
+     * Why the host file {@code path} cannot be an image, or null. Only a regular file is: a FIFO
+     * would hang the open, /dev/zero never ends.
+     */
+    private static String unloadableImage(Path path) {
+        try {
+            String notRegular = Exec.notRegularFile(path);
+            return notRegular != null ? notRegular : Files.isReadable(path) ? null : "permission denied";
+        } catch (IOException e) {
+            return e.getMessage();
         }
     }
 }

@@ -51,11 +51,13 @@ final class UnicornAddressSpace implements AddressSpace {
     /** Length of the {@code syscall} instruction (0F 05). */
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
-    /** The periodic TLB flushes of {@link #run}: first after this many blocks (about one slice)... */
-    private static final long TLB_REGROW_FIRST_BLOCKS = 1L << 19;
-    /** ...then at doubling intervals up to this many (about 0.1-0.3 s of guest code). */
-    private static final long TLB_REGROW_MAX_BLOCKS = 1L << 25;
+    /** TLB misses since the last flush after which {@link #run} flushes (lets the TLB grow). */
+    private static final long TLB_MISSES_BEFORE_FLUSH = 4096;
+    /** Blocks after which {@link #run} flushes anyway (about 0.1-0.3 s of guest code). */
+    private static final long TLB_REGROW_BLOCKS = 1L << 25;
     private static final byte[] ZEROS = new byte[64 * 1024];
+    /** CHUNK zero bytes to compare copied chunks with. */
+    private static final MemorySegment ZERO_SEGMENT = MemorySegment.ofArray(new byte[CHUNK]);
 
     private static final MethodHandle ON_SYSCALL;
     private static final MethodHandle ON_INTERRUPT;
@@ -98,7 +100,8 @@ final class UnicornAddressSpace implements AddressSpace {
     private final VirtualTlb tlb;
     /** The platform's workDone() at the last TLB flush (see {@link #run}). */
     private long blocksAtFlush;
-    private long flushInterval = TLB_REGROW_FIRST_BLOCKS;
+    /** The fill hook's count at the last TLB flush (see {@link #run}). */
+    private long fillsAtFlush;
 
     /** The thread whose registers are in the engine, or null. */
     private UnicornCpu loaded;
@@ -356,9 +359,13 @@ final class UnicornAddressSpace implements AddressSpace {
     public void zero(long address, long length) {
         checkOpen();
         MemorySegment zeros = MemorySegment.ofArray(ZEROS);
+        MemorySegment seen = MemorySegment.ofArray(new byte[ZEROS.length]);
         for (long done = 0; done < length; ) {
             long n = Math.min(ZEROS.length, length - done);
-            if (Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK) {
+            // Only chunks that hold data are written: zeroing untouched pages would make the host
+            // back them (MADV_DONTNEED of a huge mapping).
+            if (Unicorn.memRead(uc, address + done, seen, n) != Unicorn.UC_ERR_OK
+                    || (!allZero(seen, n) && Unicorn.memWrite(uc, address + done, zeros, n) != Unicorn.UC_ERR_OK)) {
                 if (faultIn(address + done, n)) {
                     continue;
                 }
@@ -366,6 +373,11 @@ final class UnicornAddressSpace implements AddressSpace {
             }
             done += n;
         }
+    }
+
+    /** Whether the first {@code n} bytes of {@code seg} are all zero. */
+    private static boolean allZero(MemorySegment seg, long n) {
+        return MemorySegment.mismatch(seg, 0, n, ZERO_SEGMENT, 0, n) == -1;
     }
 
     /** The first byte of [address, address+length) that no region covers (for the EFAULT report). */
@@ -406,7 +418,6 @@ final class UnicornAddressSpace implements AddressSpace {
         }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(CHUNK, 16);
-            MemorySegment zeros = tmp.allocate(CHUNK, 16);
             for (Unicorn.Region r : Unicorn.memRegions(uc)) {
                 Unicorn.memMap(child.uc, r.begin(), r.size(), r.perms());
                 for (long done = 0; done < r.size(); ) {
@@ -415,8 +426,9 @@ final class UnicornAddressSpace implements AddressSpace {
                     if (Unicorn.memRead(uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
-                    if (MemorySegment.mismatch(buf, 0, n, zeros, 0, n) >= 0
-                            && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
+                    // The child's fresh pages are zero: writing zeros would only make the host
+                    // back pages the guest never touched (a 2 GiB brk cost 2 GiB per fork).
+                    if (!allZero(buf, n) && Unicorn.memWrite(child.uc, at, buf, n) != Unicorn.UC_ERR_OK) {
                         throw new IllegalStateException("fork: copying mapped region at 0x" + Long.toHexString(at));
                     }
                     done += n;
@@ -536,16 +548,17 @@ final class UnicornAddressSpace implements AddressSpace {
             upcallFailure = null;
             debugStopsBefore = platform.debug() == null ? 0 : platform.debug().stops();
             slice.startSlice(budget);
-            if (tlb != null && platform.workDone() - blocksAtFlush >= flushInterval) {
+            if (tlb != null && (tlb.fills() - fillsAtFlush > TLB_MISSES_BEFORE_FLUSH
+                    || platform.workDone() - blocksAtFlush > TLB_REGROW_BLOCKS)) {
                 // Unicorn resizes its softmmu TLB only at a flush: it doubles when most entries
                 // were used, and shrinks (down to 64 entries) when few were used for 100 ms of
-                // host time, which the loader's mappings at start-up often are. Flushes at
-                // doubling intervals let it grow to the working set within a few slices
-                // (random 4-byte accesses over 256 pages: ~50 ns each with 64 entries, ~5 ns
-                // once grown; page-stride stores: ~113 ns cold, ~12 ns grown).
+                // host time, as during start-up. So a slice that missed the TLB often ends with
+                // a flush, which lets it grow to the working set within a few slices (random
+                // 4-byte accesses over 256 pages: ~50 ns each with 64 entries, ~5 ns grown;
+                // page-stride stores over 4096 pages: ~270 ns, ~12 ns grown).
                 tlb.flushTlb();
                 blocksAtFlush = platform.workDone();
-                flushInterval = Math.min(2 * flushInterval, TLB_REGROW_MAX_BLOCKS);
+                fillsAtFlush = tlb.fills();
             }
             Unicorn.regRead(uc, X86.RIP, scratch);
             long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);

@@ -24,7 +24,7 @@ import java.lang.invoke.MethodHandle;
  * the TLB (Unicorn does not flush when a protect only removes READ).
  *
  * <pre>
- *   struct emu_mem { struct emu_region *regions; int64 count; uint64 denied_vaddr; }     24 bytes
+ *   struct emu_mem { struct emu_region *regions; int64 count; uint64 denied_vaddr; int64 fills; }  32 bytes
  *   struct emu_region { uint64 begin; uint64 end (exclusive); uint32 perms, pad; }       24 bytes
  * </pre>
  */
@@ -38,6 +38,7 @@ final class VirtualTlb {
     private static final long REGIONS = 0;
     private static final long COUNT = 8;
     private static final long DENIED = 16;
+    private static final long FILLS = 24;
     private static final long REGION_SIZE = 24;
 
     private static final MemorySegment FILL_HOOK = SliceCounter.symbol("emu_mem_tlb_fill");
@@ -67,7 +68,7 @@ final class VirtualTlb {
      */
     VirtualTlb(MemorySegment uc, Arena arena) {
         this.uc = uc;
-        this.state = arena.allocate(24, 8);
+        this.state = arena.allocate(32, 8);
         call("UC_CTL_TLB_TYPE", ENABLE);
         // SAFETY: emu_mem_tlb_fill is a uc_cb_tlbevent_t; its user_data is `state`, a struct
         // emu_mem in `arena`, which is closed only after uc_close.
@@ -94,6 +95,11 @@ final class VirtualTlb {
         table = t;
         regions = now;
         flushTlb();
+    }
+
+    /** TLB misses the fill hook has answered so far. */
+    long fills() {
+        return state.get(JAVA_LONG, FILLS);
     }
 
     /** Flushes the softmmu TLB (also the moment Unicorn may grow it). */

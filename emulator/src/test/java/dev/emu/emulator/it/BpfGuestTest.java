@@ -93,6 +93,14 @@ class BpfGuestTest {
     }
 
     @Test
+    void anEndlessTestRunYieldsSoTheParentRunsAndItsSignalKillsTheChild() throws Exception {
+        long start = System.nanoTime();
+        Map<String, String> v = scenario("test_run_forever").values();
+        assertThat(v).containsEntry("parent_ran", "yes").containsEntry("reaped", "yes").containsEntry("child_signal", "15");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(60);
+    }
+
+    @Test
     void eachPollErrorFromTheGuestSide() throws Exception {
         Map<String, String> v = scenario("poll_errors").values();
         assertThat(v).containsEntry("enospc", "-28").containsEntry("needed", "16")

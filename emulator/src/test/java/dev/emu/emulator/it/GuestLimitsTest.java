@@ -99,6 +99,7 @@ class GuestLimitsTest {
                 reserve: 1 TiB PROT_NONE: OK
                 reserve: mprotect 1 MiB of it read-write: OK
                 reserve: wrote 1 MiB, byte 7
+                reserve: reading the reservation: SIGSEGV SEGV_ACCERR
                 reserve: munmap: OK
                 reserve: 1 TiB MAP_NORESERVE read-write: OK
                 reserve: touched both ends: 1 2

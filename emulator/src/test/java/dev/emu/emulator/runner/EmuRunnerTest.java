@@ -46,4 +46,16 @@ class EmuRunnerTest {
             assertThat(r.instructions()).as("executed with limit %d", n).isEqualTo(n);
         }
     }
+
+    @Test
+    void everyChargeIsReturnedWhenTheGuestsProcessesAndThreadsAreGone() throws Exception {
+        // fork + pipe + wait, and threads: processes, tasks, pipe buffers and memory all uncharged.
+        for (String image : new String[] {"musl/forkpipe", "glibc/pthreads", "musl/stdio"}) {
+            java.nio.file.Path path = java.nio.file.Path.of(System.getProperty("user.dir")).toAbsolutePath()
+                    .getParent().resolve("userspace-images/build").resolve(image);
+            EmuRunner.Result r = EmuRunner.image(path.toString()).run();
+            assertThat(r.status()).as(image).isZero();
+            assertThat(r.memoryCharged()).as("bytes still charged after %s", image).isZero();
+        }
+    }
 }

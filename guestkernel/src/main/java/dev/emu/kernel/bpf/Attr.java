@@ -57,6 +57,11 @@ final class Attr {
         return a;
     }
 
+    /** The guest address the attr was read from. */
+    long address() {
+        return address;
+    }
+
     /** Linux's CHECK_ATTR: true if every byte from {@code end} (just past the command's last field) is zero. */
     boolean tailZeroFrom(int end) {
         for (int i = end; i < bytes.length; i++) {

@@ -2,6 +2,7 @@ package dev.emu.kernel.bpf;
 
 import dev.emu.bpf.helper.HelperEnvironment;
 import dev.emu.bpf.interp.ExecutionResult;
+import dev.emu.bpf.interp.InsnCounter;
 import dev.emu.bpf.verifier.VerifiedProgram;
 import java.util.List;
 
@@ -84,7 +85,12 @@ public final class BpfProgram {
      * hanging the guest.
      */
     public ExecutionResult run(byte[] context, HelperEnvironment env) {
-        return code.run(context, env, VerifiedProgram.Engine.DEFAULT, owner.runBudget());
+        return run(context, env, null);
+    }
+
+    /** As {@link #run(byte[], HelperEnvironment)}, adding the instructions executed to {@code counter} (if not null). */
+    public ExecutionResult run(byte[] context, HelperEnvironment env, InsnCounter counter) {
+        return code.run(context, env, VerifiedProgram.Engine.DEFAULT, owner.runBudget(), counter);
     }
 
     /** The maps this program uses, in the order of the loaded program's maps. */

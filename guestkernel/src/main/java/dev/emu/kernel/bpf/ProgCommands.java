@@ -4,6 +4,9 @@ import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfAttr;
 import dev.emu.abi.bpf.EmuBpfExtensions;
 import dev.emu.bpf.interp.ExecutionResult;
+import dev.emu.bpf.interp.InsnCounter;
+import dev.emu.kernel.Kernel;
+import dev.emu.kernel.syscall.SyscallResults;
 import dev.emu.kernel.fs.File;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.time.VirtualClock;
@@ -87,8 +90,18 @@ final class ProgCommands {
      * run in ns with --clock host and 0 with the deterministic virtual clock. A run that faults
      * is -EFAULT, reported on the kernel log; so is one that exhausts the per-run instruction
      * budget ({@link BpfSubsystem#runBudget}, applied to each repetition).
+     *
+     * <p>The CPU budget of the repetitions (Linux's bpf_test_timer_continue): each repetition
+     * costs virtual time ({@link #NANOS_PER_INSN} per instruction executed plus
+     * {@link #NANOS_PER_REPEAT}); when a tick is due (need_resched) or a signal is pending, the
+     * task yields with its progress saved ({@link TestRunProgress}) and the syscall re-executes
+     * from there, so ticks, other tasks, --timeout and signals all go on during a long test
+     * run. A signal whose handler ran in between ends it with -EINTR, as signal_pending() does on
+     * Linux; a fatal one ends the process.
      */
     static long testRun(Task t, Attr a) {
+        TestRunProgress resumed = t.resumeState() instanceof TestRunProgress r && r.attr() == a.address() ? r : null;
+        t.setResumeState(null);
         if (!a.tailZeroFrom(TEST_RUN_END)) {
             return Errno.EINVAL.ret();
         }
@@ -99,6 +112,12 @@ final class ProgCommands {
         }
         if (a.u32(BpfAttr.TEST_FLAGS) != 0 || a.u32(BpfAttr.TEST_CPU) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (resumed != null && resumed.program() != p) {
+            resumed = null; // the fd now names another program: a new call, not the yielded one
+        }
+        if (resumed != null && resumed.handlerFrames() != t.handlerFrames()) {
+            return Errno.EINTR.ret(); // a signal handler ran while the test run was yielded
         }
         long ctxIn = a.u64(BpfAttr.TEST_CTX_IN);
         long ctxSize = a.u32Long(BpfAttr.TEST_CTX_SIZE_IN);
@@ -115,24 +134,39 @@ final class ProgCommands {
         byte[] input = inSize == 0 ? new byte[0] : t.memory().read(in, (int) inSize);
         long repeat = Math.max(1, a.u32Long(BpfAttr.TEST_REPEAT));
         KernelHelperEnvironment env = new KernelHelperEnvironment(t.kernel(), t);
-        byte[] ctx = null;
-        ExecutionResult r = null;
+        Kernel k = t.kernel();
+        InsnCounter work = new InsnCounter();
+        long done = resumed == null ? 0 : resumed.done();
+        long hostNanos = resumed == null ? 0 : resumed.hostNanos();
+        byte[] ctx;
+        ExecutionResult r;
         long start = System.nanoTime();
-        for (long i = 0; i < repeat; i++) {
+        for (;;) {
             ctx = timer ? java.util.Arrays.copyOf(input, max) : input.clone();
-            r = p.run(ctx, env);
+            long before = work.count();
+            r = p.run(ctx, env, work);
+            k.clock().charge((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
             if (r instanceof ExecutionResult.Fault f) {
-                t.kernel().log().info("bpf: " + p + " faulted in a test run at " + f.message());
+                k.log().info("bpf: " + p + " faulted in a test run at " + f.message());
                 return Errno.EFAULT.ret();
             }
+            if (++done >= repeat) {
+                break;
+            }
+            if (k.tickDue() || t.hasDeliverableSignal()) {
+                t.setResumeState(new TestRunProgress(a.address(), p, done,
+                        hostNanos + System.nanoTime() - start, t.handlerFrames()));
+                k.requestReschedule();
+                return SyscallResults.RESTART;
+            }
         }
-        long elapsed = System.nanoTime() - start;
+        long elapsed = hostNanos + System.nanoTime() - start;
         if (!timer) {
             // bpf_prog_test_run_skb: a socket filter runs from the network header, and the
             // link-layer header it skipped comes back zeroed (memset(__skb_push(skb, hh_len), 0, ...)).
             java.util.Arrays.fill(ctx, 0, Math.min(ETH_HLEN, ctx.length), (byte) 0);
         }
-        boolean host = t.kernel().clock().mode() != VirtualClock.Mode.VIRTUAL;
+        boolean host = k.clock().mode() != VirtualClock.Mode.VIRTUAL;
         a.putU32(BpfAttr.TEST_RETVAL, (int) ((ExecutionResult.Exit) r).r0());
         a.putU32(BpfAttr.TEST_DURATION, host ? (int) Math.min(Integer.MAX_VALUE, elapsed / repeat) : 0);
         long out = a.u64(BpfAttr.TEST_DATA_OUT);
@@ -147,6 +181,17 @@ final class ProgCommands {
         }
         return 0;
     }
+
+    /** Virtual time a test run charges per BPF instruction executed (about a JIT-compiled instruction's cost). */
+    static final long NANOS_PER_INSN = 1;
+    /** Virtual time a test run charges per repetition on top of its instructions (setup and teardown). */
+    static final long NANOS_PER_REPEAT = 10;
+
+    /**
+     * Where a yielded PROG_TEST_RUN goes on: the attr it was called with, the program, the
+     * repetitions done, the host time spent, and the task's handler-frame count when it yielded.
+     */
+    record TestRunProgress(long attr, BpfProgram program, long done, long hostNanos, long handlerFrames) {}
 
     /** PROG_GET_FD_BY_ID: a new fd for the live program with that id (-ENOENT if none). */
     static long progFdById(Task t, BpfSubsystem bpf, Attr a) {

@@ -3,12 +3,13 @@ package dev.emu.kernel.limits;
 /**
  * The guest's memory budget (`emu run --memory`): one per kernel, like the memory cgroup a
  * container runs in. Every allocation the guest can cause is charged here before it is made:
- * committed anonymous memory (brk, writable private mappings, stacks, the image), pages of
- * MAP_NORESERVE mappings as they are first touched, page tables, each process's engine, pipe
- * buffers and BPF maps. A charge that does not fit fails, and the caller returns the errno
- * Linux gives (ENOMEM, or the OOM kill for a touched page).
+ * committed anonymous memory (brk, writable private mappings, the image, a stack's top), pages
+ * of MAP_NORESERVE mappings and of stacks as they are first touched, page tables, each
+ * process's engine, each thread, pipe buffers, BPF maps and programs. A charge that does not
+ * fit fails, and the caller returns the errno Linux gives (ENOMEM, or the OOM kill for a
+ * touched page).
  *
- * <p>Charges that live on the Java heap (pipe buffers, BPF map storage) must also fit in
+ * <p>Charges that live on the Java heap (pipe buffers, BPF maps and programs) must also fit in
  * {@link #heapLimit()}, a share of the JVM's own maximum heap, so that the guest's limit trips
  * before the JVM's.
  */
@@ -21,6 +22,11 @@ public final class MemoryAccountant {
      * fork bomb of the memlimits test program, rounded up.
      */
     public static final long PROCESS_COST = 4L << 20;
+    /**
+     * What one thread (task) costs: its saved Unicorn context (5.5 KiB for x86-64) and the
+     * kernel's Task, rounded up to Linux's THREAD_SIZE.
+     */
+    public static final long TASK_COST = 16L << 10;
 
     private final long limit;
     private final long heapLimit;

@@ -3,6 +3,7 @@ package dev.emu.kernel.loader;
 import static dev.emu.abi.elf.Elf.*;
 
 import dev.emu.kernel.platform.AddressSpace;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated ELF64 x86-64 executable, parsed from its bytes.
+ * A validated ELF64 x86-64 executable, parsed from its headers ({@link ElfSource}: only the ELF
+ * header, the program headers and PT_INTERP's string are read here; the loader copies the
+ * segments' bytes).
  *
  * <p>Validation is stricter than Linux's load_elf_binary (fs/binfmt_elf.c), which lets some
  * malformed files through to fail later in odd ways: here every refusal happens up front, with an
@@ -29,8 +32,18 @@ public final class ElfFile {
 
     private static final long PAGE_MASK = AddressSpace.PAGE_SIZE - 1;
 
+    /**
+     * The most memory an image's PT_LOAD segments may span (p_memsz summed): an ELF that asks for
+     * more (a terabyte of .bss) is refused up front with a message, as Linux's execve fails with
+     * ENOMEM when it cannot map the segments.
+     */
+    public static final long MAX_IMAGE_MEMORY = 1L << 34;
+
+    /** The longest PT_INTERP string read for the refusal message (PATH_MAX). */
+    private static final int INTERP_MAX = 4096;
+
     private final String path;
-    private final byte[] bytes;
+    private final ElfSource source;
     private final int type;
     private final long entry;
     private final long phoff;
@@ -39,11 +52,11 @@ public final class ElfFile {
     private final List<ProgramHeader> loadSegments;
     private final String interpreter;
 
-    private ElfFile(String path, byte[] bytes, int type, long entry, long phoff, int phentsize,
+    private ElfFile(String path, ElfSource source, int type, long entry, long phoff, int phentsize,
                     List<ProgramHeader> programHeaders, List<ProgramHeader> loadSegments, String interpreter) {
         this.interpreter = interpreter;
         this.path = path;
-        this.bytes = bytes;
+        this.source = source;
         this.type = type;
         this.entry = entry;
         this.phoff = phoff;
@@ -53,17 +66,35 @@ public final class ElfFile {
     }
 
     /**
-     * Parses and validates an executable.
+     * Parses and validates an executable held in memory.
      *
      * @param path the file's path, used only in messages and as the regions' name
      * @param bytes the whole file; not copied, must not be modified afterwards
      * @throws ElfFormatException if the file is not a loadable static x86-64 ELF64 executable
      */
     public static ElfFile parse(String path, byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        checkIdent(path, bytes);
-        if (bytes.length < EHDR64_SIZE) {
-            throw new ElfFormatException(path, "truncated ELF header (file is " + bytes.length
+        try {
+            return read(path, ElfSource.of(bytes));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // bytes in memory cannot fail to read
+        }
+    }
+
+    /**
+     * Reads and validates an executable's headers from {@code source}, which the returned file
+     * keeps for the loader.
+     *
+     * @param path the file's path, used only in messages and as the regions' name
+     * @throws ElfFormatException if the file is not a loadable static x86-64 ELF64 executable
+     * @throws IOException if the file cannot be read
+     */
+    public static ElfFile read(String path, ElfSource source) throws IOException {
+        long fileSize = source.size();
+        byte[] head = source.read(0, (int) Math.min(fileSize, EHDR64_SIZE));
+        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        checkIdent(path, head);
+        if (head.length < EHDR64_SIZE) {
+            throw new ElfFormatException(path, "truncated ELF header (file is " + fileSize
                     + " bytes, the ELF64 header needs " + EHDR64_SIZE + ")");
         }
         int type = Short.toUnsignedInt(b.getShort(E_TYPE));
@@ -94,26 +125,27 @@ public final class ElfFile {
             throw new ElfFormatException(path,
                     "e_phnum is PN_XNUM (0xffff): extended program header numbering is not supported");
         }
-        long tableSize = (long) phnum * PHDR64_SIZE;
-        if (phoff < 0 || phoff > bytes.length || tableSize > bytes.length - phoff) {
+        long tableSize = (long) phnum * PHDR64_SIZE; // at most 65534 x 56 bytes
+        if (phoff < 0 || phoff > fileSize || tableSize > fileSize - phoff) {
             throw new ElfFormatException(path, "program headers (e_phoff 0x"
                     + Long.toHexString(phoff) + ", " + phnum + " x " + PHDR64_SIZE
-                    + " bytes) extend beyond the end of the file (" + bytes.length + " bytes)");
+                    + " bytes) extend beyond the end of the file (" + fileSize + " bytes)");
         }
 
+        ByteBuffer table = ByteBuffer.wrap(source.read(phoff, (int) tableSize)).order(ByteOrder.LITTLE_ENDIAN);
         List<ProgramHeader> headers = new ArrayList<>(phnum);
         for (int i = 0; i < phnum; i++) {
-            int at = (int) (phoff + (long) i * PHDR64_SIZE);
-            headers.add(new ProgramHeader(i, b.getInt(at + P_TYPE), b.getInt(at + P_FLAGS),
-                    b.getLong(at + P_OFFSET), b.getLong(at + P_VADDR), b.getLong(at + P_PADDR),
-                    b.getLong(at + P_FILESZ), b.getLong(at + P_MEMSZ), b.getLong(at + P_ALIGN)));
+            int at = i * PHDR64_SIZE;
+            headers.add(new ProgramHeader(i, table.getInt(at + P_TYPE), table.getInt(at + P_FLAGS),
+                    table.getLong(at + P_OFFSET), table.getLong(at + P_VADDR), table.getLong(at + P_PADDR),
+                    table.getLong(at + P_FILESZ), table.getLong(at + P_MEMSZ), table.getLong(at + P_ALIGN)));
         }
 
         // PT_INTERP: the dynamic loader exec maps next to the program (load_elf_binary).
         String interp = null;
         for (ProgramHeader ph : headers) {
             if (ph.type() == PT_INTERP) {
-                interp = interpreter(bytes, ph);
+                interp = interpreter(source, fileSize, ph);
                 if (interp == null) {
                     throw new ElfFormatException(path, "PT_INTERP lies outside the file");
                 }
@@ -123,12 +155,21 @@ public final class ElfFile {
         List<ProgramHeader> loads = new ArrayList<>();
         for (ProgramHeader ph : headers) {
             if (ph.type() == PT_LOAD) {
-                checkLoad(path, bytes.length, ph);
+                checkLoad(path, fileSize, ph);
                 loads.add(ph);
             }
         }
         if (loads.isEmpty()) {
             throw new ElfFormatException(path, "no PT_LOAD segment: nothing to load");
+        }
+        long memory = 0;
+        for (ProgramHeader ph : loads) {
+            memory += ph.memsz(); // each below 2^47 (checkLoad), so the sum cannot overflow
+        }
+        if (memory > MAX_IMAGE_MEMORY) {
+            throw new ElfFormatException(path, "the PT_LOAD segments need " + memory + " bytes of memory (0x"
+                    + Long.toHexString(memory) + "), more than the " + (MAX_IMAGE_MEMORY >> 30)
+                    + " GiB emu maps for an image");
         }
         // The gABI requires ascending p_vaddr; sorting costs nothing and makes overlap one pass.
         loads.sort(Comparator.comparingLong(ProgramHeader::vaddr));
@@ -147,7 +188,7 @@ public final class ElfFile {
             throw new ElfFormatException(path, "entry point 0x" + Long.toHexString(entry)
                     + " is not inside an executable (PF_X) PT_LOAD segment");
         }
-        return new ElfFile(path, bytes, type, entry, phoff, phentsize, List.copyOf(headers),
+        return new ElfFile(path, source, type, entry, phoff, phentsize, List.copyOf(headers),
                 List.copyOf(loads), interp);
     }
 
@@ -220,18 +261,18 @@ public final class ElfFile {
         return java.util.Optional.ofNullable(interpreter);
     }
 
-    private static String interpreter(byte[] bytes, ProgramHeader ph) {
-        if (ph.offset() < 0 || ph.filesz() <= 0 || ph.offset() >= bytes.length
-                || ph.filesz() > bytes.length - ph.offset()) {
+    /** PT_INTERP's NUL-terminated path, read from the file; null if it lies outside the file. */
+    private static String interpreter(ElfSource source, long fileSize, ProgramHeader ph) throws IOException {
+        if (ph.offset() < 0 || ph.filesz() <= 0 || ph.offset() >= fileSize
+                || ph.filesz() > fileSize - ph.offset()) {
             return null;
         }
-        int start = (int) ph.offset();
-        int end = start;
-        int limit = (int) (ph.offset() + ph.filesz());
-        while (end < limit && bytes[end] != 0) {
+        byte[] s = source.read(ph.offset(), (int) Math.min(ph.filesz(), INTERP_MAX));
+        int end = 0;
+        while (end < s.length && s[end] != 0) {
             end++;
         }
-        return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        return new String(s, 0, end, StandardCharsets.UTF_8);
     }
 
     private static String range(long start, long end) {
@@ -293,8 +334,20 @@ public final class ElfFile {
         return find(PT_GNU_STACK).map(ph -> (ph.flags() & PF_X) != 0).orElse(false);
     }
 
-    /** The whole file (shared, not copied). */
-    byte[] rawBytes() {
-        return bytes;
+    /**
+     * Copies the file bytes of {@code ph} (validated: inside the file) to {@code address} in
+     * {@code as}, {@link #COPY_CHUNK} bytes at a time.
+     */
+    void copySegment(ProgramHeader ph, AddressSpace as, long address) throws IOException {
+        byte[] buf = new byte[(int) Math.min(ph.filesz(), COPY_CHUNK)];
+        for (long done = 0; done < ph.filesz(); ) {
+            int n = (int) Math.min(buf.length, ph.filesz() - done);
+            source.read(ph.offset() + done, buf, 0, n);
+            as.write(address + done, buf, 0, n);
+            done += n;
+        }
     }
+
+    /** Bytes of a segment copied through the host at a time. */
+    private static final int COPY_CHUNK = 1 << 20;
 }

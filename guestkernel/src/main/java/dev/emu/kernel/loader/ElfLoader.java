@@ -3,6 +3,8 @@ package dev.emu.kernel.loader;
 import static dev.emu.abi.elf.Elf.*;
 
 import dev.emu.kernel.platform.AddressSpace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +42,7 @@ public final class ElfLoader {
      * @param pieBase page-aligned address for an ET_DYN image's lowest segment (Linux:
      *     {@code load_bias = ELF_PAGESTART(ELF_ET_DYN_BASE - vaddr)}); ignored for ET_EXEC
      * @throws ElfFormatException if the relocated image would leave the user address space
+     * @throws UncheckedIOException if the file cannot be read (it changed since its headers were read)
      */
     public static LoadedImage load(ElfFile elf, AddressSpace as, long pieBase) {
         if ((pieBase & (PAGE - 1)) != 0) {
@@ -83,9 +86,12 @@ public final class ElfLoader {
         // one's bss tail is written after that tail is zeroed.
         for (ProgramHeader ph : loads) {
             long address = ph.vaddr() + bias;
-            byte[] raw = elf.rawBytes();
             if (ph.filesz() > 0) {
-                as.write(address, raw, (int) ph.offset(), (int) ph.filesz());
+                try {
+                    elf.copySegment(ph, as, address);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             if (ph.memsz() > ph.filesz()) {
                 // padzero() the rest of the last file page, then the anonymous bss pages (fresh

@@ -574,11 +574,11 @@ public final class MemoryManager {
     private void settle() {
         if (charged > committed) {
             accountant.uncharge(charged - committed);
-        } else if (charged < committed) {
-            // Estimates are never low; should one be, the pages exist and are charged anyway.
-            accountant.tryCharge(committed - charged);
+            charged = committed;
+        } else if (charged < committed && accountant.tryCharge(committed - charged)) {
+            // Estimates are never low; should one be, the pages exist and are charged if they fit.
+            charged = committed;
         }
-        charged = committed;
     }
 
     /** may_expand_vm: RLIMIT_AS over every mapping, RLIMIT_DATA over private writable ones. */

@@ -95,7 +95,9 @@ public final class Signals {
      */
     public static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info) {
         GuestProcess p = t.process();
-        if (sig == 0 || p.exiting() || t.state() == TaskState.EXITED) {
+        // valid_signal(): legacy clone() takes any exit signal up to 255, and a number past 64
+        // names no signal, so a parent told of its child's exit with one is told nothing.
+        if (sig <= 0 || sig > 64 || p.exiting() || t.state() == TaskState.EXITED) {
             return;
         }
         if (sig == SIGKILL) {
@@ -185,6 +187,7 @@ public final class Signals {
      * A frame that cannot be written kills the process with SIGSEGV (force_sigsegv).
      */
     static void setupFrame(Kernel kernel, Task t, int sig, SigInfo info, SignalAction a) {
+        t.countHandlerFrame();
         Cpu c = t.cpu();
         AddressSpace m = t.memory();
         long sp = c.get(Reg.RSP) - 128;

@@ -6,29 +6,49 @@ import dev.emu.kernel.mm.UserMemory;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.task.Task;
 
-/** read(2), write(2) and their vectored and positioned forms (fs/read_write.c). */
+/**
+ * read(2), write(2) and their vectored and positioned forms (fs/read_write.c).
+ *
+ * <p>Guest data moves through the host in chunks of at most {@link #CHUNK} bytes, so the size a
+ * guest asks for (up to {@link #MAX_RW_COUNT} per call, as Linux caps it) never becomes a Java
+ * array of that size. A bad buffer gives what Linux gives: EFAULT when the range is not user
+ * space (access_ok) or nothing could be copied, else the count done before the first unmapped
+ * page.
+ */
 final class SysReadWrite {
     private SysReadWrite() {}
 
     /** MAX_RW_COUNT: Linux caps one read or write at INT_MAX rounded down to a page. */
     static final int MAX_RW_COUNT = Integer.MAX_VALUE & ~4095;
     /** Largest chunk copied through the host in one step. */
-    private static final int CHUNK = 1 << 16;
+    static final int CHUNK = 1 << 16;
     static final int IOV_MAX = 1024;
 
     /** Read implements Linux syscall read(2). */
     static long read(Task t, long fd, long buf, long count, long a3, long a4, long a5) {
         File f = t.process().fds().get(fd);
-        if (f == null) {
-            return Errno.EBADF.ret();
-        }
-        if ((f.statusFlags() & 3) == 1) {
+        if (f == null || (f.statusFlags() & 3) == 1) {
             return Errno.EBADF.ret();
         }
         if (!UserMemory.accessOk(buf, count)) {
-            return Errno.EFAULT.ret(); // count is a size_t: "negative" is huge (vfs_read)
+            return Errno.EFAULT.ret();
         }
-        int len = (int) Math.min(Math.min(count, MAX_RW_COUNT), CHUNK);
+        return readInto(t, f, buf, count);
+    }
+
+    /**
+     * One file read into guest memory: at most {@link #CHUNK} bytes (a short read, as a pipe or
+     * terminal gives), and no more than the guest buffer can take before its first unmapped page,
+     * so no byte is consumed that cannot be delivered.
+     */
+    private static long readInto(Task t, File f, long buf, long count) {
+        if (count == 0) {
+            return f.read(t, new byte[0], 0, 0);
+        }
+        int len = UserMemory.accessible(t.memory(), buf, (int) Math.min(count, CHUNK));
+        if (len == 0) {
+            return Errno.EFAULT.ret();
+        }
         byte[] b = new byte[len];
         long n = f.read(t, b, 0, len);
         if (n > 0) {
@@ -44,15 +64,28 @@ final class SysReadWrite {
             return Errno.EBADF.ret();
         }
         if (!UserMemory.accessOk(buf, count)) {
-            return Errno.EFAULT.ret(); // vfs_write
+            return Errno.EFAULT.ret();
         }
-        long total = Math.min(count, MAX_RW_COUNT);
-        long done = 0;
+        return writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT), -1);
+    }
+
+    /**
+     * Writes {@code total} guest bytes at {@code buf} chunk by chunk (at {@code pos} and on, or
+     * at the file position when {@code pos} is -1); stops at a short write, an error or the first
+     * unmapped page. Returns the bytes written, or the error if none were.
+     */
+    private static long writeFrom(Task t, File f, long buf, long total, long pos) {
+        if (total == 0) {
+            return pos < 0 ? f.write(t, new byte[0], 0, 0) : f.pwrite(t, new byte[0], 0, 0, pos);
+        }
         byte[] b = new byte[(int) Math.min(total, CHUNK)];
+        long done = 0;
         while (done < total) {
-            int n = (int) Math.min(b.length, total - done);
-            t.memory().read(buf + done, b, 0, n);
-            long w = f.write(t, b, 0, n);
+            int n = UserMemory.copyFromUser(t.memory(), buf + done, b, 0, (int) Math.min(b.length, total - done));
+            if (n == 0) {
+                return done > 0 ? done : Errno.EFAULT.ret();
+            }
+            long w = pos < 0 ? f.write(t, b, 0, n) : f.pwrite(t, b, 0, n, pos + done);
             if (w < 0) {
                 return done > 0 ? done : w;
             }
@@ -65,100 +98,169 @@ final class SysReadWrite {
     }
 
     /**
-     * Reads a struct iovec array (lib/iov_iter.c __import_iovec) into {@code v}: {base0, len0,
-     * base1, len1, …}, the lengths clamped so the total stays within MAX_RW_COUNT. Returns 0, or
-     * -EINVAL for a negative (ssize_t) length, -EFAULT for a segment outside the user half.
-     * Preconditions: {@code v.length == 2 * iovcnt}, iovcnt ≤ IOV_MAX.
+     * Reads a struct iovec array as import_iovec does: {base0, len0, base1, len1, …} with every
+     * length ≥ 0 as ssize_t (else null: EINVAL) and the total capped at {@link #MAX_RW_COUNT}
+     * by shortening the segment that crosses it. A segment outside user space is EFAULT
+     * (access_ok), which the caller sees as a {@link dev.emu.kernel.platform.BadAddressException}.
      */
-    private static long importIovec(AddressSpace mem, long iov, long[] v) {
-        for (int i = 0; i < v.length; i++) {
-            v[i] = mem.readLong(iov + 8L * i);
-        }
+    private static long[] importIovec(AddressSpace mem, long iov, long iovcnt) {
+        byte[] raw = new byte[(int) iovcnt * 16];
+        mem.read(iov, raw, 0, raw.length);
+        java.nio.LongBuffer in = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        long[] v = new long[(int) iovcnt * 2];
         long total = 0;
-        for (int i = 0; i < v.length; i += 2) {
-            if (v[i + 1] < 0) {
-                return Errno.EINVAL.ret();
+        for (int i = 0; i < iovcnt; i++) {
+            long base = in.get(2 * i);
+            long len = in.get(2 * i + 1);
+            if (len < 0) {
+                return null;
             }
-            if (!UserMemory.accessOk(v[i], v[i + 1])) {
-                return Errno.EFAULT.ret();
+            if (!UserMemory.accessOk(base, len)) {
+                throw new dev.emu.kernel.platform.BadAddressException(base);
             }
-            v[i + 1] = Math.min(v[i + 1], MAX_RW_COUNT - total);
-            total += v[i + 1];
+            len = Math.min(len, MAX_RW_COUNT - total);
+            total += len;
+            v[2 * i] = base;
+            v[2 * i + 1] = len;
         }
-        return 0;
+        return v;
     }
 
     /**
-     * Readv implements Linux syscall readv(2). The vector count is declared unsigned long but
-     * reaches import_iovec as an {@code unsigned nr_segs}: only its low 32 bits count (the table
-     * declares it UINT for that reason).
+     * Readv implements Linux syscall readv(2): one read of up to {@link #CHUNK} bytes (no more
+     * than the segments can take before the first unmapped page), scattered over the segments in
+     * order, so a pipe or terminal is read once, as Linux's pipe_read fills an iov_iter.
      */
     static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
         File f = t.process().fds().get(fd);
         if (f == null || (f.statusFlags() & 3) == 1) {
             return Errno.EBADF.ret();
         }
-        if (Long.compareUnsigned(iovcnt, IOV_MAX) > 0) {
+        if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return Errno.EINVAL.ret();
         }
-        long[] v = new long[(int) iovcnt * 2];
-        long err = importIovec(t.memory(), iov, v);
-        if (err < 0) {
-            return err;
+        AddressSpace mem = t.memory();
+        long[] v = importIovec(mem, iov, iovcnt);
+        if (v == null) {
+            return Errno.EINVAL.ret();
         }
-        long total = 0;
-        for (int i = 0; i < v.length; i += 2) {
+        long want = 0;
+        boolean any = false;
+        for (int i = 0; i < v.length && want < CHUNK; i += 2) {
             if (v[i + 1] == 0) {
                 continue;
             }
-            long n = read(t, fd, v[i], v[i + 1], 0, 0, 0);
-            if (n < 0) {
-                return total > 0 ? total : n;
-            }
-            total += n;
-            if (n < v[i + 1]) {
+            any = true;
+            int n = (int) Math.min(v[i + 1], CHUNK - want);
+            int ok = UserMemory.accessible(mem, v[i], n);
+            want += ok;
+            if (ok < n) {
                 break;
             }
         }
-        return total;
+        if (!any) {
+            return f.read(t, new byte[0], 0, 0);
+        }
+        if (want == 0) {
+            return Errno.EFAULT.ret();
+        }
+        byte[] b = new byte[(int) want];
+        long n = f.read(t, b, 0, b.length);
+        long put = 0;
+        for (int i = 0; i < v.length && put < n; i += 2) {
+            int k = (int) Math.min(v[i + 1], n - put);
+            mem.write(v[i], b, (int) put, k);
+            put += k;
+        }
+        return n;
     }
 
-    /** Writev implements Linux syscall writev(2). */
+    /**
+     * Writev implements Linux syscall writev(2). The vector is gathered into chunks of
+     * {@link #CHUNK} bytes, so a pipe or the console sees a vector up to that size as one write
+     * (atomic as Linux's for a pipe up to PIPE_BUF), and a bigger one as consecutive writes.
+     */
     static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
         File f = t.process().fds().get(fd);
         if (f == null || (f.statusFlags() & 3) == 0) {
             return Errno.EBADF.ret();
         }
-        if (Long.compareUnsigned(iovcnt, IOV_MAX) > 0) {
+        if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return Errno.EINVAL.ret();
         }
         AddressSpace mem = t.memory();
-        long[] v = new long[(int) iovcnt * 2];
-        long err = importIovec(mem, iov, v);
-        if (err < 0) {
-            return err;
+        long[] v = importIovec(mem, iov, iovcnt);
+        if (v == null) {
+            return Errno.EINVAL.ret();
         }
-        // Gather into one write so a pipe or the console sees the vector as one unit, as Linux does.
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < v.length; i += 2) {
-            if (v[i + 1] > 0) {
-                all.writeBytes(mem.read(v[i], (int) Math.min(v[i + 1], MAX_RW_COUNT - all.size())));
+        long size = 0;
+        for (int i = 1; i < v.length; i += 2) {
+            size += v[i];
+        }
+        if (size == 0) {
+            return 0;
+        }
+        byte[] chunk = new byte[(int) Math.min(size, CHUNK)];
+        long done = 0;
+        int fill = 0;
+        boolean faulted = false;
+        for (int i = 0; i < v.length && !faulted; i += 2) {
+            long at = 0;
+            while (at < v[i + 1]) {
+                int want = (int) Math.min(chunk.length - fill, v[i + 1] - at);
+                int n = UserMemory.copyFromUser(mem, v[i] + at, chunk, fill, want);
+                fill += n;
+                at += n;
+                if (n < want) {
+                    faulted = true; // write what was gathered, then stop: a short writev
+                    break;
+                }
+                if (fill == chunk.length) {
+                    long w = f.write(t, chunk, 0, fill);
+                    if (w < 0) {
+                        return done > 0 ? done : w;
+                    }
+                    done += w;
+                    if (w < fill) {
+                        return done;
+                    }
+                    fill = 0;
+                }
             }
         }
-        byte[] b = all.toByteArray();
-        return b.length == 0 ? 0 : f.write(t, b, 0, b.length);
+        if (fill > 0) {
+            long w = f.write(t, chunk, 0, fill);
+            if (w < 0) {
+                return done > 0 ? done : w;
+            }
+            done += w;
+        }
+        return done == 0 && faulted ? Errno.EFAULT.ret() : done;
     }
 
     /** Pread64 implements Linux syscall pread64(2). */
     static long pread64(Task t, long fd, long buf, long count, long pos, long a4, long a5) {
         if (pos < 0) {
-            return Errno.EINVAL.ret(); // ksys_pread64 checks the loff_t before the fd
+            return Errno.EINVAL.ret();
         }
         File f = t.process().fds().get(fd);
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        int len = (int) (Long.compareUnsigned(count, CHUNK) < 0 ? count : CHUNK);
+        long empty = f.pread(t, new byte[0], 0, 0, pos); // ESPIPE unless the file has positioned reads (FMODE_PREAD)
+        if (empty < 0 || count == 0) {
+            return empty;
+        }
+        if ((f.statusFlags() & 3) == 1) {
+            return Errno.EBADF.ret();
+        }
+        if (!UserMemory.accessOk(buf, count)) {
+            return Errno.EFAULT.ret();
+        }
+        int len = UserMemory.accessible(t.memory(), buf, (int) Math.min(count, CHUNK));
+        if (len == 0) {
+            return Errno.EFAULT.ret();
+        }
         byte[] b = new byte[len];
         long n = f.pread(t, b, 0, len, pos);
         if (n > 0) {
@@ -170,15 +272,23 @@ final class SysReadWrite {
     /** Pwrite64 implements Linux syscall pwrite64(2). */
     static long pwrite64(Task t, long fd, long buf, long count, long pos, long a4, long a5) {
         if (pos < 0) {
-            return Errno.EINVAL.ret(); // ksys_pwrite64 checks the loff_t before the fd
+            return Errno.EINVAL.ret();
         }
         File f = t.process().fds().get(fd);
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        int len = (int) (Long.compareUnsigned(count, CHUNK) < 0 ? count : CHUNK);
-        byte[] b = t.memory().read(buf, len);
-        return f.pwrite(t, b, 0, len, pos);
+        long empty = f.pwrite(t, new byte[0], 0, 0, pos); // ESPIPE unless the file has positioned writes (FMODE_PWRITE)
+        if (empty < 0 || count == 0) {
+            return empty;
+        }
+        if ((f.statusFlags() & 3) == 0) {
+            return Errno.EBADF.ret();
+        }
+        if (!UserMemory.accessOk(buf, count)) {
+            return Errno.EFAULT.ret();
+        }
+        return writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT), pos);
     }
 
     /** Lseek implements Linux syscall lseek(2). */

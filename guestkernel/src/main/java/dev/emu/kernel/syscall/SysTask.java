@@ -6,6 +6,7 @@ import dev.emu.kernel.ExecLookup;
 import dev.emu.kernel.vfs.Result;
 import dev.emu.kernel.Kernel;
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.limits.MemoryAccountant;
 import dev.emu.kernel.limits.ResourceLimits;
 import dev.emu.kernel.loader.ElfFormatException;
 import dev.emu.kernel.mm.MemoryManager;
@@ -94,6 +95,9 @@ final class SysTask {
                 || k.taskCount() >= k.memory().maxThreads()) {
             return Errno.EAGAIN.ret();
         }
+        if (!k.memory().tryCharge(MemoryAccountant.TASK_COST)) {
+            return Errno.ENOMEM.ret(); // returned when the task exits (Kernel.exitTask)
+        }
         Task child;
         if ((flags & CLONE_THREAD) != 0) {
             Cpu cpu = t.cpu().copyInto(t.memory());
@@ -104,17 +108,20 @@ final class SysTask {
             }
             MemoryManager mm = parent.mm().fork();
             if (mm == null) {
+                k.memory().uncharge(MemoryAccountant.TASK_COST);
                 return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
             }
             FdTable fds = parent.fds().fork();
             int tid = k.allocPid();
-            GuestProcess proc = new GuestProcess(tid, (flags & CLONE_PARENT) != 0 && parent.parent() != null
-                    ? parent.parent() : parent, mm, fds, parent.exePath());
+            boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
+            GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             proc.setLimits(parent.limits().copy());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
-            proc.setExitSignal((int) (flags & 0xff));
+            // copy_process: a CLONE_PARENT sibling tells the shared parent of its exit as the
+            // caller would (its exit_signal), not with the signal in the flags.
+            proc.setExitSignal(sibling ? parent.exitSignal() : (int) (flags & 0xff));
             proc.setFs(parent.fs() == null ? null : parent.fs().copy());
             proc.setExe(parent.exe());
             proc.setCommandLine(parent.argv(), parent.envp());
@@ -299,6 +306,9 @@ final class SysTask {
         if (path == null) {
             return Errno.ENAMETOOLONG.ret();
         }
+        if (path.isEmpty()) {
+            return Errno.ENOENT.ret(); // getname: an empty path names nothing
+        }
         List<String> argv;
         List<String> envp;
         try {
@@ -328,8 +338,12 @@ final class SysTask {
             return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {
             return Errno.ENOEXEC.ret();
-        } catch (IOException e) {
+        } catch (Exec.NotExecutableException | java.nio.file.AccessDeniedException e) {
+            return Errno.EACCES.ret(); // do_open_execat: not a regular file, or not readable
+        } catch (java.nio.file.NoSuchFileException e) {
             return Errno.ENOENT.ret();
+        } catch (IOException e) {
+            return Errno.EIO.ret();
         }
         for (Task other : List.copyOf(p.threads())) {
             if (other != t) {

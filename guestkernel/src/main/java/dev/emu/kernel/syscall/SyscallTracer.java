@@ -88,10 +88,11 @@ public final class SyscallTracer {
                 case INT_HEX -> "0x" + Integer.toHexString((int) v);
                 case PTR -> v == 0 ? "NULL" : "0x" + Long.toHexString(v);
                 case STRING -> v == 0 ? "NULL" : quote(mem, v, 4096, true);
-                case BUF_IN -> v == 0 ? "NULL" : quote(mem, v, (int) unsignedMin(args[i + 1], MAX_STRING + 1), false);
+                // The size is a size_t: a "negative" one is huge, so at most the first MAX_STRING bytes are shown.
+                case BUF_IN -> v == 0 ? "NULL" : quote(mem, v, shown(args[i + 1]), false);
                 case BUF_OUT -> v == 0 || SyscallResults.isError(ret) || ret == SyscallResults.RESTART
                         ? (v == 0 ? "NULL" : "0x" + Long.toHexString(v))
-                        : quote(mem, v, (int) Math.min(ret, MAX_STRING + 1), false);
+                        : quote(mem, v, shown(ret), false);
                 case IOVEC_IN -> "0x" + Long.toHexString(v);
                 case PROT -> Flags.prot(v);
                 case MMAP_FLAGS -> Flags.mmap(v);
@@ -117,9 +118,9 @@ public final class SyscallTracer {
         }
     }
 
-    /** The smaller of a size_t (unsigned: a "negative" size is huge) and a small bound. */
-    private static long unsignedMin(long size, long bound) {
-        return Long.compareUnsigned(size, bound) < 0 ? size : bound;
+    /** How many bytes of a buffer of {@code size} (unsigned) to read: one past what is shown marks "...". */
+    private static int shown(long size) {
+        return (int) (Long.compareUnsigned(size, MAX_STRING + 1) < 0 ? size : MAX_STRING + 1);
     }
 
     /** A guest string or buffer in strace's quoting: C escapes, "..." when truncated. */

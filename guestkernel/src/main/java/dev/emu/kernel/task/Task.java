@@ -40,6 +40,13 @@ public final class Task {
     /** Pending signals directed at this thread (bit n-1 for signal n). */
     private long pendingSignals;
     private final SigInfo[] pendingInfo = new SigInfo[65];
+    /**
+     * The progress of a long syscall that yields and re-executes (Linux's restart_block): set
+     * when it yields, read when it runs again; null if none.
+     */
+    private Object resumeState;
+    /** Signal handler frames set up for this task so far: a resumed syscall that sees it change was interrupted. */
+    private long handlerFrames;
     /** vfork: the parent task parked until this child execs or exits; null otherwise. */
     private Task vforkParent;
 
@@ -172,6 +179,23 @@ public final class Task {
     /** True if a pending signal is not blocked by the mask. */
     public boolean hasDeliverableSignal() {
         return (pendingSignals & ~signalMask) != 0;
+    }
+
+    public Object resumeState() {
+        return resumeState;
+    }
+
+    public void setResumeState(Object state) {
+        this.resumeState = state;
+    }
+
+    public long handlerFrames() {
+        return handlerFrames;
+    }
+
+    /** A signal handler frame was set up: the task runs its handler next. */
+    public void countHandlerFrame() {
+        handlerFrames++;
     }
 
     public Task vforkParent() {

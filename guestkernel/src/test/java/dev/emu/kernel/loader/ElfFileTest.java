@@ -299,4 +299,68 @@ class ElfFileTest {
                 .load(PF_R | PF_X, 0x401000, new byte[16], 16).build();
         assertThat(parse(none).executableStack()).as("x86-64 default").isFalse();
     }
+
+    /** A file of {@code size} bytes whose first bytes are {@code head} (zeros after), counting what is read. */
+    static final class CountingSource implements ElfSource {
+        final byte[] head;
+        final long size;
+        long bytesRead;
+
+        CountingSource(byte[] head, long size) {
+            this.head = head;
+            this.size = size;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void read(long offset, byte[] dst, int off, int len) {
+            bytesRead += len;
+            for (int i = 0; i < len; i++) {
+                long at = offset + i;
+                dst[off + i] = at < head.length ? head[(int) at] : 0;
+            }
+        }
+    }
+
+    @Test
+    void readsOnlyWhatTheHeadersDescribeNotTheWholeFile() throws Exception {
+        byte[] head = staticExec().build();
+        CountingSource file = new CountingSource(head, 1L << 40); // a 1 TiB file (or /dev/zero)
+        ElfFile elf = ElfFile.read(PATH, file);
+        assertThat(file.bytesRead).as("ELF header and program headers").isEqualTo(64 + 4 * 56);
+        dev.emu.kernel.testing.FakeAddressSpace as = new dev.emu.kernel.testing.FakeAddressSpace();
+        ElfLoader.load(elf, as);
+        long filesz = elf.loadSegments().stream().mapToLong(ProgramHeader::filesz).sum();
+        assertThat(file.bytesRead).as("plus the segments' file bytes").isEqualTo(64 + 4 * 56 + filesz);
+    }
+
+    @Test
+    void aFileShorterThanItsSizeSaysIsAnIoErrorNotAHang() {
+        byte[] head = staticExec().build();
+        ElfSource shrinking = new ElfSource() {
+            @Override
+            public long size() {
+                return head.length;
+            }
+
+            @Override
+            public void read(long offset, byte[] dst, int off, int len) throws java.io.IOException {
+                ElfSource.of(java.util.Arrays.copyOf(head, 100)).read(offset, dst, off, len);
+            }
+        };
+        assertThatThrownBy(() -> ElfFile.read(PATH, shrinking)).isInstanceOf(java.io.EOFException.class);
+    }
+
+    @Test
+    void segmentsNeedingMoreMemoryThanAnImageMayHaveAreRefused() {
+        byte[] bytes = new ElfBuilder().entry(0x401000)
+                .load(PF_R | PF_X, 0x401000, ElfBuilder.pattern(0x10, 0), 0x10)
+                .load(PF_R | PF_W, 0x500000, ElfBuilder.pattern(0x10, 1), 1L << 40)
+                .build();
+        refused(bytes, "the PT_LOAD segments need 1099511627792 bytes of memory (0x10000000010), more than the 16 GiB emu maps for an image");
+    }
 }

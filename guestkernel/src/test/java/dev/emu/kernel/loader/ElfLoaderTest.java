@@ -36,7 +36,8 @@ class ElfLoaderTest {
     void loadsStaticExecutableAtItsAddresses() {
         byte[] text = ElfBuilder.pattern(0x80, 1);
         byte[] data = ElfBuilder.pattern(0x40, 2);
-        ElfFile elf = parse(ElfFileTest.staticExec());
+        byte[] file = ElfFileTest.staticExec().build();
+        ElfFile elf = ElfFile.parse("/bin/prog", file);
 
         LoadedImage image = ElfLoader.load(elf, as, 0x10000000);
 
@@ -57,7 +58,7 @@ class ElfLoaderTest {
         assertThat(as.read(0x401000, 0x80)).isEqualTo(text);
         assertThat(as.read(0x403f00, 0x40)).isEqualTo(data);
         assertThat(as.read(0x400000, 64)).as("ELF header visible in memory")
-                .isEqualTo(Arrays.copyOf(elf.rawBytes(), 64));
+                .isEqualTo(Arrays.copyOf(file, 64));
         assertThat(as.isMapped(0x402000)).isFalse();
         assertThat(as.isMapped(0x407000)).isFalse();
     }

@@ -91,6 +91,19 @@ public final class SyscallTable {
         r.add(def(40, FULL, "", SysCopy::sendfile, FD, FD, PTR, SIZE));
         r.add(def(326, FULL, "", SysCopy::copyFileRange, FD, PTR, FD, PTR, SIZE, UINT_HEX));
         r.add(def(285, PARTIAL, "mode 0 (allocate, growing the size); other modes → EOPNOTSUPP", SysCopy::fallocate, FD, INT_HEX, LONG, LONG));
+        String noXattrs = "no extended attributes: EOPNOTSUPP once the file is found";
+        r.add(def(188, PARTIAL, noXattrs, SysXattr::getxattr, STRING, STRING, PTR, SIZE, INT_HEX));
+        r.add(def(189, PARTIAL, noXattrs, SysXattr::lgetxattr, STRING, STRING, PTR, SIZE, INT_HEX));
+        r.add(def(190, PARTIAL, noXattrs, SysXattr::fgetxattr, FD, STRING, PTR, SIZE, INT_HEX));
+        r.add(def(191, PARTIAL, noXattrs, SysXattr::getxattr, STRING, STRING, PTR, SIZE));
+        r.add(def(192, PARTIAL, noXattrs, SysXattr::lgetxattr, STRING, STRING, PTR, SIZE));
+        r.add(def(193, PARTIAL, noXattrs, SysXattr::fgetxattr, FD, STRING, PTR, SIZE));
+        r.add(def(194, PARTIAL, noXattrs, SysXattr::getxattr, STRING, PTR, SIZE));
+        r.add(def(195, PARTIAL, noXattrs, SysXattr::lgetxattr, STRING, PTR, SIZE));
+        r.add(def(196, PARTIAL, noXattrs, SysXattr::fgetxattr, FD, PTR, SIZE));
+        r.add(def(197, PARTIAL, noXattrs, SysXattr::getxattr, STRING, STRING));
+        r.add(def(198, PARTIAL, noXattrs, SysXattr::lgetxattr, STRING, STRING));
+        r.add(def(199, PARTIAL, noXattrs, SysXattr::fgetxattr, FD, STRING));
         // ---- prctl (SysPrctl) ----
         r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----

@@ -162,6 +162,18 @@ class SyscallTableTest {
             "sendfile: int out_fd, int in_fd, loff_t *offset, size_t count",
             "copy_file_range: int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags",
             "fallocate: int fd, int mode, loff_t offset, loff_t len",
+            "setxattr: const char *pathname, const char *name, const void *value, size_t size, int flags",
+            "lsetxattr: const char *pathname, const char *name, const void *value, size_t size, int flags",
+            "fsetxattr: int fd, const char *name, const void *value, size_t size, int flags",
+            "getxattr: const char *pathname, const char *name, void *value, size_t size",
+            "lgetxattr: const char *pathname, const char *name, void *value, size_t size",
+            "fgetxattr: int fd, const char *name, void *value, size_t size",
+            "listxattr: const char *pathname, char *list, size_t size",
+            "llistxattr: const char *pathname, char *list, size_t size",
+            "flistxattr: int fd, char *list, size_t size",
+            "removexattr: const char *pathname, const char *name",
+            "lremovexattr: const char *pathname, const char *name",
+            "fremovexattr: int fd, const char *name",
             "prctl: int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5",
         };
         Map<String, String> m = new TreeMap<>();

@@ -193,7 +193,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             SerialCapture capture = expectation == null ? null : new SerialCapture(serialOut);
             serialOut = capture == null ? serialOut : capture;
-            int status = runGuest(path, mode, serialOut, filesystem);
+            int status = runGuest(path, mode, serialOut, root == null ? withImageVisible(filesystem, path) : filesystem);
             return capture == null ? status : checkExpectation(expectation, capture.text(), status);
         } catch (IOException e) {
             System.err.println("emu: " + e.getMessage());
@@ -221,6 +221,27 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Exit status of `emu run --expect` when the serial log does not match. */
     public static final int EXIT_EXPECT_FAILED = 3;
+
+    /** Where the default view's kernel filesystems cover the host's tree (docs/filesystem.md). */
+    private static final List<String> KERNEL_MOUNTS = List.of("/tmp", "/dev", "/proc", "/sys");
+
+    /**
+     * The default view with the image's own directory visible (read-only, at its own path) when
+     * a kernel filesystem such as the fresh /tmp hides it and no host mount shows it: a program
+     * run from /tmp/build can still execve itself by the path it was started with. The mount
+     * goes first, so the working directory and --mount still cover it where they overlap.
+     */
+    static FilesystemSetup withImageVisible(FilesystemSetup fs, Path image) {
+        Path dir = image.toAbsolutePath().normalize().getParent();
+        if (dir == null || KERNEL_MOUNTS.stream().noneMatch(m -> dir.startsWith(m))
+                || fs.mounts().stream().anyMatch(m -> dir.startsWith(m.guest()))) {
+            return fs;
+        }
+        List<MountSpec> mounts = new ArrayList<>();
+        mounts.add(new MountSpec(dir, dir.toString(), true));
+        mounts.addAll(fs.mounts());
+        return new FilesystemSetup(fs.root(), fs.rootReadOnly(), mounts, fs.workdir());
+    }
 
     /** The guest's tree from --root, --mount and --workdir (docs/filesystem.md). */
     private FilesystemSetup filesystemSetup() {

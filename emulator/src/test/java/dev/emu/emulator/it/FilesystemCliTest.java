@@ -53,6 +53,29 @@ class FilesystemCliTest {
         assertThat(Path.of("/etc/emu-test-file")).doesNotExist();
     }
 
+    @Test
+    void anImageUnderTheHostsTmpStillSeesItselfAtItsOwnPath() throws Exception {
+        // The guest's /tmp is a fresh tmpfs; a program started from the host's /tmp (a CI
+        // checkout, a JUnit temp dir) must still be able to execve itself by argv[0].
+        Path dir = Files.createDirectories(Path.of("/tmp").resolve("emu-image-" + ProcessHandle.current().pid()));
+        try {
+            Path image = Files.copy(DifferentialTest.imagesDir().resolve("musl/execself"), dir.resolve("execself"));
+            Path work = Files.createDirectories(tmp.resolve("elsewhere"));
+            EmuCli.Result r = emuIn(work, "run", image.toString());
+            assertThat(r.status()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).startsWith("exec'd child running with 2 args\nexec'd child exited 5");
+            EmuCli.Result write = emuIn(work, "run", BUSYBOX, "sh", "-c", "ls " + dir + "; echo x > " + dir + "/new; echo status=$?");
+            assertThat(write.stdout()).as("a run of another image does not get that directory").isEqualTo("status=1\n");
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
     /** `ls /tmp` in the guest: the fresh tmpfs holds only the mountpoint emu made for the cwd. */
     private static String tmpListing(Path work) {
         return work.startsWith("/tmp/") ? work.getName(1) + "\n" : "";

@@ -87,7 +87,7 @@ public final class EmuRunner {
      * @param serial the kernel log and console stream
      * @param instructions executed instructions, counted only with {@link #maxInstructions} (else -1)
      * @param memoryCharged bytes still charged to the guest's memory when the run ended (0 once every
-     *     process, thread, pipe and BPF object is gone)
+     *     process, thread, pipe and BPF object is gone and the guest's tmpfs holds no file data)
      */
     public record Result(int status, String stdout, String stderr, String serial, String trace, long instructions,
                          long memoryCharged) {}

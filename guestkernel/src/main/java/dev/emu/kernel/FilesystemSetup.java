@@ -71,7 +71,7 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
             requireDirectory(root, "--root");
             table.mountRoot(new HostFilesystem(root, nextDev.getAsLong()), root.toString(), rootReadOnly);
         } else {
-            TmpfsFilesystem fs = new TmpfsFilesystem(nextDev.getAsLong(), () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 0755);
+            TmpfsFilesystem fs = new TmpfsFilesystem(nextDev.getAsLong(), () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 0755, kernel.memory());
             table.mountRoot(fs, "rootfs", false);
         }
         FsContext ctx = new FsContext(table.root().rootDentry(), table.root().rootDentry(), 022);
@@ -79,9 +79,9 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
         mountKernelFs(kernel, vfs, ctx, "/sys", new SysFilesystem(nextDev.getAsLong(), boot), "sysfs");
         mountKernelFs(kernel, vfs, ctx, "/dev", new DevFilesystem(nextDev.getAsLong(), boot, kernel.random(), () -> tty(kernel)), "udev");
         mountKernelFs(kernel, vfs, ctx, "/dev/shm", new TmpfsFilesystem(nextDev.getAsLong(),
-                () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777), "tmpfs");
+                () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777, kernel.memory()), "tmpfs");
         mountKernelFs(kernel, vfs, ctx, "/tmp", new TmpfsFilesystem(nextDev.getAsLong(),
-                () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777), "tmpfs");
+                () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777, kernel.memory()), "tmpfs");
         for (MountSpec m : mounts) {
             requireDirectory(m.host(), "--mount " + m.host());
             Dentry at = mountpoint(vfs, ctx, m.guest(), true);

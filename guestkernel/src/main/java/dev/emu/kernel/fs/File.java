@@ -24,6 +24,16 @@ public abstract class File {
         return Errno.EINVAL.ret();
     }
 
+    /**
+     * True when a read never waits, so a read(2) bigger than the kernel's copy chunk may go on
+     * reading after a full chunk and return everything asked for, as Linux does for regular
+     * files and /dev/zero. False (the default) for pipes, terminals and anything else whose next
+     * read could block: there one chunk is one read, a short count as those files give.
+     */
+    public boolean readNeverBlocks() {
+        return false;
+    }
+
     /** Writes {@code len} bytes from {@code src}; returns the count or -errno. */
     public long write(Task task, byte[] src, int off, int len) {
         return Errno.EINVAL.ret();

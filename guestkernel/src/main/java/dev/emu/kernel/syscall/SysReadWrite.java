@@ -33,28 +33,40 @@ final class SysReadWrite {
         if (!UserMemory.accessOk(buf, count)) {
             return Errno.EFAULT.ret();
         }
-        return readInto(t, f, buf, count);
+        return readInto(t, f, buf, count, -1);
     }
 
     /**
-     * One file read into guest memory: at most {@link #CHUNK} bytes (a short read, as a pipe or
-     * terminal gives), and no more than the guest buffer can take before its first unmapped page,
-     * so no byte is consumed that cannot be delivered.
+     * A file read into guest memory, {@link #CHUNK} bytes at a time and never more than the guest
+     * buffer can take before its first unmapped page, so no byte is consumed that cannot be
+     * delivered. A file whose reads may block (a pipe, a terminal) gets one chunk: a short read,
+     * as those files give. One that never blocks (a regular file, /dev/zero) is read on until
+     * {@code count}, end of file or the buffer's end, as Linux fills the whole buffer. Reads at
+     * {@code pos} and on, or at the file position when {@code pos} is -1.
      */
-    private static long readInto(Task t, File f, long buf, long count) {
+    private static long readInto(Task t, File f, long buf, long count, long pos) {
         if (count == 0) {
-            return f.read(t, new byte[0], 0, 0);
+            return pos < 0 ? f.read(t, new byte[0], 0, 0) : f.pread(t, new byte[0], 0, 0, pos);
         }
-        int len = UserMemory.accessible(t.memory(), buf, (int) Math.min(count, CHUNK));
-        if (len == 0) {
-            return Errno.EFAULT.ret();
+        long total = Math.min(count, MAX_RW_COUNT);
+        byte[] b = new byte[(int) Math.min(total, CHUNK)];
+        long done = 0;
+        while (done < total) {
+            int len = UserMemory.accessible(t.memory(), buf + done, (int) Math.min(total - done, b.length));
+            if (len == 0) {
+                return done > 0 ? done : Errno.EFAULT.ret();
+            }
+            long n = pos < 0 ? f.read(t, b, 0, len) : f.pread(t, b, 0, len, pos + done);
+            if (n <= 0) {
+                return done > 0 ? done : n;
+            }
+            t.memory().write(buf + done, b, 0, (int) n);
+            done += n;
+            if (n < len || !f.readNeverBlocks()) {
+                break;
+            }
         }
-        byte[] b = new byte[len];
-        long n = f.read(t, b, 0, len);
-        if (n > 0) {
-            t.memory().write(buf, b, 0, (int) n);
-        }
-        return n;
+        return done;
     }
 
     /** Write implements Linux syscall write(2). */
@@ -257,16 +269,7 @@ final class SysReadWrite {
         if (!UserMemory.accessOk(buf, count)) {
             return Errno.EFAULT.ret();
         }
-        int len = UserMemory.accessible(t.memory(), buf, (int) Math.min(count, CHUNK));
-        if (len == 0) {
-            return Errno.EFAULT.ret();
-        }
-        byte[] b = new byte[len];
-        long n = f.pread(t, b, 0, len, pos);
-        if (n > 0) {
-            t.memory().write(buf, b, 0, (int) n);
-        }
-        return n;
+        return readInto(t, f, buf, count, pos);
     }
 
     /** Pwrite64 implements Linux syscall pwrite64(2). */

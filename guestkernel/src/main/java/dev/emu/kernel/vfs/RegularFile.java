@@ -9,6 +9,12 @@ import dev.emu.kernel.task.Task;
  * page cache).
  */
 public abstract class RegularFile extends VfsFile {
+    /** A regular file's read returns what it has at once. */
+    @Override
+    public boolean readNeverBlocks() {
+        return true;
+    }
+
     public static final int O_APPEND = 02000;
 
     protected RegularFile(Dentry dentry, int flags) {

@@ -37,7 +37,7 @@ class VfsTest {
         Files.createSymbolicLink(host.resolve("rel-escape"), Path.of("../../../../../../.."));
         Files.createSymbolicLink(host.resolve("sub/deeper/up"), Path.of("../../.."));
         MountTable table = new MountTable();
-        table.mountRoot(new TmpfsFilesystem(1, () -> clock, 1 << 20, 0755), "rootfs", false);
+        table.mountRoot(new TmpfsFilesystem(1, () -> clock, 1 << 20, 0755, null), "rootfs", false);
         vfs = new Vfs(table);
         ctx = new FsContext(table.root().rootDentry(), table.root().rootDentry(), 022);
         for (String d : List.of("/etc", "/mnt", "/mnt/host", "/mnt/ro")) {

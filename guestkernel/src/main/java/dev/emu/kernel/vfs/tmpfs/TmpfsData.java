@@ -68,8 +68,9 @@ final class TmpfsData {
                 newPages++;
             }
         }
-        if (!fs.reserve(newPages)) {
-            return TmpfsFilesystem.enospc();
+        long reserved = fs.reserve(newPages);
+        if (reserved < 0) {
+            return reserved;
         }
         for (int done = 0; done < len; ) {
             long at = pos + done;

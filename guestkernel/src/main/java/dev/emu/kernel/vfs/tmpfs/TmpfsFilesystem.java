@@ -1,6 +1,7 @@
 package dev.emu.kernel.vfs.tmpfs;
 
 import dev.emu.abi.Errno;
+import dev.emu.kernel.limits.MemoryAccountant;
 import dev.emu.kernel.vfs.Filesystem;
 import dev.emu.kernel.vfs.Inode;
 import java.util.function.LongSupplier;
@@ -11,7 +12,8 @@ import java.util.function.LongSupplier;
  * <p>Inode numbers count up from 1 (the root) in creation order and times come from the
  * kernel's clock, so a run that creates the same files gets the same numbers and times. File
  * data lives in 4 KiB pages allocated on first write; the total is capped at {@code capacity}
- * bytes (ENOSPC beyond), so the guest cannot make the host allocate without bound.
+ * bytes (ENOSPC beyond), and each page is charged to the guest's memory as Linux charges shmem
+ * pages to the memory cgroup (ENOMEM when the guest's limit cannot take it).
  */
 public final class TmpfsFilesystem extends Filesystem {
     /** TMPFS_MAGIC. */
@@ -19,6 +21,8 @@ public final class TmpfsFilesystem extends Filesystem {
 
     private final LongSupplier clock;
     private final long capacity;
+    /** The guest's memory, charged for every page held (null: uncharged, in VFS unit tests). */
+    private final MemoryAccountant memory;
     private long usedPages;
     private long nextIno = 1;
     private final TmpfsDirectory root;
@@ -28,11 +32,13 @@ public final class TmpfsFilesystem extends Filesystem {
      * @param clock the kernel's realtime clock in nanoseconds, for timestamps
      * @param capacity the most bytes of file data it holds
      * @param rootMode the root directory's permission bits (01777 for /tmp)
+     * @param memory the guest's memory accountant, or null
      */
-    public TmpfsFilesystem(long dev, LongSupplier clock, long capacity, int rootMode) {
+    public TmpfsFilesystem(long dev, LongSupplier clock, long capacity, int rootMode, MemoryAccountant memory) {
         super("tmpfs", dev);
         this.clock = clock;
         this.capacity = capacity;
+        this.memory = memory;
         this.root = new TmpfsDirectory(this, rootMode, null);
     }
 
@@ -61,17 +67,26 @@ public final class TmpfsFilesystem extends Filesystem {
         return nextIno++;
     }
 
-    /** Takes {@code pages} pages of the capacity; false (ENOSPC) when they do not fit. */
-    boolean reserve(long pages) {
+    /**
+     * Takes {@code pages} pages of the capacity and charges them (they live on the Java heap):
+     * 0, or -ENOSPC when the filesystem is full, -ENOMEM when the guest's memory is.
+     */
+    long reserve(long pages) {
         if ((usedPages + pages) * TmpfsData.PAGE > capacity) {
-            return false;
+            return Errno.ENOSPC.ret();
+        }
+        if (memory != null && pages > 0 && !memory.tryChargeHeap(pages * TmpfsData.PAGE)) {
+            return Errno.ENOMEM.ret(); // shmem_get_folio: the memcg charge failed
         }
         usedPages += pages;
-        return true;
+        return 0;
     }
 
     void unreserve(long pages) {
         usedPages -= pages;
+        if (memory != null && pages > 0) {
+            memory.unchargeHeap(pages * TmpfsData.PAGE);
+        }
     }
 
     static long enospc() {

@@ -36,7 +36,7 @@ final class TmpfsRegular extends TmpfsNode {
 
     @Override
     public long truncate(long size) {
-        if (size > data.size() && !tmpfs.reserve(0)) {
+        if (size > data.size() && tmpfs.reserve(0) < 0) {
             return TmpfsFilesystem.enospc();
         }
         data.truncate(size);

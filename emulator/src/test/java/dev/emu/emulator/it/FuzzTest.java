@@ -47,7 +47,20 @@ class FuzzTest {
         fuzz(4, "--trace-syscalls", "--trace-file", "/dev/null");
     }
 
+    /**
+     * With the guest's memory bounded, the fuzzer also asks for huge brk/mmap/mremap sizes (up to
+     * 1 TiB): every one ends in ENOMEM or a reservation, never in host memory.
+     */
+    @Test
+    void hugeMemoryRequestsUnderAMemoryLimitNeverReachAnInternalError() throws Exception {
+        fuzz(5, List.of("--memory", "256M"), List.of("200", "huge"));
+    }
+
     private void fuzz(long seed, String... options) throws Exception {
+        fuzz(seed, List.of(options), List.of());
+    }
+
+    private void fuzz(long seed, List<String> options, List<String> fuzzerArgs) throws Exception {
         Path image = DifferentialTest.imagesDir().resolve("fuzz/syscall_fuzz");
         List<String> cmd = new ArrayList<>();
         boolean timed = Files.isExecutable(Path.of("/usr/bin/time"));
@@ -55,8 +68,9 @@ class FuzzTest {
             cmd.addAll(List.of("/usr/bin/time", "-f", "maxrss_kb=%M"));
         }
         List<String> args = new ArrayList<>(List.of("run", "--timeout", Integer.toString(HOST_SECONDS - 20)));
-        args.addAll(List.of(options));
+        args.addAll(options);
         args.addAll(List.of(image.toString(), Long.toString(seed), Integer.toString(COUNT)));
+        args.addAll(fuzzerArgs);
         List<String> emu = EmuCli.command(args.toArray(String[]::new));
         emu.add(1, HEAP);
         cmd.addAll(emu);

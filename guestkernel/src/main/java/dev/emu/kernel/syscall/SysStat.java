@@ -42,11 +42,7 @@ final class SysStat {
         if ((fl & ~(PathArgs.AT_SYMLINK_NOFOLLOW | PathArgs.AT_NO_AUTOMOUNT | PathArgs.AT_EMPTY_PATH)) != 0) {
             return Errno.EINVAL.ret();
         }
-        Result<String> path = PathArgs.path(t, pathAddr);
-        if (path.failed()) {
-            return path.ret();
-        }
-        Result<FileStat> s = statOf(t, (int) dirfd, path.value(), fl);
+        Result<FileStat> s = statAt(t, dirfd, pathAddr, fl);
         if (s.failed()) {
             return s.ret();
         }
@@ -64,16 +60,18 @@ final class SysStat {
         if (((int) mask & 0x80000000) != 0) {
             return Errno.EINVAL.ret(); // STATX__RESERVED
         }
-        Result<String> path = PathArgs.path(t, pathAddr);
-        if (path.failed()) {
-            return path.ret();
-        }
-        Result<FileStat> s = statOf(t, (int) dirfd, path.value(), fl);
+        Result<FileStat> s = statAt(t, dirfd, pathAddr, fl);
         if (s.failed()) {
             return s.ret();
         }
         t.memory().write(statxbuf, s.value().toStructStatx(t.kernel().clock().realtimeNanos()));
         return 0;
+    }
+
+    /** The stat of the path at {@code pathAddr}, resolved from {@code dirfd} (vfs_statx's lookup). */
+    private static Result<FileStat> statAt(Task t, long dirfd, long pathAddr, int flags) {
+        Result<String> path = PathArgs.path(t, pathAddr);
+        return path.failed() ? path.cast() : statOf(t, (int) dirfd, path.value(), flags);
     }
 
     /** Access implements Linux syscall access(2). */

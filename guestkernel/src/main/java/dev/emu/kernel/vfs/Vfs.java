@@ -168,20 +168,32 @@ public final class Vfs {
         return made.failed() ? made.ret() : 0;
     }
 
+    /**
+     * The parent directory of a name to be created by mknod, symlink or link (filename_create):
+     * EEXIST when the last component exists or is "." or "..", ENOENT for a trailing slash.
+     */
+    private static Result<PathWalk.Parent> resolveNew(PathWalk walk, Dentry start, String path) {
+        Result<PathWalk.Parent> p = walk.resolveParent(start, path);
+        if (p.failed()) {
+            return p;
+        }
+        PathWalk.Parent parent = p.value();
+        if (parent.isDots() || !walk.child(parent.dir(), parent.name()).failed()) {
+            return Result.err(Errno.EEXIST);
+        }
+        if (parent.trailingSlash()) {
+            return Result.err(Errno.ENOENT);
+        }
+        return p;
+    }
+
     /** mknod/mknodat for FIFOs and regular files (device nodes need a driver: EPERM). */
     public long mknod(Task task, FsContext ctx, Dentry start, String path, int mode, long dev) {
-        PathWalk walk = walker(task, ctx);
-        Result<PathWalk.Parent> p = walk.resolveParent(start, path);
+        Result<PathWalk.Parent> p = resolveNew(walker(task, ctx), start, path);
         if (p.failed()) {
             return p.ret();
         }
         PathWalk.Parent parent = p.value();
-        if (parent.isDots() || !walk.child(parent.dir(), parent.name()).failed()) {
-            return Errno.EEXIST.ret();
-        }
-        if (parent.trailingSlash()) {
-            return Errno.ENOENT.ret();
-        }
         if (parent.dir().mount().readOnly()) {
             return Errno.EROFS.ret();
         }
@@ -260,18 +272,11 @@ public final class Vfs {
         if (target.isEmpty()) {
             return Errno.ENOENT.ret();
         }
-        PathWalk walk = walker(task, ctx);
-        Result<PathWalk.Parent> p = walk.resolveParent(start, path);
+        Result<PathWalk.Parent> p = resolveNew(walker(task, ctx), start, path);
         if (p.failed()) {
             return p.ret();
         }
         PathWalk.Parent parent = p.value();
-        if (parent.isDots() || !walk.child(parent.dir(), parent.name()).failed()) {
-            return Errno.EEXIST.ret();
-        }
-        if (parent.trailingSlash()) {
-            return Errno.ENOENT.ret();
-        }
         if (parent.dir().mount().readOnly()) {
             return Errno.EROFS.ret();
         }
@@ -287,17 +292,11 @@ public final class Vfs {
         if (old.failed()) {
             return old.ret();
         }
-        Result<PathWalk.Parent> p = walk.resolveParent(newStart, newPath);
+        Result<PathWalk.Parent> p = resolveNew(walk, newStart, newPath);
         if (p.failed()) {
             return p.ret();
         }
         PathWalk.Parent parent = p.value();
-        if (parent.isDots() || !walk.child(parent.dir(), parent.name()).failed()) {
-            return Errno.EEXIST.ret();
-        }
-        if (parent.trailingSlash()) {
-            return Errno.ENOENT.ret();
-        }
         if (old.value().mount() != parent.dir().mount()) {
             return Errno.EXDEV.ret();
         }

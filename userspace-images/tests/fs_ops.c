@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,23 @@ static void show(const char *path) {
     printf("%s: %s mode %o size %lld nlink %ld\n", path,
            S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "link" : S_ISREG(st.st_mode) ? "file" : "other",
            st.st_mode & 07777, S_ISDIR(st.st_mode) ? 0LL : (long long)st.st_size, (long)st.st_nlink);
+}
+
+/* Reads bigger than emu's 64 KiB copy chunk fill the whole buffer from files that never block. */
+static char big_a[100000], big_b[300000];
+static void big_reads(void) {
+    int zero = open("/dev/zero", O_RDONLY);
+    struct iovec v[2] = {{big_a, sizeof big_a}, {big_b, sizeof big_b}};
+    printf("readv /dev/zero 400000: %zd\n", readv(zero, v, 2));
+    printf("read /dev/zero 300000: %zd\n", read(zero, big_b, sizeof big_b));
+    int f = open("big", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    printf("write 300000: %zd\n", write(f, big_b, sizeof big_b));
+    printf("pread 300000 at 0: %zd\n", pread(f, big_b, sizeof big_b, 0));
+    lseek(f, 0, SEEK_SET);
+    printf("readv 400000 of 300000: %zd\n", readv(f, v, 2));
+    close(f);
+    close(zero);
+    unlink("big");
 }
 
 int main(void) {
@@ -126,6 +144,7 @@ int main(void) {
     chdir("..");
     unlink("sub/a"); unlink("sub/hard"); unlink("sub/soft"); unlink("sub/bee"); unlink("sub/c");
     printf("rmdir sub: %d\n", rmdir("sub"));
+    big_reads();
     chdir("/");
     printf("rmdir scratch: %d\n", rmdir(dir));
     return 0;

@@ -141,7 +141,8 @@ final class SysReadWrite {
     /**
      * Readv implements Linux syscall readv(2): one read of up to {@link #CHUNK} bytes (no more
      * than the segments can take before the first unmapped page), scattered over the segments in
-     * order, so a pipe or terminal is read once, as Linux's pipe_read fills an iov_iter.
+     * order, so a pipe or terminal is read once, as Linux's pipe_read fills an iov_iter. A file
+     * whose reads never block fills every segment ({@link #readSegments}).
      */
     static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
         File f = t.process().fds().get(fd);
@@ -155,6 +156,9 @@ final class SysReadWrite {
         long[] v = importIovec(mem, iov, iovcnt);
         if (v == null) {
             return Errno.EINVAL.ret();
+        }
+        if (f.readNeverBlocks()) {
+            return readSegments(t, f, v);
         }
         long want = 0;
         boolean any = false;
@@ -185,6 +189,28 @@ final class SysReadWrite {
             put += k;
         }
         return n;
+    }
+
+    /**
+     * readv of a file whose reads never block (a regular file, /dev/zero): each segment filled in
+     * turn, as do_loop_readv_writev does, stopping at the first short read.
+     */
+    private static long readSegments(Task t, File f, long[] v) {
+        long done = 0;
+        for (int i = 0; i < v.length; i += 2) {
+            if (v[i + 1] == 0) {
+                continue;
+            }
+            long n = readInto(t, f, v[i], v[i + 1], -1);
+            if (n < 0) {
+                return done > 0 ? done : n;
+            }
+            done += n;
+            if (n < v[i + 1]) {
+                break;
+            }
+        }
+        return done;
     }
 
     /**

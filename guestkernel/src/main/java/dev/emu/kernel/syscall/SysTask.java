@@ -319,15 +319,11 @@ final class SysTask {
         }
         Kernel k = t.kernel();
         GuestProcess p = t.process();
-        // A kernel built without a filesystem (kernel tests) resolves every path with the image lookup.
-        boolean noFilesystem = k.vfs() == null || p.fs() == null;
-        Result<ExecLookup.Program> program = noFilesystem ? Result.err(Errno.ENOENT)
-                : ExecLookup.find(k.vfs(), t, p.fs(), path, argv);
+        Result<ExecLookup.Program> program = ExecLookup.find(k.vfs(), t, p.fs(), path, argv);
         Path image = null;
         if (program.failed() && isOwnExeLink(t, path)) {
             image = Path.of(p.exePath()); // an executable outside the guest's tree (started by host path)
-        } else if (program.failed() && program.error() == Errno.ENOENT && (noFilesystem || !path.contains("/"))
-                && k.images() != null) {
+        } else if (program.failed() && program.error() == Errno.ENOENT && !path.contains("/") && k.images() != null) {
             image = k.images().resolve(path); // emu's image lookup for bare names (docs/filesystem.md)
         }
         if (program.failed() && image == null) {

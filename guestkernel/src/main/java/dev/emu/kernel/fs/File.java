@@ -56,6 +56,16 @@ public abstract class File {
         return Errno.ENOTTY.ret();
     }
 
+    /**
+     * Readiness now (file_operations.poll): the {@link dev.emu.abi.PollEvents} bits that hold,
+     * after naming to {@code table} every wait queue woken when they may change. A file type
+     * that can block (pipe, socket, eventfd, ringbuf map…) overrides it; the default is Linux's
+     * DEFAULT_POLLMASK for files without poll: always readable and writable.
+     */
+    public int poll(Task task, dev.emu.kernel.poll.PollTable table) {
+        return dev.emu.abi.PollEvents.DEFAULT_POLLMASK;
+    }
+
     /** The stat(2) fields of this file. */
     public abstract FileStat stat();
 

@@ -1,6 +1,8 @@
 package dev.emu.kernel.fs;
 
 import dev.emu.abi.Errno;
+import dev.emu.abi.PollEvents;
+import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.task.Task;
 
 /**
@@ -57,13 +59,13 @@ public abstract class File {
     }
 
     /**
-     * Readiness now (file_operations.poll): the {@link dev.emu.abi.PollEvents} bits that hold,
+     * Readiness now (file_operations.poll): the {@link PollEvents} bits that hold,
      * after naming to {@code table} every wait queue woken when they may change. A file type
      * that can block (pipe, socket, eventfd, ringbuf map…) overrides it; the default is Linux's
      * DEFAULT_POLLMASK for files without poll: always readable and writable.
      */
-    public int poll(Task task, dev.emu.kernel.poll.PollTable table) {
-        return dev.emu.abi.PollEvents.DEFAULT_POLLMASK;
+    public int poll(Task task, PollTable table) {
+        return PollEvents.DEFAULT_POLLMASK;
     }
 
     /** The stat(2) fields of this file. */

@@ -22,10 +22,21 @@
 struct emu_uc_api emu_uc;
 
 /* Called once, before any hook runs, with the entry points of the libunicorn Java loaded. */
-void emu_native_init(void *uc_emu_stop, void *uc_ctl)
+void emu_native_init(void *uc_emu_stop, void *uc_ctl, void *uc_hook_add)
 {
     emu_uc.emu_stop = (uc_err(*)(uc_engine *))uc_emu_stop;
     emu_uc.ctl = (uc_err(*)(uc_engine *, int, ...))uc_ctl;
+    emu_uc.hook_add = (uc_err(*)(uc_engine *, size_t *, int, void *, void *, uint64_t, uint64_t, ...))uc_hook_add;
+}
+
+/*
+ * uc_hook_add without its variadic tail, so that Java reaches it through the same downcall
+ * shape as every other call (Unicorn.java, "Start-up"): args = {begin, end, insn}, where insn
+ * (the instruction id of UC_HOOK_INSN) is ignored by the other hook types.
+ */
+int emu_hook_add(uc_engine *uc, size_t *hh, int type, void *callback, void *user_data, const uint64_t *args)
+{
+    return emu_uc.hook_add(uc, hh, type, callback, user_data, args[0], args[1], (int)args[2]);
 }
 
 struct emu_slice {

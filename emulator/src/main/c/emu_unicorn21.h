@@ -41,6 +41,8 @@ typedef bool (*emu_uc_cb_tlbevent_t)(uc_engine *uc, uint64_t vaddr, uc_mem_type 
 struct emu_uc_api {
     uc_err (*emu_stop)(uc_engine *uc);
     uc_err (*ctl)(uc_engine *uc, int control, ...);
+    uc_err (*hook_add)(uc_engine *uc, size_t *hh, int type, void *callback, void *user_data, uint64_t begin,
+                       uint64_t end, ...);
 };
 extern struct emu_uc_api emu_uc;
 

@@ -26,7 +26,10 @@ public final class EmuCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        dev.emu.emulator.StartupTrace.mark("main");
+        int status = execute(args);
+        dev.emu.emulator.StartupTrace.mark("exit");
+        System.exit(status);
     }
 
     /** Runs the CLI and returns the exit status (2 for bad usage, as picocli reports it). */

@@ -1,6 +1,7 @@
 package dev.emu.emulator.cli;
 
 import dev.emu.emulator.ImageLookup;
+import dev.emu.emulator.StartupTrace;
 import dev.emu.emulator.expect.Expectation;
 import dev.emu.emulator.expect.ExpectationCheck;
 import dev.emu.emulator.expect.SerialCapture;
@@ -260,7 +261,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runGuest(Path path, VirtualClock.Mode mode, OutputStream serialOut, FilesystemSetup filesystem) throws IOException {
+        StartupTrace.mark("arguments and filesystem view");
         UnicornPlatform platform = new UnicornPlatform();
+        StartupTrace.mark("platform (libunicorn, native hooks)");
         if (maxInstructions < 0 || gdbPort > 65535 || (gdbWait && gdbPort < 0)) {
             System.err.println("emu: " + (maxInstructions < 0 ? "--max-instructions must be >= 0"
                     : gdbPort > 65535 ? "--gdb: no such port " + gdbPort : "--gdb-wait needs --gdb PORT"));
@@ -282,6 +285,7 @@ public final class RunCommand implements Callable<Integer> {
                 new FileOutputStream(FileDescriptor.err), hostKind(0), hostKind(1), hostKind(2), reports);
         Kernel kernel = new Kernel(platform, config, console, new SerialLog(serialOut), ImageLookup.defaults());
         kernel.setFilesystem(filesystem);
+        StartupTrace.mark("kernel and filesystem");
         if (verbose) {
             kernel.log().mirrorTo(line -> System.err.println(line));
         }
@@ -310,6 +314,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("emu: " + e.getMessage());
             return e.getMessage().contains("No such file") ? 127 : 2;
         }
+        StartupTrace.mark("init spawned");
         dev.emu.emulator.gdb.GdbStub gdb = null;
         if (debug != null) {
             gdb = dev.emu.emulator.gdb.GdbStub.listen(kernel, debug, gdbPort, System.err);
@@ -332,6 +337,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         try {
             int status = kernel.run();
+            StartupTrace.mark("guest exited");
             if (gdb != null) {
                 if (gdb.killed()) {
                     return 128 + 9; // SIGKILL, as a killed process under gdb

@@ -1,6 +1,5 @@
 package dev.emu.emulator.unicorn;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -8,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.VarHandle;
@@ -46,15 +44,14 @@ final class SliceCounter {
     static {
         // libemuslice.so calls libunicorn through these pointers (it is not linked against it),
         // so the hooks use the library Java loaded (Unicorn.LIBRARY).
-        try {
-            // SAFETY: void emu_native_init(void *uc_emu_stop, void *uc_ctl), emu_slice.c; both
-            // pointers are functions of the libunicorn that stays loaded for the JVM's lifetime.
-            Unicorn.LINKER.downcallHandle(symbol("emu_native_init"), FunctionDescriptor.ofVoid(ADDRESS, ADDRESS))
-                    .invokeExact(Unicorn.symbol("uc_emu_stop"), Unicorn.symbol("uc_ctl"));
-        } catch (Throwable t) {
-            throw new ExceptionInInitializerError(t);
-        }
+        // SAFETY: void emu_native_init(void *uc_emu_stop, void *uc_ctl, void *uc_hook_add),
+        // emu_slice.c; the pointers are functions of the libunicorn that stays loaded for the
+        // JVM's lifetime.
+        Unicorn.call(symbol("emu_native_init"), Unicorn.symbol("uc_emu_stop").address(),
+                Unicorn.symbol("uc_ctl").address(), Unicorn.symbol("uc_hook_add").address());
     }
+    /** Address of emu_hook_add: uc_hook_add with its range and instruction id in an array. */
+    static final MemorySegment HOOK_ADD = symbol("emu_hook_add");
     /** Address of emu_slice_block_hook in libemuslice.so. */
     static final MemorySegment BLOCK_HOOK = symbol("emu_slice_block_hook");
     /** Address of emu_slice_sync_pc_hook: a memory hook that never matches (precise fault RIP). */

@@ -68,16 +68,15 @@ final class Unicorn {
     /** uc_mem_region: {uint64 begin; uint64 end (inclusive); uint32 perms} = 24 bytes. */
     static final long MEM_REGION_SIZE = 24;
 
-    /** Callback signature of UC_HOOK_INSN for syscall: void (uc_engine *uc, void *user_data). */
-    static final FunctionDescriptor HOOK_SYSCALL = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
-    /** UC_HOOK_INTR: void (uc_engine *uc, uint32_t intno, void *user_data). */
-    static final FunctionDescriptor HOOK_INTR = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS);
     /**
-     * UC_HOOK_MEM_*: bool (uc_engine *uc, uc_mem_type type, uint64_t address, int size,
-     * int64_t value, void *user_data).
+     * The one shape of every upcall Unicorn or libemuslice.so makes into Java: {@code long
+     * (long, long, long, long, long, long)}. See {@link #CALL} for why one shape serves every C
+     * callback type: each receives at most six integer-class arguments (rdi..r9) and returns
+     * nothing or a bool/int in rax, so the Java target takes six longs, narrows the ones that are
+     * C ints ({@code (int)}), ignores the registers its C type does not pass, and returns 0 or 1.
      */
-    static final FunctionDescriptor HOOK_MEM =
-            FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+    static final FunctionDescriptor UPCALL = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
     static final Linker LINKER = Linker.nativeLinker();
 
@@ -89,59 +88,102 @@ final class Unicorn {
     /** Which libunicorn.so.2 is used: a path, or the soname for the system's. */
     static final String LIBRARY = chooseLibrary();
     private static final SymbolLookup LIB = openLibrary();
+    static {
+        dev.emu.emulator.StartupTrace.mark("libunicorn loaded");
+    }
 
+    /*
+     * Start-up (docs/performance.md, "startup"): the JVM spins a set of hidden classes for every
+     * distinct FunctionDescriptor it links (~8 ms each on a cold JVM, none kept by the AOT
+     * cache), so emu links three call shapes, not one handle per C prototype:
+     *
+     *   CALL           long f(long a1, ..., long a6)   any C function of <= 6 integer-class
+     *                                                  arguments (int, pointer, uint64_t)
+     *   CALL_CRITICAL  the same, without the thread-state transition, for short calls that never
+     *                  call back into Java (register reads and writes: the syscall path)
+     *   CALL_HEAP      long f(long uc, long addr, void *bytes, long size), critical with heap
+     *                  access (uc_mem_read/uc_mem_write into Java arrays)
+     *
+     * SAFETY (all three): in the x86_64 System V ABI (and AArch64's AAPCS64) the first six
+     * integer-class arguments travel in registers whatever their C width; a callee reads an int
+     * parameter's low 32 bits and never the registers past its own parameters, which the caller
+     * owns. An int result is the low 32 bits of rax, which the wrappers below narrow with
+     * (int); a void function leaves rax unspecified and the wrappers ignore it. None of the
+     * functions is variadic (uc_hook_add is, so it is reached through emu_hook_add, which is not).
+     */
+    private static final FunctionDescriptor SHAPE6 = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle CALL = LINKER.downcallHandle(SHAPE6);
     // Calls that never re-enter Java and are short may skip the thread-state transition.
-    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+    private static final MethodHandle CALL_CRITICAL = LINKER.downcallHandle(SHAPE6, Linker.Option.critical(false));
     // SAFETY: uc_mem_read/uc_mem_write only memcpy (no callbacks); callers pass <= 1 MiB of heap.
-    private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
+    private static final MethodHandle CALL_HEAP = LINKER.downcallHandle(
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
 
-    private static final MethodHandle OPEN = handle("uc_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle CLOSE = handle("uc_close", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ERRNO = handle("uc_errno", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle STRERROR = handle("uc_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle VERSION = handle("uc_version", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle EMU_START = handle("uc_emu_start",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle EMU_STOP = handle("uc_emu_stop", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle REG_READ = handle("uc_reg_read",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL);
-    private static final MethodHandle REG_WRITE = handle("uc_reg_write",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL);
-    private static final MethodHandle REG_READ_BATCH = handle("uc_reg_read_batch",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT), CRITICAL);
-    private static final MethodHandle REG_WRITE_BATCH = handle("uc_reg_write_batch",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT), CRITICAL);
-    private static final MethodHandle MEM_MAP = handle("uc_mem_map",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MEM_UNMAP = handle("uc_mem_unmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle MEM_PROTECT = handle("uc_mem_protect",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MEM_READ = handle("uc_mem_read",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG), CRITICAL_HEAP);
-    private static final MethodHandle MEM_WRITE = handle("uc_mem_write",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG), CRITICAL_HEAP);
-    private static final MethodHandle MEM_REGIONS = handle("uc_mem_regions",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle FREE = handle("uc_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    // uc_hook_add is variadic: the 8th argument (the instruction id for UC_HOOK_INSN) is the
-    // first variadic one. Other hook types ignore it, so every call passes it.
-    private static final MethodHandle HOOK_ADD = handle("uc_hook_add",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG,
-                    JAVA_INT),
-            Linker.Option.firstVariadicArg(7));
-    private static final MethodHandle HOOK_DEL = handle("uc_hook_del", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CONTEXT_ALLOC = handle("uc_context_alloc",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CONTEXT_SAVE = handle("uc_context_save",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CONTEXT_RESTORE = handle("uc_context_restore",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CONTEXT_FREE = handle("uc_context_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle CONTEXT_REG_READ = handle("uc_context_reg_read",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL);
-    private static final MethodHandle CONTEXT_REG_WRITE = handle("uc_context_reg_write",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL);
+    // The functions, by address (prototypes: unicorn.h 2.0.1, the same in 2.1).
+    private static final MemorySegment OPEN = symbol("uc_open");
+    private static final MemorySegment CLOSE = symbol("uc_close");
+    private static final MemorySegment ERRNO = symbol("uc_errno");
+    private static final MemorySegment STRERROR = symbol("uc_strerror");
+    private static final MemorySegment VERSION = symbol("uc_version");
+    private static final MemorySegment EMU_START = symbol("uc_emu_start");
+    private static final MemorySegment EMU_STOP = symbol("uc_emu_stop");
+    private static final MemorySegment REG_READ = symbol("uc_reg_read");
+    private static final MemorySegment REG_WRITE = symbol("uc_reg_write");
+    private static final MemorySegment REG_READ_BATCH = symbol("uc_reg_read_batch");
+    private static final MemorySegment REG_WRITE_BATCH = symbol("uc_reg_write_batch");
+    private static final MemorySegment MEM_MAP = symbol("uc_mem_map");
+    private static final MemorySegment MEM_UNMAP = symbol("uc_mem_unmap");
+    private static final MemorySegment MEM_PROTECT = symbol("uc_mem_protect");
+    private static final MemorySegment MEM_READ = symbol("uc_mem_read");
+    private static final MemorySegment MEM_WRITE = symbol("uc_mem_write");
+    private static final MemorySegment MEM_REGIONS = symbol("uc_mem_regions");
+    private static final MemorySegment FREE = symbol("uc_free");
+    private static final MemorySegment HOOK_DEL = symbol("uc_hook_del");
+    private static final MemorySegment CONTEXT_ALLOC = symbol("uc_context_alloc");
+    private static final MemorySegment CONTEXT_SAVE = symbol("uc_context_save");
+    private static final MemorySegment CONTEXT_RESTORE = symbol("uc_context_restore");
+    private static final MemorySegment CONTEXT_FREE = symbol("uc_context_free");
+    private static final MemorySegment CONTEXT_REG_READ = symbol("uc_context_reg_read");
+    private static final MemorySegment CONTEXT_REG_WRITE = symbol("uc_context_reg_write");
+
+    static {
+        dev.emu.emulator.StartupTrace.mark("libunicorn downcall handles");
+    }
+
+    /** {@code fn(a1, ..., a6)} through {@link #CALL}; unused trailing arguments are 0. */
+    static long call(MemorySegment fn, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            return (long) CALL.invokeExact(fn, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long call(MemorySegment fn, long a1) {
+        return call(fn, a1, 0, 0, 0, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a1, long a2) {
+        return call(fn, a1, a2, 0, 0, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a1, long a2, long a3) {
+        return call(fn, a1, a2, a3, 0, 0, 0);
+    }
+
+    static long call(MemorySegment fn, long a1, long a2, long a3, long a4) {
+        return call(fn, a1, a2, a3, a4, 0, 0);
+    }
+
+    /** {@code fn(a1, ..., a4)} through {@link #CALL_CRITICAL}: fn must be short and never call Java. */
+    private static long callCritical(MemorySegment fn, long a1, long a2, long a3, long a4) {
+        try {
+            return (long) CALL_CRITICAL.invokeExact(fn, a1, a2, a3, a4, 0L, 0L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
 
     private Unicorn() {}
 
@@ -183,12 +225,6 @@ final class Unicorn {
         return LIB.find(name).orElseThrow(() -> new IllegalStateException("libunicorn lacks " + name));
     }
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment fn = symbol(name);
-        // SAFETY: each descriptor was written from the prototype in unicorn.h 2.0.1 (same in 2.1).
-        return LINKER.downcallHandle(fn, fd, options);
-    }
-
     private static void check(String call, int err) {
         if (err != UC_ERR_OK) {
             throw new UnicornException(call, err, strerror(err));
@@ -207,13 +243,9 @@ final class Unicorn {
     }
 
     static String strerror(int err) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(err);
-            // SAFETY: uc_strerror returns a static NUL-terminated string (never freed).
-            return s.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long s = call(STRERROR, err);
+        // SAFETY: uc_strerror returns a static NUL-terminated string (never freed).
+        return MemorySegment.ofAddress(s).reinterpret(1024).getString(0);
     }
 
     /** uc_version: (major << 24 | minor << 16 | patch << 8 | extra), as "2.0.1". */
@@ -224,113 +256,63 @@ final class Unicorn {
 
     /** uc_version's number: major << 24 | minor << 16 | patch << 8 | extra. */
     static int versionNumber() {
-        try {
-            return (int) VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(VERSION, 0, 0);
     }
 
     /** uc_open(UC_ARCH_X86, UC_MODE_64): a new engine handle. */
     static MemorySegment openX86_64() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ADDRESS);
-            check("uc_open", (int) OPEN.invokeExact(UC_ARCH_X86, UC_MODE_64, out));
+            check("uc_open", (int) call(OPEN, UC_ARCH_X86, UC_MODE_64, out.address()));
             return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     static void close(MemorySegment uc) {
-        try {
-            check("uc_close", (int) CLOSE.invokeExact(uc));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_close", (int) call(CLOSE, uc.address()));
     }
 
     static int errno(MemorySegment uc) {
-        try {
-            return (int) ERRNO.invokeExact(uc);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(ERRNO, uc.address());
     }
 
     /** uc_emu_start; returns the uc_err (guest faults are expected outcomes, not exceptions). */
     static int emuStart(MemorySegment uc, long begin, long until, long timeoutMicros, long count) {
-        try {
-            return (int) EMU_START.invokeExact(uc, begin, until, timeoutMicros, count);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(EMU_START, uc.address(), begin, until, timeoutMicros, count, 0);
     }
 
     static void emuStop(MemorySegment uc) {
-        try {
-            check("uc_emu_stop", (int) EMU_STOP.invokeExact(uc));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_emu_stop", (int) call(EMU_STOP, uc.address()));
     }
 
     /** uc_reg_read into {@code value} (8 bytes for GPRs, 16 for XMM, 10 for ST). */
     static void regRead(MemorySegment uc, int regId, MemorySegment value) {
-        try {
-            check("uc_reg_read", (int) REG_READ.invokeExact(uc, regId, value));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_reg_read", (int) callCritical(REG_READ, uc.address(), regId, value.address(), 0));
     }
 
     static void regWrite(MemorySegment uc, int regId, MemorySegment value) {
-        try {
-            check("uc_reg_write", (int) REG_WRITE.invokeExact(uc, regId, value));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_reg_write", (int) callCritical(REG_WRITE, uc.address(), regId, value.address(), 0));
     }
 
     /** uc_reg_read_batch: {@code regs} is an int array, {@code vals} an array of pointers. */
     static void regReadBatch(MemorySegment uc, MemorySegment regs, MemorySegment vals, int count) {
-        try {
-            check("uc_reg_read_batch", (int) REG_READ_BATCH.invokeExact(uc, regs, vals, count));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_reg_read_batch", (int) callCritical(REG_READ_BATCH, uc.address(), regs.address(), vals.address(), count));
     }
 
     static void regWriteBatch(MemorySegment uc, MemorySegment regs, MemorySegment vals, int count) {
-        try {
-            check("uc_reg_write_batch", (int) REG_WRITE_BATCH.invokeExact(uc, regs, vals, count));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_reg_write_batch", (int) callCritical(REG_WRITE_BATCH, uc.address(), regs.address(), vals.address(), count));
     }
 
     static void memMap(MemorySegment uc, long address, long size, int perms) {
-        try {
-            check("uc_mem_map", (int) MEM_MAP.invokeExact(uc, address, size, perms));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_mem_map", (int) call(MEM_MAP, uc.address(), address, size, perms));
     }
 
     static void memUnmap(MemorySegment uc, long address, long size) {
-        try {
-            check("uc_mem_unmap", (int) MEM_UNMAP.invokeExact(uc, address, size));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_mem_unmap", (int) call(MEM_UNMAP, uc.address(), address, size));
     }
 
     static void memProtect(MemorySegment uc, long address, long size, int perms) {
-        try {
-            check("uc_mem_protect", (int) MEM_PROTECT.invokeExact(uc, address, size, perms));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_mem_protect", (int) call(MEM_PROTECT, uc.address(), address, size, perms));
     }
 
     /**
@@ -340,7 +322,7 @@ final class Unicorn {
      */
     static int memRead(MemorySegment uc, long address, MemorySegment bytes, long size) {
         try {
-            return (int) MEM_READ.invokeExact(uc, address, bytes, size);
+            return (int) (long) CALL_HEAP.invokeExact(MEM_READ, uc.address(), address, bytes, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -349,7 +331,7 @@ final class Unicorn {
     /** uc_mem_write; returns the uc_err. {@code bytes} may be a heap segment. */
     static int memWrite(MemorySegment uc, long address, MemorySegment bytes, long size) {
         try {
-            return (int) MEM_WRITE.invokeExact(uc, address, bytes, size);
+            return (int) (long) CALL_HEAP.invokeExact(MEM_WRITE, uc.address(), address, bytes, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -367,7 +349,7 @@ final class Unicorn {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment outRegions = a.allocate(ADDRESS);
             MemorySegment outCount = a.allocate(JAVA_INT);
-            check("uc_mem_regions", (int) MEM_REGIONS.invokeExact(uc, outRegions, outCount));
+            check("uc_mem_regions", (int) call(MEM_REGIONS, uc.address(), outRegions.address(), outCount.address()));
             int count = outCount.get(JAVA_INT, 0);
             MemorySegment raw = outRegions.get(ADDRESS, 0);
             try {
@@ -382,11 +364,9 @@ final class Unicorn {
                 return out;
             } finally {
                 if (!raw.equals(MemorySegment.NULL)) {
-                    check("uc_free", (int) FREE.invokeExact(raw));
+                    check("uc_free", (int) call(FREE, raw.address()));
                 }
             }
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
@@ -399,73 +379,54 @@ final class Unicorn {
         return hookAdd(uc, type, callback, userData, 1L, 0L, insn);
     }
 
-    /** uc_hook_add for addresses [begin, end] (inclusive); returns the hook handle. */
+    /**
+     * uc_hook_add for addresses [begin, end] (inclusive); returns the hook handle. uc_hook_add is
+     * variadic (the instruction id for UC_HOOK_INSN is the first variadic argument), so the call
+     * goes through emu_hook_add in libemuslice.so, which takes the range and the id in an array.
+     */
     static long hookAdd(MemorySegment uc, int type, MemorySegment callback, MemorySegment userData,
                         long begin, long end, int insn) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment hh = a.allocate(JAVA_LONG); // uc_hook is size_t
-            check("uc_hook_add", (int) HOOK_ADD.invokeExact(uc, hh, type, callback, userData, begin, end, insn));
+            MemorySegment args = a.allocate(JAVA_LONG, 3);
+            args.setAtIndex(JAVA_LONG, 0, begin);
+            args.setAtIndex(JAVA_LONG, 1, end);
+            args.setAtIndex(JAVA_LONG, 2, insn);
+            check("uc_hook_add", (int) call(SliceCounter.HOOK_ADD, uc.address(), hh.address(), type,
+                    callback.address(), userData.address(), args.address()));
             return hh.get(JAVA_LONG, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     static void hookDel(MemorySegment uc, long hook) {
-        try {
-            check("uc_hook_del", (int) HOOK_DEL.invokeExact(uc, hook));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_hook_del", (int) call(HOOK_DEL, uc.address(), hook));
     }
 
     static MemorySegment contextAlloc(MemorySegment uc) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ADDRESS);
-            check("uc_context_alloc", (int) CONTEXT_ALLOC.invokeExact(uc, out));
+            check("uc_context_alloc", (int) call(CONTEXT_ALLOC, uc.address(), out.address()));
             return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
     static void contextSave(MemorySegment uc, MemorySegment context) {
-        try {
-            check("uc_context_save", (int) CONTEXT_SAVE.invokeExact(uc, context));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_context_save", (int) call(CONTEXT_SAVE, uc.address(), context.address()));
     }
 
     static void contextRestore(MemorySegment uc, MemorySegment context) {
-        try {
-            check("uc_context_restore", (int) CONTEXT_RESTORE.invokeExact(uc, context));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_context_restore", (int) call(CONTEXT_RESTORE, uc.address(), context.address()));
     }
 
     static void contextFree(MemorySegment context) {
-        try {
-            check("uc_context_free", (int) CONTEXT_FREE.invokeExact(context));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_context_free", (int) call(CONTEXT_FREE, context.address()));
     }
 
     static void contextRegRead(MemorySegment context, int regId, MemorySegment value) {
-        try {
-            check("uc_context_reg_read", (int) CONTEXT_REG_READ.invokeExact(context, regId, value));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_context_reg_read", (int) callCritical(CONTEXT_REG_READ, context.address(), regId, value.address(), 0));
     }
 
     static void contextRegWrite(MemorySegment context, int regId, MemorySegment value) {
-        try {
-            check("uc_context_reg_write", (int) CONTEXT_REG_WRITE.invokeExact(context, regId, value));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        check("uc_context_reg_write", (int) callCritical(CONTEXT_REG_WRITE, context.address(), regId, value.address(), 0));
     }
 }

@@ -66,17 +66,16 @@ final class UnicornAddressSpace implements AddressSpace {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            ON_SYSCALL = l.findVirtual(UnicornAddressSpace.class, "onSyscall",
-                    MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
-            ON_INTERRUPT = l.findVirtual(UnicornAddressSpace.class, "onInterrupt",
-                    MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
-            ON_BAD_MEMORY = l.findVirtual(UnicornAddressSpace.class, "onBadMemory",
-                    MethodType.methodType(boolean.class, MemorySegment.class, int.class, long.class, int.class,
-                            long.class, MemorySegment.class));
+            MethodType upcall = MethodType.methodType(long.class, long.class, long.class, long.class, long.class,
+                    long.class, long.class);
+            ON_SYSCALL = l.findVirtual(UnicornAddressSpace.class, "syscallUpcall", upcall);
+            ON_INTERRUPT = l.findVirtual(UnicornAddressSpace.class, "interruptUpcall", upcall);
+            ON_BAD_MEMORY = l.findVirtual(UnicornAddressSpace.class, "badMemoryUpcall", upcall);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
+
 
     private final UnicornPlatform platform;
     private final SliceCounter slice;
@@ -143,15 +142,16 @@ final class UnicornAddressSpace implements AddressSpace {
             // SAFETY: the hook's user_data is the 24-byte struct emu_slice it expects; `slice`
             // (held by this object) keeps it alive for as long as the engine.
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_BLOCK, SliceCounter.BLOCK_HOOK, slice.address(), 0);
-            // SAFETY: the upcall stubs match Unicorn's callback types (Unicorn.HOOK_*) and live in
-            // `arena`, which is closed only after uc_close (no callback can run afterwards).
+            // SAFETY: the upcall stubs take the callbacks' arguments as Unicorn.UPCALL (the *Upcall
+            // methods) and live in `arena`, which is closed only after uc_close (no callback can
+            // run afterwards).
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_INSN,
-                    Unicorn.LINKER.upcallStub(ON_SYSCALL.bindTo(this), Unicorn.HOOK_SYSCALL, arena),
+                    Unicorn.LINKER.upcallStub(ON_SYSCALL.bindTo(this), Unicorn.UPCALL, arena),
                     MemorySegment.NULL, X86.INS_SYSCALL);
             Unicorn.hookAdd(uc, Unicorn.UC_HOOK_INTR,
-                    Unicorn.LINKER.upcallStub(ON_INTERRUPT.bindTo(this), Unicorn.HOOK_INTR, arena),
+                    Unicorn.LINKER.upcallStub(ON_INTERRUPT.bindTo(this), Unicorn.UPCALL, arena),
                     MemorySegment.NULL, 0);
-            MemorySegment onBadMemory = Unicorn.LINKER.upcallStub(ON_BAD_MEMORY.bindTo(this), Unicorn.HOOK_MEM, arena);
+            MemorySegment onBadMemory = Unicorn.LINKER.upcallStub(ON_BAD_MEMORY.bindTo(this), Unicorn.UPCALL, arena);
             if (tlb != null) {
                 // Only over the shadow range: a hook covering guest addresses would keep every
                 // store on Unicorn's slow path (VirtualTlb).
@@ -650,13 +650,36 @@ final class UnicornAddressSpace implements AddressSpace {
         return new IllegalStateException("kernel bug: checked exception from a syscall trap", t);
     }
 
+    // The upcall entry points, in the one shape of every upcall (Unicorn.UPCALL): each takes the
+    // C callback's arguments as six longs, narrows the C ints and ignores the rest.
+
+    /** UC_HOOK_INSN callback: void (uc_engine *uc, void *user_data). */
+    private long syscallUpcall(long engine, long userData, long unused3, long unused4, long unused5, long unused6) {
+        onSyscall();
+        return 0;
+    }
+
+    /** UC_HOOK_INTR callback: void (uc_engine *uc, uint32_t intno, void *user_data). */
+    private long interruptUpcall(long engine, long intno, long userData, long unused4, long unused5, long unused6) {
+        onInterrupt((int) intno);
+        return 0;
+    }
+
+    /**
+     * UC_HOOK_MEM_* callback: bool (uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+     * int64_t value, void *user_data); 1 is true.
+     */
+    private long badMemoryUpcall(long engine, long type, long address, long size, long value, long userData) {
+        return onBadMemory((int) type, address, (int) size, value) ? 1 : 0;
+    }
+
     /**
      * UC_HOOK_INSN (syscall) upcall. Unicorn calls it with RIP still at the {@code syscall}
      * instruction and adds the instruction length to RIP after it returns; {@link UnicornCpu}
      * hides this from the kernel while {@code inSyscall} is set (RIP reads as past the
      * instruction, writes are compensated), so a RIP the kernel sets is where the thread resumes.
      */
-    private void onSyscall(MemorySegment engine, MemorySegment userData) {
+    private void onSyscall() {
         // Catch-all is deliberate: an exception unwinding into Unicorn's native frames would
         // terminate the JVM. It is stashed and rethrown by run() as a kernel bug.
         try {
@@ -697,7 +720,7 @@ final class UnicornAddressSpace implements AddressSpace {
     }
 
     /** UC_HOOK_INTR upcall: a CPU exception; RIP is at the faulting instruction (after int3). */
-    private void onInterrupt(MemorySegment engine, int intno, MemorySegment userData) {
+    private void onInterrupt(int intno) {
         try { // catch-all: see onSyscall
             StopReason.Kind kind = switch (intno) {
                 case 0 -> StopReason.Kind.DIVIDE_ERROR;
@@ -724,8 +747,7 @@ final class UnicornAddressSpace implements AddressSpace {
      * UC_HOOK_MEM_UNMAPPED / UC_HOOK_MEM_PROT upcall: records the fault; returning false makes
      * uc_emu_start fail with RIP at the faulting instruction.
      */
-    private boolean onBadMemory(MemorySegment engine, int type, long address, int size, long value,
-                                MemorySegment userData) {
+    private boolean onBadMemory(int type, long address, int size, long value) {
         try { // catch-all: see onSyscall
             StopReason.Kind kind = switch (type) {
                 case Unicorn.UC_MEM_READ_PROT, Unicorn.UC_MEM_WRITE_PROT, Unicorn.UC_MEM_FETCH_PROT ->

@@ -108,11 +108,12 @@ public final class UnicornDebug {
         this.hook = hook;
         try {
             var handle = MethodHandles.lookup().findVirtual(UnicornDebug.class, "onNativeStop",
-                    MethodType.methodType(void.class, MemorySegment.class, long.class, int.class, long.class));
-            // SAFETY: matches on_stop's C type in struct emu_insn; the stub lives as long as the
-            // JVM (Arena.global), so no engine can call a freed stub.
-            hook.setOnStop(Unicorn.LINKER.upcallStub(handle.bindTo(this),
-                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG), Arena.global()));
+                    MethodType.methodType(long.class, long.class, long.class, long.class, long.class, long.class,
+                            long.class));
+            // SAFETY: on_stop's C type in struct emu_insn, void (uc_engine *, uint64_t pc,
+            // int32_t kind, uint64_t data), taken in the shape of Unicorn.UPCALL; the stub lives
+            // as long as the JVM (Arena.global), so no engine can call a freed stub.
+            hook.setOnStop(Unicorn.LINKER.upcallStub(handle.bindTo(this), Unicorn.UPCALL, Arena.global()));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -270,7 +271,8 @@ public final class UnicornDebug {
     }
 
     /** on_stop upcall from emu_insn_code_hook: the engine is before the instruction at {@code pc}. */
-    private void onNativeStop(MemorySegment uc, long pc, int kind, long data) {
+    private long onNativeStop(long uc, long pc, long kindArg, long data, long unused5, long unused6) {
+        int kind = (int) kindArg;
         // Catch-all: an exception must not unwind into Unicorn's frames (it would abort the JVM).
         try {
             Kind k = switch (kind) {
@@ -285,6 +287,7 @@ public final class UnicornDebug {
         } catch (Throwable t) {
             System.err.println("emu: debugger failed, continuing without stopping: " + t);
         }
+        return 0;
     }
 
     private void deliver(Stop stop) {

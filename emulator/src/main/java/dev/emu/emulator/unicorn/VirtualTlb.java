@@ -5,9 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * The fast memory configuration of one engine on Unicorn 2.1.4+ (shared/reference/unicorn.md,
@@ -42,20 +40,17 @@ final class VirtualTlb {
     private static final long REGION_SIZE = 24;
 
     private static final MemorySegment FILL_HOOK = SliceCounter.symbol("emu_mem_tlb_fill");
-    private static final MethodHandle ENABLE = ctl("emu_mem_enable_virtual_tlb", ADDRESS);
-    private static final MethodHandle FLUSH_TLB = ctl("emu_mem_flush_tlb", ADDRESS);
-    private static final MethodHandle FLUSH_TB = ctl("emu_mem_flush_tb", ADDRESS);
-    private static final MethodHandle REMOVE_TB = ctl("emu_mem_remove_tb_cache", ADDRESS, JAVA_LONG, JAVA_LONG);
+    // SAFETY: int emu_mem_*(uc_engine *uc[, uint64_t begin, uint64_t end]), emu_mem.c, called
+    // through Unicorn.call.
+    private static final MemorySegment ENABLE = SliceCounter.symbol("emu_mem_enable_virtual_tlb");
+    private static final MemorySegment FLUSH_TLB = SliceCounter.symbol("emu_mem_flush_tlb");
+    private static final MemorySegment FLUSH_TB = SliceCounter.symbol("emu_mem_flush_tb");
+    private static final MemorySegment REMOVE_TB = SliceCounter.symbol("emu_mem_remove_tb_cache");
 
     private final MemorySegment uc;
     private final MemorySegment state;
     private MemorySegment table = MemorySegment.NULL;
     private Unicorn.Region[] regions = new Unicorn.Region[0];
-
-    private static MethodHandle ctl(String name, java.lang.foreign.MemoryLayout... args) {
-        // SAFETY: int emu_mem_*(uc_engine *uc[, uint64_t begin, uint64_t end]), emu_mem.c.
-        return Unicorn.LINKER.downcallHandle(SliceCounter.symbol(name), FunctionDescriptor.of(JAVA_INT, args));
-    }
 
     /** Whether the loaded library supports and was verified with this configuration. */
     static boolean supported() {
@@ -117,15 +112,9 @@ final class VirtualTlb {
      * were not tracked as code, so a page that becomes executable is translated afresh.
      */
     void dropTranslations(long begin, long end) {
-        try {
-            int err = (int) REMOVE_TB.invokeExact(uc, begin, end);
-            if (err != Unicorn.UC_ERR_OK) {
-                throw new UnicornException("uc_ctl(UC_CTL_TB_REMOVE_CACHE)", err, Unicorn.strerror(err));
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        int err = (int) Unicorn.call(REMOVE_TB, uc.address(), begin, end);
+        if (err != Unicorn.UC_ERR_OK) {
+            throw new UnicornException("uc_ctl(UC_CTL_TB_REMOVE_CACHE)", err, Unicorn.strerror(err));
         }
     }
 
@@ -159,16 +148,10 @@ final class VirtualTlb {
         return false;
     }
 
-    private void call(String what, MethodHandle h) {
-        try {
-            int err = (int) h.invokeExact(uc);
-            if (err != Unicorn.UC_ERR_OK) {
-                throw new UnicornException("uc_ctl(" + what + ")", err, Unicorn.strerror(err));
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+    private void call(String what, MemorySegment fn) {
+        int err = (int) Unicorn.call(fn, uc.address());
+        if (err != Unicorn.UC_ERR_OK) {
+            throw new UnicornException("uc_ctl(" + what + ")", err, Unicorn.strerror(err));
         }
     }
 }

@@ -21,6 +21,13 @@
  *                                         top bits of a non-canonical address)
  *       int64_t fills;                24  TLB misses answered (Java flushes when they pile up,
  *                                         which is when Unicorn grows its TLB)
+ *       int64_t flush_after;          32  fills count past which the hook asks for a flush
+ *       int64_t *budget;              40  the slice budget of the platform's block hook
+ *                                         (struct emu_slice in emu_slice.c)
+ *       int64_t saved_budget;         48  what was left of it when the hook asked for a flush
+ *       int32_t flush_wanted;         56  set here when fills passed flush_after; Java
+ *                                         flushes, clears it and resumes with saved_budget
+ *       int32_t pad;                  60
  *   };
  *   struct emu_region { uint64_t begin, end (exclusive); uint32_t perms, pad; }   24 bytes
  */
@@ -41,10 +48,15 @@ struct emu_mem {
     int64_t count;
     uint64_t denied_vaddr;
     int64_t fills;
+    int64_t flush_after;
+    int64_t *budget;
+    int64_t saved_budget;
+    int32_t flush_wanted;
+    int32_t pad;
 };
 
 _Static_assert(sizeof(struct emu_region) == 24, "layout shared with UnicornAddressSpace.java");
-_Static_assert(sizeof(struct emu_mem) == 32, "layout shared with UnicornAddressSpace.java");
+_Static_assert(sizeof(struct emu_mem) == 64, "layout shared with UnicornAddressSpace.java");
 
 bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct emu_uc_tlb_entry *result,
                       void *user_data)
@@ -52,7 +64,16 @@ bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct em
     (void)uc;
     struct emu_mem *m = user_data;
     int need = type == UC_MEM_WRITE ? UC_PROT_WRITE : type == UC_MEM_FETCH ? UC_PROT_EXEC : UC_PROT_READ;
-    m->fills++;
+    /* Unicorn grows its TLB only when it is flushed, and a flush inside this callback would
+     * drop the entry being filled: so after too many misses the slice budget is set aside and
+     * zeroed, the block hook stops the engine before the next block (a block boundary, so the
+     * block count and virtual time are the same as without the stop), and
+     * UnicornAddressSpace.run flushes and resumes the slice with the budget set aside. */
+    if (++m->fills > m->flush_after && !m->flush_wanted) {
+        m->flush_wanted = 1;
+        m->saved_budget = *m->budget;
+        *m->budget = 0;
+    }
     int64_t lo = 0, hi = m->count - 1;
     while (lo <= hi) {
         int64_t mid = lo + (hi - lo) / 2;

@@ -101,11 +101,15 @@ void emu_slice_sync_pc_hook(uc_engine *uc, uc_mem_type type, uint64_t address, i
  *   offset 20   int32 stop_request   atomic; non-zero: call on_stop at the next instruction with
  *                                    this kind (1 step, 2 interrupt, 3/4/5 write/read/access watch)
  *   offset 24   uint64 watch_addr    the data address of the last watch hit
- *   offset 32   fnptr on_stop        void (uc_engine*, uint64 pc, int32 kind, uint64 data); may be NULL
+ *   offset 32   fnptr on_stop        int64 (uc_engine*, uint64 pc, int32 kind, uint64 data); may be
+ *                                    NULL; non-zero: stop the engine before this instruction (the
+ *                                    debugger changed which hooks the engine needs)
  *   offset 40   int32 nbreak         used entries of breaks
  *   offset 44   int32 nwatch         used entries of watches
  *   offset 48   uint64 breaks[64]    breakpoint addresses
  *   offset 560  struct {uint64 lo, hi; int32 kind, pad} watches[32]   inclusive ranges
+ *   offset 1328 uint64 resume_pc     with resume_pending: the instruction on_stop stopped before;
+ *   offset 1336 int32 resume_pending when it is reached, it runs without a second stop there
  */
 #define EMU_MAX_BREAKS 64
 #define EMU_MAX_WATCHES 32
@@ -124,14 +128,17 @@ struct emu_insn {
     int32_t halted;
     int32_t stop_request;
     uint64_t watch_addr;
-    void (*on_stop)(uc_engine *uc, uint64_t pc, int32_t kind, uint64_t data);
+    int64_t (*on_stop)(uc_engine *uc, uint64_t pc, int32_t kind, uint64_t data);
     int32_t nbreak;
     int32_t nwatch;
     uint64_t breaks[EMU_MAX_BREAKS];
     struct emu_watch watches[EMU_MAX_WATCHES];
+    uint64_t resume_pc;
+    int32_t resume_pending;
+    int32_t pad;
 };
 
-_Static_assert(sizeof(struct emu_insn) == 48 + 8 * EMU_MAX_BREAKS + 24 * EMU_MAX_WATCHES,
+_Static_assert(sizeof(struct emu_insn) == 48 + 8 * EMU_MAX_BREAKS + 24 * EMU_MAX_WATCHES + 16,
                "layout shared with InsnHook.java");
 
 void emu_insn_code_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user_data)
@@ -145,7 +152,11 @@ void emu_insn_code_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
         emu_uc.emu_stop(uc);
         return;
     }
-    if (s->on_stop != NULL) {
+    if (s->resume_pending && s->resume_pc == address) {
+        /* Stopped here by on_stop's request and resumed: the stop was reported already, and a
+         * pending request (a step) is for the instruction after this one. */
+        s->resume_pending = 0;
+    } else if (s->on_stop != NULL) {
         int32_t kind = __atomic_exchange_n(&s->stop_request, 0, __ATOMIC_ACQ_REL);
         if (kind == 0) {
             for (int32_t i = 0; i < s->nbreak; i++) {
@@ -156,7 +167,12 @@ void emu_insn_code_hook(uc_engine *uc, uint64_t address, uint32_t size, void *us
             }
         }
         if (kind != 0) {
-            s->on_stop(uc, address, kind, s->watch_addr);
+            if (s->on_stop(uc, address, kind, s->watch_addr) != 0) {
+                s->resume_pc = address;
+                s->resume_pending = 1;
+                emu_uc.emu_stop(uc);
+                return;
+            }
             if (s->halted) {
                 emu_uc.emu_stop(uc);
                 return;

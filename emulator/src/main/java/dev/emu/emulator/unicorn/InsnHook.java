@@ -21,10 +21,13 @@ import java.lang.invoke.VarHandle;
  *       int32_t halted;               16   sticky stop
  *       int32_t stop_request;         20   atomic: kind of stop wanted at the next instruction
  *       uint64_t watch_addr;          24   data address of the last watch hit
- *       void (*on_stop)(...);         32   upcall, NULL without a debugger
+ *       int64_t (*on_stop)(...);      32   upcall, NULL without a debugger; non-zero: stop
+ *                                          before this instruction (resume_pc)
  *       int32_t nbreak, nwatch;       40, 44
  *       uint64_t breaks[64];          48
  *       struct {uint64 lo, hi; int32 kind, pad;} watches[32];   560
+ *       uint64_t resume_pc;           1328 the instruction on_stop stopped before, which runs
+ *       int32_t resume_pending, pad;  1336 without a second stop when resumed
  *   };
  * </pre>
  */
@@ -43,7 +46,7 @@ final class InsnHook {
     private static final long BREAKS = 48;
     private static final long WATCHES = BREAKS + 8L * MAX_BREAKS;
     private static final long WATCH_SIZE = 24;
-    private static final long SIZE = WATCHES + WATCH_SIZE * MAX_WATCHES;
+    private static final long SIZE = WATCHES + WATCH_SIZE * MAX_WATCHES + 16;
 
     private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
 

@@ -70,6 +70,21 @@ final class SliceCounter {
         return state;
     }
 
+    /** The address of the budget field, which the TLB-fill hook zeroes to end a slice early. */
+    MemorySegment budgetAddress() {
+        return state.asSlice(BUDGET, 8);
+    }
+
+    /** Blocks left in the current slice. */
+    long budget() {
+        return state.get(JAVA_LONG, BUDGET);
+    }
+
+    /** Ends the current slice before the next block (the emulation thread only). */
+    void endSliceAtNextBlock() {
+        state.set(JAVA_LONG, BUDGET, 0);
+    }
+
     long blocks() {
         return state.get(JAVA_LONG, BLOCKS);
     }

@@ -51,7 +51,7 @@ final class UnicornAddressSpace implements AddressSpace {
     /** Length of the {@code syscall} instruction (0F 05). */
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
-    /** TLB misses since the last flush after which {@link #run} flushes (lets the TLB grow). */
+    /** TLB misses since the last flush after which {@link #run} flushes (lets the TLB grow; see flushTlb()). */
     private static final long TLB_MISSES_BEFORE_FLUSH = 4096;
     /** Blocks after which {@link #run} flushes anyway (about 0.1-0.3 s of guest code). */
     private static final long TLB_REGROW_BLOCKS = 1L << 25;
@@ -99,6 +99,10 @@ final class UnicornAddressSpace implements AddressSpace {
     private final VirtualTlb tlb;
     /** The platform's workDone() at the last TLB flush (see {@link #run}). */
     private long blocksAtFlush;
+    /** The debugger's watch hook (uc_hook), 0 when not installed; see syncWatchHook. */
+    private long watchHook;
+    /** Misses after which the fill hook stops the engine for a flush (see flushTlb()). */
+    private long missesBeforeFlush = TLB_MISSES_BEFORE_FLUSH;
     /** The fill hook's count at the last TLB flush (see {@link #run}). */
     private long fillsAtFlush;
 
@@ -130,7 +134,10 @@ final class UnicornAddressSpace implements AddressSpace {
             engine = Unicorn.openX86_64();
             this.uc = engine;
             // The TLB type must be chosen before anything is mapped or run.
-            this.tlb = platform.fastMemory() ? new VirtualTlb(uc, arena) : null;
+            this.tlb = platform.fastMemory() ? new VirtualTlb(uc, arena, slice) : null;
+            if (tlb != null) {
+                tlb.stopAfterMisses(TLB_MISSES_BEFORE_FLUSH); // see flushTlb()
+            }
             this.scratch = arena.allocate(16, 16);
             this.syscallRegIds = arena.allocate(JAVA_INT, SYSCALL_REGS.length);
             this.syscallRegPtrs = arena.allocate(ADDRESS, SYSCALL_REGS.length);
@@ -170,8 +177,11 @@ final class UnicornAddressSpace implements AddressSpace {
                 // SAFETY: user_data is the struct emu_insn the hooks expect; the platform (held by
                 // this object) keeps it alive for as long as the engine.
                 Unicorn.hookAdd(uc, Unicorn.UC_HOOK_CODE, InsnHook.CODE_HOOK, insn.address(), 0);
-                if (platform.debug() != null) {
-                    Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, InsnHook.WATCH_HOOK, insn.address(), 0);
+                if (platform.debug() != null && tlb == null) {
+                    // Unicorn 2.0 cannot flush translations, so the watch hook cannot come and
+                    // go with the watchpoints (syncWatchHook): it stays for the whole session.
+                    watchHook = Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, InsnHook.WATCH_HOOK,
+                            insn.address(), 0);
                 }
             }
             // Linux enables fxsave/SSE for user code (CR4.OSFXSR, OSXMMEXCPT). Unicorn's SSE works
@@ -548,23 +558,28 @@ final class UnicornAddressSpace implements AddressSpace {
             upcallFailure = null;
             debugStopsBefore = platform.debug() == null ? 0 : platform.debug().stops();
             slice.startSlice(budget);
-            if (tlb != null && (tlb.fills() - fillsAtFlush > TLB_MISSES_BEFORE_FLUSH
-                    || platform.workDone() - blocksAtFlush > TLB_REGROW_BLOCKS)) {
-                // Unicorn resizes its softmmu TLB only at a flush: it doubles when most entries
-                // were used, and shrinks (down to 64 entries) when few were used for 100 ms of
-                // host time, as during start-up. So a slice that missed the TLB often ends with
-                // a flush, which lets it grow to the working set within a few slices (random
-                // 4-byte accesses over 256 pages: ~50 ns each with 64 entries, ~5 ns grown;
-                // page-stride stores over 4096 pages: ~270 ns, ~12 ns grown).
-                tlb.flushTlb();
-                blocksAtFlush = platform.workDone();
-                fillsAtFlush = tlb.fills();
+            syncWatchHook();
+            if (tlb != null && platform.workDone() - blocksAtFlush > TLB_REGROW_BLOCKS) {
+                missesBeforeFlush = TLB_MISSES_BEFORE_FLUSH;
+                flushTlb();
+            } else if (tlb != null && (tlb.fills() - fillsAtFlush > TLB_MISSES_BEFORE_FLUSH || tlb.flushWanted())) {
+                flushTlb();
             }
-            Unicorn.regRead(uc, X86.RIP, scratch);
-            long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
             int err;
             try {
-                err = Unicorn.emuStart(uc, rip, UNTIL, 0, 0);
+                while (true) {
+                    Unicorn.regRead(uc, X86.RIP, scratch);
+                    long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
+                    err = Unicorn.emuStart(uc, rip, UNTIL, 0, 0);
+                    if (!stoppedForTlbFlush(err)) {
+                        break;
+                    }
+                    // Each stop waits for twice as many misses as the last, so a working set
+                    // that the grown TLB holds but a flush empties is not refilled forever.
+                    missesBeforeFlush = Math.min(missesBeforeFlush * 2, TLB_MISSES_BEFORE_FLUSH << 10);
+                    slice.startSlice(tlb.savedBudget()); // go on with what was left of the slice
+                    flushTlb();
+                }
             } finally {
                 running = null;
                 trap = null;
@@ -584,6 +599,65 @@ final class UnicornAddressSpace implements AddressSpace {
                 close();
             }
         }
+    }
+
+    /**
+     * Unicorn resizes its softmmu TLB only when it is flushed: it doubles when most entries were
+     * used, and shrinks (down to 64 entries) when few were used for 100 ms of host time, as
+     * during start-up. So after {@link #TLB_MISSES_BEFORE_FLUSH} misses the fill hook ends the
+     * slice before the next block (VirtualTlb#stopAfterMisses; a block boundary, so block counts
+     * and virtual time do not change), and run() flushes and resumes the slice: the TLB grows to the working set after a few thousand misses instead of a
+     * slice of them (random 4-byte loads over 256 pages: 1.07M misses of ~200 ns in the first
+     * slices when the flush waited for the slice's end; page-stride stores over 4096 pages:
+     * ~270 ns per store with 64 entries, ~12 ns grown). A run without misses is flushed now and
+     * then anyway ({@link #TLB_REGROW_BLOCKS}).
+     */
+    private void flushTlb() {
+        tlb.flushTlb();
+        blocksAtFlush = platform.workDone();
+        fillsAtFlush = tlb.fills();
+        tlb.stopAfterMisses(missesBeforeFlush);
+    }
+
+    /**
+     * Adds the debugger's watch hook while watchpoints are set and removes it when the last one
+     * goes (UnicornDebug#watchHookWanted): a UC_HOOK_MEM_READ|WRITE hook, whatever its range,
+     * sends every load and store to Unicorn's slow path. Memory hooks are compiled into
+     * translated code and TLB entries, so both are flushed when it changes.
+     */
+    private void syncWatchHook() {
+        UnicornDebug debug = platform.debug();
+        if (debug == null || tlb == null) {
+            return;
+        }
+        boolean wanted = debug.watchHookWanted();
+        if (wanted == (watchHook != 0)) {
+            return;
+        }
+        if (wanted) {
+            // SAFETY: user_data is the platform's struct emu_insn, alive as long as the engine.
+            watchHook = Unicorn.hookAdd(uc, Unicorn.UC_HOOK_MEM_READ_WRITE, InsnHook.WATCH_HOOK,
+                    platform.insn().address(), 0);
+        } else {
+            Unicorn.hookDel(uc, watchHook);
+            watchHook = 0;
+        }
+        tlb.flushTranslations();
+        tlb.flushTlb();
+    }
+
+    /** Whether the debugger's watch hook is on this engine now (tests). */
+    boolean hasWatchHook() {
+        return watchHook != 0;
+    }
+
+    /** Whether the engine stopped only because the fill hook asked for a TLB flush. */
+    private boolean stoppedForTlbFlush(int err) {
+        return tlb != null && tlb.flushWanted() && tlb.savedBudget() > 0 && err == Unicorn.UC_ERR_OK
+                && !syscallStopped && fault == null && upcallFailure == null && slice.exhausted()
+                && !slice.stopRequested()
+                && platform.haltReason() == null
+                && (platform.debug() == null || platform.debug().stops() == debugStopsBefore);
     }
 
     private StopReason stopReason(int err) {
@@ -839,6 +913,10 @@ final class UnicornAddressSpace implements AddressSpace {
             return;
         }
         closed = true;
+        if (tlb != null && dev.emu.emulator.StartupTrace.enabled()) {
+            dev.emu.emulator.StartupTrace.mark("address space closed: " + tlb.fills() + " TLB fills, "
+                    + platform.workDone() + " blocks");
+        }
         for (UnicornCpu cpu : cpus.toArray(UnicornCpu[]::new)) {
             cpu.release();
         }

@@ -93,6 +93,7 @@ public final class UnicornDebug {
     private static final int REQ_INTERRUPT = 2;
 
     private final InsnHook hook;
+    private final SliceCounter slice;
     private volatile Listener listener;
     private final List<Long> breakpoints = new ArrayList<>();
     private final List<long[]> watches = new ArrayList<>();
@@ -104,13 +105,14 @@ public final class UnicornDebug {
     private String haltReason;
     private long stops;
 
-    UnicornDebug(InsnHook hook) {
+    UnicornDebug(InsnHook hook, SliceCounter slice) {
         this.hook = hook;
+        this.slice = slice;
         try {
             var handle = MethodHandles.lookup().findVirtual(UnicornDebug.class, "onNativeStop",
                     MethodType.methodType(long.class, long.class, long.class, long.class, long.class, long.class,
                             long.class));
-            // SAFETY: on_stop's C type in struct emu_insn, void (uc_engine *, uint64_t pc,
+            // SAFETY: on_stop's C type in struct emu_insn, int64_t (uc_engine *, uint64_t pc,
             // int32_t kind, uint64_t data), taken in the shape of Unicorn.UPCALL; the stub lives
             // as long as the JVM (Arena.global), so no engine can call a freed stub.
             hook.setOnStop(Unicorn.LINKER.upcallStub(handle.bindTo(this), Unicorn.UPCALL, Arena.global()));
@@ -270,7 +272,10 @@ public final class UnicornDebug {
         deliver(new Stop(Kind.SIGNAL, cpu, address, -1, signal));
     }
 
-    /** on_stop upcall from emu_insn_code_hook: the engine is before the instruction at {@code pc}. */
+    /**
+     * on_stop upcall from emu_insn_code_hook: the engine is before the instruction at {@code pc}.
+     * Returns 1 to have the engine stop before it (see {@link #watchHookWanted}).
+     */
     private long onNativeStop(long uc, long pc, long kindArg, long data, long unused5, long unused6) {
         int kind = (int) kindArg;
         // Catch-all: an exception must not unwind into Unicorn's frames (it would abort the JVM).
@@ -283,19 +288,45 @@ public final class UnicornDebug {
                 case 5 -> Kind.WATCH_ACCESS;
                 default -> Kind.BREAKPOINT;
             };
-            deliver(new Stop(k, running, data, -1, 0));
+            if (deliver(new Stop(k, running, data, -1, 0))) {
+                // The watch hook must be added or removed before this instruction runs: the
+                // engine stops before it and UnicornAddressSpace.run resyncs and resumes here.
+                return 1;
+            }
         } catch (Throwable t) {
             System.err.println("emu: debugger failed, continuing without stopping: " + t);
         }
         return 0;
     }
 
-    private void deliver(Stop stop) {
+    /**
+     * Reports {@code stop} and waits for the debugger to resume; true when the debugger meanwhile
+     * set the first watchpoint or removed the last, so the engine must stop to add or remove its
+     * watch hook before the guest goes on. A stop outside the code hook (syscall, fault) ends the
+     * slice at the next block for that ({@link #watchHookWanted}).
+     */
+    private boolean deliver(Stop stop) {
         Listener l = listener;
         if (l != null && stop.cpu() != null) {
             stops++;
+            boolean before = watchHookWanted();
             l.onStop(stop);
+            if (watchHookWanted() != before) {
+                slice.endSliceAtNextBlock();
+                return true;
+            }
         }
+        return false;
+    }
+
+    /**
+     * Whether the engines need the watch hook (UC_HOOK_MEM_READ|WRITE): only while a watchpoint
+     * is set, because any such hook sends every guest load and store to Unicorn's slow path.
+     * UnicornAddressSpace.run adds or removes it before each slice (with Unicorn 2.1.4; on older
+     * libraries, which cannot flush translations, it stays for the whole --gdb session).
+     */
+    synchronized boolean watchHookWanted() {
+        return !watches.isEmpty();
     }
 
     /** Stops delivered so far: a run that ends without a reason after one was resumed by it. */

@@ -115,12 +115,13 @@ public final class UnicornPlatform implements Platform {
     }
 
     /**
-     * The debugger interface; installs the per-instruction and watchpoint hooks. Must be called
-     * before the first address space.
+     * The debugger interface; installs the per-instruction hook (and the watchpoint hook while
+     * watchpoints are set, UnicornDebug#watchHookWanted). Must be called before the first
+     * address space.
      */
     public UnicornDebug enableDebugger() {
         if (debug == null) {
-            debug = new UnicornDebug(insnHook());
+            debug = new UnicornDebug(insnHook(), slice);
         }
         return debug;
     }

@@ -22,7 +22,9 @@ import java.lang.foreign.MemorySegment;
  * the TLB (Unicorn does not flush when a protect only removes READ).
  *
  * <pre>
- *   struct emu_mem { struct emu_region *regions; int64 count; uint64 denied_vaddr; int64 fills; }  32 bytes
+ *   struct emu_mem { struct emu_region *regions; int64 count; uint64 denied_vaddr; int64 fills;
+ *                    int64 flush_after; int64 *budget; int64 saved_budget;
+ *                    int32 flush_wanted, pad; }                                              64 bytes
  *   struct emu_region { uint64 begin; uint64 end (exclusive); uint32 perms, pad; }       24 bytes
  * </pre>
  */
@@ -37,6 +39,11 @@ final class VirtualTlb {
     private static final long COUNT = 8;
     private static final long DENIED = 16;
     private static final long FILLS = 24;
+    private static final long FLUSH_AFTER = 32;
+    private static final long BUDGET = 40;
+    private static final long SAVED_BUDGET = 48;
+    private static final long FLUSH_WANTED = 56;
+    private static final long STATE_SIZE = 64;
     private static final long REGION_SIZE = 24;
 
     private static final MemorySegment FILL_HOOK = SliceCounter.symbol("emu_mem_tlb_fill");
@@ -61,9 +68,12 @@ final class VirtualTlb {
      * Switches a freshly opened engine (no memory, no code run yet) to the virtual TLB and
      * installs the fill hook; {@code arena} lives as long as the engine.
      */
-    VirtualTlb(MemorySegment uc, Arena arena) {
+    VirtualTlb(MemorySegment uc, Arena arena, SliceCounter slice) {
         this.uc = uc;
-        this.state = arena.allocate(32, 8);
+        this.state = arena.allocate(STATE_SIZE, 8);
+        state.set(JAVA_LONG, FLUSH_AFTER, Long.MAX_VALUE);
+        // SAFETY: the platform's slice struct outlives its engines (the address space holds it).
+        state.set(ADDRESS, BUDGET, slice.budgetAddress());
         call("UC_CTL_TLB_TYPE", ENABLE);
         // SAFETY: emu_mem_tlb_fill is a uc_cb_tlbevent_t; its user_data is `state`, a struct
         // emu_mem in `arena`, which is closed only after uc_close.
@@ -100,6 +110,25 @@ final class VirtualTlb {
     /** Flushes the softmmu TLB (also the moment Unicorn may grow it). */
     void flushTlb() {
         call("UC_CTL_TLB_FLUSH", FLUSH_TLB);
+    }
+
+    /**
+     * Makes the fill hook stop the engine (before the next block, by zeroing the slice budget)
+     * once {@code misses} more TLB misses have been answered; withdraws an earlier request.
+     */
+    void stopAfterMisses(long misses) {
+        state.set(JAVA_INT, FLUSH_WANTED, 0);
+        state.set(JAVA_LONG, FLUSH_AFTER, fills() + misses);
+    }
+
+    /** Whether the fill hook asked for a TLB flush ({@link #stopAfterMisses}). */
+    boolean flushWanted() {
+        return state.get(JAVA_INT, FLUSH_WANTED) != 0;
+    }
+
+    /** The slice budget that was left when the fill hook asked for a flush. */
+    long savedBudget() {
+        return state.get(JAVA_LONG, SAVED_BUDGET);
     }
 
     /** Drops all translated code (memory hooks are compiled into it). */

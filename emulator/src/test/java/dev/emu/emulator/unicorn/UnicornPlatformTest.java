@@ -168,6 +168,50 @@ class UnicornPlatformTest {
     }
 
     @Test
+    void theWatchHookIsInstalledOnlyWhileAWatchpointIsSet() {
+        UnicornPlatform p = new UnicornPlatform();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.fastMemory(), "Unicorn 2.1.4 (older ones keep the hook)");
+        UnicornDebug debug = p.enableDebugger();
+        UnicornAddressSpace s = (UnicornAddressSpace) newSpace(p);
+        try {
+            Asm a = new Asm(CODE);
+            a.movRax(7).storeRax((int) DATA).movRax(8).storeRax((int) DATA + 64).syscall();
+            s.write(CODE, a.bytes());
+            Cpu cpu = s.newCpu();
+            cpu.set(Reg.RIP, CODE);
+            long firstStore = CODE + 10; // movabs is 10 bytes
+            List<UnicornDebug.Stop> stops = new ArrayList<>();
+            debug.setListener(stop -> {
+                stops.add(stop);
+                if (stop.kind() == UnicornDebug.Kind.BREAKPOINT) {
+                    // Set at the store itself: the store must still be seen.
+                    debug.addWatchpoint(UnicornDebug.Kind.WATCH_WRITE, DATA, 8);
+                } else {
+                    debug.removeWatchpoint(UnicornDebug.Kind.WATCH_WRITE, DATA, 8);
+                }
+            });
+            debug.addBreakpoint(firstStore);
+            assertThat(s.hasWatchHook()).isFalse(); // --gdb alone does not slow loads and stores
+            List<Boolean> hookAfterRun = new ArrayList<>();
+            StopReason r;
+            do {
+                r = cpu.run(FOREVER, STOP);
+                hookAfterRun.add(s.hasWatchHook());
+            } while (r.kind() == Kind.INTERRUPTED);
+            assertThat(r.kind()).isEqualTo(Kind.SYSCALL_STOP);
+            assertThat(stops).extracting(UnicornDebug.Stop::kind)
+                    .containsExactly(UnicornDebug.Kind.BREAKPOINT, UnicornDebug.Kind.WATCH_WRITE);
+            assertThat(stops.get(1).dataAddress()).isEqualTo(DATA);
+            // Stopped before the store to add the hook, then before the next instruction to remove it.
+            assertThat(hookAfterRun).containsExactly(false, true, false);
+            assertThat(s.readLong(DATA)).isEqualTo(7);
+            assertThat(s.readLong(DATA + 64)).isEqualTo(8);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void fsBaseAddressesThreadLocalStorage() {
         as.writeLong(DATA + 8, 0x1234_5678_9abcL);
         Asm a = new Asm(CODE);

@@ -32,7 +32,7 @@ import java.util.List;
  * </pre>
  *
  * @param rsp initial stack pointer, 16-byte aligned, pointing at argc (SysV ABI)
- * @param region the mapped stack, for VMA registration as "[stack]"
+ * @param region the part of the stack mapped now, for VMA registration as "[stack]"
  * @param argvAddress address of argv[0]'s pointer
  * @param envpAddress address of envp[0]'s pointer
  * @param auxvAddress address of the first auxv entry
@@ -84,33 +84,19 @@ public record InitialStack(long rsp, MappedRegion region, long argvAddress, long
                     + spec.stackSize() / 4 + " (a quarter of the stack)");
         }
 
+        // fs/exec.c and create_elf_tables place everything from the top down; the addresses are
+        // computed first so that only the part of the stack in use is mapped.
         long top = spec.stackTop();
         long bottom = top - spec.stackSize();
-        int prot = Prot.READ | Prot.WRITE | (spec.image().executableStack() ? Prot.EXEC : 0);
-        as.map(bottom, spec.stackSize(), prot);
-        MappedRegion region = new MappedRegion(bottom, spec.stackSize(), prot, "[stack]");
-
-        // fs/exec.c: strings go down from one pointer below the top, filename first.
-        long p = top - Long.BYTES;
-        p -= execfn.length;
-        long execfnAddress = p;
-        as.write(execfnAddress, execfn);
-        long envEnd = p;
+        long execfnAddress = top - Long.BYTES - execfn.length;
+        long envEnd = execfnAddress;
         long envStart = envEnd - total(envp);
-        long[] envPointers = writeStrings(as, envStart, envp);
         long argEnd = envStart;
         long argStart = argEnd - total(argv);
-        long[] argPointers = writeStrings(as, argStart, argv);
-
-        // fs/binfmt_elf.c create_elf_tables.
-        p = argStart & -16L;
         byte[] platform = (PLATFORM + "\0").getBytes(StandardCharsets.US_ASCII);
-        p -= platform.length;
-        long platformAddress = p;
-        as.write(platformAddress, platform);
-        p -= 16;
-        long randomAddress = p;
-        as.write(randomAddress, spec.random());
+        long platformAddress = (argStart & -16L) - platform.length;
+        long randomAddress = platformAddress - 16;
+        long p = randomAddress;
 
         LoadedImage image = spec.image();
         List<AuxEntry> auxv = List.of(
@@ -138,6 +124,16 @@ public record InitialStack(long rsp, MappedRegion region, long argvAddress, long
         // down so that RSP (where argc goes) is 16-byte aligned.
         long words = 1 + (argv.size() + 1) + (envp.size() + 1);
         long rsp = (p - auxv.size() * 16L - words * Long.BYTES) & -16L;
+
+        long mapped = Math.max(bottom, (rsp - spec.residentSize()) & -(long) AddressSpace.PAGE_SIZE);
+        int prot = Prot.READ | Prot.WRITE | (spec.image().executableStack() ? Prot.EXEC : 0);
+        as.map(mapped, top - mapped, prot);
+        MappedRegion region = new MappedRegion(mapped, top - mapped, prot, "[stack]");
+        as.write(execfnAddress, execfn);
+        long[] envPointers = writeStrings(as, envStart, envp);
+        long[] argPointers = writeStrings(as, argStart, argv);
+        as.write(platformAddress, platform);
+        as.write(randomAddress, spec.random());
 
         ByteBuffer table = ByteBuffer.allocate((int) (words * Long.BYTES + auxv.size() * 16L))
                 .order(ByteOrder.LITTLE_ENDIAN);

@@ -15,10 +15,12 @@ import java.util.List;
  * @param stackSize page-aligned size of the mapping below {@code stackTop} (RLIMIT_STACK)
  * @param hwcap the AT_HWCAP value, which must match what CPUID leaf 1 EDX reports
  * @param interpreterBase where the dynamic loader was mapped (AT_BASE), 0 without one
+ * @param residentSize how much of the stack below the initial RSP is mapped at once; the rest,
+ *     down to {@code stackTop - stackSize}, is left unmapped for the caller to demand-page
  */
 public record StackSpec(LoadedImage image, List<String> argv, List<String> envp, String execfn,
                         int uid, int euid, int gid, int egid, byte[] random, long stackTop,
-                        long stackSize, long hwcap, long interpreterBase) {
+                        long stackSize, long hwcap, long interpreterBase, long residentSize) {
 
     /** STACK_TOP on x86-64 with 4-level paging and ASLR off (TASK_SIZE_MAX rounded). */
     public static final long DEFAULT_STACK_TOP = 0x7ffffffff000L;
@@ -41,7 +43,7 @@ public record StackSpec(LoadedImage image, List<String> argv, List<String> envp,
         random = random.clone();
         if ((stackTop & (AddressSpace.PAGE_SIZE - 1)) != 0
                 || (stackSize & (AddressSpace.PAGE_SIZE - 1)) != 0 || stackSize <= 0
-                || stackSize > stackTop) {
+                || stackSize > stackTop || residentSize < 0) {
             throw new IllegalArgumentException("stack top 0x" + Long.toHexString(stackTop)
                     + " and size 0x" + Long.toHexString(stackSize) + " must be page-aligned");
         }
@@ -51,25 +53,34 @@ public record StackSpec(LoadedImage image, List<String> argv, List<String> envp,
     public static StackSpec of(LoadedImage image, List<String> argv, List<String> envp,
                                String execfn, byte[] random) {
         return new StackSpec(image, argv, envp, execfn, 0, 0, 0, 0, random, DEFAULT_STACK_TOP,
-                DEFAULT_STACK_SIZE, QEMU64_HWCAP, 0);
+                DEFAULT_STACK_SIZE, QEMU64_HWCAP, 0, DEFAULT_STACK_SIZE);
     }
 
     /** This spec with other credentials. */
     public StackSpec withCredentials(int uid, int euid, int gid, int egid) {
         return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, stackTop,
-                stackSize, hwcap, interpreterBase);
+                stackSize, hwcap, interpreterBase, residentSize);
     }
 
     /** This spec with another stack placement. */
     public StackSpec withStack(long top, long size) {
         return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, top, size,
-                hwcap, interpreterBase);
+                hwcap, interpreterBase, residentSize);
     }
 
     /** This spec with the dynamic loader mapped at {@code base} (AT_BASE). */
     public StackSpec withInterpreterBase(long base) {
         return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, stackTop, stackSize,
-                hwcap, base);
+                hwcap, base, residentSize);
+    }
+
+    /**
+     * This spec mapping only {@code bytes} below the initial RSP (page-rounded) at once, as
+     * Linux maps a stack's first pages and grows it on demand up to RLIMIT_STACK.
+     */
+    public StackSpec withResident(long bytes) {
+        return new StackSpec(image, argv, envp, execfn, uid, euid, gid, egid, random, stackTop, stackSize,
+                hwcap, interpreterBase, bytes);
     }
 
     @Override

@@ -174,6 +174,20 @@ class InitialStackTest {
     }
 
     @Test
+    void mapsOnlyTheResidentPartBelowTheArgumentsWhenAsked() {
+        InitialStack stack = InitialStack.build(as,
+                StackSpec.of(image(false), List.of("p"), List.of("A=1"), "p", RANDOM).withResident(0x20000));
+
+        long start = (stack.rsp() - 0x20000) & -4096L;
+        assertThat(stack.region()).isEqualTo(
+                new MappedRegion(start, TOP - start, Prot.READ | Prot.WRITE, "[stack]"));
+        assertThat(as.isMapped(start)).isTrue();
+        assertThat(as.isMapped(start - 1)).isFalse();
+        assertThat(as.isMapped(TOP - (8 << 20))).isFalse();
+        assertThat(parse(stack.rsp()).envp()).containsExactly("A=1");
+    }
+
+    @Test
     void executableStackWhenImageAsksForIt() {
         InitialStack stack = InitialStack.build(as,
                 StackSpec.of(image(true), List.of("p"), List.of(), "p", RANDOM));

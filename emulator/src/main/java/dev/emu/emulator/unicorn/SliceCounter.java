@@ -117,8 +117,9 @@ final class SliceCounter {
     }
 
     /**
-     * Opens libemuslice.so from the classpath: directly when it is a file (target/classes),
-     * otherwise (inside the jar) extracted once to a temporary file.
+     * Opens libemuslice.so from the classpath: directly when it is a file (target/classes), else
+     * the copy the build leaves beside the jar (target/native, saving an extraction on every
+     * start), else extracted from the jar to a temporary file.
      */
     private static SymbolLookup loadLibrary() {
         URL url = SliceCounter.class.getResource(RESOURCE);
@@ -128,8 +129,11 @@ final class SliceCounter {
         }
         Path path;
         try {
+            Path besideJar = besideJar();
             if ("file".equals(url.getProtocol())) {
                 path = Path.of(url.toURI());
+            } else if (besideJar != null) {
+                path = besideJar;
             } else {
                 path = Files.createTempFile("libemuslice", ".so");
                 path.toFile().deleteOnExit();
@@ -144,5 +148,21 @@ final class SliceCounter {
         }
         // SAFETY: our own emu_slice.c, built by emulator/src/main/c/Makefile for this layout.
         return SymbolLookup.libraryLookup(path, Arena.global());
+    }
+
+    /** native/libemuslice.so next to the jar this class came from, if it is there and not older than the jar. */
+    private static Path besideJar() {
+        try {
+            var source = SliceCounter.class.getProtectionDomain().getCodeSource();
+            if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+                return null;
+            }
+            Path jar = Path.of(source.getLocation().toURI());
+            Path lib = jar.resolveSibling("native").resolve("libemuslice.so");
+            return Files.isRegularFile(lib)
+                    && Files.getLastModifiedTime(lib).compareTo(Files.getLastModifiedTime(jar)) <= 0 ? lib : null;
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 }

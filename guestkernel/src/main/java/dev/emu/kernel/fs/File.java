@@ -68,6 +68,15 @@ public abstract class File {
         return PollEvents.DEFAULT_POLLMASK;
     }
 
+    /**
+     * False for a file type Linux gives no poll operation (regular files and directories of
+     * disk filesystems, /dev/null, bpf program fds): poll and select see it always ready, and
+     * epoll_ctl refuses it with EPERM (file_can_poll). True by default.
+     */
+    public boolean pollable() {
+        return true;
+    }
+
     /** The stat(2) fields of this file. */
     public abstract FileStat stat();
 

@@ -82,29 +82,51 @@ final class SysReadWrite {
     }
 
     /**
+     * A blocking write that wrote part of its buffer and parked for room (a large pipe write):
+     * the same call resumes from {@code done} when it re-executes (Linux stays inside pipe_write).
+     */
+    private record WriteProgress(File file, long buf, long total, long done, long handlerFrames) {}
+
+    /**
      * Writes {@code total} guest bytes at {@code buf} chunk by chunk (at {@code pos} and on, or
-     * at the file position when {@code pos} is -1); stops at a short write, an error or the first
-     * unmapped page. Returns the bytes written, or the error if none were.
+     * at the file position when {@code pos} is -1). A short write is retried with the rest, as a
+     * blocking pipe or socket write goes on until everything is written; the loop stops at an
+     * error, at a call that writes nothing, or at the first unmapped page. Returns the bytes
+     * written, or the error if none were. A file that parks the task (RESTART) after part was
+     * written leaves the progress in the task's resume state, and a signal then makes the call
+     * return that count.
      */
     private static long writeFrom(Task t, File f, long buf, long total, long pos) {
         if (total == 0) {
             return pos < 0 ? f.write(t, new byte[0], 0, 0) : f.pwrite(t, new byte[0], 0, 0, pos);
         }
-        byte[] b = new byte[(int) Math.min(total, CHUNK)];
         long done = 0;
+        if (pos < 0 && t.resumeState() instanceof WriteProgress p && p.file == f && p.buf == buf && p.total == total) {
+            t.setResumeState(null);
+            if (p.handlerFrames != t.handlerFrames()) {
+                return p.done; // a signal handler ran before the rest could be written
+            }
+            done = p.done;
+        }
+        byte[] b = new byte[(int) Math.min(total, CHUNK)];
         while (done < total) {
             int n = UserMemory.copyFromUser(t.memory(), buf + done, b, 0, (int) Math.min(b.length, total - done));
             if (n == 0) {
                 return done > 0 ? done : Errno.EFAULT.ret();
             }
             long w = pos < 0 ? f.write(t, b, 0, n) : f.pwrite(t, b, 0, n, pos + done);
+            if (w == SyscallResults.RESTART && done > 0 && !t.runnable()) {
+                t.setResumeState(new WriteProgress(f, buf, total, done, t.handlerFrames()));
+                t.setInterruptResult(done);
+                return w;
+            }
             if (w < 0) {
                 return done > 0 ? done : w;
             }
-            done += w;
-            if (w < n) {
+            if (w == 0) {
                 break;
             }
+            done += w;
         }
         return done;
     }

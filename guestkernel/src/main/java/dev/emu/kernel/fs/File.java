@@ -4,6 +4,8 @@ import dev.emu.abi.Errno;
 import dev.emu.abi.PollEvents;
 import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.task.Task;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An open file description (Linux's struct file): what an fd refers to, shared by dup and fork.
@@ -16,6 +18,8 @@ import dev.emu.kernel.task.Task;
 public abstract class File {
     private int references = 1;
     private int statusFlags;
+    /** What must forget this file when it is released: the epoll items watching it (Linux's f_ep). */
+    private List<Runnable> releaseHooks;
 
     protected File(int statusFlags) {
         this.statusFlags = statusFlags;
@@ -98,10 +102,34 @@ public abstract class File {
         return this;
     }
 
-    /** Drops a reference; the last one calls {@link #onRelease}. */
+    /**
+     * Drops a reference; the last one runs the release hooks (eventpoll_release in __fput: every
+     * epoll drops its items for this file) and then {@link #onRelease}.
+     */
     public final void release() {
         if (--references == 0) {
+            if (releaseHooks != null) {
+                for (Runnable hook : List.copyOf(releaseHooks)) {
+                    hook.run();
+                }
+                releaseHooks = null;
+            }
             onRelease();
+        }
+    }
+
+    /** Runs {@code hook} when the last reference is dropped, before {@link #onRelease}. */
+    public final void addReleaseHook(Runnable hook) {
+        if (releaseHooks == null) {
+            releaseHooks = new ArrayList<>();
+        }
+        releaseHooks.add(hook);
+    }
+
+    /** Forgets a hook added with {@link #addReleaseHook} (by identity). */
+    public final void removeReleaseHook(Runnable hook) {
+        if (releaseHooks != null) {
+            releaseHooks.removeIf(h -> h == hook);
         }
     }
 

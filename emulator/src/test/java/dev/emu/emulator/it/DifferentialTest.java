@@ -89,7 +89,8 @@ class DifferentialTest {
             new Program("fs_ops"),
             new Program("fs_errno"),
             // Readiness, event fds and pipes (issue 14).
-            new Program("readiness"));
+            new Program("readiness"),
+            new Program("eventfds"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -154,6 +154,28 @@ public final class EpollFile extends AnonInodeFile {
         return waiters;
     }
 
+    /**
+     * Polls every item for the time its readiness changes by itself (a timerfd's expiry) and
+     * passes the earliest on to {@code table}; an item whose time has come wakes its queue on
+     * the way, which puts it on the ready list.
+     */
+    public void forwardWakeAt(Task t, PollTable table) {
+        PollTable collect = new PollTable() {
+            @Override
+            public void wait(WaitQueue queue) {}
+
+            @Override
+            public void wakeAt(long nanos) {
+                table.wakeAt(nanos);
+            }
+        };
+        for (Item i : List.copyOf(items.values())) {
+            if (i.live && (i.events & ~EP_PRIVATE_BITS) != 0) {
+                i.key.file.poll(t, collect);
+            }
+        }
+    }
+
     /** True while the ready list is not empty (ep_events_available). */
     public boolean eventsAvailable() {
         return !ready.isEmpty();
@@ -229,6 +251,7 @@ public final class EpollFile extends AnonInodeFile {
     @Override
     public int poll(Task task, PollTable table) {
         table.wait(pollers);
+        forwardWakeAt(task, table);
         while (!ready.isEmpty()) {
             Item i = ready.peekFirst();
             if ((i.key.file.poll(task, PollTable.NONE) & i.events) != 0) {

@@ -23,6 +23,8 @@ public final class PollWait implements PollTable {
     private final List<WaitQueue> queues = new ArrayList<>();
     private final List<Entry> entries = new ArrayList<>();
     private int interest;
+    /** The earliest time a polled file said its readiness changes by itself (PollTable.wakeAt). */
+    private long wakeAt = Long.MAX_VALUE;
     private boolean parked;
     private boolean finished;
 
@@ -46,14 +48,19 @@ public final class PollWait implements PollTable {
         queue.add(e);
     }
 
+    @Override
+    public void wakeAt(long nanos) {
+        wakeAt = Math.min(wakeAt, nanos);
+    }
+
     /**
      * Parks the task on every registered queue until one wakes it or {@code deadline} (kernel
-     * clock; Long.MAX_VALUE for none) passes. A signal makes the syscall return EINTR, never
+     * clock; Long.MAX_VALUE for none) passes, or a polled file's own change time (wakeAt) comes. A signal makes the syscall return EINTR, never
      * restart (-ERESTARTNOHAND with a handler). The caller then returns RESTART.
      */
     public void park(long deadline, String what) {
         parked = true;
-        task.blockOn(this, deadline, what, null);
+        task.blockOn(this, Math.min(deadline, wakeAt), what, null);
         task.setInterruptResult(Errno.EINTR.ret());
     }
 

@@ -151,6 +151,7 @@ final class SysEpoll {
         PollLoop loop = PollLoop.enter(t, nr, timeout, withMask, mask);
         return loop.run((wait, table) -> {
             table.wait(ep.waitQueue());
+            ep.forwardWakeAt(t, table);
             return ep.eventsAvailable() ? ep.collect(t, events, (int) maxevents) : 0;
         }, "epoll_wait");
     }

@@ -90,7 +90,8 @@ class DifferentialTest {
             new Program("fs_errno"),
             // Readiness, event fds and pipes (issue 14).
             new Program("readiness"),
-            new Program("eventfds"));
+            new Program("eventfds"),
+            new Program("bigpipe"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

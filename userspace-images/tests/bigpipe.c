@@ -64,10 +64,10 @@ static void one_big_write(void) {
 
 static void sizes(void) {
     char max[32] = "";
-    FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
-    if (f) {
-        if (!fgets(max, sizeof max, f)) max[0] = 0;
-        fclose(f);
+    FILE *mf = fopen("/proc/sys/fs/pipe-max-size", "r");
+    if (mf) {
+        if (!fgets(max, sizeof max, mf)) max[0] = 0;
+        fclose(mf);
     }
     printf("pipe-max-size %s", max);
     int p[2];

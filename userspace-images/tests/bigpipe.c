@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,11 +55,15 @@ static void one_big_write(void) {
     for (int i = 0; i < BIG; i++) data[i] = (unsigned char) (i * 7 + i / 4096);
     ssize_t w = write(p[1], data, BIG);
     printf("one write(1 MiB) = %zd\n", w);
+    struct iovec iov[3] = {{data, 1000}, {data + 1000, 300000}, {data + 301000, BIG - 301000}};
+    w = writev(p[1], iov, 3);
+    printf("one writev(1 MiB in 3 pieces) = %zd\n", w);
     close(p[1]);
     waitpid(c, NULL, 0);
     uint32_t sum = 2166136261u;
-    for (int i = 0; i < BIG; i++) sum = (sum ^ data[i]) * 16777619u;
-    printf("writer checksum %08x\n", sum);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < BIG; i++) sum = (sum ^ data[i]) * 16777619u;
+    printf("writer checksum of what it wrote %08x\n", sum);
     free(data);
 }
 

@@ -238,7 +238,9 @@ final class SysReadWrite {
     /**
      * Writev implements Linux syscall writev(2). The vector is gathered into chunks of
      * {@link #CHUNK} bytes, so a pipe or the console sees a vector up to that size as one write
-     * (atomic as Linux's for a pipe up to PIPE_BUF), and a bigger one as consecutive writes.
+     * (atomic as Linux's for a pipe up to PIPE_BUF), and a bigger one as consecutive writes. As
+     * with write(2), a short write is retried with the rest and a file that parks after part of
+     * the vector was written resumes from there (see {@link #writeFrom}).
      */
     static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
         File f = t.process().fds().get(fd);
@@ -260,12 +262,22 @@ final class SysReadWrite {
         if (size == 0) {
             return 0;
         }
-        byte[] chunk = new byte[(int) Math.min(size, CHUNK)];
-        long done = 0;
+        long resumed = 0;
+        if (t.resumeState() instanceof WriteProgress p && p.file == f && p.buf == iov && p.total == size) {
+            t.setResumeState(null);
+            if (p.handlerFrames != t.handlerFrames()) {
+                return p.done; // a signal handler ran before the rest could be written
+            }
+            resumed = p.done;
+        }
+        byte[] chunk = new byte[(int) Math.min(size - resumed, CHUNK)];
+        long[] done = {resumed};
         int fill = 0;
         boolean faulted = false;
+        long skip = resumed;
         for (int i = 0; i < v.length && !faulted; i += 2) {
-            long at = 0;
+            long at = Math.min(skip, v[i + 1]);
+            skip -= at;
             while (at < v[i + 1]) {
                 int want = (int) Math.min(chunk.length - fill, v[i + 1] - at);
                 int n = UserMemory.copyFromUser(mem, v[i] + at, chunk, fill, want);
@@ -276,26 +288,46 @@ final class SysReadWrite {
                     break;
                 }
                 if (fill == chunk.length) {
-                    long w = f.write(t, chunk, 0, fill);
-                    if (w < 0) {
-                        return done > 0 ? done : w;
-                    }
-                    done += w;
-                    if (w < fill) {
-                        return done;
+                    long r = flush(t, f, chunk, fill, done, iov, size);
+                    if (r != 0) {
+                        return r;
                     }
                     fill = 0;
                 }
             }
         }
         if (fill > 0) {
-            long w = f.write(t, chunk, 0, fill);
-            if (w < 0) {
-                return done > 0 ? done : w;
+            long r = flush(t, f, chunk, fill, done, iov, size);
+            if (r != 0) {
+                return r;
             }
-            done += w;
         }
-        return done == 0 && faulted ? Errno.EFAULT.ret() : done;
+        return done[0] == 0 && faulted ? Errno.EFAULT.ret() : done[0];
+    }
+
+    /**
+     * Writes a gathered chunk of writev, retrying short writes; adds to {@code done[0]}.
+     * Returns 0 to go on, or what writev returns now (the count, an error, RESTART).
+     */
+    private static long flush(Task t, File f, byte[] chunk, int fill, long[] done, long iov, long size) {
+        int off = 0;
+        while (off < fill) {
+            long w = f.write(t, chunk, off, fill - off);
+            if (w == SyscallResults.RESTART && done[0] > 0 && !t.runnable()) {
+                t.setResumeState(new WriteProgress(f, iov, size, done[0], t.handlerFrames()));
+                t.setInterruptResult(done[0]);
+                return w;
+            }
+            if (w < 0) {
+                return done[0] > 0 ? done[0] : w;
+            }
+            if (w == 0) {
+                return done[0];
+            }
+            done[0] += w;
+            off += (int) w;
+        }
+        return 0;
     }
 
     /** Pread64 implements Linux syscall pread64(2). */

@@ -5,6 +5,7 @@ import static dev.emu.abi.PollEvents.*;
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.AnonInodeFile;
 import dev.emu.kernel.fs.File;
+import dev.emu.kernel.limits.MemoryAccountant;
 import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.sched.Scheduler;
 import dev.emu.kernel.sched.WaitEntry;
@@ -40,8 +41,12 @@ public final class EpollFile extends AnonInodeFile {
     public static final int EP_MAX_NESTS = 4;
     /** Struct epoll_event is packed on x86_64: u32 events, u64 data. */
     public static final int EVENT_SIZE = 12;
+    /** What one item costs on the Java heap (Linux's EP_ITEM_COST: an epitem and its eppoll_entry). */
+    public static final int ITEM_COST = 256;
 
     private final Scheduler scheduler;
+    /** Charged ITEM_COST per item; null for none (tests). */
+    private final MemoryAccountant memory;
     private final Map<Key, Item> items = new LinkedHashMap<>();
     private final ArrayDeque<Item> ready = new ArrayDeque<>();
     /** Ep->wq: tasks in epoll_wait. */
@@ -64,15 +69,27 @@ public final class EpollFile extends AnonInodeFile {
     }
 
     public EpollFile(Scheduler scheduler, int statusFlags) {
-        super(statusFlags, "eventpoll");
-        this.scheduler = scheduler;
+        this(scheduler, null, statusFlags);
     }
 
-    /** Ep_insert: EEXIST if (file, fd) is already there; the caller made the checks before. */
+    /** An epoll whose items are charged to {@code memory} (Linux's max_user_watches bounds them). */
+    public EpollFile(Scheduler scheduler, MemoryAccountant memory, int statusFlags) {
+        super(statusFlags, "eventpoll");
+        this.scheduler = scheduler;
+        this.memory = memory;
+    }
+
+    /**
+     * Ep_insert: EEXIST if (file, fd) is already there; ENOSPC when the guest's memory cannot
+     * hold another item (Linux: past max_user_watches). The caller made the other checks.
+     */
     public long add(Task t, File file, int fd, int events, long data) {
         Key key = new Key(file, fd);
         if (items.containsKey(key)) {
             return Errno.EEXIST.ret();
+        }
+        if (memory != null && !memory.tryChargeHeap(ITEM_COST)) {
+            return Errno.ENOSPC.ret();
         }
         Item item = new Item(key, events | POLLERR | POLLHUP, data);
         items.put(key, item);
@@ -337,6 +354,9 @@ public final class EpollFile extends AnonInodeFile {
                 queued = false;
             }
             key.file.removeReleaseHook(onRelease);
+            if (memory != null) {
+                memory.unchargeHeap(ITEM_COST);
+            }
             if (key.file instanceof EpollFile child) {
                 child.parents.remove(EpollFile.this);
             }

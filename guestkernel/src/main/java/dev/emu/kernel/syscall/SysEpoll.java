@@ -35,7 +35,7 @@ final class SysEpoll {
     }
 
     private static long create(Task t, int flags) {
-        EpollFile ep = new EpollFile(t.kernel().scheduler(), 2); // O_RDWR
+        EpollFile ep = new EpollFile(t.kernel().scheduler(), t.kernel().memory(), 2); // O_RDWR
         int fd = t.process().fds().install(ep, 0, (flags & EPOLL_CLOEXEC) != 0);
         if (fd < 0) {
             ep.release();

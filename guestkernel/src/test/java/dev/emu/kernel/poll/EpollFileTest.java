@@ -146,4 +146,18 @@ class EpollFileTest {
         pipe.readEnd().read(t, new byte[1], 0, 1);
         assertThat(ep.poll(t, PollTable.NONE)).as("an item whose events went away leaves the ready list").isZero();
     }
+
+    @Test
+    void itemsAreChargedToTheGuestsMemoryUntilTheyGo() {
+        var memory = new dev.emu.kernel.limits.MemoryAccountant(2 * EpollFile.ITEM_COST, 2 * EpollFile.ITEM_COST);
+        EpollFile charged = new EpollFile(s, memory, 2);
+        EventFd a = new EventFd(s, 0, 0), b = new EventFd(s, 0, 0), c = new EventFd(s, 0, 0);
+        assertThat(charged.add(t, a, 1, POLLIN, 1)).isZero();
+        assertThat(charged.add(t, b, 2, POLLIN, 2)).isZero();
+        assertThat(charged.add(t, c, 3, POLLIN, 3)).as("past max_user_watches").isEqualTo(Errno.ENOSPC.ret());
+        a.release();
+        assertThat(memory.charged()).isEqualTo(EpollFile.ITEM_COST);
+        charged.release();
+        assertThat(memory.charged()).isZero();
+    }
 }

@@ -49,6 +49,11 @@ static void test_eventfd(void) {
     uint64_t two[2] = {0, 0};
     check("read 16 bytes", read(e, two, 16));
     printf("value %llu\n", (unsigned long long) two[0]);
+    two[0] = 1;
+    two[1] = 100;
+    check("write 16 bytes", write(e, two, 16));
+    check("read", read(e, two, 8));
+    printf("value %llu\n", (unsigned long long) two[0]);
     v = UINT64_MAX;
     check("write ULLONG_MAX", write(e, &v, 8));
     v = UINT64_MAX - 1;

@@ -11,7 +11,7 @@ import dev.emu.kernel.task.Task;
 
 /**
  * An eventfd (fs/eventfd.c): a 64-bit counter. A read of 8 bytes or more takes the counter and
- * zeroes it (EFD_SEMAPHORE: takes 1), blocking while it is 0; a write adds an 8-byte value,
+ * zeroes it (EFD_SEMAPHORE: takes 1), blocking while it is 0; a write of exactly 8 bytes adds its value,
  * blocking while the sum would pass 2^64 - 2; the value 2^64 - 1 is EINVAL. Readable while the
  * counter is not 0, writable while 1 more fits.
  */
@@ -57,10 +57,10 @@ public final class EventFd extends AnonInodeFile {
         return 8;
     }
 
-    /** Eventfd_write. */
+    /** Eventfd_write: exactly 8 bytes (Linux 6.9+ checks count != sizeof(ucnt)). */
     @Override
     public long write(Task task, byte[] src, int off, int len) {
-        if (len < 8) {
+        if (len != 8) {
             return Errno.EINVAL.ret();
         }
         long value = getLong(src, off);

@@ -40,6 +40,16 @@ public abstract class File {
         return false;
     }
 
+    /**
+     * True when a blocking write(2) of this file goes on until all of it is written, as
+     * pipe_write and stream sockets do: a short count from {@link #write} then means "took what
+     * fits", and write(2) calls again with the rest (which parks while there is no room). False
+     * (the default): a short count is the call's result (an eventfd takes 8 bytes of any write).
+     */
+    public boolean writesUntilDone() {
+        return false;
+    }
+
     /** Writes {@code len} bytes from {@code src}; returns the count or -errno. */
     public long write(Task task, byte[] src, int off, int len) {
         return Errno.EINVAL.ret();

@@ -296,6 +296,12 @@ public final class Pipe {
             return Pipe.this.write(task, src, off, len, (statusFlags() & O_NONBLOCK) != 0);
         }
 
+        /** Pipe_write loops until everything is written (O_NONBLOCK: until the pipe is full). */
+        @Override
+        public boolean writesUntilDone() {
+            return true;
+        }
+
         @Override
         public int poll(Task task, PollTable table) {
             return Pipe.this.poll(false, table);

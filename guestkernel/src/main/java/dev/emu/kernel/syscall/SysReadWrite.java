@@ -89,9 +89,9 @@ final class SysReadWrite {
 
     /**
      * Writes {@code total} guest bytes at {@code buf} chunk by chunk (at {@code pos} and on, or
-     * at the file position when {@code pos} is -1). A short write is retried with the rest, as a
-     * blocking pipe or socket write goes on until everything is written; the loop stops at an
-     * error, at a call that writes nothing, or at the first unmapped page. Returns the bytes
+     * at the file position when {@code pos} is -1). A short write ends the call, except for a
+     * file that {@linkplain File#writesUntilDone writes until done} (a pipe), which is called
+     * again with the rest; the loop also stops at an error or at the first unmapped page. Returns the bytes
      * written, or the error if none were. A file that parks the task (RESTART) after part was
      * written leaves the progress in the task's resume state, and a signal then makes the call
      * return that count.
@@ -123,10 +123,10 @@ final class SysReadWrite {
             if (w < 0) {
                 return done > 0 ? done : w;
             }
-            if (w == 0) {
+            done += w;
+            if (w == 0 || (w < n && !f.writesUntilDone())) {
                 break;
             }
-            done += w;
         }
         return done;
     }
@@ -239,7 +239,7 @@ final class SysReadWrite {
      * Writev implements Linux syscall writev(2). The vector is gathered into chunks of
      * {@link #CHUNK} bytes, so a pipe or the console sees a vector up to that size as one write
      * (atomic as Linux's for a pipe up to PIPE_BUF), and a bigger one as consecutive writes. As
-     * with write(2), a short write is retried with the rest and a file that parks after part of
+     * with write(2), a pipe's short write is retried with the rest and a file that parks after part of
      * the vector was written resumes from there (see {@link #writeFrom}).
      */
     static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
@@ -289,7 +289,7 @@ final class SysReadWrite {
                 }
                 if (fill == chunk.length) {
                     long r = flush(t, f, chunk, fill, done, iov, size);
-                    if (r != 0) {
+                    if (r != GO_ON) {
                         return r;
                     }
                     fill = 0;
@@ -298,7 +298,7 @@ final class SysReadWrite {
         }
         if (fill > 0) {
             long r = flush(t, f, chunk, fill, done, iov, size);
-            if (r != 0) {
+            if (r != GO_ON) {
                 return r;
             }
         }
@@ -306,9 +306,12 @@ final class SysReadWrite {
     }
 
     /**
-     * Writes a gathered chunk of writev, retrying short writes; adds to {@code done[0]}.
-     * Returns 0 to go on, or what writev returns now (the count, an error, RESTART).
+     * Writes a gathered chunk of writev, retrying a pipe's short writes; adds to {@code done[0]}.
+     * Returns {@link #GO_ON}, or what writev returns now (the count, an error, RESTART).
      */
+    /** Flush's "the chunk is written, go on"; never a syscall result. */
+    private static final long GO_ON = Long.MIN_VALUE;
+
     private static long flush(Task t, File f, byte[] chunk, int fill, long[] done, long iov, long size) {
         int off = 0;
         while (off < fill) {
@@ -321,13 +324,13 @@ final class SysReadWrite {
             if (w < 0) {
                 return done[0] > 0 ? done[0] : w;
             }
-            if (w == 0) {
-                return done[0];
-            }
             done[0] += w;
             off += (int) w;
+            if (w == 0 || (off < fill && !f.writesUntilDone())) {
+                return done[0];
+            }
         }
-        return 0;
+        return GO_ON;
     }
 
     /** Pread64 implements Linux syscall pread64(2). */

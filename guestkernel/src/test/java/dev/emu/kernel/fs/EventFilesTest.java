@@ -36,6 +36,7 @@ class EventFilesTest {
         assertThat(write(e, 2)).isEqualTo(8);
         assertThat(write(e, 3)).isEqualTo(8);
         assertThat(e.read(t, b, 0, 7)).isEqualTo(Errno.EINVAL.ret());
+        assertThat(e.write(t, new byte[16], 0, 16)).as("a write is exactly 8 bytes").isEqualTo(Errno.EINVAL.ret());
         assertThat(e.read(t, b, 0, 8)).isEqualTo(8);
         assertThat(value()).isEqualTo(5);
         assertThat(write(e, -1L)).as("ULLONG_MAX").isEqualTo(Errno.EINVAL.ret());

@@ -5,6 +5,7 @@ import dev.emu.kernel.sched.Scheduler;
 import dev.emu.kernel.sched.WaitEntry;
 import dev.emu.kernel.sched.WaitQueue;
 import dev.emu.kernel.task.Task;
+import dev.emu.kernel.task.TaskState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -80,7 +81,7 @@ public final class PollWait implements PollTable {
     }
 
     private boolean waiting() {
-        return !finished && (!parked || task.blockedOn() == this);
+        return !finished && (!parked || (task.blockedOn() == this && task.state() == TaskState.BLOCKED));
     }
 
     /** One queue's entry: pollwake. */

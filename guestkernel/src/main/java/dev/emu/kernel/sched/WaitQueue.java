@@ -1,6 +1,7 @@
 package dev.emu.kernel.sched;
 
 import dev.emu.kernel.task.Task;
+import dev.emu.kernel.task.TaskState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,7 +94,7 @@ public final class WaitQueue {
 
         @Override
         public boolean stale() {
-            return task.blockedOn() != WaitQueue.this;
+            return task.blockedOn() != WaitQueue.this || task.state() != TaskState.BLOCKED; // woken, or exited
         }
     }
 }

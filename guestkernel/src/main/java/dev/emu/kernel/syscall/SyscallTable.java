@@ -183,8 +183,8 @@ public final class SyscallTable {
         r.add(def(441, FULL, "", SysEpoll::epollPwait2, FD, PTR, INT, PTR, PTR, SIZE));
         r.add(def(284, FULL, "", SysEventFiles::eventfd, UINT));
         r.add(def(290, FULL, "", SysEventFiles::eventfd2, UINT, INT_HEX));
-        r.add(def(283, PARTIAL, "CLOCK_REALTIME_ALARM/BOOTTIME_ALARM act as their base clocks; TFD_TIMER_CANCEL_ON_SET accepted (the realtime clock is never set)", SysEventFiles::timerfdCreate, CLOCK_ID, INT_HEX));
-        r.add(def(286, FULL, "", SysEventFiles::timerfdSettime, FD, INT_HEX, PTR, PTR));
+        r.add(def(283, PARTIAL, "CLOCK_REALTIME_ALARM/BOOTTIME_ALARM act as their base clocks", SysEventFiles::timerfdCreate, CLOCK_ID, INT_HEX));
+        r.add(def(286, FULL, "TFD_TIMER_CANCEL_ON_SET never cancels: the guest cannot set the realtime clock", SysEventFiles::timerfdSettime, FD, INT_HEX, PTR, PTR));
         r.add(def(287, FULL, "", SysEventFiles::timerfdGettime, FD, PTR));
         r.add(def(282, PARTIAL, "reads the reading thread's pending signals (a process-directed signal is queued on one thread)", SysEventFiles::signalfd, INT, PTR, SIZE));
         r.add(def(289, PARTIAL, "as signalfd", SysEventFiles::signalfd4, INT, PTR, SIZE, INT_HEX));

@@ -6,9 +6,11 @@ import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.fs.File;
 import dev.emu.kernel.poll.PollLoop;
-import dev.emu.kernel.poll.PollTable;
-import dev.emu.kernel.poll.PollWait;
+import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.task.Task;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * poll(2), ppoll(2), select(2) and pselect6(2) (fs/select.c): one scan of the files' poll
@@ -56,7 +58,7 @@ final class SysPoll {
         }
         int n = (int) nfds;
         byte[] raw = n == 0 ? new byte[0] : t.memory().read(ufds, n * 8);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         PollLoop loop = PollLoop.enter(t, nr, timeout, withMask, mask);
         FdTable fds = t.process().fds();
         long r = loop.run((wait, table) -> {
@@ -162,9 +164,9 @@ final class SysPoll {
         long[] rin = new long[words], rout = new long[words], rex = new long[words];
         PollLoop loop = PollLoop.enter(t, nr, timeout, withMask, mask);
         long r = loop.run((wait, table) -> {
-            java.util.Arrays.fill(rin, 0);
-            java.util.Arrays.fill(rout, 0);
-            java.util.Arrays.fill(rex, 0);
+            Arrays.fill(rin, 0);
+            Arrays.fill(rout, 0);
+            Arrays.fill(rex, 0);
             int ready = 0;
             for (int fd = 0; fd < max; fd++) {
                 boolean wantIn = isSet(in, fd), wantOut = isSet(out, fd), wantEx = isSet(ex, fd);
@@ -176,16 +178,16 @@ final class SysPoll {
                     return Errno.EBADF.ret(); // closed by another thread meanwhile
                 }
                 wait.interest((wantIn ? POLLIN_SET : 0) | (wantOut ? POLLOUT_SET : 0) | (wantEx ? POLLEX_SET : 0));
-                int mask2 = f.poll(t, table);
-                if (wantIn && (mask2 & POLLIN_SET) != 0) {
+                int revents = f.poll(t, table);
+                if (wantIn && (revents & POLLIN_SET) != 0) {
                     set(rin, fd);
                     ready++;
                 }
-                if (wantOut && (mask2 & POLLOUT_SET) != 0) {
+                if (wantOut && (revents & POLLOUT_SET) != 0) {
                     set(rout, fd);
                     ready++;
                 }
-                if (wantEx && (mask2 & POLLEX_SET) != 0) {
+                if (wantEx && (revents & POLLEX_SET) != 0) {
                     set(rex, fd);
                     ready++;
                 }
@@ -219,17 +221,19 @@ final class SysPoll {
         try {
             t.memory().writeLong(addr, left / NSEC);
             t.memory().writeLong(addr + 8, timeval ? (left % NSEC) / 1000 : left % NSEC);
-        } catch (dev.emu.kernel.platform.BadAddressException ignored) {
+        } catch (BadAddressException ignored) {
             // "we don't want the Linux-specific update to the timeval to cause a fault after the select has completed successfully"
         }
     }
 
+    /** An fd_set of {@code words} longs from the guest; null for a NULL pointer (no set). */
     private static long[] readSet(Task t, long addr, int words) {
-        long[] s = new long[words];
-        if (addr != 0 && words > 0) {
-            java.nio.ByteBuffer.wrap(t.memory().read(addr, words * 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(s);
-        } else if (addr == 0) {
+        if (addr == 0) {
             return null;
+        }
+        long[] s = new long[words];
+        if (words > 0) {
+            ByteBuffer.wrap(t.memory().read(addr, words * 8)).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(s);
         }
         return s;
     }
@@ -238,7 +242,7 @@ final class SysPoll {
         if (addr == 0 || s.length == 0) {
             return;
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(s.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(s.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(s);
         t.memory().write(addr, b.array());
     }

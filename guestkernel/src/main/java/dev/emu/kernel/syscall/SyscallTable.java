@@ -177,7 +177,7 @@ public final class SyscallTable {
         r.add(def(270, FULL, "", SysPoll::pselect6, INT, PTR, PTR, PTR, PTR, PTR));
         r.add(def(213, FULL, "", SysEpoll::epollCreate, INT));
         r.add(def(291, FULL, "", SysEpoll::epollCreate1, INT_HEX));
-        r.add(def(233, PARTIAL, "EPOLLEXCLUSIVE is validated and then acts as a plain entry (one CPU, woken in order); EPOLLWAKEUP dropped (no CAP_BLOCK_SUSPEND)", SysEpoll::epollCtl, FD, INT, FD, PTR));
+        r.add(def(233, FULL, "EPOLLEXCLUSIVE wakes every epoll watching the file, in order (epoll(7) promises one or more); EPOLLWAKEUP dropped (no CAP_BLOCK_SUSPEND)", SysEpoll::epollCtl, FD, INT, FD, PTR));
         r.add(def(232, FULL, "", SysEpoll::epollWait, FD, PTR, INT, INT));
         r.add(def(281, FULL, "", SysEpoll::epollPwait, FD, PTR, INT, INT, PTR, SIZE));
         r.add(def(441, FULL, "", SysEpoll::epollPwait2, FD, PTR, INT, PTR, PTR, SIZE));

@@ -171,10 +171,11 @@ public final class SyscallTable {
         r.add(def(293, FULL, "", SysPipe::pipe2, PTR, OPEN_FLAGS));
         r.add(def(14, FULL, "", SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE));
         // ---- readiness (SysPoll, SysEpoll; docs/readiness.md) ----
-        r.add(def(7, FULL, "", SysPoll::poll, PTR, UINT, INT));
-        r.add(def(271, FULL, "", SysPoll::ppoll, PTR, UINT, PTR, PTR, SIZE));
-        r.add(def(23, FULL, "", SysPoll::select, INT, PTR, PTR, PTR, PTR));
-        r.add(def(270, FULL, "", SysPoll::pselect6, INT, PTR, PTR, PTR, PTR, PTR));
+        String consoleReady = "host console input always reads as ready: its reads wait for the host (docs/readiness.md)";
+        r.add(def(7, FULL, consoleReady, SysPoll::poll, PTR, UINT, INT));
+        r.add(def(271, FULL, consoleReady, SysPoll::ppoll, PTR, UINT, PTR, PTR, SIZE));
+        r.add(def(23, FULL, consoleReady, SysPoll::select, INT, PTR, PTR, PTR, PTR));
+        r.add(def(270, FULL, consoleReady, SysPoll::pselect6, INT, PTR, PTR, PTR, PTR, PTR));
         r.add(def(213, FULL, "", SysEpoll::epollCreate, INT));
         r.add(def(291, FULL, "", SysEpoll::epollCreate1, INT_HEX));
         r.add(def(233, FULL, "EPOLLEXCLUSIVE wakes every epoll watching the file, in order (epoll(7) promises one or more); EPOLLWAKEUP dropped (no CAP_BLOCK_SUSPEND)", SysEpoll::epollCtl, FD, INT, FD, PTR));

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -497,8 +498,68 @@ static void altstack(void) {
     printf("  old ss_flags %d, ss_size %zu\n", old.ss_flags, old.ss_size);
 }
 
+/* Readiness and event fds (issue 14): int and unsigned int arguments with garbage above. */
+static void readiness(void) {
+    int p[2];
+    if (pipe(p) != 0) {
+        perror("pipe");
+        return;
+    }
+    struct {
+        int fd;
+        short events, revents;
+    } pf = {p[1], 4 /* POLLOUT */, 0};
+    show("poll(&pf, G(1), G(0))", S3(SYS_poll, &pf, G(1), G(0)));
+    show("poll(&pf, G(1), G(-1)) (writable)", S3(SYS_poll, &pf, G(1), G(-1)));
+    show("poll(&pf, 1UL << 32 | 1, 0)", S3(SYS_poll, &pf, (1UL << 32) | 1, 0));
+    struct timespec ts = {0, 0};
+    show("ppoll(&pf, G(1), &ts, NULL, G(8))", S5(SYS_ppoll, &pf, G(1), &ts, 0, G(8)));
+    unsigned long set = 1UL << p[0];
+    struct timeval tv = {0, 0};
+    show("select(G(p0 + 1), &set, 0, 0, &tv)", S5(SYS_select, G(p[0] + 1), &set, 0, 0, &tv));
+    show("pselect6(G(p0 + 1), &set, 0, 0, &ts, 0)", sys6(SYS_pselect6, G(p[0] + 1), (long)&set, 0, 0, (long)&ts, 0));
+    long ep = S1(SYS_epoll_create1, G(0));
+    ok("epoll_create1(G(0))", ep);
+    show("epoll_create(G(1)) > 0", S1(SYS_epoll_create, G(1)) > 0);
+    show("epoll_create(1UL << 32)", S1(SYS_epoll_create, 1UL << 32));
+    struct __attribute__((packed)) {
+        unsigned events;
+        unsigned long data;
+    } ev = {4, 7}, out[2];
+    show("epoll_ctl(G(ep), G(ADD), G(p1), &ev)", S4(SYS_epoll_ctl, G(ep), G(1), G(p[1]), &ev));
+    show("epoll_wait(G(ep), out, G(2), G(0))", S4(SYS_epoll_wait, G(ep), out, G(2), G(0)));
+    show("epoll_wait(ep, out, 1UL << 32 | 2, 0)", S4(SYS_epoll_wait, ep, out, (1UL << 32) | 2, 0));
+    show("epoll_pwait(G(ep), out, G(2), G(-1), NULL, 8)", sys6(SYS_epoll_pwait, G(ep), (long)out, G(2), G(-1), 0, 8));
+    show("epoll_pwait2(G(ep), out, G(2), &ts, NULL, 8)", sys6(SYS_epoll_pwait2, G(ep), (long)out, G(2), (long)&ts, 0, 8));
+    long efd = S2(SYS_eventfd2, G(5), G(0));
+    ok("eventfd2(G(5), G(0))", efd);
+    unsigned long v = 0;
+    show("read(eventfd)", S3(SYS_read, efd, &v, 8));
+    printf("  value %lu\n", v);
+    long efd1 = S1(SYS_eventfd, (1UL << 32) | 3);
+    show("read(eventfd((1 << 32) | 3))", S3(SYS_read, efd1, &v, 8));
+    printf("  value %lu\n", v);
+    long tfd = S2(SYS_timerfd_create, G(CLOCK_MONOTONIC), G(0));
+    ok("timerfd_create(G(CLOCK_MONOTONIC), G(0))", tfd);
+    struct itimerspec its = {{0, 0}, {0, 1000}};
+    show("timerfd_settime(G(tfd), G(0), &its, NULL)", S4(SYS_timerfd_settime, G(tfd), G(0), &its, 0));
+    show("timerfd_gettime(G(tfd), &its)", S2(SYS_timerfd_gettime, G(tfd), &its));
+    unsigned long mask = 1UL << (SIGUSR2 - 1);
+    long sfd = S4(SYS_signalfd4, G(-1), &mask, 8, G(0));
+    ok("signalfd4(G(-1), &mask, 8, G(0))", sfd);
+    show("signalfd(G(sfd), &mask, 8) == sfd", S3(SYS_signalfd, G(sfd), &mask, 8) == sfd);
+    close(sfd);
+    close(tfd);
+    close(efd1);
+    close(efd);
+    close(ep);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    readiness();
     io();
     memory();
     timing();

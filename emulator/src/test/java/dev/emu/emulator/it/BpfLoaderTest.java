@@ -79,6 +79,27 @@ class BpfLoaderTest {
         assertThat(r.stderr()).doesNotContain("nanosleep");
     }
 
+    /**
+     * The libbpf consumer's shape (issue 14): epoll_wait on the ringbuf map fd sleeps until the
+     * timer program's commit wakes it (the adaptive wake-up: the consumer had caught up), then
+     * the records are drained; an array map fd reports EPOLLERR (no map_poll).
+     */
+    @Test
+    void epollOnTheRingbufMapFdIsWokenByTheTimerProgramsCommits() throws Exception {
+        EmuCli.Result r = emu("run", "--trace-syscalls=nanosleep", "bpf_epoll.elf");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(lines.subList(0, 5)).containsExactly("epoll_ctl(ringbuf map) = 0", "epoll_ctl(array map) = 0",
+                "before attaching: 1 ready: data 2 events 8", "poll(empty ringbuf) = 0 revents 0", "program attached");
+        for (int i = 1; i <= 6; i++) {
+            assertThat(lines.get(4 + i)).isEqualTo("Event received: #" + i + " t=" + (i * 50_000_000L)
+                    + " (epoll wake-up " + i + ", data 1)");
+        }
+        assertThat(lines.get(11)).isEqualTo("poll(drained ringbuf) = 0");
+        assertThat(r.stderr()).doesNotContain("nanosleep");
+        assertThat(emu("run", "bpf_epoll.elf").stdout()).isEqualTo(r.stdout());
+    }
+
     @Test
     void expectPassesOnTheShippedExpectationFile() throws Exception {
         Path expect = DifferentialTest.imagesDir().getParent().resolve("bpf_loader.expect");

@@ -57,6 +57,10 @@ class BusyboxShellTest {
         "trap 'echo trapped' USR1; kill -USR1 $$; echo after trap",
         "echo \"${HOME:-nohome}\" | cut -c1-3",
         "exit 9",
+        // Issue 14: pipes block writers instead of losing data; read loops.
+        "seq 1 300000 | cat | wc -c",
+        "seq 1 5 | while read x; do echo \"n=$x\"; done",
+        "printf 'a b\\nc d\\n' | { read x y; read z w; echo \"$y$x$w$z\"; }",
     })
     void sameOutputNativelyAndUnderEmu(String script, @TempDir Path tmp) throws Exception {
         Outcome host = runNative(script, tmp.resolve("native"));

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeterminismTest {
 
     static final List<String> PROGRAMS = List.of("preempt", "pthreads", "forkpipe", "sleeps", "sigsegv",
-            "sigpipe", "execself");
+            "sigpipe", "execself",
+            // Readiness, event fds and pipes (issue 14): timeouts and timers on the virtual clock.
+            "readiness", "eventfds", "bigpipe");
 
     static Stream<Arguments> cases() {
         return Stream.of("musl", "glibc").flatMap(libc -> PROGRAMS.stream().map(p -> Arguments.of(libc, p)));

@@ -1,5 +1,8 @@
 package dev.emu.kernel.bpf;
 
+import dev.emu.kernel.poll.PollTable;
+import dev.emu.kernel.task.Task;
+
 /**
  * The open file behind a map fd ("anon_inode:bpf-map", Linux's bpf_map_fops). Read and write
  * keep File's defaults (EINVAL), as Linux's map fds do. Holds one reference on the map.
@@ -16,6 +19,11 @@ public final class BpfMapFile extends BpfObjectFile {
 
     public MapObject map() {
         return map;
+    }
+
+    @Override
+    public int poll(Task task, PollTable table) {
+        return map.poll(table);
     }
 
     @Override

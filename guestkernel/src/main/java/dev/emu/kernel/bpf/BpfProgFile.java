@@ -18,6 +18,12 @@ public final class BpfProgFile extends BpfObjectFile {
         return program;
     }
 
+    /** Bpf_prog_fops has no poll: always ready, and epoll refuses it (EPERM). */
+    @Override
+    public boolean pollable() {
+        return false;
+    }
+
     @Override
     protected void onRelease() {
         program.release();

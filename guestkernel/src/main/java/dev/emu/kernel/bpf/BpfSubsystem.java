@@ -38,6 +38,11 @@ public final class BpfSubsystem {
         this.timer = new TimerAttachments(this);
     }
 
+    /** The scheduler of this kernel: what wakes tasks waiting on a map. */
+    dev.emu.kernel.sched.Scheduler scheduler() {
+        return kernel.scheduler();
+    }
+
     /** The BPF state of {@code kernel}. */
     public static BpfSubsystem of(Kernel kernel) {
         return BY_KERNEL.computeIfAbsent(kernel, BpfSubsystem::new);

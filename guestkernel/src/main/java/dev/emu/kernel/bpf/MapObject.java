@@ -2,6 +2,10 @@ package dev.emu.kernel.bpf;
 
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.RingBuf;
+import dev.emu.abi.PollEvents;
+import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.kernel.poll.PollTable;
+import dev.emu.kernel.sched.WaitQueue;
 import dev.emu.kernel.task.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +24,8 @@ public final class MapObject {
     private int references;
     /** Tasks parked in a blocking ringbuf poll on this map. */
     private final List<Task> pollers = new ArrayList<>();
+    /** Woken with the pollers: poll, select and epoll waiting on a ringbuf map fd (rb->waitq). */
+    private final WaitQueue waitQueue = new WaitQueue("ringbuf");
 
     MapObject(BpfSubsystem owner, int id, BpfMap map, String name) {
         this.owner = owner;
@@ -70,6 +76,21 @@ public final class MapObject {
             t.wake();
         }
         pollers.clear();
+        waitQueue.wake(owner.scheduler(), PollEvents.POLLIN | PollEvents.POLLRDNORM);
+    }
+
+    /**
+     * Bpf_map_poll: a ringbuf is readable while it holds data the consumer has not taken
+     * (ringbuf_map_poll_kern: ringbuf_avail_data_sz); its commits wake the poller by the
+     * ringbuf's rules (adaptive, BPF_RB_NO_WAKEUP, BPF_RB_FORCE_WAKEUP). Other map types have
+     * no map_poll: EPOLLERR.
+     */
+    int poll(PollTable table) {
+        if (!(map instanceof RingBuf ring)) {
+            return PollEvents.POLLERR;
+        }
+        table.wait(waitQueue);
+        return ring.query(BpfFlags.BPF_RB_AVAIL_DATA) > 0 ? PollEvents.POLLIN | PollEvents.POLLRDNORM : 0;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.emu.kernel.fs;
 
 import dev.emu.abi.Errno;
+import dev.emu.abi.PollEvents;
+import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.log.SerialLog;
 import dev.emu.kernel.task.Task;
 import java.io.IOException;
@@ -70,6 +72,18 @@ public final class ConsoleFile extends File {
         }
         serial.console(src, off, len);
         return len;
+    }
+
+    /**
+     * Readable when it has an input side, writable when it has an output side. Input is always
+     * reported ready: a read of the host stream waits for host input inside the read, so a
+     * poll that said "not ready" would have nothing to wake it, and what a guest sees must not
+     * depend on when host input arrives (virtual time).
+     */
+    @Override
+    public int poll(Task task, PollTable table) {
+        return (in != null ? PollEvents.POLLIN | PollEvents.POLLRDNORM : 0)
+                | (out != null ? PollEvents.POLLOUT | PollEvents.POLLWRNORM : 0);
     }
 
     @Override

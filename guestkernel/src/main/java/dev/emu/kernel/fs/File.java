@@ -4,6 +4,8 @@ import dev.emu.abi.Errno;
 import dev.emu.abi.PollEvents;
 import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.task.Task;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An open file description (Linux's struct file): what an fd refers to, shared by dup and fork.
@@ -16,6 +18,8 @@ import dev.emu.kernel.task.Task;
 public abstract class File {
     private int references = 1;
     private int statusFlags;
+    /** What must forget this file when it is released: the epoll items watching it (Linux's f_ep). */
+    private List<Runnable> releaseHooks;
 
     protected File(int statusFlags) {
         this.statusFlags = statusFlags;
@@ -33,6 +37,16 @@ public abstract class File {
      * read could block: there one chunk is one read, a short count as those files give.
      */
     public boolean readNeverBlocks() {
+        return false;
+    }
+
+    /**
+     * True when a blocking write(2) of this file goes on until all of it is written, as
+     * pipe_write and stream sockets do: a short count from {@link #write} then means "took what
+     * fits", and write(2) calls again with the rest (which parks while there is no room). False
+     * (the default): a short count is the call's result (an eventfd takes 8 bytes of any write).
+     */
+    public boolean writesUntilDone() {
         return false;
     }
 
@@ -68,6 +82,15 @@ public abstract class File {
         return PollEvents.DEFAULT_POLLMASK;
     }
 
+    /**
+     * False for a file type Linux gives no poll operation (regular files and directories of
+     * disk filesystems, /dev/null, bpf program fds): poll and select see it always ready, and
+     * epoll_ctl refuses it with EPERM (file_can_poll). True by default.
+     */
+    public boolean pollable() {
+        return true;
+    }
+
     /** The stat(2) fields of this file. */
     public abstract FileStat stat();
 
@@ -89,10 +112,34 @@ public abstract class File {
         return this;
     }
 
-    /** Drops a reference; the last one calls {@link #onRelease}. */
+    /**
+     * Drops a reference; the last one runs the release hooks (eventpoll_release in __fput: every
+     * epoll drops its items for this file) and then {@link #onRelease}.
+     */
     public final void release() {
         if (--references == 0) {
+            if (releaseHooks != null) {
+                for (Runnable hook : List.copyOf(releaseHooks)) {
+                    hook.run();
+                }
+                releaseHooks = null;
+            }
             onRelease();
+        }
+    }
+
+    /** Runs {@code hook} when the last reference is dropped, before {@link #onRelease}. */
+    public final void addReleaseHook(Runnable hook) {
+        if (releaseHooks == null) {
+            releaseHooks = new ArrayList<>();
+        }
+        releaseHooks.add(hook);
+    }
+
+    /** Forgets a hook added with {@link #addReleaseHook} (by identity). */
+    public final void removeReleaseHook(Runnable hook) {
+        if (releaseHooks != null) {
+            releaseHooks.removeIf(h -> h == hook);
         }
     }
 

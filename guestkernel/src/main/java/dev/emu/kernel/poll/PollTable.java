@@ -12,6 +12,13 @@ public interface PollTable {
     /** Registers {@code queue}: a wake-up on it may change this file's readiness. */
     void wait(WaitQueue queue);
 
+    /**
+     * Tells the poller that this file's readiness changes by itself at {@code nanos} on the
+     * kernel clock (a timer's expiry, which Linux's hrtimer callback would signal): a poller
+     * that waits should wake then and poll again. Ignored by default.
+     */
+    default void wakeAt(long nanos) {}
+
     /** A table that registers nothing: for a caller that wants only the current mask. */
     PollTable NONE = queue -> { };
 }

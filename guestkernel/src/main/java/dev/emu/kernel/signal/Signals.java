@@ -109,6 +109,7 @@ public final class Signals {
             return;
         }
         t.addPending(sig, info);
+        p.signalfdWaiters().wakeAll(kernel.scheduler()); // signalfd_notify
         if ((t.signalMask() & bit(sig)) == 0 && t.state() == TaskState.BLOCKED) {
             kernel.scheduler().interrupt(t);
         }

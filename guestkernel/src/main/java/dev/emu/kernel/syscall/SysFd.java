@@ -97,6 +97,9 @@ final class SysFd {
                 f.setStatusFlags((f.statusFlags() & ~SETFL_MASK) | ((int) arg & SETFL_MASK));
                 return 0;
             }
+            case SysPipe.F_SETPIPE_SZ, SysPipe.F_GETPIPE_SZ -> {
+                return SysPipe.fcntl(f, cmd, arg);
+            }
             default -> {
                 t.kernel().log().once("fcntl:" + cmd, "fcntl command " + cmd + " not supported: -EINVAL");
                 return Errno.EINVAL.ret();

@@ -2,6 +2,7 @@ package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.FdTable;
+import dev.emu.kernel.fs.File;
 import dev.emu.kernel.fs.Pipe;
 import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.task.Task;
@@ -28,7 +29,18 @@ final class SysPipe {
         if (!memory.tryChargeHeap(Pipe.CAPACITY)) {
             return Errno.ENOMEM.ret();
         }
-        Pipe p = new Pipe(t.kernel().scheduler(), t.kernel().allocInode(), (int) flags,
+        Pipe.Accounting growth = new Pipe.Accounting() {
+            @Override
+            public boolean charge(long bytes) {
+                return memory.tryChargeHeap(bytes);
+            }
+
+            @Override
+            public void uncharge(long bytes) {
+                memory.unchargeHeap(bytes);
+            }
+        };
+        Pipe p = new Pipe(t.kernel().scheduler(), t.kernel().allocInode(), (int) flags, growth,
                 () -> memory.unchargeHeap(Pipe.CAPACITY));
         FdTable table = t.process().fds();
         int r = table.install(p.readEnd(), 0, cloexec);
@@ -52,5 +64,16 @@ final class SysPipe {
             throw e;
         }
         return 0;
+    }
+
+    static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+
+    /** F_SETPIPE_SZ and F_GETPIPE_SZ of fcntl(2) (pipe_fcntl): EBADF for a file that is no pipe. */
+    static long fcntl(File f, long cmd, long arg) {
+        Pipe p = Pipe.of(f);
+        if (p == null) {
+            return Errno.EBADF.ret();
+        }
+        return cmd == F_SETPIPE_SZ ? p.resize(arg & 0xffff_ffffL) : p.capacity();
     }
 }

@@ -82,27 +82,49 @@ final class SysReadWrite {
     }
 
     /**
+     * A blocking write that wrote part of its buffer and parked for room (a large pipe write):
+     * the same call resumes from {@code done} when it re-executes (Linux stays inside pipe_write).
+     */
+    private record WriteProgress(File file, long buf, long total, long done, long handlerFrames) {}
+
+    /**
      * Writes {@code total} guest bytes at {@code buf} chunk by chunk (at {@code pos} and on, or
-     * at the file position when {@code pos} is -1); stops at a short write, an error or the first
-     * unmapped page. Returns the bytes written, or the error if none were.
+     * at the file position when {@code pos} is -1). A short write ends the call, except for a
+     * file that {@linkplain File#writesUntilDone writes until done} (a pipe), which is called
+     * again with the rest; the loop also stops at an error or at the first unmapped page. Returns the bytes
+     * written, or the error if none were. A file that parks the task (RESTART) after part was
+     * written leaves the progress in the task's resume state, and a signal then makes the call
+     * return that count.
      */
     private static long writeFrom(Task t, File f, long buf, long total, long pos) {
         if (total == 0) {
             return pos < 0 ? f.write(t, new byte[0], 0, 0) : f.pwrite(t, new byte[0], 0, 0, pos);
         }
-        byte[] b = new byte[(int) Math.min(total, CHUNK)];
         long done = 0;
+        if (pos < 0 && t.resumeState() instanceof WriteProgress p && p.file == f && p.buf == buf && p.total == total) {
+            t.setResumeState(null);
+            if (p.handlerFrames != t.handlerFrames()) {
+                return p.done; // a signal handler ran before the rest could be written
+            }
+            done = p.done;
+        }
+        byte[] b = new byte[(int) Math.min(total, CHUNK)];
         while (done < total) {
             int n = UserMemory.copyFromUser(t.memory(), buf + done, b, 0, (int) Math.min(b.length, total - done));
             if (n == 0) {
                 return done > 0 ? done : Errno.EFAULT.ret();
             }
             long w = pos < 0 ? f.write(t, b, 0, n) : f.pwrite(t, b, 0, n, pos + done);
+            if (w == SyscallResults.RESTART && done > 0 && !t.runnable()) {
+                t.setResumeState(new WriteProgress(f, buf, total, done, t.handlerFrames()));
+                t.setInterruptResult(done);
+                return w;
+            }
             if (w < 0) {
                 return done > 0 ? done : w;
             }
             done += w;
-            if (w < n) {
+            if (w == 0 || (w < n && !f.writesUntilDone())) {
                 break;
             }
         }
@@ -216,7 +238,9 @@ final class SysReadWrite {
     /**
      * Writev implements Linux syscall writev(2). The vector is gathered into chunks of
      * {@link #CHUNK} bytes, so a pipe or the console sees a vector up to that size as one write
-     * (atomic as Linux's for a pipe up to PIPE_BUF), and a bigger one as consecutive writes.
+     * (atomic as Linux's for a pipe up to PIPE_BUF), and a bigger one as consecutive writes. As
+     * with write(2), a pipe's short write is retried with the rest and a file that parks after part of
+     * the vector was written resumes from there (see {@link #writeFrom}).
      */
     static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
         File f = t.process().fds().get(fd);
@@ -238,12 +262,22 @@ final class SysReadWrite {
         if (size == 0) {
             return 0;
         }
-        byte[] chunk = new byte[(int) Math.min(size, CHUNK)];
-        long done = 0;
+        long resumed = 0;
+        if (t.resumeState() instanceof WriteProgress p && p.file == f && p.buf == iov && p.total == size) {
+            t.setResumeState(null);
+            if (p.handlerFrames != t.handlerFrames()) {
+                return p.done; // a signal handler ran before the rest could be written
+            }
+            resumed = p.done;
+        }
+        byte[] chunk = new byte[(int) Math.min(size - resumed, CHUNK)];
+        long[] done = {resumed};
         int fill = 0;
         boolean faulted = false;
+        long skip = resumed;
         for (int i = 0; i < v.length && !faulted; i += 2) {
-            long at = 0;
+            long at = Math.min(skip, v[i + 1]);
+            skip -= at;
             while (at < v[i + 1]) {
                 int want = (int) Math.min(chunk.length - fill, v[i + 1] - at);
                 int n = UserMemory.copyFromUser(mem, v[i] + at, chunk, fill, want);
@@ -254,26 +288,49 @@ final class SysReadWrite {
                     break;
                 }
                 if (fill == chunk.length) {
-                    long w = f.write(t, chunk, 0, fill);
-                    if (w < 0) {
-                        return done > 0 ? done : w;
-                    }
-                    done += w;
-                    if (w < fill) {
-                        return done;
+                    long r = flush(t, f, chunk, fill, done, iov, size);
+                    if (r != GO_ON) {
+                        return r;
                     }
                     fill = 0;
                 }
             }
         }
         if (fill > 0) {
-            long w = f.write(t, chunk, 0, fill);
-            if (w < 0) {
-                return done > 0 ? done : w;
+            long r = flush(t, f, chunk, fill, done, iov, size);
+            if (r != GO_ON) {
+                return r;
             }
-            done += w;
         }
-        return done == 0 && faulted ? Errno.EFAULT.ret() : done;
+        return done[0] == 0 && faulted ? Errno.EFAULT.ret() : done[0];
+    }
+
+    /**
+     * Writes a gathered chunk of writev, retrying a pipe's short writes; adds to {@code done[0]}.
+     * Returns {@link #GO_ON}, or what writev returns now (the count, an error, RESTART).
+     */
+    /** Flush's "the chunk is written, go on"; never a syscall result. */
+    private static final long GO_ON = Long.MIN_VALUE;
+
+    private static long flush(Task t, File f, byte[] chunk, int fill, long[] done, long iov, long size) {
+        int off = 0;
+        while (off < fill) {
+            long w = f.write(t, chunk, off, fill - off);
+            if (w == SyscallResults.RESTART && done[0] > 0 && !t.runnable()) {
+                t.setResumeState(new WriteProgress(f, iov, size, done[0], t.handlerFrames()));
+                t.setInterruptResult(done[0]);
+                return w;
+            }
+            if (w < 0) {
+                return done[0] > 0 ? done[0] : w;
+            }
+            done[0] += w;
+            off += (int) w;
+            if (w == 0 || (off < fill && !f.writesUntilDone())) {
+                return done[0];
+            }
+        }
+        return GO_ON;
     }
 
     /** Pread64 implements Linux syscall pread64(2). */

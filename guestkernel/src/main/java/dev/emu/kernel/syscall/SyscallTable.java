@@ -34,7 +34,7 @@ public final class SyscallTable {
         r.add(def(32, FULL, "", SysFd::dup, FD));
         r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
-        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
         // ---- files by name (SysOpen, SysStat, SysPath, SysAttr, SysDir; docs/filesystem.md) ----
@@ -170,6 +170,25 @@ public final class SyscallTable {
         r.add(def(22, FULL, "", SysPipe::pipe, PTR));
         r.add(def(293, FULL, "", SysPipe::pipe2, PTR, OPEN_FLAGS));
         r.add(def(14, FULL, "", SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE));
+        // ---- readiness (SysPoll, SysEpoll; docs/readiness.md) ----
+        String consoleReady = "host console input always reads as ready: its reads wait for the host (docs/readiness.md)";
+        r.add(def(7, FULL, consoleReady, SysPoll::poll, PTR, UINT, INT));
+        r.add(def(271, FULL, consoleReady, SysPoll::ppoll, PTR, UINT, PTR, PTR, SIZE));
+        r.add(def(23, FULL, consoleReady, SysPoll::select, INT, PTR, PTR, PTR, PTR));
+        r.add(def(270, FULL, consoleReady, SysPoll::pselect6, INT, PTR, PTR, PTR, PTR, PTR));
+        r.add(def(213, FULL, "", SysEpoll::epollCreate, INT));
+        r.add(def(291, FULL, "", SysEpoll::epollCreate1, INT_HEX));
+        r.add(def(233, FULL, "EPOLLEXCLUSIVE wakes every epoll watching the file, in order (epoll(7) promises one or more); EPOLLWAKEUP dropped (no CAP_BLOCK_SUSPEND)", SysEpoll::epollCtl, FD, INT, FD, PTR));
+        r.add(def(232, FULL, "", SysEpoll::epollWait, FD, PTR, INT, INT));
+        r.add(def(281, FULL, "", SysEpoll::epollPwait, FD, PTR, INT, INT, PTR, SIZE));
+        r.add(def(441, FULL, "", SysEpoll::epollPwait2, FD, PTR, INT, PTR, PTR, SIZE));
+        r.add(def(284, FULL, "", SysEventFiles::eventfd, UINT));
+        r.add(def(290, FULL, "", SysEventFiles::eventfd2, UINT, INT_HEX));
+        r.add(def(283, PARTIAL, "CLOCK_REALTIME_ALARM/BOOTTIME_ALARM act as their base clocks", SysEventFiles::timerfdCreate, CLOCK_ID, INT_HEX));
+        r.add(def(286, FULL, "TFD_TIMER_CANCEL_ON_SET never cancels: the guest cannot set the realtime clock", SysEventFiles::timerfdSettime, FD, INT_HEX, PTR, PTR));
+        r.add(def(287, FULL, "", SysEventFiles::timerfdGettime, FD, PTR));
+        r.add(def(282, PARTIAL, "reads the reading thread's pending signals (a process-directed signal is queued on one thread)", SysEventFiles::signalfd, INT, PTR, SIZE));
+        r.add(def(289, PARTIAL, "as signalfd", SysEventFiles::signalfd4, INT, PTR, SIZE, INT_HEX));
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
         r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
                 dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));

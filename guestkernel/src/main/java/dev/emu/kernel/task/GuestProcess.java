@@ -36,6 +36,8 @@ public final class GuestProcess {
     private int exitSignal = 17;
     /** Threads of this process parked in wait4/waitid. */
     private final dev.emu.kernel.sched.WaitQueue childWaiters = new dev.emu.kernel.sched.WaitQueue("wait4");
+    /** Readers and pollers of signalfds, woken when a signal is sent (sighand->signalfd_wqh). */
+    private final dev.emu.kernel.sched.WaitQueue signalfdWaiters = new dev.emu.kernel.sched.WaitQueue("signalfd");
 
     public GuestProcess(int pid, GuestProcess parent, MemoryManager mm, FdTable fds, String exePath) {
         this.pid = pid;
@@ -172,6 +174,10 @@ public final class GuestProcess {
 
     public void setExitSignal(int sig) {
         exitSignal = sig;
+    }
+
+    public dev.emu.kernel.sched.WaitQueue signalfdWaiters() {
+        return signalfdWaiters;
     }
 
     public dev.emu.kernel.sched.WaitQueue childWaiters() {

@@ -37,6 +37,13 @@ public final class Task {
     private boolean restartOnWake;
     /** Set when a signal cut a parked syscall short; consumed by signal delivery. */
     private boolean interrupted;
+    /**
+     * What a parked RESTART syscall returns if a signal interrupts it, instead of being
+     * restarted or failing with EINTR by the handler's SA_RESTART: EINTR for poll, select and
+     * epoll_wait (Linux's -ERESTARTNOHAND: never restarted after a handler), the count done so
+     * far for a pipe write that made progress. Null: Linux's -ERESTARTSYS.
+     */
+    private Long interruptResult;
     /** Pending signals directed at this thread (bit n-1 for signal n). */
     private long pendingSignals;
     private final SigInfo[] pendingInfo = new SigInfo[65];
@@ -105,6 +112,15 @@ public final class Task {
         this.timeoutResult = timeoutResult;
         restartOnWake = false;
         interrupted = false;
+        interruptResult = null;
+    }
+
+    /**
+     * Sets what the syscall this task is parked in returns when a signal interrupts it (see
+     * {@link #wakeInterrupted}); call after parking, before returning RESTART.
+     */
+    public void setInterruptResult(long result) {
+        this.interruptResult = result;
     }
 
     /** Makes a parked task runnable (the scheduler must then be told: {@code Scheduler.wake}). */
@@ -129,11 +145,24 @@ public final class Task {
         }
     }
 
-    /** A signal arrived: wake the task and remember that its syscall was interrupted. */
+    /**
+     * A signal arrived: wake the task and remember that its syscall was interrupted. A syscall
+     * parked with an {@linkplain #setInterruptResult interrupt result} ends here with it: the
+     * dispatcher's rewind of RIP over the 2-byte {@code syscall} is undone, so the handler's
+     * frame returns past the syscall, and its resume state is dropped (the call is over).
+     */
     public void wakeInterrupted() {
         if (state == TaskState.BLOCKED) {
+            Long r = restartOnWake ? interruptResult : null;
             wake();
-            interrupted = true;
+            if (r != null) {
+                cpu.set(Reg.RAX, r);
+                cpu.set(Reg.RIP, cpu.get(Reg.RIP) + 2);
+                restartOnWake = false;
+                resumeState = null;
+            } else {
+                interrupted = true;
+            }
         }
     }
 

@@ -17,6 +17,12 @@ public final class DirectoryFile extends VfsFile {
         super(dentry, flags);
     }
 
+    /** Directories have no poll operation: always ready, not for epoll (EPERM). */
+    @Override
+    public boolean pollable() {
+        return false;
+    }
+
     @Override
     public long read(Task task, byte[] dst, int off, int len) {
         return Errno.EISDIR.ret();

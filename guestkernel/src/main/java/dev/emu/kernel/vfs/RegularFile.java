@@ -17,6 +17,12 @@ public abstract class RegularFile extends VfsFile {
 
     public static final int O_APPEND = 02000;
 
+    /** Disk and tmpfs files have no poll operation: always ready, not for epoll (EPERM). */
+    @Override
+    public boolean pollable() {
+        return false;
+    }
+
     protected RegularFile(Dentry dentry, int flags) {
         super(dentry, flags);
     }

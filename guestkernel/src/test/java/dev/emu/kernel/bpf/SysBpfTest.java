@@ -186,6 +186,47 @@ class SysBpfTest {
         assertThat(h.task.wakeDeadline()).isEqualTo(h.kernel.clock().nanos() + 5_000_000);
     }
 
+    /**
+     * A ringbuf map fd under poll/epoll (bpf_map_poll, ringbuf_map_poll_kern): readable while
+     * data is unconsumed; the ringbuf's wake-up rules decide whether a commit wakes the poller.
+     */
+    @Test
+    void aRingbufMapFdIsReadableWithDataAndItsCommitsWakeAPollerByTheRingbufRules() {
+        long fd = createMap(BpfMapType.RINGBUF, 0, 0, 4096);
+        RingBuf rb = ring(fd);
+        dev.emu.kernel.fs.File file = h.task.process().fds().get(fd);
+        assertThat(file.pollable()).isTrue();
+        assertThat(file.poll(h.task, dev.emu.kernel.poll.PollTable.NONE)).isZero();
+
+        dev.emu.kernel.poll.PollWait w = new dev.emu.kernel.poll.PollWait(h.task);
+        assertThat(file.poll(h.task, w)).isZero();
+        w.park(Long.MAX_VALUE, "poll");
+        rb.output(new byte[] {1}, dev.emu.abi.bpf.BpfFlags.BPF_RB_NO_WAKEUP);
+        assertThat(h.task.state()).as("NO_WAKEUP does not wake").isEqualTo(TaskState.BLOCKED);
+        assertThat(file.poll(h.task, dev.emu.kernel.poll.PollTable.NONE))
+                .isEqualTo(dev.emu.abi.PollEvents.POLLIN | dev.emu.abi.PollEvents.POLLRDNORM);
+        rb.output(new byte[] {2}, 0);
+        assertThat(h.task.state()).as("adaptive: the consumer is behind, no wake-up").isEqualTo(TaskState.BLOCKED);
+        rb.output(new byte[] {3}, dev.emu.abi.bpf.BpfFlags.BPF_RB_FORCE_WAKEUP);
+        assertThat(h.task.state()).isEqualTo(TaskState.RUNNABLE);
+        w.finish();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(poll(fd, 0, BUF, 64, 0)).isEqualTo(1);
+        }
+        assertThat(file.poll(h.task, dev.emu.kernel.poll.PollTable.NONE)).isZero();
+        w = new dev.emu.kernel.poll.PollWait(h.task);
+        file.poll(h.task, w);
+        w.park(Long.MAX_VALUE, "poll");
+        rb.output(new byte[] {4}, 0);
+        assertThat(h.task.state()).as("adaptive: the consumer caught up, so the commit wakes").isEqualTo(TaskState.RUNNABLE);
+        w.finish();
+
+        long array = createMap(BpfMapType.ARRAY, 4, 8, 1);
+        assertThat(h.task.process().fds().get(array).poll(h.task, dev.emu.kernel.poll.PollTable.NONE))
+                .as("no map_poll").isEqualTo(dev.emu.abi.PollEvents.POLLERR);
+    }
+
     @Test
     void closingTheLastFdReleasesTheMapAndItsId() {
         long fd = createMap(BpfMapType.ARRAY, 4, 8, 1);

@@ -24,6 +24,12 @@ final class MemDeviceFile extends VfsFile {
         this.random = random;
     }
 
+    /** null_fops and zero_fops have no poll (EPERM in epoll); the random devices do (random_fops). */
+    @Override
+    public boolean pollable() {
+        return kind == Kind.RANDOM;
+    }
+
     @Override
     public long read(Task task, byte[] dst, int off, int len) {
         switch (kind) {

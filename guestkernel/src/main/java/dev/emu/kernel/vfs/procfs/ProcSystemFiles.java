@@ -54,6 +54,7 @@ final class ProcSystemFiles {
         vm.add("max_map_count", KernFile.of(fs, "65530\n"));
         KernDir fsDir = root.dir("sys").dir("fs");
         fsDir.add("nr_open", KernFile.of(fs, "1048576\n"));
+        fsDir.add("pipe-max-size", KernFile.of(fs, dev.emu.kernel.fs.Pipe.MAX_SIZE + "\n"));
     }
 
     private static String cpuinfo() {

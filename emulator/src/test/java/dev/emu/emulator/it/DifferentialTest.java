@@ -87,7 +87,9 @@ class DifferentialTest {
             new Program("argwidth"),
             // The filesystem (issue 13): file operations and the errno of bad requests.
             new Program("fs_ops"),
-            new Program("fs_errno"));
+            new Program("fs_errno"),
+            // Sockets (issue 14): AF_UNIX, loopback TCP and UDP, and the errno of bad requests.
+            new Program("sock_unix"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -89,7 +89,8 @@ class DifferentialTest {
             new Program("fs_ops"),
             new Program("fs_errno"),
             // Sockets (issue 14): AF_UNIX, loopback TCP and UDP, and the errno of bad requests.
-            new Program("sock_unix"));
+            new Program("sock_unix"),
+            new Program("sock_inet"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -25,6 +25,8 @@ public final class TcpSocket extends StreamSocket implements InetSocket {
     private boolean v6Only;
     private boolean sndbufLocked;
     private boolean fin;
+    /** A non-blocking connect returned EINPROGRESS and no connect has reported it done yet. */
+    private boolean connecting;
     private boolean noDelay, cork;
     private int keepIdle = 7200, keepInterval = 75, keepCount = 9;
 
@@ -108,9 +110,13 @@ public final class TcpSocket extends StreamSocket implements InetSocket {
             return Errno.EINVAL.ret();
         }
         if (Sockaddrs.family(raw) == AF_UNSPEC) {
-            return state == State.CONNECTED ? Errno.EINVAL.ret() : 0; // disconnect: unsupported mid-connection
+            return disconnect();
         }
         if (state == State.CONNECTED) {
+            if (connecting) {
+                connecting = false; // the first connect after EINPROGRESS reports the success
+                return 0;
+            }
             return Errno.EISCONN.ret();
         }
         if (state != State.UNCONNECTED) {
@@ -159,7 +165,34 @@ public final class TcpSocket extends StreamSocket implements InetSocket {
         }
         ((TcpSocket) peer).local = InetAddressing.asSeenBy(dest.value(), listener.family())
                 .withPort(listener.local.port());
+        connecting = nonblock;
         return nonblock ? Errno.EINPROGRESS.ret() : 0;
+    }
+
+    /**
+     * connect(AF_UNSPEC) (tcp_disconnect): a listener stops listening, a connection is reset;
+     * the socket may then connect or listen again.
+     */
+    private long disconnect() {
+        if (state == State.LISTENING) {
+            for (StreamSocket child : acceptQueue) {
+                child.release();
+            }
+            acceptQueue.clear();
+        } else if (state == State.CONNECTED && peer != null) {
+            TcpSocket p = (TcpSocket) peer;
+            p.error = Errno.ECONNRESET.number;
+            p.shutdown = SHUTDOWN_MASK;
+            p.state = State.CLOSED;
+            p.wakeWaiters();
+            peer = null;
+            queue.purge();
+        }
+        state = State.UNCONNECTED;
+        shutdown = 0;
+        connecting = false;
+        wakeWaiters();
+        return 0;
     }
 
     @Override

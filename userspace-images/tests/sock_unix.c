@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -509,6 +510,57 @@ static void errors(void) {
     close(s);
 }
 
+static void message_errors(void) {
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    static struct iovec iov[1030];
+    char b[4];
+    for (int i = 0; i < 1030; i++) {
+        iov[i].iov_base = b;
+        iov[i].iov_len = 1;
+    }
+    struct msghdr m = {0};
+    m.msg_iov = iov;
+    m.msg_iovlen = 1025;
+    say("sendmsg 1025 iovecs", sendmsg(sv[0], &m, 0));
+    say("recvmsg 1025 iovecs", recvmsg(sv[1], &m, MSG_DONTWAIT));
+    m.msg_iovlen = 1;
+    m.msg_control = b;
+    /* raw syscalls: musl's wrapper copies the msghdr (and caps the control buffer) itself */
+    unsigned long huge = 1UL << 40;
+    memcpy((char *) &m + offsetof(struct msghdr, msg_control) + sizeof(void *), &huge, sizeof huge);
+    say("sendmsg huge controllen", syscall(SYS_sendmsg, sv[0], &m, 0));
+    m.msg_controllen = 0;
+    memset((char *) &m + offsetof(struct msghdr, msg_control) + sizeof(void *), 0, sizeof huge);
+    m.msg_name = b;
+    m.msg_namelen = -1;
+    say("sendmsg namelen -1", sendmsg(sv[0], &m, 0));
+    say("recvmsg namelen -1", recvmsg(sv[1], &m, MSG_DONTWAIT));
+    m.msg_name = NULL;
+    struct { struct cmsghdr h; struct ucred c; } cm;
+    memset(&cm, 0, sizeof cm);
+    cm.h.cmsg_len = CMSG_LEN(sizeof(struct ucred));
+    cm.h.cmsg_level = SOL_SOCKET;
+    cm.h.cmsg_type = SCM_CREDENTIALS;
+    cm.c.pid = getpid();
+    cm.c.uid = getuid();
+    cm.c.gid = getgid();
+    m.msg_control = &cm;
+    m.msg_controllen = sizeof cm;
+    say("explicit SCM_CREDENTIALS", sendmsg(sv[0], &m, 0));
+    cm.c.pid = 999999;
+    say("SCM_CREDENTIALS of no process", sendmsg(sv[0], &m, 0));
+    cm.c.pid = getpid();
+    cm.h.cmsg_type = 77;
+    say("unknown SOL_SOCKET message", sendmsg(sv[0], &m, 0));
+    cm.h.cmsg_level = 99;
+    say("another level is ignored", sendmsg(sv[0], &m, 0));
+    say("sendmsg bad msghdr", syscall(SYS_sendmsg, sv[0], 8, 0));
+    say("recvfrom bad buffer", recvfrom(sv[1], (char *) 8, 4, 0, NULL, NULL));
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(void) {
     signal(SIGPIPE, on_sigpipe);
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -525,6 +577,7 @@ int main(void) {
     names();
     dgram_names();
     errors();
+    message_errors();
     printf("sigpipes %d\n", sigpipes);
     return 0;
 }

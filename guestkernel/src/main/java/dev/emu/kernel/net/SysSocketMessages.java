@@ -32,6 +32,8 @@ public final class SysSocketMessages {
     static final int MAX_RW_COUNT = Integer.MAX_VALUE & ~4095;
     static final int UIO_MAXIOV = 1024;
     static final int MSGHDR_SIZE = 56;
+    /** net.core.optmem_max (Linux 6.9+): the largest control buffer sendmsg copies in. */
+    static final int OPTMEM_MAX = 131072;
 
     /** Sendto implements Linux syscall sendto(2). */
     public static long sendto(Task t, long fd, long buf, long len, long flags, long addr, long addrlen) {
@@ -115,8 +117,8 @@ public final class SysSocketMessages {
         if (Long.compareUnsigned(controllen, Integer.MAX_VALUE) > 0) {
             return Errno.ENOBUFS.ret();
         }
-        if (controllen > 20480) {
-            return Errno.ENOBUFS.ret(); // net.core.optmem_max
+        if (controllen > OPTMEM_MAX) {
+            return Errno.ENOBUFS.ret(); // sock_kmalloc refuses more than net.core.optmem_max
         }
         byte[] cbuf = new byte[(int) controllen];
         if (cbuf.length > 0) {

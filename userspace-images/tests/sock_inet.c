@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -229,6 +230,8 @@ static void tcp_states(int family) {
     connect(c, &a.sa, len);
     conn = accept(s, NULL, NULL);
     say("MSG_DONTWAIT on empty", recv(c, b, sizeof b, MSG_DONTWAIT));
+    int inq;
+    say("FIONREAD on a listener", ioctl(s, FIONREAD, &inq));
     if (fork() == 0) {
         write(conn, "abc", 3);
         usleep(20000);
@@ -261,6 +264,9 @@ static void udp(int family) {
     say("sendto", sendto(s, "second", 6, 0, &a.sa, len));
     say("sendto empty", sendto(s, "", 0, 0, &a.sa, len));
     char buf[64], host[INET6_ADDRSTRLEN];
+    int inq = -1;
+    ioctl(r, FIONREAD, &inq);
+    printf("FIONREAD %d\n", inq);
     socklen_t fl = sizeof from;
     ssize_t n = recvfrom(r, buf, 5, MSG_TRUNC, &from.sa, &fl);
     printf("recvfrom %zd '%.5s' from %s len %u port matches %d\n", n, buf, host_of(&from, host), fl,

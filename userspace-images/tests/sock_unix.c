@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -187,6 +188,9 @@ static void boundaries(int type, const char *name) {
     write(sv[0], "second message", 14);
     write(sv[0], "", 0);
     char buf[64];
+    int inq = -1;
+    say("FIONREAD", ioctl(sv[1], FIONREAD, &inq));
+    printf("%s FIONREAD %d\n", name, inq);
     ssize_t n = recv(sv[1], buf, 3, MSG_PEEK);
     printf("%s peek %zd '%.*s'\n", name, n, (int) (n > 0 ? n : 0), buf);
     n = recv(sv[1], buf, 3, MSG_TRUNC);
@@ -306,10 +310,15 @@ static void server(const struct sockaddr *addr, socklen_t len, const char *name,
     socklen_t vl = sizeof v;
     getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, &v, &vl);
     printf("%s acceptconn %d\n", name, v);
+    pid_t pids[8];
     for (int i = 0; i < clients; i++) {
-        if (fork() == 0) {
+        if ((pids[i] = fork()) == 0) {
             int c = socket(AF_UNIX, SOCK_STREAM, 0);
             if (connect(c, addr, len) != 0) _exit(3);
+            struct ucred server_cred;
+            socklen_t cl = sizeof server_cred;
+            getsockopt(c, SOL_SOCKET, SO_PEERCRED, &server_cred, &cl);
+            if (server_cred.pid != getppid()) _exit(8);
             char msg[32];
             int n = snprintf(msg, sizeof msg, "client %d", i);
             write(c, msg, n);
@@ -320,7 +329,7 @@ static void server(const struct sockaddr *addr, socklen_t len, const char *name,
         }
     }
     /* serve in the order the clients' messages say, so the output is the same natively */
-    char seen[8][96];
+    char seen[8][128];
     int got = 0;
     for (int i = 0; i < clients; i++) {
         struct sockaddr_un peer;
@@ -337,8 +346,13 @@ static void server(const struct sockaddr *addr, socklen_t len, const char *name,
         struct sockaddr_un me;
         socklen_t ml = sizeof me;
         getsockname(c, (struct sockaddr *) &me, &ml);
-        snprintf(seen[got++], sizeof seen[0], "%.24s then %zd, peer len %u, name matches %d", buf, e, pl,
-                 ml == len && memcmp(&me, addr, len) == 0);
+        struct ucred cred;
+        socklen_t cl = sizeof cred;
+        getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl);
+        int client = 0;
+        for (int k = 0; k < clients; k++) client |= cred.pid == pids[k];
+        snprintf(seen[got++], sizeof seen[0], "%.24s then %zd, peer len %u, name matches %d, peercred a client %d",
+                 buf, e, pl, ml == len && memcmp(&me, addr, len) == 0, client);
         close(c);
     }
     qsort(seen, got, sizeof seen[0], (int (*)(const void *, const void *)) strcmp);
@@ -487,6 +501,8 @@ static void errors(void) {
     link[n > 0 ? n : 0] = 0;
     printf("fd link is socket:[ino] %d\n", strcmp(link, want) == 0);
     say("lseek on socket", lseek(s, 0, SEEK_SET));
+    say("isatty on socket", isatty(s));
+    printf("isatty errno %s\n", strerror(errno));
     close(s);
     say("send on a pipe", send(0, "x", 1, 0));
     int p[2];

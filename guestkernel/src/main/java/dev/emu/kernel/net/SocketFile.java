@@ -139,6 +139,29 @@ public abstract class SocketFile extends File {
 
     // ---- File ----
 
+    /** FIONREAD (SIOCINQ). */
+    static final int FIONREAD = 0x541B;
+
+    /** SIOCINQ's answer: bytes waiting to be read (a datagram socket: the next datagram's). */
+    protected abstract long unreadBytes();
+
+    /**
+     * sock_ioctl: FIONREAD (SIOCINQ) from the protocol; a request that is no socket ioctl (a
+     * terminal's TCGETS…) is ENOTTY, as sock_do_ioctl answers.
+     */
+    @Override
+    public long ioctl(Task task, int request, long arg) {
+        if (request == FIONREAD) {
+            long n = unreadBytes();
+            if (n < 0) {
+                return n;
+            }
+            task.memory().writeInt(arg, (int) n);
+            return 0;
+        }
+        return Errno.ENOTTY.ret();
+    }
+
     @Override
     public long read(Task task, byte[] dst, int off, int len) {
         ReceivedMessage m = recv(task, len, 0);

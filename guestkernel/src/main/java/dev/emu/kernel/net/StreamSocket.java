@@ -378,6 +378,12 @@ public abstract class StreamSocket extends SocketFile {
         return mask;
     }
 
+    /** unix_inq_len, tcp_ioctl: EINVAL for a listener, else the bytes queued. */
+    @Override
+    protected long unreadBytes() {
+        return state == State.LISTENING ? Errno.EINVAL.ret() : queue.bytes();
+    }
+
     /** unix_writable: a quarter or less of the send buffer in flight. */
     protected boolean writable() {
         return state != State.LISTENING && (wmemAlloc << 2) <= sendLimit();

@@ -224,6 +224,13 @@ public final class UdpSocket extends SocketFile implements InetSocket {
         return peer == null ? Errno.ENOTCONN.ret() : 0;
     }
 
+    /** The next datagram's length (unix_inq_len, udp_ioctl's first_packet_length). */
+    @Override
+    protected long unreadBytes() {
+        Segment s = queue.peek();
+        return s == null ? 0 : s.data.length;
+    }
+
     @Override
     public SocketAddress localAddress() {
         return local == null ? InetAddressing.unbound(family()) : local;

@@ -219,6 +219,13 @@ public final class UnixDatagramSocket extends SocketFile {
         return 0;
     }
 
+    /** The next datagram's length (unix_inq_len, udp_ioctl's first_packet_length). */
+    @Override
+    protected long unreadBytes() {
+        Segment s = queue.peek();
+        return s == null ? 0 : s.data.length;
+    }
+
     @Override
     public SocketAddress localAddress() {
         return address == null ? UnixAddress.UNNAMED : address;

@@ -185,7 +185,10 @@ public abstract class StreamSocket extends SocketFile {
         int limit = sendLimit();
         int sent = 0;
         do {
-            if (wmemAlloc >= limit) {
+            // A blocking send waits for room once, then queues all it was given: Linux would wait
+            // for the reader between segments and return the same count; a non-blocking send
+            // stops where the buffer is full, with a short count.
+            if (wmemAlloc >= limit && (sent == 0 || nonblock)) {
                 if (sent > 0) {
                     break;
                 }

@@ -185,7 +185,7 @@ public final class SyscallTable {
         r.add(def(48, FULL, "", SysSocket::shutdown, FD, INT));
         r.add(def(54, PARTIAL, "SOL_SOCKET's common options, TCP_NODELAY/CORK/KEEP*, IPV6_V6ONLY; others → ENOPROTOOPT", SysSocket::setsockopt, FD, INT, INT, PTR, INT));
         r.add(def(55, PARTIAL, "as setsockopt, plus SO_TYPE/DOMAIN/PROTOCOL/ERROR/ACCEPTCONN/PEERCRED", SysSocket::getsockopt, FD, INT, INT, PTR, PTR));
-        r.add(def(44, PARTIAL, "no MSG_OOB; one call sends at most 1 MiB", SysSocketMessages::sendto, FD, BUF_IN, SIZE, UINT_HEX, PTR, INT));
+        r.add(def(44, PARTIAL, "no MSG_OOB; one call sends at most 1 MiB; a blocking stream send queues it all once there is room", SysSocketMessages::sendto, FD, BUF_IN, SIZE, UINT_HEX, PTR, INT));
         r.add(def(45, PARTIAL, "no MSG_OOB", SysSocketMessages::recvfrom, FD, BUF_OUT, SIZE, UINT_HEX, PTR, PTR));
         r.add(def(46, PARTIAL, "SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; no MSG_OOB", SysSocketMessages::sendmsg, FD, PTR, UINT_HEX));
         r.add(def(47, PARTIAL, "SCM_RIGHTS (MSG_CMSG_CLOEXEC) and SCM_CREDENTIALS (SO_PASSCRED) on AF_UNIX; no MSG_OOB, MSG_ERRQUEUE", SysSocketMessages::recvmsg, FD, PTR, UINT_HEX));

@@ -168,4 +168,20 @@ class UnixSocketTest {
         assertThat(text(m)).isEqualTo("ok");
         assertThat(m.from()).isEqualTo(s.localAddress());
     }
+
+    @Test
+    void aBlockingStreamWriteBiggerThanTheBufferIsQueuedWholeOnceThereIsRoom() {
+        UnixStreamSocket[] p = UnixStreamSocket.pair(net, task, Sockets.SOCK_STREAM, 0);
+        byte[] big = new byte[500_000];
+        assertThat(p[0].send(task, OutgoingMessage.of(big), 0)).isEqualTo(big.length);
+        Task writer = Tasks.task(3);
+        assertThat(p[0].send(writer, OutgoingMessage.of(new byte[1]), 0)).as("the buffer is full now")
+                .isEqualTo(SyscallResults.RESTART);
+        scheduler.put(writer);
+        int read = 0;
+        while (read < big.length) {
+            read += p[1].recv(task, 65536, 0).data().length;
+        }
+        assertThat(writer.state()).isEqualTo(TaskState.RUNNABLE);
+    }
 }

@@ -232,13 +232,9 @@ public abstract class StreamSocket extends SocketFile {
         if (s.rights != null) {
             s.rights.forEach(File::retain); // in flight until received or the receiver is gone
         }
-        peer.onData(t);
         peer.wakeWaiters();
         return true;
     }
-
-    /** Called on the receiving socket when data arrives (TCP drops it after SHUT_RD). */
-    protected void onData(Task t) {}
 
     /** The address a reader of our data sees as its source (unix: ours when bound). */
     protected SocketAddress localAddressForPeer() {
@@ -283,7 +279,7 @@ public abstract class StreamSocket extends SocketFile {
     private boolean mustWaitForAll(int len) {
         return queue.bytes() < len && error == 0 && (shutdown & RCV_SHUTDOWN) == 0 && state == State.CONNECTED
                 && peer != null && peer.state == State.CONNECTED && (peer.shutdown & SEND_SHUTDOWN) == 0
-                && peer.wmemAlloc < peer.sndbuf;
+                && peer.wmemAlloc < peer.sendLimit();
     }
 
     private ReceivedMessage receiveRecord(Segment s, int len, boolean peek) {

@@ -301,6 +301,16 @@ static void buffers(void) {
     printf("read %ld bytes from a 500000-byte write\n", got);
     wait_child();
     close(sv[1]);
+    /* SO_SNDTIMEO: a write stops where the buffer is full, the next one times out */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    struct timeval sndtimeo = {0, 100000};
+    say("SO_SNDTIMEO", setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &sndtimeo, sizeof sndtimeo));
+    char *mega = calloc(1, 1000000);
+    say("write 1000000 with SO_SNDTIMEO", write(sv[0], mega, 1000000));
+    say("write again", write(sv[0], mega, 1000));
+    free(mega);
+    close(sv[0]);
+    close(sv[1]);
     /* SO_RCVTIMEO on a blocking read */
     socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
     struct timeval tv = {0, 100000};

@@ -186,9 +186,9 @@ public abstract class StreamSocket extends SocketFile {
         int sent = 0;
         do {
             // A blocking send waits for room once, then queues all it was given: Linux would wait
-            // for the reader between segments and return the same count; a non-blocking send
-            // stops where the buffer is full, with a short count.
-            if (wmemAlloc >= limit && (sent == 0 || nonblock)) {
+            // for the reader between segments and return the same count. A non-blocking send, or
+            // one whose SO_SNDTIMEO may expire, stops where the buffer is full with a short count.
+            if (wmemAlloc >= limit && (sent == 0 || nonblock || sndTimeoutNanos > 0)) {
                 if (sent > 0) {
                     break;
                 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.emu.abi.Errno;
 import dev.emu.abi.Sockets;
+import dev.emu.abi.PollEvents;
 import dev.emu.kernel.limits.MemoryAccountant;
+import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.sched.Scheduler;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.testing.Tasks;
@@ -66,5 +68,31 @@ class LoopbackTest {
         assertThat(a.socket().recv(task, 4, 0).data()).containsExactly(42);
         a.socket().release();
         assertThat(client.recv(task, 4, 0).data()).as("FIN: end of file").isEmpty();
+    }
+
+    @Test
+    void readinessFollowsTcpPollAndDatagramPoll() {
+        TcpSocket fresh = new TcpSocket(net, Sockets.AF_INET, 0);
+        assertThat(fresh.poll(task, PollTable.NONE)).as("tcp_poll of a closed socket: hung up, writable")
+                .isEqualTo(PollEvents.POLLOUT | PollEvents.POLLWRNORM | PollEvents.POLLHUP);
+        TcpSocket server = new TcpSocket(net, Sockets.AF_INET, 0);
+        server.bind(task, in(127, 0, 0, 1, 9000));
+        server.listen(task, 1);
+        assertThat(server.poll(task, PollTable.NONE)).isZero();
+        TcpSocket client = new TcpSocket(net, Sockets.AF_INET, 0);
+        client.connect(task, in(127, 0, 0, 1, 9000));
+        assertThat(server.poll(task, PollTable.NONE)).isEqualTo(PollEvents.POLLIN | PollEvents.POLLRDNORM);
+        SocketFile conn = server.accept(task, 0).socket();
+        assertThat(client.poll(task, PollTable.NONE)).isEqualTo(PollEvents.POLLOUT | PollEvents.POLLWRNORM);
+        conn.send(task, OutgoingMessage.of(new byte[] {1}), 0);
+        assertThat(client.poll(task, PollTable.NONE) & PollEvents.POLLIN).isNotZero();
+        conn.shutdown(task, Sockets.SHUT_WR);
+        assertThat(client.poll(task, PollTable.NONE) & PollEvents.POLLRDHUP).as("the FIN").isNotZero();
+
+        UdpSocket udp = new UdpSocket(net, Sockets.AF_INET, 0);
+        udp.bind(task, in(127, 0, 0, 1, 9001));
+        assertThat(udp.poll(task, PollTable.NONE)).isEqualTo(PollEvents.POLLOUT | PollEvents.POLLWRNORM | PollEvents.POLLWRBAND);
+        new UdpSocket(net, Sockets.AF_INET, 0).send(task, new OutgoingMessage(new byte[3], in(127, 0, 0, 1, 9001), List.of(), null), 0);
+        assertThat(udp.poll(task, PollTable.NONE) & PollEvents.POLLIN).isNotZero();
     }
 }

@@ -529,6 +529,12 @@ static void errors(void) {
     link[n > 0 ? n : 0] = 0;
     printf("fd link is socket:[ino] %d\n", strcmp(link, want) == 0);
     say("lseek on socket", lseek(s, 0, SEEK_SET));
+    int nb = 1;
+    say("FIONBIO", ioctl(s, FIONBIO, &nb));
+    printf("O_NONBLOCK after FIONBIO %d\n", (fcntl(s, F_GETFL) & O_NONBLOCK) != 0);
+    nb = 0;
+    ioctl(s, FIONBIO, &nb);
+    printf("O_NONBLOCK after FIONBIO 0: %d\n", (fcntl(s, F_GETFL) & O_NONBLOCK) != 0);
     say("isatty on socket", isatty(s));
     printf("isatty errno %s\n", strerror(errno));
     close(s);

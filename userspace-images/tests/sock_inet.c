@@ -346,6 +346,29 @@ static void dual_stack(void) {
     close(s);
 }
 
+static void reuse(void) {
+    int on = 1;
+    addr_t a;
+    socklen_t len = loopback(&a, AF_INET, 0);
+    int r1 = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(r1, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    bind(r1, &a.sa, len);
+    loopback(&a, AF_INET, bound_port(r1));
+    int r2 = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(r2, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    say("SO_REUSEADDR: second bind", bind(r2, &a.sa, len));
+    say("first listens", listen(r1, 1));
+    say("second listens", listen(r2, 1));
+    int r3 = socket(AF_INET, SOCK_STREAM, 0);
+    say("bind without SO_REUSEADDR", bind(r3, &a.sa, len));
+    int u1 = socket(AF_INET, SOCK_DGRAM, 0);
+    say("udp on the same port number", bind(u1, &a.sa, len));
+    close(r1);
+    close(r2);
+    close(r3);
+    close(u1);
+}
+
 static void errors(void) {
     say("seqpacket inet", socket(AF_INET, SOCK_SEQPACKET, 0));
     say("stream with udp", socket(AF_INET, SOCK_STREAM, IPPROTO_UDP));
@@ -420,6 +443,7 @@ int main(void) {
     udp(AF_INET);
     udp(AF_INET6);
     dual_stack();
+    reuse();
     errors();
     return 0;
 }

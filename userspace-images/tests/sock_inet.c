@@ -363,8 +363,22 @@ static void reuse(void) {
     say("bind without SO_REUSEADDR", bind(r3, &a.sa, len));
     int u1 = socket(AF_INET, SOCK_DGRAM, 0);
     say("udp on the same port number", bind(u1, &a.sa, len));
+    /* an accepted connection keeps the port after its listener is gone */
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, &a.sa, len);
+    int conn = accept(r1, NULL, NULL);
     close(r1);
     close(r2);
+    int r4 = socket(AF_INET, SOCK_STREAM, 0);
+    say("bind while an accepted connection holds the port", bind(r4, &a.sa, len));
+    close(r4);
+    r4 = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(r4, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    say("the same with SO_REUSEADDR", bind(r4, &a.sa, len));
+    say("and listen", listen(r4, 1));
+    close(r4);
+    close(c);
+    close(conn);
     close(r3);
     close(u1);
 }

@@ -49,6 +49,11 @@ public final class Loopback {
         return Errno.EADDRINUSE.ret();
     }
 
+    /** An accepted connection holds its listener's port too (inet_csk_clone_lock's inherited bind bucket). */
+    void addAccepted(InetSocket socket, InetAddress address) {
+        add(socket, address);
+    }
+
     private long add(InetSocket socket, InetAddress address) {
         table(socket.isStream()).computeIfAbsent(address.port(), p -> new ArrayList<>()).add(new Binding(socket, address));
         return address.port();

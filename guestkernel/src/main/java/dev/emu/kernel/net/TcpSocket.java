@@ -163,8 +163,9 @@ public final class TcpSocket extends StreamSocket implements InetSocket {
         if (r < 0) {
             return r;
         }
-        ((TcpSocket) peer).local = InetAddressing.asSeenBy(dest.value(), listener.family())
-                .withPort(listener.local.port());
+        TcpSocket child = (TcpSocket) peer;
+        child.local = InetAddressing.asSeenBy(dest.value(), listener.family()).withPort(listener.local.port());
+        net.loopback().addAccepted(child, child.local);
         connecting = nonblock;
         return nonblock ? Errno.EINPROGRESS.ret() : 0;
     }
@@ -202,6 +203,7 @@ public final class TcpSocket extends StreamSocket implements InetSocket {
         child.v6Only = v6Only;
         child.noDelay = noDelay;
         child.sndbufLocked = sndbufLocked;
+        child.reuseAddr = reuseAddr;
         return child;
     }
 

@@ -289,6 +289,33 @@ static void udp(int family) {
     char *big = calloc(1, 70000);
     say("datagram too big", sendto(s, big, 70000, 0, &a.sa, len));
     free(big);
+    /* several datagrams in one call each way */
+    struct mmsghdr mm[4];
+    struct iovec mv[4];
+    char mbuf[4][16];
+    memset(mm, 0, sizeof mm);
+    for (int i = 0; i < 3; i++) {
+        snprintf(mbuf[i], sizeof mbuf[i], "batch %d", i);
+        mv[i].iov_base = mbuf[i];
+        mv[i].iov_len = strlen(mbuf[i]);
+        mm[i].msg_hdr.msg_iov = &mv[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+        mm[i].msg_hdr.msg_name = &a;
+        mm[i].msg_hdr.msg_namelen = len;
+    }
+    say("sendmmsg", sendmmsg(s, mm, 3, 0));
+    printf("msg_len %u %u %u\n", mm[0].msg_len, mm[1].msg_len, mm[2].msg_len);
+    memset(mm, 0, sizeof mm);
+    memset(mbuf, 0, sizeof mbuf);
+    for (int i = 0; i < 4; i++) {
+        mv[i].iov_base = mbuf[i];
+        mv[i].iov_len = sizeof mbuf[i];
+        mm[i].msg_hdr.msg_iov = &mv[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+    }
+    say("recvmmsg MSG_WAITFORONE", recvmmsg(r, mm, 4, MSG_WAITFORONE, NULL));
+    printf("got '%s' '%s' '%s' lengths %u %u %u\n", mbuf[0], mbuf[1], mbuf[2], mm[0].msg_len, mm[1].msg_len, mm[2].msg_len);
+    say("recvmmsg on empty, MSG_DONTWAIT", recvmmsg(r, mm, 4, MSG_DONTWAIT, NULL));
     /* connected: only the peer's datagrams arrive */
     say("connect", connect(r, &from.sa, fl));
     int other = socket(family, SOCK_DGRAM, 0);

@@ -217,6 +217,77 @@ public final class SysSocketMessages {
         return s.send(t, OutgoingMessage.of(data), 0);
     }
 
+    /** sizeof(struct mmsghdr): a msghdr and the unsigned int msg_len the kernel fills, padded. */
+    static final int MMSGHDR_SIZE = 64;
+    static final int MSG_WAITFORONE = 0x10000;
+
+    /**
+     * Sendmmsg implements Linux syscall sendmmsg(2) (__sys_sendmmsg): each entry as sendmsg, its
+     * msg_len filled in; an error ends the batch and is returned only when nothing was sent.
+     */
+    public static long sendmmsg(Task t, long fd, long mmsg, long vlen, long flags, long a4, long a5) {
+        Result<SocketFile> s = SysSocket.lookup(t, fd);
+        if (s.failed()) {
+            return s.ret();
+        }
+        long n = Math.min(vlen, UIO_MAXIOV);
+        int done = 0;
+        for (; done < n; done++) {
+            long entry = mmsg + (long) MMSGHDR_SIZE * done;
+            long r;
+            try {
+                r = sendmsg(t, fd, entry, flags, 0, 0, 0);
+            } catch (BadAddressException e) {
+                r = Errno.EFAULT.ret();
+            }
+            if (r < 0) {
+                if (done == 0) {
+                    return r;
+                }
+                break;
+            }
+            t.memory().writeInt(entry + MSGHDR_SIZE, (int) r);
+        }
+        return done;
+    }
+
+    /**
+     * Recvmmsg implements Linux syscall recvmmsg(2) (do_recvmmsg): the first datagram as recvmsg
+     * (blocking unless MSG_DONTWAIT), then those already queued, as with MSG_WAITFORONE. The
+     * timeout is validated; like Linux's, it would only be looked at between datagrams.
+     */
+    public static long recvmmsg(Task t, long fd, long mmsg, long vlen, long flags, long timeout, long a5) {
+        Result<SocketFile> s = SysSocket.lookup(t, fd);
+        if (s.failed()) {
+            return s.ret();
+        }
+        if (timeout != 0) {
+            long nsec = t.memory().readLong(timeout + 8);
+            if (t.memory().readLong(timeout) < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+                return Errno.EINVAL.ret();
+            }
+        }
+        long n = Math.min(vlen, UIO_MAXIOV);
+        int done = 0;
+        for (; done < n; done++) {
+            long entry = mmsg + (long) MMSGHDR_SIZE * done;
+            long r;
+            try {
+                r = recvmsg(t, fd, entry, done == 0 ? flags : flags | MSG_DONTWAIT, 0, 0, 0);
+            } catch (BadAddressException e) {
+                r = Errno.EFAULT.ret();
+            }
+            if (r < 0) {
+                if (done == 0) {
+                    return r;
+                }
+                break;
+            }
+            t.memory().writeInt(entry + MSGHDR_SIZE, (int) r);
+        }
+        return done;
+    }
+
     private static ByteBuffer readMsghdr(AddressSpace mem, long msg) {
         byte[] raw = new byte[MSGHDR_SIZE];
         mem.read(msg, raw, 0, raw.length);

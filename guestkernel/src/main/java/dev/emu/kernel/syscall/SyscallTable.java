@@ -189,6 +189,8 @@ public final class SyscallTable {
         r.add(def(45, PARTIAL, "no MSG_OOB", SysSocketMessages::recvfrom, FD, BUF_OUT, SIZE, UINT_HEX, PTR, PTR));
         r.add(def(46, PARTIAL, "SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; no MSG_OOB", SysSocketMessages::sendmsg, FD, PTR, UINT_HEX));
         r.add(def(47, PARTIAL, "SCM_RIGHTS (MSG_CMSG_CLOEXEC) and SCM_CREDENTIALS (SO_PASSCRED) on AF_UNIX; no MSG_OOB, MSG_ERRQUEUE", SysSocketMessages::recvmsg, FD, PTR, UINT_HEX));
+        r.add(def(307, PARTIAL, "as sendmsg, entry by entry", SysSocketMessages::sendmmsg, FD, PTR, UINT, UINT_HEX));
+        r.add(def(299, PARTIAL, "as recvmsg; after the first datagram only those already queued (as MSG_WAITFORONE)", SysSocketMessages::recvmmsg, FD, PTR, UINT, UINT_HEX, PTR));
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
         r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
                 dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));

@@ -127,6 +127,8 @@ class SyscallTableTest {
             "recvfrom: int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len",
             "sendmsg: int fd, struct user_msghdr *msg, unsigned int flags",
             "recvmsg: int fd, struct user_msghdr *msg, unsigned int flags",
+            "sendmmsg: int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags",
+            "recvmmsg: int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec *timeout",
             "bpf: int cmd, union bpf_attr *uattr, unsigned int size",
             // The filesystem (issue 13).
             "open: const char *filename, int flags, umode_t mode",

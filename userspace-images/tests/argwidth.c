@@ -17,8 +17,14 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -557,6 +563,50 @@ static void readiness(void) {
     close(p[1]);
 }
 
+/* The socket calls: every int argument (fds, family, type, lengths, levels, flags) with garbage above. */
+static void sockets(void) {
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "argwidth-%d", (int) getpid());
+    long alen = offsetof(struct sockaddr_un, sun_path) + 1 + (long) strlen(a.sun_path + 1);
+    long s = S3(SYS_socket, G(AF_UNIX), G(SOCK_STREAM), G(0));
+    ok("socket(G(AF_UNIX), G(SOCK_STREAM), G(0))", s);
+    show("bind(G(s), &a, G(len))", S3(SYS_bind, G(s), &a, G(alen)));
+    show("listen(G(s), G(4))", S2(SYS_listen, G(s), G(4)));
+    long c = S3(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+    show("connect(G(c), &a, G(len))", S3(SYS_connect, G(c), &a, G(alen)));
+    long conn = S4(SYS_accept4, G(s), 0, 0, G(SOCK_CLOEXEC));
+    ok("accept4(G(s), NULL, NULL, G(SOCK_CLOEXEC))", conn);
+    show("sendto(G(c), \"xy\", 2, G(0), NULL, G(0))", sys6(SYS_sendto, G(c), (long) "xy", 2, G(0), 0, G(0)));
+    char buf[4];
+    show("recvfrom(G(conn), buf, 1, G(MSG_DONTWAIT), NULL, NULL)",
+         sys6(SYS_recvfrom, G(conn), (long) buf, 1, G(MSG_DONTWAIT), 0, 0));
+    struct iovec iov = {buf, 1};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    show("recvmsg(G(conn), &m, G(MSG_PEEK))", S3(SYS_recvmsg, G(conn), &m, G(MSG_PEEK)));
+    show("sendmsg(G(conn), &m, G(MSG_NOSIGNAL))", S3(SYS_sendmsg, G(conn), &m, G(MSG_NOSIGNAL)));
+    int one = 1, v = 0;
+    socklen_t vl = sizeof v;
+    show("setsockopt(G(c), G(SOL_SOCKET), G(SO_KEEPALIVE), &one, G(4))",
+         S5(SYS_setsockopt, G(c), G(SOL_SOCKET), G(SO_KEEPALIVE), &one, G(4)));
+    show("getsockopt(G(c), G(SOL_SOCKET), G(SO_KEEPALIVE), &v, &vl)",
+         S5(SYS_getsockopt, G(c), G(SOL_SOCKET), G(SO_KEEPALIVE), &v, &vl));
+    printf("SO_KEEPALIVE = %d\n", v);
+    struct sockaddr_un got;
+    socklen_t gl = sizeof got;
+    show("getsockname(G(s), &got, &gl)", S3(SYS_getsockname, G(s), &got, &gl));
+    gl = sizeof got;
+    show("getpeername(G(c), &got, &gl)", S3(SYS_getpeername, G(c), &got, &gl));
+    show("shutdown(G(c), G(SHUT_WR))", S2(SYS_shutdown, G(c), G(SHUT_WR)));
+    int sv[2];
+    show("socketpair(G(AF_UNIX), G(SOCK_DGRAM), G(0), sv)", S4(SYS_socketpair, G(AF_UNIX), G(SOCK_DGRAM), G(0), sv));
+    show("socket(G(AF_UNIX), G(99), G(0))", S3(SYS_socket, G(AF_UNIX), G(99), G(0)));
+    close(sv[0]);
+    close(sv[1]);
+    close((int) conn);
+    close((int) c);
+    close((int) s);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     readiness();
@@ -569,6 +619,7 @@ int main(void) {
     futexes();
     rseqs();
     altstack();
+    sockets();
     show("exit_group(G(0)) follows", 0);
     fflush(stdout);
     S1(SYS_exit_group, G(0));

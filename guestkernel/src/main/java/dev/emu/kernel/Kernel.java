@@ -528,6 +528,16 @@ public final class Kernel {
         return scheduler;
     }
 
+    private dev.emu.kernel.net.Network network;
+
+    /** The guest's network: its AF_UNIX names and its loopback stack (made on first use). */
+    public dev.emu.kernel.net.Network network() {
+        if (network == null) {
+            network = new dev.emu.kernel.net.Network(scheduler, memory, this::allocInode);
+        }
+        return network;
+    }
+
     public ImageResolver images() {
         return images;
     }

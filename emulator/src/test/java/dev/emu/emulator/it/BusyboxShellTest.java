@@ -86,6 +86,24 @@ class BusyboxShellTest {
         assertThat(emu.status()).isEqualTo(host.status()).isZero();
     }
 
+    /**
+     * busybox's httpd serves a file and wget fetches it over the guest's own loopback (issue 14);
+     * a port nobody listens on refuses. Under emu only: the guest's 127.0.0.1 is its own, so the
+     * port can never clash with the host's.
+     */
+    @Test
+    void httpdAndWgetTalkOverTheGuestsLoopback(@TempDir Path tmp) throws Exception {
+        String script = "mkdir -p /tmp/www; echo hello from httpd > /tmp/www/index.html;"
+                + " httpd -f -p 127.0.0.1:8080 -h /tmp/www & sleep 1;"
+                + " wget -q -O - http://127.0.0.1:8080/index.html; echo \"wget $?\";"
+                + " wget -q -O - http://127.0.0.1:8081/; echo \"closed port $?\"; kill $!";
+        Outcome emu = runEmu(script, tmp.resolve("emu"));
+        assertThat(emu.stdout()).as("stdout; stderr: %s", emu.stderr())
+                .isEqualTo("hello from httpd\nwget 0\nclosed port 1\n");
+        assertThat(emu.stderr()).contains("Connection refused");
+        assertThat(emu.status()).isZero();
+    }
+
     private static Outcome runNative(String script, Path dir) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c", script);
         pb.environment().clear();

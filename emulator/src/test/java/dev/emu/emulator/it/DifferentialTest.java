@@ -91,7 +91,10 @@ class DifferentialTest {
             // Readiness, event fds and pipes (issue 14).
             new Program("readiness"),
             new Program("eventfds"),
-            new Program("bigpipe"));
+            new Program("bigpipe"),
+            // Sockets (issue 14): AF_UNIX, loopback TCP and UDP, and the errno of bad requests.
+            new Program("sock_unix"),
+            new Program("sock_inet"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

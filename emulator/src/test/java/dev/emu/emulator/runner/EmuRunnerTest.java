@@ -49,8 +49,8 @@ class EmuRunnerTest {
 
     @Test
     void everyChargeIsReturnedWhenTheGuestsProcessesAndThreadsAreGone() throws Exception {
-        // fork + pipe + wait, and threads: processes, tasks, pipe buffers and memory all uncharged.
-        for (String image : new String[] {"musl/forkpipe", "glibc/pthreads", "musl/stdio"}) {
+        // fork + pipe + wait, threads, sockets: processes, tasks, pipe and socket buffers and memory all uncharged.
+        for (String image : new String[] {"musl/forkpipe", "glibc/pthreads", "musl/stdio", "musl/sock_unix", "glibc/sock_inet"}) {
             java.nio.file.Path path = java.nio.file.Path.of(System.getProperty("user.dir")).toAbsolutePath()
                     .getParent().resolve("userspace-images/build").resolve(image);
             EmuRunner.Result r = EmuRunner.image(path.toString()).run();

@@ -127,6 +127,9 @@ final class SysMemory {
         if (len == 0) {
             return 0;
         }
+        if (Long.compareUnsigned(addr + len, dev.emu.kernel.mm.UserMemory.TASK_SIZE_MAX) > 0) {
+            return Errno.ENOMEM.ret(); // no VMA lies beyond user space (madvise_walk_vmas' unmapped range)
+        }
         if (advice == MADV_DONTNEED) {
             return t.process().mm().dontNeed(addr, len);
         }

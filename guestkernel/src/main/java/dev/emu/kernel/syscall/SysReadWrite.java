@@ -3,6 +3,8 @@ package dev.emu.kernel.syscall;
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.File;
 import dev.emu.kernel.mm.UserMemory;
+import dev.emu.kernel.net.SocketFile;
+import dev.emu.kernel.net.SysSocketMessages;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.task.Task;
 
@@ -32,6 +34,9 @@ final class SysReadWrite {
         }
         if (!UserMemory.accessOk(buf, count)) {
             return Errno.EFAULT.ret();
+        }
+        if (f instanceof SocketFile sock) {
+            return SysSocketMessages.readv(t, sock, new long[] {buf, Math.min(count, MAX_RW_COUNT)});
         }
         return readInto(t, f, buf, count, -1);
     }
@@ -77,6 +82,9 @@ final class SysReadWrite {
         }
         if (!UserMemory.accessOk(buf, count)) {
             return Errno.EFAULT.ret();
+        }
+        if (f instanceof SocketFile sock) {
+            return SysSocketMessages.writev(t, sock, new long[] {buf, Math.min(count, MAX_RW_COUNT)});
         }
         return writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT), -1);
     }
@@ -179,6 +187,9 @@ final class SysReadWrite {
         if (v == null) {
             return Errno.EINVAL.ret();
         }
+        if (f instanceof SocketFile sock) {
+            return SysSocketMessages.readv(t, sock, v);
+        }
         if (f.readNeverBlocks()) {
             return readSegments(t, f, v);
         }
@@ -254,6 +265,9 @@ final class SysReadWrite {
         long[] v = importIovec(mem, iov, iovcnt);
         if (v == null) {
             return Errno.EINVAL.ret();
+        }
+        if (f instanceof SocketFile sock) {
+            return SysSocketMessages.writev(t, sock, v);
         }
         long size = 0;
         for (int i = 1; i < v.length; i += 2) {

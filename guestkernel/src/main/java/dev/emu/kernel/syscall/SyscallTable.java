@@ -5,6 +5,8 @@ import static dev.emu.kernel.syscall.Support.FULL;
 import static dev.emu.kernel.syscall.Support.PARTIAL;
 
 import dev.emu.abi.SyscallNumbers;
+import dev.emu.kernel.net.SysSocket;
+import dev.emu.kernel.net.SysSocketMessages;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,7 +58,7 @@ public final class SyscallTable {
         r.add(def(138, FULL, "", SysStat::fstatfs, FD, PTR));
         r.add(def(83, FULL, "", SysPath::mkdir, STRING, MODE));
         r.add(def(258, FULL, "", SysPath::mkdirat, FD, STRING, MODE));
-        r.add(def(133, PARTIAL, "regular files and FIFOs on tmpfs (opening a FIFO → ENXIO); device nodes → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
+        r.add(def(133, PARTIAL, "regular files, FIFOs and socket nodes on tmpfs (opening a FIFO or socket → ENXIO); device nodes → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
         r.add(def(259, PARTIAL, "as mknod", SysPath::mknodat, FD, STRING, MODE, UINT_HEX));
         r.add(def(84, FULL, "", SysPath::rmdir, STRING));
         r.add(def(87, FULL, "", SysPath::unlink, STRING));
@@ -189,6 +191,25 @@ public final class SyscallTable {
         r.add(def(287, FULL, "", SysEventFiles::timerfdGettime, FD, PTR));
         r.add(def(282, PARTIAL, "reads the reading thread's pending signals (a process-directed signal is queued on one thread)", SysEventFiles::signalfd, INT, PTR, SIZE));
         r.add(def(289, PARTIAL, "as signalfd", SysEventFiles::signalfd4, INT, PTR, SIZE, INT_HEX));
+        // ---- sockets (dev.emu.kernel.net; docs/network.md) ----
+        r.add(def(41, PARTIAL, "AF_UNIX stream/dgram/seqpacket; AF_INET/AF_INET6 TCP and UDP on the guest's loopback only; raw sockets, netlink and other families → EPROTONOSUPPORT/EAFNOSUPPORT", SysSocket::socket, INT, INT_HEX, INT));
+        r.add(def(53, PARTIAL, "AF_UNIX only (others → EOPNOTSUPP, as Linux)", SysSocket::socketpair, INT, INT_HEX, INT, PTR));
+        r.add(def(49, PARTIAL, "AF_UNIX path names only on tmpfs (/tmp, /dev/shm; hostfs → EPERM), abstract names, autobind; INET: loopback and wildcard addresses", SysSocket::bind, FD, PTR, INT));
+        r.add(def(50, FULL, "", SysSocket::listen, FD, INT));
+        r.add(def(43, FULL, "", SysSocket::accept, FD, PTR, PTR));
+        r.add(def(288, FULL, "", SysSocket::accept4, FD, PTR, PTR, INT_HEX));
+        r.add(def(42, PARTIAL, "INET: loopback destinations only, others → ENETUNREACH", SysSocket::connect, FD, PTR, INT));
+        r.add(def(51, FULL, "", SysSocket::getsockname, FD, PTR, PTR));
+        r.add(def(52, FULL, "", SysSocket::getpeername, FD, PTR, PTR));
+        r.add(def(48, FULL, "", SysSocket::shutdown, FD, INT));
+        r.add(def(54, PARTIAL, "SOL_SOCKET's common options, TCP_NODELAY/CORK/KEEP*, IPV6_V6ONLY; others → ENOPROTOOPT", SysSocket::setsockopt, FD, INT, INT, PTR, INT));
+        r.add(def(55, PARTIAL, "as setsockopt, plus SO_TYPE/DOMAIN/PROTOCOL/ERROR/ACCEPTCONN/PEERCRED", SysSocket::getsockopt, FD, INT, INT, PTR, PTR));
+        r.add(def(44, PARTIAL, "no MSG_OOB; one call sends at most 1 MiB; a blocking stream send queues it all once there is room", SysSocketMessages::sendto, FD, BUF_IN, SIZE, UINT_HEX, PTR, INT));
+        r.add(def(45, PARTIAL, "no MSG_OOB", SysSocketMessages::recvfrom, FD, BUF_OUT, SIZE, UINT_HEX, PTR, PTR));
+        r.add(def(46, PARTIAL, "SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; no MSG_OOB", SysSocketMessages::sendmsg, FD, PTR, UINT_HEX));
+        r.add(def(47, PARTIAL, "SCM_RIGHTS (MSG_CMSG_CLOEXEC) and SCM_CREDENTIALS (SO_PASSCRED) on AF_UNIX; no MSG_OOB, MSG_ERRQUEUE", SysSocketMessages::recvmsg, FD, PTR, UINT_HEX));
+        r.add(def(307, PARTIAL, "as sendmsg, entry by entry", SysSocketMessages::sendmmsg, FD, PTR, UINT, UINT_HEX));
+        r.add(def(299, PARTIAL, "as recvmsg; after the first datagram only those already queued (as MSG_WAITFORONE)", SysSocketMessages::recvmmsg, FD, PTR, UINT, UINT_HEX, PTR));
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
         r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
                 dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));

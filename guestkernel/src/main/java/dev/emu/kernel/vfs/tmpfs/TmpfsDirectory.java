@@ -61,7 +61,8 @@ final class TmpfsDirectory extends TmpfsNode {
 
     @Override
     public Result<Inode> mknod(String name, int mode, long rdev) {
-        if ((mode & FileStat.S_IFMT) != FileStat.S_IFIFO) {
+        int type = mode & FileStat.S_IFMT;
+        if (type != FileStat.S_IFIFO && type != FileStat.S_IFSOCK) {
             return Result.err(Errno.EPERM); // device nodes need drivers; devfs has the real ones
         }
         return add(name, new TmpfsSpecial(tmpfs, mode));

@@ -103,6 +103,28 @@ static void sizes(void) {
     close(p[1]);
 }
 
+/* Waits until process c sleeps (state S in /proc/c/stat): blocked in its write, not merely started. */
+static void wait_sleeping(pid_t c) {
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int) c);
+    for (int i = 0; i < 5000; i++) {
+        int fd = open(path, O_RDONLY);
+        ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof stat - 1);
+        if (fd >= 0) {
+            close(fd);
+        }
+        if (n > 0) {
+            stat[n] = 0;
+            char *paren = strrchr(stat, ')');
+            if (paren != NULL && paren[1] == ' ' && paren[2] == 'S') {
+                return;
+            }
+        }
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static volatile sig_atomic_t got;
 static void on_alarm(int sig) { got = sig; }
 
@@ -128,8 +150,7 @@ static void interrupted(int flags) {
     }
     char r;
     read(ready[0], &r, 1);
-    struct timespec ts = {0, 30000000};
-    nanosleep(&ts, NULL);
+    wait_sleeping(c); /* natively a fixed sleep loses the race under load */
     kill(c, SIGUSR1);
     waitpid(c, NULL, 0);
     close(p[0]);
@@ -139,17 +160,23 @@ static void interrupted(int flags) {
 }
 
 static void sigpipe_kills(void) {
-    int p[2];
+    int p[2], go[2];
     pipe(p);
+    pipe(go);
     pid_t c = fork();
     if (c == 0) {
         signal(SIGPIPE, SIG_DFL);
         close(p[0]);
+        char g;
+        read(go[0], &g, 1); /* write only once the parent has closed the read end */
         write(p[1], "x", 1);
         _exit(0);
     }
     close(p[0]);
     close(p[1]);
+    write(go[1], "g", 1);
+    close(go[0]);
+    close(go[1]);
     int st;
     waitpid(c, &st, 0);
     printf("writer to a pipe without reader: signaled %d sig %d\n", WIFSIGNALED(st), WTERMSIG(st));

@@ -16,6 +16,8 @@ import dev.emu.kernel.task.Task;
 public abstract class File {
     private int references = 1;
     private int statusFlags;
+    /** Run once when the last reference goes, before {@link #onRelease} (locks_remove_file). */
+    private Runnable beforeRelease;
 
     protected File(int statusFlags) {
         this.statusFlags = statusFlags;
@@ -92,8 +94,23 @@ public abstract class File {
     /** Drops a reference; the last one calls {@link #onRelease}. */
     public final void release() {
         if (--references == 0) {
+            if (beforeRelease != null) {
+                beforeRelease.run();
+            }
             onRelease();
         }
+    }
+
+    /**
+     * Adds {@code action} to what runs when the last reference goes (the flock and OFD locks of
+     * this open file description are dropped then, as locks_remove_file does from __fput).
+     */
+    public final void whenReleased(Runnable action) {
+        Runnable before = beforeRelease;
+        beforeRelease = before == null ? action : () -> {
+            before.run();
+            action.run();
+        };
     }
 
     public final int references() {

@@ -29,12 +29,17 @@ public final class SyscallTable {
         r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, UINT));
         r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, UINT));
         r.add(def(8, FULL, "", SysReadWrite::lseek, FD, LONG, UINT));
+        r.add(def(295, FULL, "", SysReadWrite::preadv, FD, IOVEC_IN, SIZE, LONG, LONG));
+        r.add(def(296, FULL, "", SysReadWrite::pwritev, FD, IOVEC_IN, SIZE, LONG, LONG));
+        r.add(def(327, PARTIAL, "RWF_HIPRI/DSYNC/SYNC accepted (no effect needed); RWF_NOWAIT only on files that never block (else EOPNOTSUPP); unknown flags → EOPNOTSUPP", SysReadWrite::preadv2, FD, IOVEC_IN, SIZE, LONG, LONG, INT_HEX));
+        r.add(def(328, PARTIAL, "as preadv2, and RWF_APPEND", SysReadWrite::pwritev2, FD, IOVEC_IN, SIZE, LONG, LONG, INT_HEX));
         // ---- file descriptors (SysFd) ----
         r.add(def(3, FULL, "", SysFd::close, FD));
         r.add(def(32, FULL, "", SysFd::dup, FD));
         r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
-        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, record locks F_GETLK/SETLK/SETLKW and OFD locks; leases, seals, pipe sizes → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(73, FULL, "", SysLock::flock, FD, UINT));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
         // ---- files by name (SysOpen, SysStat, SysPath, SysAttr, SysDir; docs/filesystem.md) ----

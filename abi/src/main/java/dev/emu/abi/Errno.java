@@ -16,6 +16,11 @@ public enum Errno {
     EPROTOTYPE(91), ENOPROTOOPT(92), EPROTONOSUPPORT(93), EOPNOTSUPP(95), EAFNOSUPPORT(97),
     EADDRINUSE(98), ENOBUFS(105), EISCONN(106), ENOTCONN(107), ETIMEDOUT(110),
     ECONNREFUSED(111), EALREADY(114), EINPROGRESS(115), ECANCELED(125),
+    /**
+     * Kernel-internal (include/linux/errno.h): a blocked operation that re-executes the syscall
+     * when woken (a FIFO open waiting for its partner); never reaches user space.
+     */
+    ERESTARTSYS(512),
     /** Kernel-internal (include/linux/errno.h); never reaches user space from bpf(). */
     ENOTSUPP(524);
 

@@ -88,7 +88,8 @@ class DifferentialTest {
             // The filesystem (issue 13): file operations and the errno of bad requests.
             new Program("fs_ops"),
             new Program("fs_errno"),
-            new Program("fs_locks"));
+            new Program("fs_locks"),
+            new Program("fs_fifo"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -43,7 +43,8 @@ final class SysOpen {
         }
         Result<File> file = PathArgs.vfs(t).open(t, PathArgs.fs(t), start.value(), path.value(), f & ~O_CLOEXEC, mode, resolve);
         if (file.failed()) {
-            return file.ret();
+            // A FIFO open waiting for its partner re-executes when woken (fifo_open's ERESTARTSYS).
+            return file.error() == Errno.ERESTARTSYS ? SyscallResults.RESTART : file.ret();
         }
         int fd = t.process().fds().install(file.value(), 0, (f & O_CLOEXEC) != 0);
         if (fd < 0) {

@@ -61,7 +61,7 @@ public final class SyscallTable {
         r.add(def(138, FULL, "", SysStat::fstatfs, FD, PTR));
         r.add(def(83, FULL, "", SysPath::mkdir, STRING, MODE));
         r.add(def(258, FULL, "", SysPath::mkdirat, FD, STRING, MODE));
-        r.add(def(133, PARTIAL, "regular files and FIFOs on tmpfs (opening a FIFO → ENXIO); device nodes → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
+        r.add(def(133, PARTIAL, "regular files, FIFOs (named pipes, Linux's open rules) and socket nodes on tmpfs; device nodes → EPERM (no CAP_MKNOD); host directories → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
         r.add(def(259, PARTIAL, "as mknod", SysPath::mknodat, FD, STRING, MODE, UINT_HEX));
         r.add(def(84, FULL, "", SysPath::rmdir, STRING));
         r.add(def(87, FULL, "", SysPath::unlink, STRING));

@@ -61,8 +61,11 @@ final class TmpfsDirectory extends TmpfsNode {
 
     @Override
     public Result<Inode> mknod(String name, int mode, long rdev) {
-        if ((mode & FileStat.S_IFMT) != FileStat.S_IFIFO) {
-            return Result.err(Errno.EPERM); // device nodes need drivers; devfs has the real ones
+        int type = mode & FileStat.S_IFMT;
+        if (type != FileStat.S_IFIFO && type != FileStat.S_IFSOCK) {
+            // Device nodes: the guest has no CAP_MKNOD (as in an unprivileged container); devfs
+            // has the devices emu provides.
+            return Result.err(Errno.EPERM);
         }
         return add(name, new TmpfsSpecial(tmpfs, mode));
     }

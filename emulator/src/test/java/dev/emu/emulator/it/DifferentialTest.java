@@ -89,7 +89,8 @@ class DifferentialTest {
             new Program("fs_ops"),
             new Program("fs_errno"),
             new Program("fs_locks"),
-            new Program("fs_fifo"));
+            new Program("fs_fifo"),
+            new Program("fs_more"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

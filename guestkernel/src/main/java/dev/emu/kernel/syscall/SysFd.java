@@ -101,6 +101,9 @@ final class SysFd {
                 if (SysLock.isLockCommand((int) cmd)) {
                     return SysLock.fcntl(t, f, (int) cmd, arg);
                 }
+                if (SysMemfd.isSealCommand((int) cmd)) {
+                    return SysMemfd.fcntl(f, (int) cmd, arg);
+                }
                 t.kernel().log().once("fcntl:" + cmd, "fcntl command " + cmd + " not supported: -EINVAL");
                 return Errno.EINVAL.ret();
             }

@@ -38,13 +38,14 @@ public final class SyscallTable {
         r.add(def(32, FULL, "", SysFd::dup, FD));
         r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
-        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, record locks F_GETLK/SETLK/SETLKW and OFD locks; leases, seals, pipe sizes → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, record locks F_GETLK/SETLK/SETLKW and OFD locks, memfd seals F_ADD_SEALS/F_GET_SEALS; leases, pipe sizes → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(319, PARTIAL, "MFD_CLOEXEC, MFD_ALLOW_SEALING; MFD_HUGETLB → EINVAL (no huge pages)", SysMemfd::memfdCreate, STRING, UINT_HEX));
         r.add(def(73, FULL, "", SysLock::flock, FD, UINT));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
         // ---- files by name (SysOpen, SysStat, SysPath, SysAttr, SysDir; docs/filesystem.md) ----
         r.add(def(2, FULL, "", SysOpen::open, STRING, OPEN_FLAGS, MODE));
-        r.add(def(257, PARTIAL, "O_TMPFILE → EOPNOTSUPP", SysOpen::openat, FD, STRING, OPEN_FLAGS, MODE));
+        r.add(def(257, PARTIAL, "O_TMPFILE on tmpfs (hostfs → EOPNOTSUPP)", SysOpen::openat, FD, STRING, OPEN_FLAGS, MODE));
         r.add(def(85, FULL, "", SysOpen::creat, STRING, MODE));
         r.add(def(437, PARTIAL, "RESOLVE_CACHED → EAGAIN (no lookup cache)", SysOpen::openat2, FD, STRING, PTR, SIZE));
         r.add(def(436, FULL, "", SysOpen::closeRange, FD, FD, UINT_HEX));

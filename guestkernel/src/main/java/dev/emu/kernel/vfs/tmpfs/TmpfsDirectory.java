@@ -71,6 +71,14 @@ final class TmpfsDirectory extends TmpfsNode {
     }
 
     @Override
+    public Result<Inode> createUnnamed(int mode, boolean linkable) {
+        TmpfsRegular f = new TmpfsRegular(tmpfs, mode);
+        f.nlink = 0;
+        f.linkable = linkable;
+        return Result.ok(f);
+    }
+
+    @Override
     public Result<Inode> symlink(String name, String target) {
         return add(name, new TmpfsSymlink(tmpfs, target));
     }

@@ -154,6 +154,7 @@ public final class Exec {
             long bottom = stack.region().start();
             long resident = Math.max(bottom, ((stack.rsp() - RESIDENT_STACK) & -4096L));
             mm.registerMapped(resident, top - resident, stack.region().prot(), "[stack]");
+            mm.setSavedAuxv(stack.auxv());
             if (resident > bottom) {
                 as.unmap(bottom, resident - bottom);
                 mm.registerOnDemand(bottom, resident - bottom, stack.region().prot(), "[stack]");

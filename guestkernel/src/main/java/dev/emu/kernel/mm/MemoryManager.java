@@ -475,7 +475,19 @@ public final class MemoryManager {
         copy.committed = committed;
         copy.charged = committed;
         copy.oom = oom;
+        copy.savedAuxv = savedAuxv;
         return copy;
+    }
+
+    /** The auxiliary vector exec wrote (mm->saved_auxv, /proc/PID/auxv), AT_NULL last. */
+    private java.util.List<dev.emu.kernel.loader.AuxEntry> savedAuxv = java.util.List.of();
+
+    public java.util.List<dev.emu.kernel.loader.AuxEntry> savedAuxv() {
+        return savedAuxv;
+    }
+
+    public void setSavedAuxv(java.util.List<dev.emu.kernel.loader.AuxEntry> auxv) {
+        this.savedAuxv = java.util.List.copyOf(auxv);
     }
 
     /** Releases the address space and every charge (exit, or the old image at execve). */

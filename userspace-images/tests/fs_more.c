@@ -173,6 +173,32 @@ static void tmpfiles(void) {
     unlink("file");
 }
 
+/* statx: the basic fields, the mount id, and a birth time no later than the mtime (ext4 and
+ * tmpfs both keep one). Read through raw offsets so musl and glibc need no struct statx. */
+static void statxes(void) {
+    int fd = open("s", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    write(fd, "12345", 5);
+    close(fd);
+    unsigned char b[256];
+    memset(b, 0, sizeof b);
+    long r = syscall(SYS_statx, AT_FDCWD, "s", 0, 0x7ff | 0x800, b);
+    unsigned mask;
+    long long btime, mtime, size;
+    unsigned long long mnt;
+    memcpy(&mask, b, 4);
+    memcpy(&btime, b + 80, 8);
+    memcpy(&mtime, b + 112, 8);
+    memcpy(&size, b + 40, 8);
+    memcpy(&mnt, b + 144, 8);
+    printf("statx: %s basic %d btime %d mnt_id %d size %lld\n", err(r), (mask & 0x7ff) == 0x7ff,
+           (mask & 0x800) != 0, (mask & 0x1000) != 0 && mnt > 0, size);
+    printf("btime set and not after mtime: %d\n", btime > 0 && btime <= mtime);
+    rv("statx reserved mask bit", syscall(SYS_statx, AT_FDCWD, "s", 0, 0x80000000u, b));
+    rv("statx bad flags", syscall(SYS_statx, AT_FDCWD, "s", 0x1, 0x7ff, b));
+    rv("statx sync both", syscall(SYS_statx, AT_FDCWD, "s", 0x6000, 0x7ff, b));
+    unlink("s");
+}
+
 static void holes(void) {
     int fd = open("h", O_RDWR | O_CREAT | O_TRUNC, 0600);
     pwrite(fd, "data", 4, 0);
@@ -196,6 +222,7 @@ int main(void) {
     vectored();
     memfds();
     tmpfiles();
+    statxes();
     holes();
     chdir("/");
     printf("rmdir: %s\n", err(rmdir(dir)));

@@ -52,7 +52,7 @@ public final class SyscallTable {
         r.add(def(4, FULL, "", SysStat::stat, STRING, STAT_OUT));
         r.add(def(6, FULL, "", SysStat::lstat, STRING, STAT_OUT));
         r.add(def(262, FULL, "", SysStat::newfstatat, FD, STRING, STAT_OUT, AT_FLAGS));
-        r.add(def(332, PARTIAL, "the basic fields; no stx_btime, stx_mnt_id or attributes", SysStat::statx, FD, STRING, UINT_HEX, UINT_HEX, PTR));
+        r.add(def(332, PARTIAL, "the basic fields, stx_mnt_id, stx_btime on tmpfs (STATX_BTIME in the mask only there); no attributes", SysStat::statx, FD, STRING, UINT_HEX, UINT_HEX, PTR));
         r.add(def(21, PARTIAL, "the guest is root: R_OK/W_OK always (EROFS on read-only mounts; host files the emu process cannot access → EACCES), X_OK needs an x bit", SysStat::access, STRING, INT));
         r.add(def(269, PARTIAL, "as access", SysStat::faccessat, FD, STRING, INT));
         r.add(def(439, PARTIAL, "as access", SysStat::faccessat2, FD, STRING, INT, AT_FLAGS));

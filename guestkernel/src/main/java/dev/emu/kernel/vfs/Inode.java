@@ -80,6 +80,11 @@ public abstract class Inode {
         return Result.err(Errno.EOPNOTSUPP);
     }
 
+    /** The birth time (statx's stx_btime) in ns, or FileStat.NO_BTIME where none is kept. */
+    public long birthTimeNanos() {
+        return dev.emu.kernel.fs.FileStat.NO_BTIME;
+    }
+
     /** Whether an inode with no names left may get one again by linkat (I_LINKABLE). */
     public boolean linkable() {
         return false;

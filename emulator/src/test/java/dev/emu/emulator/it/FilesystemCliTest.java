@@ -152,6 +152,17 @@ class FilesystemCliTest {
         assertThat(r.stdout()).isEqualTo("3\ncat /proc/self/cmdline \n/usr/bin/busybox\ncpuinfo\nproc /proc proc rw,relatime 0 0\n2\n");
     }
 
+    /** An image named on the command line that is a "#!" script runs through its interpreter, as execve runs it. */
+    @Test
+    void aScriptNamedOnTheCommandLineRunsThroughItsInterpreter() throws Exception {
+        Path script = tmp.resolve("s.sh");
+        Files.writeString(script, "#!" + BUSYBOX + " sh\necho \"$0 $1\"; readlink /proc/self/exe\n");
+        script.toFile().setExecutable(true);
+        EmuCli.Result r = emuIn(tmp, "run", "./s.sh", "arg");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("./s.sh arg\n" + Path.of(BUSYBOX).toRealPath() + "\n");
+    }
+
     /**
      * /proc/PID/fdinfo, auxv, task/TID and /proc/sys agree with what the rest of the kernel
      * says: the fd's flags as F_GETFL gives them, the file's inode as stat gives it, AT_PAGESZ

@@ -136,7 +136,7 @@ public final class Kernel {
             });
         }
         ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
-        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, ctx, limits);
+        Exec.Image loaded = Exec.load(this, null, program.value(), envp, path, ctx, limits);
         GuestProcess p = startInit(loaded, limits, program.value().argv(), envp, path.substring(path.lastIndexOf('/') + 1));
         p.setExe(program.value().dentry());
         return p;

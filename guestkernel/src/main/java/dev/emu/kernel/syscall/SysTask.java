@@ -332,8 +332,7 @@ final class SysTask {
         Exec.Image loaded;
         try {
             loaded = image != null ? Exec.load(k, image, argv, envp, p.limits())
-                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path,
-                            p.fs(), p.limits());
+                    : Exec.load(k, t, program.value(), envp, path, p.fs(), p.limits());
         } catch (HostMemoryException e) {
             return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {

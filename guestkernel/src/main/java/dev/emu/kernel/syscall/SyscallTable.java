@@ -29,10 +29,10 @@ public final class SyscallTable {
         r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, UINT));
         r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, UINT));
         r.add(def(8, FULL, "", SysReadWrite::lseek, FD, LONG, UINT));
-        r.add(def(295, FULL, "", SysReadWrite::preadv, FD, IOVEC_IN, SIZE, LONG, LONG));
-        r.add(def(296, FULL, "", SysReadWrite::pwritev, FD, IOVEC_IN, SIZE, LONG, LONG));
-        r.add(def(327, PARTIAL, "RWF_HIPRI/DSYNC/SYNC accepted (no effect needed); RWF_NOWAIT only on files that never block (else EOPNOTSUPP); unknown flags → EOPNOTSUPP", SysReadWrite::preadv2, FD, IOVEC_IN, SIZE, LONG, LONG, INT_HEX));
-        r.add(def(328, PARTIAL, "as preadv2, and RWF_APPEND", SysReadWrite::pwritev2, FD, IOVEC_IN, SIZE, LONG, LONG, INT_HEX));
+        r.add(def(295, FULL, "", SysReadWrite::preadv, FD, IOVEC_IN, UINT, SIZE, SIZE));
+        r.add(def(296, FULL, "", SysReadWrite::pwritev, FD, IOVEC_IN, UINT, SIZE, SIZE));
+        r.add(def(327, PARTIAL, "RWF_HIPRI/DSYNC/SYNC accepted (no effect needed); RWF_NOWAIT only on files that never block (else EOPNOTSUPP); unknown flags → EOPNOTSUPP", SysReadWrite::preadv2, FD, IOVEC_IN, UINT, SIZE, SIZE, INT_HEX));
+        r.add(def(328, PARTIAL, "as preadv2, and RWF_APPEND", SysReadWrite::pwritev2, FD, IOVEC_IN, UINT, SIZE, SIZE, INT_HEX));
         // ---- file descriptors (SysFd) ----
         r.add(def(3, FULL, "", SysFd::close, FD));
         r.add(def(32, FULL, "", SysFd::dup, FD));

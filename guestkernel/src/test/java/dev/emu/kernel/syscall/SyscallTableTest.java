@@ -50,6 +50,13 @@ class SyscallTableTest {
             // vlen is unsigned long, but import_iovec takes an unsigned nr_segs: 32 bits count.
             "readv: unsigned long fd, const struct iovec *vec, unsigned vlen",
             "writev: unsigned long fd, const struct iovec *vec, unsigned vlen",
+            // As readv for vlen; rwf_t is an int.
+            "preadv: unsigned long fd, const struct iovec *vec, unsigned vlen, unsigned long pos_l, unsigned long pos_h",
+            "pwritev: unsigned long fd, const struct iovec *vec, unsigned vlen, unsigned long pos_l, unsigned long pos_h",
+            "preadv2: unsigned long fd, const struct iovec *vec, unsigned vlen, unsigned long pos_l, unsigned long pos_h, int flags",
+            "pwritev2: unsigned long fd, const struct iovec *vec, unsigned vlen, unsigned long pos_l, unsigned long pos_h, int flags",
+            "flock: unsigned int fd, unsigned int cmd",
+            "memfd_create: const char *uname, unsigned int flags",
             "lseek: unsigned int fd, off_t offset, unsigned int whence",
             "close: unsigned int fd",
             "dup: unsigned int fildes",

@@ -451,6 +451,13 @@ public final class Kernel {
         return init;
     }
 
+    private final dev.emu.kernel.mm.SharedFileMapping.Registry sharedMappings = new dev.emu.kernel.mm.SharedFileMapping.Registry();
+
+    /** Every process's MAP_SHARED file mappings, by file. */
+    public dev.emu.kernel.mm.SharedFileMapping.Registry sharedMappings() {
+        return sharedMappings;
+    }
+
     /** The advisory file locks (fcntl record locks, flock). */
     public dev.emu.kernel.locks.FileLocks fileLocks() {
         return fileLocks;

@@ -90,7 +90,8 @@ class DifferentialTest {
             new Program("fs_errno"),
             new Program("fs_locks"),
             new Program("fs_fifo"),
-            new Program("fs_more"));
+            new Program("fs_more"),
+            new Program("fs_mmap"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

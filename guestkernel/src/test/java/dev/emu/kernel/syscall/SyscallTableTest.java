@@ -72,6 +72,7 @@ class SyscallTableTest {
             "brk: unsigned long brk",
             "mmap: unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long off",
             "munmap: unsigned long addr, size_t len",
+            "msync: unsigned long start, size_t len, int flags",
             "mprotect: unsigned long start, size_t len, unsigned long prot",
             "mremap: unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags, unsigned long new_addr",
             "madvise: unsigned long start, size_t len_in, int behavior",

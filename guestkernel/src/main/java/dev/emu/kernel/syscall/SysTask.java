@@ -116,6 +116,7 @@ final class SysTask {
             boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
             GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             proc.setLimits(parent.limits().copy());
+            proc.setNice(parent.nice());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }

@@ -137,6 +137,11 @@ public final class SyscallTable {
         r.add(def(102, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
         r.add(def(107, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
         r.add(def(104, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
+        r.add(def(115, FULL, "root's one group, 0", SysProcess::getgroups, INT, PTR));
+        r.add(def(99, FULL, "", SysInfo::sysinfo, PTR));
+        r.add(def(140, FULL, "", SysPriority::getpriority, INT, INT));
+        r.add(def(141, PARTIAL, "recorded and reported; the round-robin scheduler does not weigh it", SysPriority::setpriority, INT, INT, INT));
+        r.add(def(252, PARTIAL, "IOPRIO_CLASS_NONE for every process (ioprio_set is not implemented)", SysPriority::ioprioGet, INT, INT));
         r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
         r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));

@@ -44,6 +44,9 @@ final class PidDirectory extends KernDir {
         add("fdinfo", new FdInfoDirectory(fs, ino + 14));
         add("auxv", KernFile.binary(fs, ino + 15, 0400, t -> auxv()));
         add("task", new TaskDirectory(fs, ino + 16));
+        // No audit login session: (uid_t)-1, as for processes not started by a login (getlogin: ENXIO).
+        add("loginuid", fs.file(ino + 17, t -> "4294967295"));
+        add("sessionid", fs.file(ino + 18, t -> "4294967295"));
     }
 
     /** /proc/PID/auxv (proc_pid_auxv): mm->saved_auxv as Elf64_auxv_t pairs, AT_NULL last. */

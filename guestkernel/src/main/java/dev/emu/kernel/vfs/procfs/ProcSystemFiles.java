@@ -13,11 +13,11 @@ import dev.emu.kernel.vfs.kernfs.KernSymlink;
  * The system-wide files of /proc, consistent with the rest of emu: uname's release, one CPU (the
  * qemu64 model Unicorn emulates), the virtual clock's uptime, emu's processes and mounts.
  */
-final class ProcSystemFiles {
+public final class ProcSystemFiles {
     private ProcSystemFiles() {}
 
     /** What meminfo reports as installed memory. */
-    static final long MEM_TOTAL_KB = 4L << 20;
+    public static final long MEM_TOTAL_KB = 4L << 20;
     static final String RELEASE = "6.1.0-emu";
     static final String VERSION = "#1 SMP PREEMPT emu guest kernel";
 
@@ -111,7 +111,8 @@ final class ProcSystemFiles {
                 + "address sizes\t: 40 bits physical, 48 bits virtual\npower management:\n\n";
     }
 
-    private static String meminfo(Kernel k) {
+    /** The memory the guest's live processes have mapped, in KiB (meminfo's and sysinfo's "used"). */
+    public static long usedKb(Kernel k) {
         long usedKb = 0;
         for (GuestProcess p : k.processes()) {
             if (!p.zombie()) {
@@ -120,6 +121,11 @@ final class ProcSystemFiles {
                 }
             }
         }
+        return usedKb;
+    }
+
+    private static String meminfo(Kernel k) {
+        long usedKb = usedKb(k);
         long free = Math.max(0, MEM_TOTAL_KB - usedKb);
         String[][] rows = {
             {"MemTotal", "" + MEM_TOTAL_KB}, {"MemFree", "" + free}, {"MemAvailable", "" + free},

@@ -169,7 +169,7 @@ public final class SyscallTable {
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
         r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
         r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
-        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup, /proc/self/exe as the caller's own image; no #! scripts", SysTask::execve, STRING, PTR, PTR));
+        r.add(def(59, PARTIAL, "from the guest's tree with #! scripts and PT_INTERP; a bare name not found is looked up like the CLI's image; /proc/self/exe of a host image is the caller's own image", SysTask::execve, STRING, PTR, PTR));
         r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));

@@ -107,9 +107,9 @@ static void blocking_and_deadlock(void) {
     usleep(200000); /* let the child block in F_SETLKW */
     printf("parent wait for 1: %s\n", err(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1)));
     fflush(stdout);
-    printf("parent unlock 0: %s\n", err(lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1)));
-    fflush(stdout);
+    int unlocked = lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1); /* the child may print first */
     wait_child();
+    printf("parent unlock 0: %s\n", err(unlocked));
     printf("parent now locks 1: %s\n", err(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1)));
     close(go[0]);
     close(go[1]);

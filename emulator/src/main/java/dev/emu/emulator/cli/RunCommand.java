@@ -313,7 +313,7 @@ public final class RunCommand implements Callable<Integer> {
             return 126;
         } catch (IllegalArgumentException e) {
             System.err.println("emu: " + e.getMessage());
-            return e.getMessage().contains("No such file") ? 127 : 2;
+            return e.getMessage().contains("No such file") ? 127 : e.getMessage().contains("Permission denied") ? 126 : 2;
         }
         dev.emu.emulator.gdb.GdbStub gdb = null;
         if (debug != null) {

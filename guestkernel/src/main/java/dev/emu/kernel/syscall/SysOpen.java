@@ -43,9 +43,12 @@ final class SysOpen {
             return start.ret();
         }
         Result<File> file = PathArgs.vfs(t).open(t, PathArgs.fs(t), start.value(), path.value(), f & ~O_CLOEXEC, mode, resolve);
+        if (file.failed() && file.error() == Errno.ERESTARTSYS) {
+            return SyscallResults.RESTART; // a FIFO open waiting for its partner re-executes when woken
+        }
+        dev.emu.kernel.vfs.Fifo.abandonWaiting(t);
         if (file.failed()) {
-            // A FIFO open waiting for its partner re-executes when woken (fifo_open's ERESTARTSYS).
-            return file.error() == Errno.ERESTARTSYS ? SyscallResults.RESTART : file.ret();
+            return file.ret();
         }
         int fd = t.process().fds().install(file.value(), 0, (f & O_CLOEXEC) != 0);
         if (fd < 0) {

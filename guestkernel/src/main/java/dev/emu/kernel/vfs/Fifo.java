@@ -79,6 +79,18 @@ public final class Fifo {
         return Result.ok(file);
     }
 
+    /**
+     * Drops the half-made open a task was waiting with when its re-executed open did not reach
+     * the FIFO again (the name was removed meanwhile, a signal): the reader or writer it counted
+     * goes away.
+     */
+    public static void abandonWaiting(Task task) {
+        if (task.resumeState() instanceof Waiting w) {
+            task.setResumeState(null);
+            w.file.release();
+        }
+    }
+
     /** wait_for_partner: done once the partner's counter moved from {@code seen}, else park. */
     private Result<File> waitFor(Task task, FifoFile file, long seen, boolean reading) {
         if ((reading ? writeCounter : readCounter) != seen) {

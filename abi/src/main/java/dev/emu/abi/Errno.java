@@ -17,6 +17,11 @@ public enum Errno {
     ESOCKTNOSUPPORT(94), EADDRINUSE(98), EADDRNOTAVAIL(99), ENETDOWN(100), ENETUNREACH(101),
     ECONNABORTED(103), ECONNRESET(104), ENOBUFS(105), EISCONN(106), ENOTCONN(107), ETIMEDOUT(110),
     ECONNREFUSED(111), EHOSTUNREACH(113), EALREADY(114), EINPROGRESS(115), ECANCELED(125),
+    /**
+     * Kernel-internal (include/linux/errno.h): a blocked operation that re-executes the syscall
+     * when woken (a FIFO open waiting for its partner); never reaches user space.
+     */
+    ERESTARTSYS(512),
     /** Kernel-internal (include/linux/errno.h); never reaches user space from bpf(). */
     ENOTSUPP(524);
 

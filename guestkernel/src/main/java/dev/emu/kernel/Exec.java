@@ -118,9 +118,42 @@ public final class Exec {
         return load(kernel, ElfFile.parse(name, bytes), name, argv, envp, execfn, fs, limits);
     }
 
+    /**
+     * Loads the program {@link ExecLookup#find} found in the guest's tree, reading the file only
+     * where its headers point, and its PT_INTERP from the tree.
+     *
+     * @param task the task whose execve this is (null for pid 1)
+     */
+    public static Image load(Kernel kernel, dev.emu.kernel.task.Task task, ExecLookup.Program program, List<String> envp,
+                             String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
+        dev.emu.kernel.vfs.Result<dev.emu.kernel.fs.File> open = ExecLookup.open(task, program.dentry());
+        if (open.failed()) {
+            throw new dev.emu.kernel.loader.ElfFormatException(program.path(), "cannot open: " + open.error());
+        }
+        dev.emu.kernel.fs.File f = open.value();
+        try {
+            ElfFile elf = ElfFile.read(program.path(), ExecLookup.source(task, f));
+            return load(kernel, elf, program.path(), program.argv(), envp, execfn, fs, limits);
+        } catch (IOException | UncheckedIOException e) {
+            throw new dev.emu.kernel.loader.ElfFormatException(program.path(), "cannot read: " + e.getMessage());
+        } finally {
+            f.release();
+        }
+    }
+
     private static Image load(Kernel kernel, ElfFile elf, String name, List<String> argv, List<String> envp,
                               String execfn, dev.emu.kernel.vfs.FsContext fs, ResourceLimits limits) {
-        ElfFile interp = elf.interpreter().isPresent() ? interpreter(kernel, elf, fs) : null;
+        List<dev.emu.kernel.fs.File> opened = new java.util.ArrayList<>();
+        try {
+            return load(kernel, elf, elf.interpreter().isPresent() ? interpreter(kernel, elf, fs, opened) : null,
+                    name, argv, envp, execfn, limits);
+        } finally {
+            opened.forEach(dev.emu.kernel.fs.File::release);
+        }
+    }
+
+    private static Image load(Kernel kernel, ElfFile elf, ElfFile interp, String name, List<String> argv, List<String> envp,
+                              String execfn, ResourceLimits limits) {
         AddressSpace as = kernel.platform().newAddressSpace();
         try {
             MemoryManager mm = new MemoryManager(as, kernel.memory());
@@ -157,6 +190,7 @@ public final class Exec {
             long bottom = top - stackSize;
             long resident = stack.region().start();
             mm.registerMapped(resident, top - resident, stack.region().prot(), "[stack]");
+            mm.setSavedAuxv(stack.auxv());
             if (resident > bottom) {
                 mm.registerOnDemand(bottom, resident - bottom, stack.region().prot(), "[stack]");
             }
@@ -177,7 +211,7 @@ public final class Exec {
     }
 
     /** Reads and parses the program's PT_INTERP from the guest's tree (load_elf_binary's open_exec). */
-    private static ElfFile interpreter(Kernel kernel, ElfFile elf, dev.emu.kernel.vfs.FsContext fs) {
+    private static ElfFile interpreter(Kernel kernel, ElfFile elf, dev.emu.kernel.vfs.FsContext fs, List<dev.emu.kernel.fs.File> opened) {
         String path = elf.interpreter().orElseThrow();
         dev.emu.kernel.vfs.Vfs vfs = kernel.vfs();
         if (vfs == null) {
@@ -186,11 +220,17 @@ public final class Exec {
         dev.emu.kernel.vfs.FsContext ctx = fs != null ? fs
                 : new dev.emu.kernel.vfs.FsContext(vfs.mounts().root().rootDentry(), vfs.mounts().root().rootDentry(), 022);
         dev.emu.kernel.vfs.Result<dev.emu.kernel.vfs.Dentry> d = vfs.lookup(null, ctx, ctx.cwd(), path, true);
-        dev.emu.kernel.vfs.Result<byte[]> bytes = d.failed() ? d.cast() : ExecLookup.readFile(null, d.value());
-        if (bytes.failed()) {
-            throw new dev.emu.kernel.loader.ElfFormatException(elf.path(), "cannot read the interpreter " + path + ": " + bytes.error());
+        dev.emu.kernel.vfs.Result<dev.emu.kernel.fs.File> file = d.failed() ? d.cast() : ExecLookup.open(null, d.value());
+        if (file.failed()) {
+            throw new dev.emu.kernel.loader.ElfFormatException(elf.path(), "cannot read the interpreter " + path + ": " + file.error());
         }
-        ElfFile ld = ElfFile.parse(path, bytes.value());
+        opened.add(file.value()); // open until its segments are loaded
+        ElfFile ld;
+        try {
+            ld = ElfFile.read(path, ExecLookup.source(null, file.value()));
+        } catch (IOException e) {
+            throw new dev.emu.kernel.loader.ElfFormatException(elf.path(), "cannot read the interpreter " + path + ": " + e.getMessage());
+        }
         if (ld.interpreter().isPresent()) {
             throw new dev.emu.kernel.loader.ElfFormatException(path, "an interpreter must not have an interpreter (ELIBBAD)");
         }

@@ -2,12 +2,12 @@ package dev.emu.kernel;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.File;
+import dev.emu.kernel.loader.ElfSource;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.vfs.Dentry;
 import dev.emu.kernel.vfs.FsContext;
 import dev.emu.kernel.vfs.Result;
 import dev.emu.kernel.vfs.Vfs;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +25,15 @@ public final class ExecLookup {
     public static final int BINPRM_BUF_SIZE = 256;
     /** BINPRM_MAX_RECURSION. */
     public static final int MAX_INTERPRETER_DEPTH = 4;
-    /** The largest executable read into memory. */
-    public static final long MAX_IMAGE_SIZE = 1L << 30;
-
     /**
-     * The program to load.
+     * The program to load; its bytes are read by the loader, only where the ELF headers point
+     * ({@link #source}).
      *
-     * @param bytes the ELF file's contents
      * @param path the ELF file's guest path
      * @param dentry the ELF file's name in the tree (/proc/PID/exe)
      * @param argv the arguments, with interpreters' in front for scripts
      */
-    public record Program(byte[] bytes, String path, Dentry dentry, List<String> argv) {}
+    public record Program(String path, Dentry dentry, List<String> argv) {}
 
     public static Result<Program> find(Vfs vfs, Task task, FsContext ctx, String path, List<String> argv) {
         List<String> args = new ArrayList<>(argv);
@@ -54,13 +51,13 @@ public final class ExecLookup {
             if (x < 0) {
                 return Result.err(Errno.of((int) -x));
             }
-            Result<byte[]> bytes = readFile(task, file);
+            Result<byte[]> bytes = readHead(task, file);
             if (bytes.failed()) {
                 return bytes.cast();
             }
             byte[] b = bytes.value();
             if (b.length < 2 || b[0] != '#' || b[1] != '!') {
-                return Result.ok(new Program(b, file.path(), file, args));
+                return Result.ok(new Program(file.path(), file, args));
             }
             Result<List<String>> line = interpreterLine(b);
             if (line.failed()) {
@@ -105,37 +102,63 @@ public final class ExecLookup {
         return Result.ok(arg.isEmpty() ? List.of(interp) : List.of(interp, arg));
     }
 
-    /** The whole contents of a regular file (kernel_read_file). */
-    public static Result<byte[]> readFile(Task task, Dentry file) {
-        if (file.inode().attributes().size() > MAX_IMAGE_SIZE) {
-            return Result.err(Errno.ENOMEM);
-        }
+    /** The first {@link #BINPRM_BUF_SIZE} bytes of a file (prepare_binprm's bprm->buf). */
+    static Result<byte[]> readHead(Task task, Dentry file) {
         Result<File> open = file.inode().open(task, file, 0);
         if (open.failed()) {
             return open.cast();
         }
         File f = open.value();
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[1 << 16];
-            long pos = 0;
-            while (true) {
-                long n = f.pread(task, chunk, 0, chunk.length, pos);
+            byte[] buf = new byte[BINPRM_BUF_SIZE];
+            int got = 0;
+            while (got < buf.length) {
+                long n = f.pread(task, buf, got, buf.length - got, got);
                 if (n < 0) {
                     return Result.err(Errno.of((int) -n));
                 }
                 if (n == 0) {
                     break;
                 }
-                out.write(chunk, 0, (int) n);
-                pos += n;
-                if (pos > MAX_IMAGE_SIZE) {
-                    return Result.err(Errno.ENOMEM);
-                }
+                got += (int) n;
             }
-            return Result.ok(out.toByteArray());
+            return Result.ok(java.util.Arrays.copyOf(buf, got));
         } finally {
             f.release();
         }
+    }
+
+    /**
+     * Opens {@code file} for the loader: an {@link ElfSource} reading the open file at the
+     * offsets the ELF headers name (kernel_read), so only the headers, PT_INTERP and the
+     * segments' file bytes are read, never the rest. The caller releases the returned file.
+     */
+    public static Result<File> open(Task task, Dentry file) {
+        return file.inode().open(task, file, 0);
+    }
+
+    /** The loader's view of an open guest file: positioned reads, EOFException past its end. */
+    public static ElfSource source(Task task, File f) {
+        return new ElfSource() {
+            @Override
+            public long size() {
+                return f.stat().size();
+            }
+
+            @Override
+            public void read(long offset, byte[] dst, int off, int len) throws java.io.IOException {
+                int done = 0;
+                while (done < len) {
+                    long n = f.pread(task, dst, off + done, len - done, offset + done);
+                    if (n < 0) {
+                        throw new java.io.IOException("read error " + Errno.nameOfReturn(n));
+                    }
+                    if (n == 0) {
+                        throw new java.io.EOFException("read of " + len + " bytes at " + offset + " past the end");
+                    }
+                    done += (int) n;
+                }
+            }
+        };
     }
 }

@@ -82,6 +82,9 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
                 () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777, kernel.memory()), "tmpfs");
         mountKernelFs(kernel, vfs, ctx, "/tmp", new TmpfsFilesystem(nextDev.getAsLong(),
                 () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777, kernel.memory()), "tmpfs");
+        // The kernel's internal tmpfs (mm/shmem.c shm_mnt): memfd_create's files, in no directory.
+        TmpfsFilesystem shm = new TmpfsFilesystem(nextDev.getAsLong(), () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777, kernel.memory());
+        vfs.setShmMount(new dev.emu.kernel.vfs.Mount(shm, shm.root(), null, "shm_mnt", false, 0));
         for (MountSpec m : mounts) {
             requireDirectory(m.host(), "--mount " + m.host());
             Dentry at = mountpoint(vfs, ctx, m.guest(), true);

@@ -55,6 +55,7 @@ public final class Kernel {
     /** Live and zombie processes by pid (zombies stay until reaped). */
     private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
     private final dev.emu.kernel.sync.Futexes futexes = new dev.emu.kernel.sync.Futexes();
+    private final dev.emu.kernel.locks.FileLocks fileLocks = new dev.emu.kernel.locks.FileLocks(scheduler);
     private final List<TickHook> tickHooks = new ArrayList<>();
     private int nextPid = 1;
     private FilesystemSetup filesystemSetup = FilesystemSetup.inMemory();
@@ -135,7 +136,7 @@ public final class Kernel {
             });
         }
         ResourceLimits limits = ResourceLimits.initial(memory.maxThreads());
-        Exec.Image loaded = Exec.load(this, program.value().bytes(), program.value().path(), program.value().argv(), envp, path, ctx, limits);
+        Exec.Image loaded = Exec.load(this, null, program.value(), envp, path, ctx, limits);
         GuestProcess p = startInit(loaded, limits, program.value().argv(), envp, path.substring(path.lastIndexOf('/') + 1));
         p.setExe(program.value().dentry());
         return p;
@@ -159,6 +160,7 @@ public final class Kernel {
 
     private GuestProcess startInit(Exec.Image loaded, ResourceLimits limits, List<String> argv, List<String> envp, String name) {
         FdTable fds = new FdTable();
+        fds.setCloseHook(fileLocks::closing);
         SerialLog serial = log.serial();
         fds.put(0, new ConsoleFile("stdin", console.in(), null, serial, console.inKind()), false);
         fds.put(1, new ConsoleFile("stdout", null, console.out(), serial, console.outKind()), false);
@@ -447,6 +449,18 @@ public final class Kernel {
 
     public GuestProcess init() {
         return init;
+    }
+
+    private final dev.emu.kernel.mm.SharedFileMapping.Registry sharedMappings = new dev.emu.kernel.mm.SharedFileMapping.Registry();
+
+    /** Every process's MAP_SHARED file mappings, by file. */
+    public dev.emu.kernel.mm.SharedFileMapping.Registry sharedMappings() {
+        return sharedMappings;
+    }
+
+    /** The advisory file locks (fcntl record locks, flock). */
+    public dev.emu.kernel.locks.FileLocks fileLocks() {
+        return fileLocks;
     }
 
     public dev.emu.kernel.sync.Futexes futexes() {

@@ -301,6 +301,11 @@ public final class RunCommand implements Callable<Integer> {
         try {
             if (root != null) {
                 kernel.spawnInitFromGuest(path.toString(), argv, env);
+            } else if (isScript(path)) {
+                // A "#!" script runs through its interpreter as execve would run it: found in the
+                // guest's tree, where the default view shows the host path at the same path.
+                String guestPath = image.contains("/") && workdir == null ? image : path.toAbsolutePath().normalize().toString();
+                kernel.spawnInitFromGuest(guestPath, argv, env);
             } else {
                 kernel.spawnInit(path, argv, env);
             }
@@ -312,7 +317,7 @@ public final class RunCommand implements Callable<Integer> {
             return 126;
         } catch (IllegalArgumentException e) {
             System.err.println("emu: " + e.getMessage());
-            return e.getMessage().contains("No such file") ? 127 : 2;
+            return e.getMessage().contains("No such file") ? 127 : e.getMessage().contains("Permission denied") ? 126 : 2;
         }
         StartupTrace.mark("init spawned");
         dev.emu.emulator.gdb.GdbStub gdb = null;
@@ -399,6 +404,16 @@ public final class RunCommand implements Callable<Integer> {
      * Why the host file {@code path} cannot be an image, or null. Only a regular file is: a FIFO
      * would hang the open, /dev/zero never ends.
      */
+    /** Whether the host file starts with "#!" (binfmt_script's test). */
+    static boolean isScript(Path path) {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == '#' && head[1] == '!';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String unloadableImage(Path path) {
         try {
             String notRegular = Exec.notRegularFile(path);

@@ -155,14 +155,24 @@ class BusyboxDiffTest {
             new Case("ps", "ps | head -n 1"),
             new Case("free", "free | head -n 1 | awk '{print $1, $2, $3}'"),
             new Case("df", "df . | head -n 1"),
-            new Case("mount", "mount > /dev/null; echo $?; grep -c ' /proc proc ' /proc/mounts"));
+            new Case("mount", "mount > /dev/null; echo $?; grep -c ' /proc proc ' /proc/mounts"),
+            // Found by scripts/busybox-corpus (issue 13): getgroups, /proc/PID/loginuid,
+            // ioprio_get, getpriority, sysinfo, named pipes on tmpfs, /proc/sys.
+            new Case("groups", "groups; id -G"),
+            new Case("logname", "logname; echo $?"),
+            new Case("ionice", "ionice"),
+            new Case("renice missing", "renice -n 1 -p 99999; echo $?"),
+            new Case("free sysinfo", "free | awk 'NR==2 {print ($2 > 0), ($4 > 0)}'"),
+            new Case("mkfifo tmpfs", "f=/dev/shm/bb-fifo.$$; mkfifo $f && (echo through > $f &) && cat $f; rm -f $f"),
+            new Case("sysctl", "sysctl kernel.ostype"));
 
     /** Applets the cases call by name, linked to busybox in the PATH directory. */
     private static final List<String> APPLETS = List.of("ls", "cat", "wc", "sort", "head", "tail", "grep", "find",
             "stat", "du", "mkdir", "rmdir", "cp", "mv", "rm", "ln", "touch", "echo", "printf", "tee", "sed", "awk",
             "tar", "gzip", "gunzip", "zcat", "xargs", "cut", "tr", "uniq", "basename", "dirname", "realpath",
             "readlink", "diff", "cmp", "od", "hexdump", "dd", "md5sum", "sha256sum", "chmod", "truncate", "test",
-            "expr", "seq", "paste", "pwd", "sh", "true", "false", "mount", "df", "ps", "free");
+            "expr", "seq", "paste", "pwd", "sh", "true", "false", "mount", "df", "ps", "free", "groups", "id", "logname",
+            "ionice", "renice", "mkfifo", "sysctl");
 
     @TempDir
     static Path root;

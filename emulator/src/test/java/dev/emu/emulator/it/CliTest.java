@@ -53,10 +53,16 @@ class CliTest {
         assertThat(t.status()).isEqualTo(126);
         assertThat(t.stderr()).contains(truncated.toString()).containsIgnoringCase("truncated");
 
+        // A script runs through its interpreter as execve runs it; without an x bit it is EACCES.
         Path text = Files.writeString(tmp.resolve("script.sh"), "#!/bin/sh\necho hi\n");
         EmuCli.Result s = emu("run", text.toString());
         assertThat(s.status()).isEqualTo(126);
-        assertThat(s.stderr()).contains("not an ELF");
+        assertThat(s.stderr()).contains("Permission denied");
+
+        Path data = Files.writeString(tmp.resolve("data.txt"), "just text\n");
+        EmuCli.Result d = emu("run", data.toString());
+        assertThat(d.status()).isEqualTo(126);
+        assertThat(d.stderr()).contains("not an ELF");
     }
 
     @Test

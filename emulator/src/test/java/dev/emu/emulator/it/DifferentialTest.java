@@ -94,7 +94,12 @@ class DifferentialTest {
             new Program("bigpipe"),
             // Sockets (issue 14): AF_UNIX, loopback TCP and UDP, and the errno of bad requests.
             new Program("sock_unix"),
-            new Program("sock_inet"));
+            new Program("sock_inet"),
+            // The filesystem, second part (issue 13): locks, FIFOs, preadv/memfd/O_TMPFILE, shared mappings.
+            new Program("fs_locks"),
+            new Program("fs_fifo"),
+            new Program("fs_more"),
+            new Program("fs_mmap"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

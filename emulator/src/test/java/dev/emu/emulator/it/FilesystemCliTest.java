@@ -152,6 +152,37 @@ class FilesystemCliTest {
         assertThat(r.stdout()).isEqualTo("3\ncat /proc/self/cmdline \n/usr/bin/busybox\ncpuinfo\nproc /proc proc rw,relatime 0 0\n2\n");
     }
 
+    /** An image named on the command line that is a "#!" script runs through its interpreter, as execve runs it. */
+    @Test
+    void aScriptNamedOnTheCommandLineRunsThroughItsInterpreter() throws Exception {
+        Path script = tmp.resolve("s.sh");
+        Files.writeString(script, "#!" + BUSYBOX + " sh\necho \"$0 $1\"; readlink /proc/self/exe\n");
+        script.toFile().setExecutable(true);
+        EmuCli.Result r = emuIn(tmp, "run", "./s.sh", "arg");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("./s.sh arg\n" + Path.of(BUSYBOX).toRealPath() + "\n");
+    }
+
+    /**
+     * /proc/PID/fdinfo, auxv, task/TID and /proc/sys agree with what the rest of the kernel
+     * says: the fd's flags as F_GETFL gives them, the file's inode as stat gives it, AT_PAGESZ
+     * in the auxv, one thread named by the pid, the release uname reports.
+     */
+    @Test
+    void procFdinfoAuxvTaskAndSysAgreeWithTheKernel() throws Exception {
+        EmuCli.Result r = emuIn(tmp, "run", BUSYBOX, "sh", "-c",
+                "exec 3</etc/passwd; cat /proc/$$/fdinfo/3; stat -c %i /etc/passwd; "
+                        + "od -A n -t x8 /proc/self/auxv | grep -c '0000000000000006 0000000000001000'; "
+                        + "[ \"$(ls /proc/$$/task)\" = \"$$\" ] && echo one thread; cat /proc/$$/task/$$/comm; "
+                        + "[ \"$(uname -r)\" = \"$(cat /proc/sys/kernel/osrelease)\" ] && echo same release; "
+                        + "cat /proc/sys/net/core/bpf_jit_enable /proc/sys/kernel/unprivileged_bpf_disabled /proc/sys/kernel/pid_max");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines.subList(0, 3)).containsExactly("pos:\t0", "flags:\t0100000", "mnt_id:\t1");
+        assertThat(lines.get(3)).as("fdinfo's ino is stat's").isEqualTo("ino:\t" + lines.get(4));
+        assertThat(lines.subList(5, lines.size())).containsExactly("1", "one thread", "busybox", "same release", "1", "0", "4194304");
+    }
+
     /**
      * Files the guest makes in tmpfs get the same inode numbers and times on every run, and
      * listings come in the same order: two runs print the same bytes.

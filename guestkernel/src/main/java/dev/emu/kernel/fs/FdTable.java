@@ -13,6 +13,19 @@ public final class FdTable {
     private boolean[] closeOnExec = new boolean[16];
     /** The owning process's limits (RLIMIT_NOFILE); null: Linux's default soft limit. */
     private ResourceLimits limits;
+    /** Told of every file this table stops referring to (filp_close's locks_remove_posix). */
+    private CloseHook closeHook;
+
+    /** What a table calls as one of its fds is closed, before the file's reference is dropped. */
+    @FunctionalInterface
+    public interface CloseHook {
+        void closing(FdTable table, File file);
+    }
+
+    /** Sets the hook told of each close; fork copies it. */
+    public void setCloseHook(CloseHook hook) {
+        this.closeHook = hook;
+    }
 
     /** Makes new fds obey {@code limits}' RLIMIT_NOFILE. */
     public void setLimits(ResourceLimits limits) {
@@ -62,6 +75,9 @@ public final class FdTable {
         files[fd] = file;
         closeOnExec[fd] = cloexec;
         if (old != null) {
+            if (closeHook != null) {
+                closeHook.closing(this, old);
+            }
             old.release();
         }
     }
@@ -74,6 +90,9 @@ public final class FdTable {
         }
         files[(int) fd] = null;
         closeOnExec[(int) fd] = false;
+        if (closeHook != null) {
+            closeHook.closing(this, f);
+        }
         f.release();
         return 0;
     }
@@ -91,6 +110,7 @@ public final class FdTable {
         FdTable copy = new FdTable();
         copy.files = files.clone();
         copy.closeOnExec = closeOnExec.clone();
+        copy.closeHook = closeHook;
         for (File f : copy.files) {
             if (f != null) {
                 f.retain();

@@ -50,11 +50,32 @@ public record FileStat(long dev, long ino, int mode, int nlink, int uid, int gid
      * not known, so its mask bit stays clear and the field zero, as on filesystems without it.
      */
     public byte[] toStructStatx(long nowNanos) {
+        return toStructStatx(nowNanos, NO_BTIME, -1);
+    }
+
+    /** A birth time the filesystem does not keep: statx leaves STATX_BTIME out of stx_mask. */
+    public static final long NO_BTIME = Long.MIN_VALUE;
+    public static final int STATX_BASIC_STATS = 0x7ff, STATX_BTIME = 0x800, STATX_MNT_ID = 0x1000;
+
+    /**
+     * struct statx with the birth time {@code btimeNanos} (STATX_BTIME) unless it is
+     * {@link #NO_BTIME}, and the mount id (STATX_MNT_ID, stx_mnt_id) unless {@code mountId} is -1.
+     */
+    public byte[] toStructStatx(long nowNanos, long btimeNanos, long mountId) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, 0x7ff); // stx_mask = STATX_BASIC_STATS
+        int mask = STATX_BASIC_STATS;
+        if (btimeNanos != NO_BTIME) {
+            mask |= STATX_BTIME;
+            b.putLong(80, Math.floorDiv(btimeNanos, 1_000_000_000L)).putInt(88, (int) Math.floorMod(btimeNanos, 1_000_000_000L));
+        }
+        if (mountId >= 0) {
+            mask |= STATX_MNT_ID;
+            b.putLong(144, mountId);
+        }
+        b.putInt(0, mask);
         b.putInt(4, blksize).putInt(16, nlink).putInt(20, uid).putInt(24, gid);
         b.putShort(28, (short) mode).putLong(32, ino).putLong(40, size).putLong(48, blocks);
-        long[] offsets = {64, 96, 112}; // atime, ctime, mtime (btime at 80 stays zero)
+        long[] offsets = {64, 96, 112}; // atime, ctime, mtime (btime at 80 above)
         long[] times = {at(atimeNanos, nowNanos), at(ctimeNanos, nowNanos), at(mtimeNanos, nowNanos)};
         for (int i = 0; i < 3; i++) {
             int off = (int) offsets[i];

@@ -89,6 +89,39 @@ public final class Pipe {
         writeEnd = new WriteEnd(1 | (flags & O_NONBLOCK));
     }
 
+    /**
+     * A named pipe's buffer (fifo_open's get_pipe_inode_info): no reader and no writer until
+     * {@link #openReader} and {@link #openWriter} add them, one open file description each.
+     */
+    public static Pipe fifo(Scheduler scheduler, int ino, Runnable onFree) {
+        Pipe p = new Pipe(scheduler, ino, 0, onFree);
+        p.readers = 0;
+        p.writers = 0;
+        return p;
+    }
+
+    /** A new open file description reading this pipe (a FIFO opened for reading): readers++. */
+    public File openReader(int flags) {
+        readers++;
+        writeWait.wakeAll(scheduler);
+        return new ReadEnd(flags);
+    }
+
+    /** A new open file description writing this pipe (a FIFO opened for writing): writers++. */
+    public File openWriter(int flags) {
+        writers++;
+        readWait.wakeAll(scheduler);
+        return new WriteEnd(flags);
+    }
+
+    public int readers() {
+        return readers;
+    }
+
+    public int writers() {
+        return writers;
+    }
+
     public File readEnd() {
         return readEnd;
     }

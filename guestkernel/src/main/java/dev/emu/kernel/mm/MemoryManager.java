@@ -74,6 +74,8 @@ public final class MemoryManager {
     /** What it is charged now (equal to committed between operations). */
     private long charged;
     private boolean closed;
+    /** The MAP_SHARED file mappings, written back at the sync points ({@link SharedFileMapping}). */
+    private final List<SharedFileMapping> shared = new java.util.ArrayList<>();
 
     /** A memory manager without a memory limit (kernel unit tests). */
     public MemoryManager(AddressSpace space) {
@@ -236,6 +238,81 @@ public final class MemoryManager {
         }
         settle();
         return addr;
+    }
+
+    /**
+     * Adopts a shared file mapping just made in this memory; its snapshot is charged to the
+     * guest's memory. False (the mapping released) when the charge does not fit.
+     */
+    public boolean addShared(SharedFileMapping m) {
+        if (!accountant.tryChargeHeap(m.snapshotBytes())) {
+            m.release();
+            return false;
+        }
+        shared.add(m);
+        return true;
+    }
+
+    private void dropShared(SharedFileMapping m) {
+        shared.remove(m);
+        m.release();
+        accountant.unchargeHeap(m.snapshotBytes());
+    }
+
+    /**
+     * Writes back and forgets the shared file mappings in [start, end); a mapping partly outside
+     * the range keeps its outside parts as mappings of their own (split_vma).
+     */
+    private void unshare(long start, long end) {
+        for (SharedFileMapping m : List.copyOf(shared)) {
+            if (!m.overlaps(start, end)) {
+                continue;
+            }
+            if (m.start < start) {
+                addShared(m.slice(m.start, start));
+            }
+            if (m.start + m.length > end) {
+                addShared(m.slice(end, m.start + m.length));
+            }
+            dropShared(m);
+        }
+    }
+
+    /**
+     * msync(2) (mm/msync.c): the shared file mappings in the range are written back (and, with
+     * MS_INVALIDATE, reloaded from the file); EINVAL for bad flags or an unaligned start, ENOMEM
+     * when part of the range is not mapped (after the mapped part was synced, as Linux does).
+     */
+    public long msync(long addr, long length, int flags) {
+        final int msAsync = 1, msInvalidate = 2, msSync = 4;
+        if ((addr & (PAGE - 1)) != 0 || (flags & ~(msAsync | msInvalidate | msSync)) != 0
+                || (flags & (msAsync | msSync)) == (msAsync | msSync)) {
+            return Errno.EINVAL.ret();
+        }
+        long end = addr + pageUp(length);
+        if (end < addr) {
+            return Errno.ENOMEM.ret();
+        }
+        long err = 0;
+        for (SharedFileMapping m : List.copyOf(shared)) {
+            if (m.overlaps(addr, end)) {
+                long r = m.sync((flags & msInvalidate) != 0);
+                if (r < 0 && err == 0) {
+                    err = r;
+                }
+            }
+        }
+        if (err < 0) {
+            return Errno.EIO.ret();
+        }
+        for (long at = addr; at < end; ) {
+            Vma v = vmaAt(at);
+            if (v == null) {
+                return Errno.ENOMEM.ret();
+            }
+            at = v.end();
+        }
+        return 0;
     }
 
     /** munmap(2). */
@@ -475,7 +552,23 @@ public final class MemoryManager {
         copy.committed = committed;
         copy.charged = committed;
         copy.oom = oom;
+        copy.savedAuxv = savedAuxv;
+        for (SharedFileMapping m : shared) {
+            m.sync(false); // the child's copy starts agreeing with the file
+            copy.addShared(m.forkInto(childSpace));
+        }
         return copy;
+    }
+
+    /** The auxiliary vector exec wrote (mm->saved_auxv, /proc/PID/auxv), AT_NULL last. */
+    private java.util.List<dev.emu.kernel.loader.AuxEntry> savedAuxv = java.util.List.of();
+
+    public java.util.List<dev.emu.kernel.loader.AuxEntry> savedAuxv() {
+        return savedAuxv;
+    }
+
+    public void setSavedAuxv(java.util.List<dev.emu.kernel.loader.AuxEntry> auxv) {
+        this.savedAuxv = java.util.List.copyOf(auxv);
     }
 
     /** Releases the address space and every charge (exit, or the old image at execve). */
@@ -484,6 +577,9 @@ public final class MemoryManager {
             return;
         }
         closed = true;
+        for (SharedFileMapping m : List.copyOf(shared)) {
+            dropShared(m);
+        }
         space.close();
         accountant.uncharge(charged);
         charged = 0;
@@ -670,6 +766,9 @@ public final class MemoryManager {
     }
 
     private void unmapRange(long start, long end) {
+        if (!shared.isEmpty()) {
+            unshare(start, end);
+        }
         for (Vma v : overlapping(start, end)) {
             long s = Math.max(v.start(), start);
             long e = Math.min(v.end(), end);

@@ -3,15 +3,17 @@ package dev.emu.kernel.syscall;
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.File;
 import dev.emu.kernel.task.Task;
+import dev.emu.kernel.mm.SharedFileMapping;
 import dev.emu.kernel.vfs.RegularFile;
+import dev.emu.kernel.vfs.tmpfs.Seals;
 
 /**
  * mmap(2) of a file (mm/mmap.c do_mmap with a file): the pages are filled with the file's bytes
  * from {@code offset} at map time, the rest of the last page with zeros. A private mapping is a
  * copy, which is exactly MAP_PRIVATE as long as the file is not written meanwhile (what ld.so and
- * readers need). A shared mapping is the same copy when it cannot be written; a writable shared
- * mapping would need its stores written back, which emu does not do yet, so it fails (ENODEV)
- * rather than lose data silently.
+ * readers need). A shared mapping is the same copy, registered as a {@link SharedFileMapping}:
+ * its stores reach the file and the file's other shared mappings at msync, munmap, exit, exec
+ * and fork (see there for what is coherent when).
  */
 final class FileMmap {
     private FileMmap() {}
@@ -27,9 +29,12 @@ final class FileMmap {
             return Errno.EACCES.ret(); // every mapping needs read access
         }
         boolean shared = (flags & 3) != SysMemory.MAP_PRIVATE;
-        if (shared && (prot & PROT_WRITE) != 0) {
-            t.kernel().log().once("mmap-shared-write", "mmap(MAP_SHARED, PROT_WRITE) of a file: write-back is not supported: -ENODEV");
-            return Errno.ENODEV.ret();
+        if (shared && (prot & PROT_WRITE) != 0 && (f.statusFlags() & 3) != 2) {
+            return Errno.EACCES.ret(); // a writable shared mapping needs the file open for writing
+        }
+        if (shared && (prot & PROT_WRITE) != 0 && f instanceof Seals s
+                && (s.seals() & (Seals.F_SEAL_WRITE | Seals.F_SEAL_FUTURE_WRITE)) != 0) {
+            return Errno.EPERM.ret(); // memfd_file_seals: sealed against writing
         }
         if (offset < 0 || offset + length < 0) {
             return Errno.EOVERFLOW.ret();
@@ -50,6 +55,14 @@ final class FileMmap {
             }
             t.memory().write(at + done, chunk, 0, (int) n);
             done += n;
+        }
+        if (shared) {
+            SharedFileMapping m = SharedFileMapping.create(t.kernel().sharedMappings(), t.memory(), f,
+                    file.mappingBacking(), at, SysMemory.pageUp(length), offset);
+            if (!t.process().mm().addShared(m)) {
+                t.process().mm().munmap(at, length);
+                return Errno.ENOMEM.ret();
+            }
         }
         return at;
     }

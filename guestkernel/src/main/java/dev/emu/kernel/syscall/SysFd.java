@@ -64,7 +64,7 @@ final class SysFd {
         return newfd;
     }
 
-    /** Fcntl implements Linux syscall fcntl(2) for fd flags, status flags and F_DUPFD. */
+    /** Fcntl implements Linux syscall fcntl(2): fd flags, status flags, F_DUPFD and record locks ({@link SysLock}). */
     static long fcntl(Task t, long fd, long cmd, long arg, long a3, long a4, long a5) {
         FdTable fds = t.process().fds();
         File f = fds.get(fd);
@@ -101,6 +101,12 @@ final class SysFd {
                 return SysPipe.fcntl(f, cmd, arg);
             }
             default -> {
+                if (SysLock.isLockCommand((int) cmd)) {
+                    return SysLock.fcntl(t, f, (int) cmd, arg);
+                }
+                if (SysMemfd.isSealCommand((int) cmd)) {
+                    return SysMemfd.fcntl(f, (int) cmd, arg);
+                }
                 t.kernel().log().once("fcntl:" + cmd, "fcntl command " + cmd + " not supported: -EINVAL");
                 return Errno.EINVAL.ret();
             }

@@ -56,6 +56,15 @@ final class SysMemory {
         return t.process().mm().mmapAnonymous(addr, len, (int) prot & PROT_RWX, fixed, noReplace, noReserve, "");
     }
 
+    /**
+     * Msync implements Linux syscall msync(2): MAP_SHARED file mappings in the range write their
+     * stores back to the file (MS_SYNC and MS_ASYNC alike: the write is done at once), and
+     * MS_INVALIDATE reloads what they did not change from the file.
+     */
+    static long msync(Task t, long addr, long length, long flags, long a3, long a4, long a5) {
+        return t.process().mm().msync(addr, length, (int) flags);
+    }
+
     /** Munmap implements Linux syscall munmap(2). */
     static long munmap(Task t, long addr, long length, long a2, long a3, long a4, long a5) {
         return t.process().mm().munmap(addr, length);
@@ -142,7 +151,7 @@ final class SysMemory {
     }
 
     /** PAGE_ALIGN on an unsigned long: a length within a page of 2^64 wraps to 0. */
-    private static long pageUp(long length) {
+    static long pageUp(long length) {
         return (length + PAGE - 1) & -PAGE;
     }
 }

@@ -11,7 +11,7 @@ import dev.emu.kernel.vfs.Result;
 final class SysOpen {
     private SysOpen() {}
 
-    static final int O_CLOEXEC = 02000000;
+    static final int O_CLOEXEC = 02000000, O_LARGEFILE = 0100000;
     static final int O_CREAT_WRONLY_TRUNC = 01 | 0100 | 01000;
     static final int CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
 
@@ -27,7 +27,8 @@ final class SysOpen {
 
     /** Openat implements Linux syscall openat(2) (do_sys_openat2): resolve, open, install the fd. */
     static long openat(Task t, long dirfd, long pathAddr, long flags, long mode, long a4, long a5) {
-        return open(t, dirfd, pathAddr, (int) flags, (int) mode, 0);
+        // build_open_how: a 64-bit kernel forces O_LARGEFILE (F_GETFL shows it); openat2 does not.
+        return open(t, dirfd, pathAddr, (int) flags | O_LARGEFILE, (int) mode, 0);
     }
 
     private static long open(Task t, long dirfd, long pathAddr, int f, int mode, int resolve) {
@@ -42,6 +43,10 @@ final class SysOpen {
             return start.ret();
         }
         Result<File> file = PathArgs.vfs(t).open(t, PathArgs.fs(t), start.value(), path.value(), f & ~O_CLOEXEC, mode, resolve);
+        if (file.failed() && file.error() == Errno.ERESTARTSYS) {
+            return SyscallResults.RESTART; // a FIFO open waiting for its partner re-executes when woken
+        }
+        dev.emu.kernel.vfs.Fifo.abandonWaiting(t);
         if (file.failed()) {
             return file.ret();
         }

@@ -175,9 +175,23 @@ final class SysReadWrite {
      * whose reads never block fills every segment ({@link #readSegments}).
      */
     static long readv(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
+        return readv(t, fd, iov, iovcnt, -1, 0);
+    }
+
+    /**
+     * vfs_readv: a vectored read at {@code pos}, or at the file position when it is -1, with the
+     * RWF_* {@code flags} (already checked against {@link #RWF_SUPPORTED}).
+     */
+    private static long readv(Task t, long fd, long iov, long iovcnt, long pos, int flags) {
         File f = t.process().fds().get(fd);
         if (f == null || (f.statusFlags() & 3) == 1) {
             return Errno.EBADF.ret();
+        }
+        if (pos >= 0) {
+            long empty = f.pread(t, new byte[0], 0, 0, pos); // ESPIPE without FMODE_PREAD
+            if (empty < 0) {
+                return empty;
+            }
         }
         if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return Errno.EINVAL.ret();
@@ -187,11 +201,21 @@ final class SysReadWrite {
         if (v == null) {
             return Errno.EINVAL.ret();
         }
+        long total = 0;
+        for (int i = 1; i < v.length; i += 2) {
+            total += v[i];
+        }
+        if (total > 0 && (flags & ~RWF_SUPPORTED) != 0) {
+            return Errno.EOPNOTSUPP.ret(); // kiocb_set_rw_flags, reached only with bytes to move
+        }
+        if ((flags & RWF_NOWAIT) != 0 && !f.readNeverBlocks()) {
+            return Errno.EOPNOTSUPP.ret(); // no FMODE_NOWAIT: only files that never block take it
+        }
         if (f instanceof SocketFile sock) {
             return SysSocketMessages.readv(t, sock, v);
         }
         if (f.readNeverBlocks()) {
-            return readSegments(t, f, v);
+            return readSegments(t, f, v, pos);
         }
         long want = 0;
         boolean any = false;
@@ -228,13 +252,13 @@ final class SysReadWrite {
      * readv of a file whose reads never block (a regular file, /dev/zero): each segment filled in
      * turn, as do_loop_readv_writev does, stopping at the first short read.
      */
-    private static long readSegments(Task t, File f, long[] v) {
+    private static long readSegments(Task t, File f, long[] v, long pos) {
         long done = 0;
         for (int i = 0; i < v.length; i += 2) {
             if (v[i + 1] == 0) {
                 continue;
             }
-            long n = readInto(t, f, v[i], v[i + 1], -1);
+            long n = readInto(t, f, v[i], v[i + 1], pos < 0 ? -1 : pos + done);
             if (n < 0) {
                 return done > 0 ? done : n;
             }
@@ -254,9 +278,27 @@ final class SysReadWrite {
      * the vector was written resumes from there (see {@link #writeFrom}).
      */
     static long writev(Task t, long fd, long iov, long iovcnt, long a3, long a4, long a5) {
+        return writev(t, fd, iov, iovcnt, -1, 0);
+    }
+
+    /**
+     * vfs_writev: a vectored write at {@code pos}, or at the file position when it is -1, with
+     * the RWF_* {@code flags} (already checked against {@link #RWF_SUPPORTED}). RWF_APPEND makes
+     * it append whatever the position, as O_APPEND.
+     */
+    private static long writev(Task t, long fd, long iov, long iovcnt, long pos, int flags) {
         File f = t.process().fds().get(fd);
         if (f == null || (f.statusFlags() & 3) == 0) {
             return Errno.EBADF.ret();
+        }
+        if (pos >= 0) {
+            long empty = f.pwrite(t, new byte[0], 0, 0, pos); // ESPIPE without FMODE_PWRITE
+            if (empty < 0) {
+                return empty;
+            }
+        }
+        if ((flags & RWF_APPEND) != 0) {
+            pos = -2; // see put(): the file's size at each write
         }
         if (iovcnt < 0 || iovcnt > IOV_MAX) {
             return Errno.EINVAL.ret();
@@ -275,6 +317,9 @@ final class SysReadWrite {
         }
         if (size == 0) {
             return 0;
+        }
+        if ((flags & ~RWF_SUPPORTED) != 0 || (flags & RWF_NOWAIT) != 0 && !f.readNeverBlocks()) {
+            return Errno.EOPNOTSUPP.ret(); // kiocb_set_rw_flags; NOWAIT only where nothing blocks
         }
         long resumed = 0;
         if (t.resumeState() instanceof WriteProgress p && p.file == f && p.buf == iov && p.total == size) {
@@ -302,7 +347,7 @@ final class SysReadWrite {
                     break;
                 }
                 if (fill == chunk.length) {
-                    long r = flush(t, f, chunk, fill, done, iov, size);
+                    long r = flush(t, f, chunk, fill, pos, done, iov, size);
                     if (r != GO_ON) {
                         return r;
                     }
@@ -311,7 +356,7 @@ final class SysReadWrite {
             }
         }
         if (fill > 0) {
-            long r = flush(t, f, chunk, fill, done, iov, size);
+            long r = flush(t, f, chunk, fill, pos, done, iov, size);
             if (r != GO_ON) {
                 return r;
             }
@@ -319,17 +364,18 @@ final class SysReadWrite {
         return done[0] == 0 && faulted ? Errno.EFAULT.ret() : done[0];
     }
 
-    /**
-     * Writes a gathered chunk of writev, retrying a pipe's short writes; adds to {@code done[0]}.
-     * Returns {@link #GO_ON}, or what writev returns now (the count, an error, RESTART).
-     */
     /** Flush's "the chunk is written, go on"; never a syscall result. */
     private static final long GO_ON = Long.MIN_VALUE;
 
-    private static long flush(Task t, File f, byte[] chunk, int fill, long[] done, long iov, long size) {
+    /**
+     * Writes a gathered chunk of writev at {@code pos} (see {@link #put}), retrying a pipe's short
+     * writes; adds to {@code done[0]}. Returns {@link #GO_ON}, or what writev returns now (the
+     * count, an error, RESTART).
+     */
+    private static long flush(Task t, File f, byte[] chunk, int fill, long pos, long[] done, long iov, long size) {
         int off = 0;
         while (off < fill) {
-            long w = f.write(t, chunk, off, fill - off);
+            long w = put(t, f, chunk, off, fill - off, pos, done[0]);
             if (w == SyscallResults.RESTART && done[0] > 0 && !t.runnable()) {
                 t.setResumeState(new WriteProgress(f, iov, size, done[0], t.handlerFrames()));
                 t.setInterruptResult(done[0]);
@@ -345,6 +391,52 @@ final class SysReadWrite {
             }
         }
         return GO_ON;
+    }
+
+    /**
+     * One gathered chunk written at the file position ({@code pos} -1), at {@code pos + done}, or
+     * appended ({@code pos} -2, RWF_APPEND: the IOCB_APPEND that generic_write_checks honours).
+     */
+    private static long put(Task t, File f, byte[] chunk, int off, int len, long pos, long done) {
+        if (pos == -1) {
+            return f.write(t, chunk, off, len);
+        }
+        long at = pos == -2 ? f.stat().size() : pos + done;
+        return f.pwrite(t, chunk, off, len, at);
+    }
+
+    static final int RWF_HIPRI = 1, RWF_DSYNC = 2, RWF_SYNC = 4, RWF_NOWAIT = 8, RWF_APPEND = 0x10;
+    /** RWF_SUPPORTED of Linux 6.1 (the release emu reports). */
+    static final int RWF_SUPPORTED = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
+
+    /** Preadv implements Linux syscall preadv(2); on x86_64 pos_l is the whole offset. */
+    static long preadv(Task t, long fd, long iov, long iovcnt, long posL, long posH, long a5) {
+        return preadv2(t, fd, iov, iovcnt, posL, posH, 0);
+    }
+
+    /**
+     * Preadv2 implements Linux syscall preadv2(2): pos -1 reads at the file position (do_readv),
+     * another negative pos is EINVAL (do_preadv), flags outside RWF_SUPPORTED are EOPNOTSUPP.
+     * HIPRI, DSYNC and SYNC change nothing here (no polled I/O, data is stored at once).
+     */
+    static long preadv2(Task t, long fd, long iov, long iovcnt, long posL, long posH, long flags) {
+        if (posL < -1) {
+            return Errno.EINVAL.ret();
+        }
+        return readv(t, fd, iov, iovcnt, posL, (int) flags);
+    }
+
+    /** Pwritev implements Linux syscall pwritev(2). */
+    static long pwritev(Task t, long fd, long iov, long iovcnt, long posL, long posH, long a5) {
+        return pwritev2(t, fd, iov, iovcnt, posL, posH, 0);
+    }
+
+    /** Pwritev2 implements Linux syscall pwritev2(2), with preadv2's rules and RWF_APPEND. */
+    static long pwritev2(Task t, long fd, long iov, long iovcnt, long posL, long posH, long flags) {
+        if (posL < -1) {
+            return Errno.EINVAL.ret();
+        }
+        return writev(t, fd, iov, iovcnt, posL, (int) flags);
     }
 
     /** Pread64 implements Linux syscall pread64(2). */

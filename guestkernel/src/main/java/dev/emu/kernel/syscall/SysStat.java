@@ -50,7 +50,10 @@ final class SysStat {
         return 0;
     }
 
-    /** Statx implements Linux syscall statx(2): the basic fields (no btime). */
+    /**
+     * Statx implements Linux syscall statx(2): the basic fields, the mount id, and the birth
+     * time where the filesystem keeps one (tmpfs; host files do not pass theirs through).
+     */
     static long statx(Task t, long dirfd, long pathAddr, long flags, long mask, long statxbuf, long a5) {
         int fl = (int) flags;
         if ((fl & ~(PathArgs.AT_SYMLINK_NOFOLLOW | PathArgs.AT_NO_AUTOMOUNT | PathArgs.AT_EMPTY_PATH
@@ -60,11 +63,31 @@ final class SysStat {
         if (((int) mask & 0x80000000) != 0) {
             return Errno.EINVAL.ret(); // STATX__RESERVED
         }
-        Result<FileStat> s = statAt(t, dirfd, pathAddr, fl);
-        if (s.failed()) {
-            return s.ret();
+        Result<String> path = PathArgs.path(t, pathAddr);
+        if (path.failed()) {
+            return path.ret();
         }
-        t.memory().write(statxbuf, s.value().toStructStatx(t.kernel().clock().realtimeNanos()));
+        Dentry d;
+        FileStat st;
+        if (path.value().isEmpty() && (fl & PathArgs.AT_EMPTY_PATH) != 0 && (int) dirfd != PathArgs.AT_FDCWD) {
+            File f = t.process().fds().get((int) dirfd);
+            if (f == null) {
+                return Errno.EBADF.ret();
+            }
+            d = f instanceof dev.emu.kernel.vfs.VfsFile v ? v.dentry() : null;
+            st = f.stat();
+        } else {
+            Result<Dentry> r = PathArgs.resolve(t, (int) dirfd, path.value(), (fl & PathArgs.AT_SYMLINK_NOFOLLOW) == 0,
+                    (fl & PathArgs.AT_EMPTY_PATH) != 0);
+            if (r.failed()) {
+                return r.ret();
+            }
+            d = r.value();
+            st = d.stat();
+        }
+        long btime = d == null ? FileStat.NO_BTIME : d.inode().birthTimeNanos();
+        long mountId = d == null ? -1 : d.mount().id();
+        t.memory().write(statxbuf, st.toStructStatx(t.kernel().clock().realtimeNanos(), btime, mountId));
         return 0;
     }
 

@@ -116,6 +116,7 @@ final class SysTask {
             boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
             GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             proc.setLimits(parent.limits().copy());
+            proc.setNice(parent.nice());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
@@ -332,8 +333,7 @@ final class SysTask {
         Exec.Image loaded;
         try {
             loaded = image != null ? Exec.load(k, image, argv, envp, p.limits())
-                    : Exec.load(k, program.value().bytes(), program.value().path(), program.value().argv(), envp, path,
-                            p.fs(), p.limits());
+                    : Exec.load(k, t, program.value(), envp, path, p.fs(), p.limits());
         } catch (HostMemoryException e) {
             return Errno.ENOMEM.ret();
         } catch (ElfFormatException e) {

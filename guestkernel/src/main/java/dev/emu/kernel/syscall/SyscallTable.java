@@ -31,24 +31,30 @@ public final class SyscallTable {
         r.add(def(19, FULL, "", SysReadWrite::readv, FD, IOVEC_IN, UINT));
         r.add(def(20, FULL, "", SysReadWrite::writev, FD, IOVEC_IN, UINT));
         r.add(def(8, FULL, "", SysReadWrite::lseek, FD, LONG, UINT));
+        r.add(def(295, FULL, "", SysReadWrite::preadv, FD, IOVEC_IN, UINT, SIZE, SIZE));
+        r.add(def(296, FULL, "", SysReadWrite::pwritev, FD, IOVEC_IN, UINT, SIZE, SIZE));
+        r.add(def(327, PARTIAL, "RWF_HIPRI/DSYNC/SYNC accepted (no effect needed); RWF_NOWAIT only on files that never block (else EOPNOTSUPP); unknown flags → EOPNOTSUPP", SysReadWrite::preadv2, FD, IOVEC_IN, UINT, SIZE, SIZE, INT_HEX));
+        r.add(def(328, PARTIAL, "as preadv2, and RWF_APPEND", SysReadWrite::pwritev2, FD, IOVEC_IN, UINT, SIZE, SIZE, INT_HEX));
         // ---- file descriptors (SysFd) ----
         r.add(def(3, FULL, "", SysFd::close, FD));
         r.add(def(32, FULL, "", SysFd::dup, FD));
         r.add(def(33, FULL, "", SysFd::dup2, FD, FD));
         r.add(def(292, FULL, "", SysFd::dup3, FD, FD, OPEN_FLAGS));
-        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ; locks and leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ, record locks F_GETLK/SETLK/SETLKW and OFD locks, memfd seals F_ADD_SEALS/F_GET_SEALS; leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
+        r.add(def(319, PARTIAL, "MFD_CLOEXEC, MFD_ALLOW_SEALING; MFD_HUGETLB → EINVAL (no huge pages)", SysMemfd::memfdCreate, STRING, UINT_HEX));
+        r.add(def(73, FULL, "", SysLock::flock, FD, UINT));
         r.add(def(16, PARTIAL, "console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
         // ---- files by name (SysOpen, SysStat, SysPath, SysAttr, SysDir; docs/filesystem.md) ----
         r.add(def(2, FULL, "", SysOpen::open, STRING, OPEN_FLAGS, MODE));
-        r.add(def(257, PARTIAL, "O_TMPFILE → EOPNOTSUPP", SysOpen::openat, FD, STRING, OPEN_FLAGS, MODE));
+        r.add(def(257, PARTIAL, "O_TMPFILE on tmpfs (hostfs → EOPNOTSUPP)", SysOpen::openat, FD, STRING, OPEN_FLAGS, MODE));
         r.add(def(85, FULL, "", SysOpen::creat, STRING, MODE));
         r.add(def(437, PARTIAL, "RESOLVE_CACHED → EAGAIN (no lookup cache)", SysOpen::openat2, FD, STRING, PTR, SIZE));
         r.add(def(436, FULL, "", SysOpen::closeRange, FD, FD, UINT_HEX));
         r.add(def(4, FULL, "", SysStat::stat, STRING, STAT_OUT));
         r.add(def(6, FULL, "", SysStat::lstat, STRING, STAT_OUT));
         r.add(def(262, FULL, "", SysStat::newfstatat, FD, STRING, STAT_OUT, AT_FLAGS));
-        r.add(def(332, PARTIAL, "the basic fields; no stx_btime, stx_mnt_id or attributes", SysStat::statx, FD, STRING, UINT_HEX, UINT_HEX, PTR));
+        r.add(def(332, PARTIAL, "the basic fields, stx_mnt_id, stx_btime on tmpfs (STATX_BTIME in the mask only there); no attributes", SysStat::statx, FD, STRING, UINT_HEX, UINT_HEX, PTR));
         r.add(def(21, PARTIAL, "the guest is root: R_OK/W_OK always (EROFS on read-only mounts; host files the emu process cannot access → EACCES), X_OK needs an x bit", SysStat::access, STRING, INT));
         r.add(def(269, PARTIAL, "as access", SysStat::faccessat, FD, STRING, INT));
         r.add(def(439, PARTIAL, "as access", SysStat::faccessat2, FD, STRING, INT, AT_FLAGS));
@@ -58,7 +64,7 @@ public final class SyscallTable {
         r.add(def(138, FULL, "", SysStat::fstatfs, FD, PTR));
         r.add(def(83, FULL, "", SysPath::mkdir, STRING, MODE));
         r.add(def(258, FULL, "", SysPath::mkdirat, FD, STRING, MODE));
-        r.add(def(133, PARTIAL, "regular files, FIFOs and socket nodes on tmpfs (opening a FIFO or socket → ENXIO); device nodes → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
+        r.add(def(133, PARTIAL, "regular files, FIFOs (named pipes, Linux's open rules) and socket nodes (opening one → ENXIO) on tmpfs; device nodes → EPERM (no CAP_MKNOD); host directories → EPERM", SysPath::mknod, STRING, MODE, UINT_HEX));
         r.add(def(259, PARTIAL, "as mknod", SysPath::mknodat, FD, STRING, MODE, UINT_HEX));
         r.add(def(84, FULL, "", SysPath::rmdir, STRING));
         r.add(def(87, FULL, "", SysPath::unlink, STRING));
@@ -110,7 +116,8 @@ public final class SyscallTable {
         r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----
         r.add(def(12, FULL, "", SysMemory::brk, PTR));
-        r.add(def(9, PARTIAL, "anonymous mappings (private; shared behaves as private until fork); file mappings → ENODEV", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
+        r.add(def(9, PARTIAL, "private and shared file mappings (shared: stores written back and shown to the file's other mappings at msync/munmap/exit/exec/fork, docs/filesystem.md); anonymous MAP_SHARED behaves as private until fork", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
+        r.add(def(26, PARTIAL, "MS_SYNC and MS_ASYNC write back at once; MS_INVALIDATE reloads from the file", SysMemory::msync, PTR, SIZE, INT_HEX));
         r.add(def(11, FULL, "", SysMemory::munmap, PTR, SIZE));
         r.add(def(10, FULL, "", SysMemory::mprotect, PTR, SIZE, PROT));
         r.add(def(25, FULL, "", SysMemory::mremap, PTR, SIZE, SIZE, HEX, PTR));
@@ -132,6 +139,11 @@ public final class SyscallTable {
         r.add(def(102, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
         r.add(def(107, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
         r.add(def(104, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
+        r.add(def(115, FULL, "root's one group, 0", SysProcess::getgroups, INT, PTR));
+        r.add(def(99, FULL, "", SysInfo::sysinfo, PTR));
+        r.add(def(140, FULL, "", SysPriority::getpriority, INT, INT));
+        r.add(def(141, PARTIAL, "recorded and reported; the round-robin scheduler does not weigh it", SysPriority::setpriority, INT, INT, INT));
+        r.add(def(252, PARTIAL, "IOPRIO_CLASS_NONE for every process (ioprio_set is not implemented)", SysPriority::ioprioGet, INT, INT));
         r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
         r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
@@ -159,7 +171,7 @@ public final class SyscallTable {
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
         r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
         r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
-        r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup, /proc/self/exe as the caller's own image; no #! scripts", SysTask::execve, STRING, PTR, PTR));
+        r.add(def(59, PARTIAL, "from the guest's tree with #! scripts and PT_INTERP; a bare name not found is looked up like the CLI's image; /proc/self/exe of a host image is the caller's own image", SysTask::execve, STRING, PTR, PTR));
         r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));

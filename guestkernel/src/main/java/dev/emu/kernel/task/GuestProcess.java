@@ -34,6 +34,16 @@ public final class GuestProcess {
     private boolean zombie;
     /** The signal sent to the parent at exit (clone's low byte; SIGCHLD for fork). */
     private int exitSignal = 17;
+    /** The nice value (-20..19) getpriority/setpriority see; fork copies it. */
+    private int nice;
+
+    public int nice() {
+        return nice;
+    }
+
+    public void setNice(int nice) {
+        this.nice = nice;
+    }
     /** Threads of this process parked in wait4/waitid. */
     private final dev.emu.kernel.sched.WaitQueue childWaiters = new dev.emu.kernel.sched.WaitQueue("wait4");
     /** Readers and pollers of signalfds, woken when a signal is sent (sighand->signalfd_wqh). */

@@ -72,6 +72,27 @@ public abstract class Inode {
         return Result.err(Errno.EPERM);
     }
 
+    /**
+     * Creates a regular file with no name in this directory (O_TMPFILE, the tmpfile inode
+     * operation); {@code linkable}: linkat may give it a name later (O_TMPFILE without O_EXCL).
+     */
+    public Result<Inode> createUnnamed(int mode, boolean linkable) {
+        return Result.err(Errno.EOPNOTSUPP);
+    }
+
+    /** The birth time (statx's stx_btime) in ns, or FileStat.NO_BTIME where none is kept. */
+    public long birthTimeNanos() {
+        return dev.emu.kernel.fs.FileStat.NO_BTIME;
+    }
+
+    /** Whether an inode with no names left may get one again by linkat (I_LINKABLE). */
+    public boolean linkable() {
+        return false;
+    }
+
+    /** The O_TMPFILE file got its first name: an unlink later makes it unlinkable as any file. */
+    public void markLinked() {}
+
     /** Creates a FIFO or device node (mknod). */
     public Result<Inode> mknod(String name, int mode, long rdev) {
         return Result.err(Errno.EPERM);

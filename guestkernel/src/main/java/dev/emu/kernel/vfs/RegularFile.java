@@ -75,6 +75,29 @@ public abstract class RegularFile extends VfsFile {
         return writeAt(src, off, len, at);
     }
 
+    /**
+     * The file as a shared mapping's backing store: positioned writes that ignore O_APPEND (page
+     * write-back does not append) and reads, whatever the open mode.
+     */
+    public dev.emu.kernel.mm.SharedFileMapping.Backing mappingBacking() {
+        return new dev.emu.kernel.mm.SharedFileMapping.Backing() {
+            @Override
+            public long writeBack(byte[] src, int off, int len, long pos) {
+                return writeAt(src, off, len, pos);
+            }
+
+            @Override
+            public long readAt(byte[] dst, int off, int len, long pos) {
+                return RegularFile.this.readAt(dst, off, len, pos);
+            }
+
+            @Override
+            public long size() {
+                return dentry().inode().attributes().size();
+            }
+        };
+    }
+
     /** fsync/fdatasync: data reaches its store at once, so there is nothing to flush. */
     public long sync() {
         return 0;

@@ -19,6 +19,8 @@ public final class Vfs {
     public static final int R_OK = 4, W_OK = 2, X_OK = 1;
 
     private final MountTable mounts;
+    /** The internal tmpfs memfd_create makes its files on (shm_mnt); reachable by no path. */
+    private Mount shmMount;
 
     public Vfs(MountTable mounts) {
         this.mounts = mounts;
@@ -26,6 +28,14 @@ public final class Vfs {
 
     public MountTable mounts() {
         return mounts;
+    }
+
+    public Mount shmMount() {
+        return shmMount;
+    }
+
+    public void setShmMount(Mount mount) {
+        this.shmMount = mount;
     }
 
     /** A path walker for one syscall of {@code task} (null in kernel-internal lookups). */
@@ -56,10 +66,10 @@ public final class Vfs {
 
     /** openat2: {@link #open} with RESOLVE_* restrictions on the walk. */
     public Result<File> open(Task task, FsContext ctx, Dentry start, String path, int flags, int mode, int resolve) {
-        if ((flags & O_TMPFILE) == O_TMPFILE) {
-            return Result.err(Errno.EOPNOTSUPP);
-        }
         PathWalk walk = walker(task, ctx).restrict(resolve, start);
+        if ((flags & O_TMPFILE) == O_TMPFILE) {
+            return openTmpfile(task, ctx, walk, start, path, flags, mode);
+        }
         Dentry d;
         boolean created = false;
         if ((flags & O_CREAT) != 0 && (flags & O_PATH) == 0) {
@@ -144,6 +154,34 @@ public final class Vfs {
             }
         }
         return d.inode().open(task, d, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW));
+    }
+
+    /**
+     * O_TMPFILE (do_tmpfile): an unnamed regular file in the directory {@code path} names, open
+     * for writing (build_open_flags made O_RDONLY EINVAL), linkable by linkat unless O_EXCL.
+     */
+    private Result<File> openTmpfile(Task task, FsContext ctx, PathWalk walk, Dentry start, String path, int flags, int mode) {
+        int acc = flags & O_ACCMODE;
+        if (acc != O_WRONLY && acc != O_RDWR) {
+            return Result.err(Errno.EINVAL);
+        }
+        Result<Dentry> r = walk.resolve(start, path, (flags & O_NOFOLLOW) == 0);
+        if (r.failed()) {
+            return r.cast();
+        }
+        Dentry dir = r.value();
+        if (!dir.inode().isDirectory()) {
+            return Result.err(Errno.ENOTDIR);
+        }
+        if (dir.mount().readOnly()) {
+            return Result.err(Errno.EROFS);
+        }
+        Result<Inode> made = dir.inode().createUnnamed(FileStat.S_IFREG | (mode & 07777 & ~ctx.umask()), (flags & O_EXCL) == 0);
+        if (made.failed()) {
+            return made.cast();
+        }
+        Dentry d = new Dentry(dir.mount(), made.value(), dir, "#" + made.value().attributes().ino());
+        return made.value().open(task, d, flags & ~(O_TMPFILE | O_EXCL | O_TRUNC | O_NOFOLLOW | O_CREAT));
     }
 
     /** mkdir/mkdirat (do_mkdirat with filename_create). */
@@ -305,6 +343,13 @@ public final class Vfs {
         }
         if (old.value().inode().isDirectory()) {
             return Errno.EPERM.ret();
+        }
+        Inode target = old.value().inode();
+        if (target.attributes().nlink() == 0 && !target.linkable()) {
+            return Errno.ENOENT.ret(); // vfs_link: an unlinked file cannot be named again
+        }
+        if (target.linkable()) {
+            target.markLinked();
         }
         return parent.dir().inode().link(parent.name(), old.value().inode());
     }

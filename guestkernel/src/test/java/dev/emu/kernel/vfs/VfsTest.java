@@ -131,6 +131,24 @@ class VfsTest {
         assertThat(lookup("/sub/file.txt", true).failed()).isFalse();
     }
 
+    /** The device-node policy (no CAP_MKNOD) and what a host directory cannot hold or make. */
+    @Test
+    void deviceNodesAreEpermAndHostDirectoriesMakeNoFifosOrTmpfiles() {
+        int chr = dev.emu.kernel.fs.FileStat.S_IFCHR | 0644;
+        int fifo = dev.emu.kernel.fs.FileStat.S_IFIFO | 0644;
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/etc/null", chr, 0x103)).isEqualTo(Errno.EPERM.ret());
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/etc/fifo", fifo, 0)).isZero();
+        assertThat(lookup("/etc/fifo", true).value().inode().type()).isEqualTo(dev.emu.kernel.fs.FileStat.S_IFIFO);
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/host/fifo", fifo, 0)).isEqualTo(Errno.EPERM.ret());
+        assertThat(error(open("/mnt/host", Vfs.O_TMPFILE | Vfs.O_RDWR))).isEqualTo(Errno.EOPNOTSUPP);
+        assertThat(error(open("/mnt/ro", Vfs.O_TMPFILE | Vfs.O_RDWR))).isEqualTo(Errno.EROFS);
+        assertThat(error(open("/etc", Vfs.O_TMPFILE))).as("O_TMPFILE needs write access").isEqualTo(Errno.EINVAL);
+        File tmp = open("/etc", Vfs.O_TMPFILE | Vfs.O_RDWR).value();
+        assertThat(tmp.stat().nlink()).isZero();
+        assertThat(tmp.describe()).startsWith("/etc/#").endsWith(" (deleted)");
+        tmp.release();
+    }
+
     @Test
     void createExclusiveOnAnExistingFileIsEexist() {
         assertThat(error(open("/etc/guest-only", Vfs.O_CREAT | Vfs.O_EXCL | Vfs.O_WRONLY))).isEqualTo(Errno.EEXIST);

@@ -12,17 +12,31 @@ import java.util.function.Function;
  * reader sees one consistent snapshot. Like proc's files it reports size 0.
  */
 public class KernFile extends KernNode {
-    private final Function<Task, String> contents;
+    private final Function<Task, byte[]> contents;
 
     public KernFile(KernFilesystem fs, int perm, Function<Task, String> contents) {
         super(fs, FileStat.S_IFREG | perm);
-        this.contents = contents;
+        this.contents = utf8(contents);
     }
 
     /** A file with a chosen inode number. */
     public KernFile(KernFilesystem fs, long ino, int perm, Function<Task, String> contents) {
         super(fs, FileStat.S_IFREG | perm, ino);
-        this.contents = contents;
+        this.contents = utf8(contents);
+    }
+
+    private KernFile(KernFilesystem fs, long ino, Function<Task, byte[]> bytes, int perm) {
+        super(fs, FileStat.S_IFREG | perm, ino);
+        this.contents = bytes;
+    }
+
+    /** A file of binary contents (/proc/PID/auxv) with a chosen inode number. */
+    public static KernFile binary(KernFilesystem fs, long ino, int perm, Function<Task, byte[]> bytes) {
+        return new KernFile(fs, ino, bytes, perm);
+    }
+
+    private static Function<Task, byte[]> utf8(Function<Task, String> text) {
+        return t -> text.apply(t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A file with fixed contents. */
@@ -32,7 +46,6 @@ public class KernFile extends KernNode {
 
     @Override
     public Result<File> open(Task task, Dentry dentry, int flags) {
-        return Result.ok(new SnapshotFile(dentry, flags,
-                contents.apply(task).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Result.ok(new SnapshotFile(dentry, flags, contents.apply(task)));
     }
 }

@@ -13,11 +13,11 @@ import dev.emu.kernel.vfs.kernfs.KernSymlink;
  * The system-wide files of /proc, consistent with the rest of emu: uname's release, one CPU (the
  * qemu64 model Unicorn emulates), the virtual clock's uptime, emu's processes and mounts.
  */
-final class ProcSystemFiles {
+public final class ProcSystemFiles {
     private ProcSystemFiles() {}
 
     /** What meminfo reports as installed memory. */
-    static final long MEM_TOTAL_KB = 4L << 20;
+    public static final long MEM_TOTAL_KB = 4L << 20;
     static final String RELEASE = "6.1.0-emu";
     static final String VERSION = "#1 SMP PREEMPT emu guest kernel";
 
@@ -48,13 +48,57 @@ final class ProcSystemFiles {
         kernel.add("domainname", KernFile.of(fs, "(none)\n"));
         kernel.add("pid_max", KernFile.of(fs, "4194304\n"));
         kernel.add("ngroups_max", KernFile.of(fs, "65536\n"));
+        // bpf() needs no capability in emu (the guest is root), and every program is JIT-compiled.
         kernel.add("unprivileged_bpf_disabled", KernFile.of(fs, "0\n"));
+        kernel.add("bpf_stats_enabled", KernFile.of(fs, "0\n"));
+        kernel.add("threads-max", KernFile.of(fs, "32768\n"));
+        kernel.add("cap_last_cap", KernFile.of(fs, "40\n")); // CAP_CHECKPOINT_RESTORE in 6.1
+        kernel.add("randomize_va_space", KernFile.of(fs, "0\n")); // mmap placement has no ASLR
+        kernel.add("perf_event_paranoid", KernFile.of(fs, "2\n"));
+        kernel.add("kptr_restrict", KernFile.of(fs, "0\n"));
+        kernel.add("overflowuid", KernFile.of(fs, "65534\n"));
+        kernel.add("overflowgid", KernFile.of(fs, "65534\n"));
+        kernel.add("tainted", KernFile.of(fs, "0\n"));
+        kernel.add("panic", KernFile.of(fs, "0\n"));
+        kernel.add("core_pattern", KernFile.of(fs, "core\n"));
+        kernel.add("printk", KernFile.of(fs, "4\t4\t1\t7\n"));
+        kernel.add("sched_child_runs_first", KernFile.of(fs, "0\n"));
+        KernDir random = kernel.dir("random");
+        random.add("boot_id", new KernFile(fs, 0444, t -> uuid(k, 0x626f6f74L)));
+        random.add("uuid", new KernFile(fs, 0444, t -> uuid(k, k.random().nextLong())));
+        random.add("entropy_avail", KernFile.of(fs, "256\n"));
+        random.add("poolsize", KernFile.of(fs, "256\n"));
         KernDir vm = root.dir("sys").dir("vm");
         vm.add("overcommit_memory", KernFile.of(fs, "0\n"));
+        vm.add("overcommit_ratio", KernFile.of(fs, "50\n"));
         vm.add("max_map_count", KernFile.of(fs, "65530\n"));
+        vm.add("mmap_min_addr", KernFile.of(fs, "65536\n"));
         KernDir fsDir = root.dir("sys").dir("fs");
         fsDir.add("nr_open", KernFile.of(fs, "1048576\n"));
+        fsDir.add("file-max", KernFile.of(fs, "9223372036854775807\n"));
+        fsDir.add("file-nr", KernFile.of(fs, "0\t0\t9223372036854775807\n"));
         fsDir.add("pipe-max-size", KernFile.of(fs, dev.emu.kernel.fs.Pipe.MAX_SIZE + "\n"));
+        fsDir.add("protected_symlinks", KernFile.of(fs, "1\n"));
+        fsDir.add("protected_hardlinks", KernFile.of(fs, "1\n"));
+        fsDir.add("protected_fifos", KernFile.of(fs, "0\n"));
+        fsDir.add("protected_regular", KernFile.of(fs, "0\n"));
+        KernDir core = root.dir("sys").dir("net").dir("core");
+        core.add("bpf_jit_enable", KernFile.of(fs, "1\n"));
+        core.add("bpf_jit_harden", KernFile.of(fs, "0\n"));
+        core.add("bpf_jit_kallsyms", KernFile.of(fs, "0\n"));
+        core.add("bpf_jit_limit", KernFile.of(fs, "264241152\n"));
+        core.add("somaxconn", KernFile.of(fs, "4096\n"));
+    }
+
+    /**
+     * A random UUID (version 4, as proc_do_uuid formats it) from the kernel's seeded generator:
+     * boot_id is fixed for the run ({@code salt} constant), uuid differs per read.
+     */
+    private static String uuid(Kernel k, long salt) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(k.config().seed() ^ salt);
+        long hi = (r.nextLong() & ~0xf000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new java.util.UUID(hi, lo) + "\n";
     }
 
     private static String cpuinfo() {
@@ -67,7 +111,8 @@ final class ProcSystemFiles {
                 + "address sizes\t: 40 bits physical, 48 bits virtual\npower management:\n\n";
     }
 
-    private static String meminfo(Kernel k) {
+    /** The memory the guest's live processes have mapped, in KiB (meminfo's and sysinfo's "used"). */
+    public static long usedKb(Kernel k) {
         long usedKb = 0;
         for (GuestProcess p : k.processes()) {
             if (!p.zombie()) {
@@ -76,6 +121,11 @@ final class ProcSystemFiles {
                 }
             }
         }
+        return usedKb;
+    }
+
+    private static String meminfo(Kernel k) {
+        long usedKb = usedKb(k);
         long free = Math.max(0, MEM_TOTAL_KB - usedKb);
         String[][] rows = {
             {"MemTotal", "" + MEM_TOTAL_KB}, {"MemFree", "" + free}, {"MemAvailable", "" + free},

@@ -63,9 +63,19 @@ final class TmpfsDirectory extends TmpfsNode {
     public Result<Inode> mknod(String name, int mode, long rdev) {
         int type = mode & FileStat.S_IFMT;
         if (type != FileStat.S_IFIFO && type != FileStat.S_IFSOCK) {
-            return Result.err(Errno.EPERM); // device nodes need drivers; devfs has the real ones
+            // Device nodes: the guest has no CAP_MKNOD (as in an unprivileged container); devfs
+            // has the devices emu provides.
+            return Result.err(Errno.EPERM);
         }
         return add(name, new TmpfsSpecial(tmpfs, mode));
+    }
+
+    @Override
+    public Result<Inode> createUnnamed(int mode, boolean linkable) {
+        TmpfsRegular f = new TmpfsRegular(tmpfs, mode);
+        f.nlink = 0;
+        f.linkable = linkable;
+        return Result.ok(f);
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.emu.kernel.vfs.tmpfs;
 import dev.emu.kernel.vfs.Dentry;
 import dev.emu.kernel.vfs.RegularFile;
 
-/** An open tmpfs regular file. */
-final class TmpfsFile extends RegularFile {
+/** An open tmpfs regular file; its inode's seals are memfd's (F_ADD_SEALS, F_GET_SEALS). */
+final class TmpfsFile extends RegularFile implements Seals {
     private final TmpfsRegular inode;
 
     TmpfsFile(Dentry dentry, int flags, TmpfsRegular inode) {
@@ -23,11 +23,33 @@ final class TmpfsFile extends RegularFile {
 
     @Override
     protected long writeAt(byte[] src, int off, int len, long pos) {
+        if (len > 0 && ((inode.seals & (Seals.F_SEAL_WRITE | Seals.F_SEAL_FUTURE_WRITE)) != 0
+                || (inode.seals & Seals.F_SEAL_GROW) != 0 && pos + len > inode.data.size())) {
+            return dev.emu.abi.Errno.EPERM.ret(); // shmem_write_begin / shmem_file_write_iter
+        }
         long n = inode.data.write(src, off, len, pos);
         if (n > 0) {
             inode.modified();
         }
         return n;
+    }
+
+    @Override
+    public int seals() {
+        return inode.seals;
+    }
+
+    /** memfd_add_seals (mm/memfd.c). No writable shared mapping exists, so F_SEAL_WRITE is never EBUSY. */
+    @Override
+    public long addSeals(int add) {
+        if ((add & ~F_ALL_SEALS) != 0) {
+            return dev.emu.abi.Errno.EINVAL.ret();
+        }
+        if (!writable() || (inode.seals & F_SEAL_SEAL) != 0) {
+            return dev.emu.abi.Errno.EPERM.ret();
+        }
+        inode.seals |= add;
+        return 0;
     }
 
     @Override

@@ -59,6 +59,17 @@ public final class TmpfsFilesystem extends Filesystem {
                 total, total - nextIno + 1, 255);
     }
 
+    /**
+     * Opens a new memfd on this (the kernel's internal) tmpfs mounted as {@code mount}: an
+     * O_RDWR file named "memfd:NAME" that no directory holds (memfd_create's shmem_file_setup).
+     */
+    public dev.emu.kernel.vfs.Result<dev.emu.kernel.fs.File> openMemfd(dev.emu.kernel.task.Task task,
+            dev.emu.kernel.vfs.Mount mount, String name, boolean sealing) {
+        TmpfsRegular f = TmpfsRegular.memfd(this, sealing);
+        dev.emu.kernel.vfs.Dentry d = new dev.emu.kernel.vfs.Dentry(mount, f, mount.rootDentry(), "memfd:" + name);
+        return f.open(task, d, 2 | 0100000); // O_RDWR | O_LARGEFILE
+    }
+
     long now() {
         return clock.getAsLong();
     }

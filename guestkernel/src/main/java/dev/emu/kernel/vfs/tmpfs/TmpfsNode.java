@@ -14,6 +14,8 @@ abstract class TmpfsNode extends Inode {
     long atime;
     long mtime;
     long ctime;
+    /** When it was made (shmem's i_crtime, statx's btime). */
+    final long btime;
 
     TmpfsNode(TmpfsFilesystem fs, int mode) {
         super(fs);
@@ -23,6 +25,12 @@ abstract class TmpfsNode extends Inode {
         this.nlink = 1;
         long now = fs.now();
         atime = mtime = ctime = now;
+        btime = now;
+    }
+
+    @Override
+    public long birthTimeNanos() {
+        return btime;
     }
 
     abstract long size();

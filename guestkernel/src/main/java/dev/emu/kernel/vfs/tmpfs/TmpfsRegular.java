@@ -12,6 +12,10 @@ import dev.emu.kernel.vfs.Result;
 final class TmpfsRegular extends TmpfsNode {
     final TmpfsData data;
     private int opened;
+    /** An O_TMPFILE file linkat may name (I_LINKABLE). */
+    boolean linkable;
+    /** F_SEAL_* (memfd's seals; a tmpfs file starts with F_SEAL_SEAL: no sealing). */
+    int seals = Seals.F_SEAL_SEAL;
 
     TmpfsRegular(TmpfsFilesystem fs, int mode) {
         super(fs, mode);
@@ -35,7 +39,29 @@ final class TmpfsRegular extends TmpfsNode {
     }
 
     @Override
+    public boolean linkable() {
+        return linkable;
+    }
+
+    @Override
+    public void markLinked() {
+        linkable = false;
+    }
+
+    /** An unnamed memfd file of {@code fs} (memfd_create): mode 0777, sealable if asked. */
+    static TmpfsRegular memfd(TmpfsFilesystem fs, boolean sealing) {
+        TmpfsRegular f = new TmpfsRegular(fs, dev.emu.kernel.fs.FileStat.S_IFREG | 0777);
+        f.nlink = 0;
+        f.seals = sealing ? 0 : Seals.F_SEAL_SEAL;
+        return f;
+    }
+
+    @Override
     public long truncate(long size) {
+        if (size < data.size() && (seals & Seals.F_SEAL_SHRINK) != 0
+                || size > data.size() && (seals & Seals.F_SEAL_GROW) != 0) {
+            return dev.emu.abi.Errno.EPERM.ret();
+        }
         if (size > data.size() && tmpfs.reserve(0) < 0) {
             return TmpfsFilesystem.enospc();
         }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
@@ -461,8 +462,31 @@ static void test_epoll(void) {
     close(ep);
 }
 
+/* The ioctls every file answers (do_vfs_ioctl), here on a pipe: FIONBIO, FIOCLEX, FIONCLEX. */
+static void test_generic_ioctls(void) {
+    int p[2];
+    pipe(p);
+    int on = 1;
+    char b;
+    check("ioctl(pipe, FIONBIO, 1)", ioctl(p[0], FIONBIO, &on));
+    check("read of an empty non-blocking pipe", read(p[0], &b, 1));
+    printf("O_NONBLOCK set: %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
+    on = 0;
+    check("ioctl(pipe, FIONBIO, 0)", ioctl(p[0], FIONBIO, &on));
+    printf("O_NONBLOCK set: %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
+    check("ioctl(pipe, FIONBIO, bad pointer)", ioctl(p[0], FIONBIO, (int *) 8));
+    check("ioctl(pipe, FIOCLEX)", ioctl(p[1], FIOCLEX));
+    check("F_GETFD after FIOCLEX", fcntl(p[1], F_GETFD));
+    check("ioctl(pipe, FIONCLEX)", ioctl(p[1], FIONCLEX));
+    check("F_GETFD after FIONCLEX", fcntl(p[1], F_GETFD));
+    check("ioctl(closed fd, FIOCLEX)", ioctl(999, FIOCLEX));
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    test_generic_ioctls();
     test_poll();
     test_select();
     test_sigmask();

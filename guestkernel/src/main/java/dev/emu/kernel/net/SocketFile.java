@@ -139,25 +139,18 @@ public abstract class SocketFile extends File {
 
     // ---- File ----
 
-    /** FIONREAD (SIOCINQ), FIONBIO. */
-    static final int FIONREAD = 0x541B, FIONBIO = 0x5421;
+    /** FIONREAD (SIOCINQ). FIONBIO, FIOCLEX and FIONCLEX are answered for every file by SysFd.ioctl. */
+    static final int FIONREAD = 0x541B;
 
     /** SIOCINQ's answer: bytes waiting to be read (a datagram socket: the next datagram's). */
     protected abstract long unreadBytes();
 
     /**
-     * sock_ioctl: FIONBIO, FIONREAD (SIOCINQ) from the protocol; a request that is no socket ioctl (a
+     * sock_ioctl: FIONREAD (SIOCINQ) from the protocol; a request that is no socket ioctl (a
      * terminal's TCGETS…) is ENOTTY, as sock_do_ioctl answers.
      */
     @Override
     public long ioctl(Task task, int request, long arg) {
-        if (request == FIONBIO) {
-            // ioctl_fionbio (fs/ioctl.c): Linux answers it for every file before the driver;
-            // here sockets answer it, which is where programs use it (Python's setblocking)
-            int on = task.memory().readInt(arg);
-            setStatusFlags(on != 0 ? statusFlags() | SOCK_NONBLOCK : statusFlags() & ~SOCK_NONBLOCK);
-            return 0;
-        }
         if (request == FIONREAD) {
             long n = unreadBytes();
             if (n < 0) {

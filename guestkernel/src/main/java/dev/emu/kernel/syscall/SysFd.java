@@ -119,8 +119,26 @@ final class SysFd {
         if (f == null) {
             return Errno.EBADF.ret();
         }
-        return f.ioctl(t, (int) request, arg);
+        // do_vfs_ioctl (fs/ioctl.c): the requests every file answers, before its own ioctl.
+        switch ((int) request) {
+            case FIOCLEX, FIONCLEX -> {
+                t.process().fds().setCloseOnExec((int) fd, request == FIOCLEX);
+                return 0;
+            }
+            case FIONBIO -> {
+                int on = t.memory().readInt(arg); // a bad pointer is EFAULT (get_user)
+                f.setStatusFlags(on != 0 ? f.statusFlags() | O_NONBLOCK : f.statusFlags() & ~O_NONBLOCK);
+                return 0;
+            }
+            default -> {
+                return f.ioctl(t, (int) request, arg);
+            }
+        }
     }
+
+    /** The generic ioctl requests of asm-generic/ioctls.h. */
+    static final int FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+    private static final int O_NONBLOCK = 04000;
 
     /** Fstat implements Linux syscall fstat(2). */
     static long fstat(Task t, long fd, long statbuf, long a2, long a3, long a4, long a5) {

@@ -56,6 +56,10 @@ public final class Kernel {
     private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
     private final dev.emu.kernel.sync.Futexes futexes = new dev.emu.kernel.sync.Futexes();
     private final List<TickHook> tickHooks = new ArrayList<>();
+    /** Timers on the kernel clock (itimers, POSIX timers): each slice ends at the next deadline. */
+    private final dev.emu.kernel.timer.TimerQueue timers = new dev.emu.kernel.timer.TimerQueue();
+    /** platform.workDone() when the current slice started, for the running task's CPU time. */
+    private long sliceStartWork;
     private int nextPid = 1;
     private FilesystemSetup filesystemSetup = FilesystemSetup.inMemory();
     private dev.emu.kernel.vfs.Vfs vfs;
@@ -206,6 +210,7 @@ public final class Kernel {
                     continue;
                 }
                 runSlice(t);
+                timers.runExpired(clock.nanos());
                 if (clock.nanos() >= nextTickAt) {
                     tick(t.state() == TaskState.RUNNABLE ? t : null);
                 }
@@ -227,12 +232,21 @@ public final class Kernel {
                 return;
             }
         }
-        long budget = clock.blocksUntil(nextTickAt);
+        long budget = clock.blocksUntil(Math.min(nextTickAt, timers.nextDeadline()));
+        long cpuBudget = t.process().timers().cpuBudget(this, t);
+        if (cpuBudget != Long.MAX_VALUE) {
+            budget = Math.min(budget, Math.max(1, (cpuBudget + VirtualClock.NANOS_PER_BLOCK - 1) / VirtualClock.NANOS_PER_BLOCK));
+        }
         if (config.maxBlocks() > 0) {
             budget = Math.max(1, Math.min(budget, config.maxBlocks() - platform.workDone()));
         }
+        sliceStartWork = platform.workDone();
         StopReason why = t.cpu().run(budget, dispatcher);
+        t.chargeCpu((platform.workDone() - sliceStartWork) * VirtualClock.NANOS_PER_BLOCK);
         current = null;
+        if (t.state() != TaskState.EXITED) {
+            t.process().timers().checkCpu(this, t);
+        }
         switch (why.kind()) {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
             default -> {
@@ -266,12 +280,13 @@ public final class Kernel {
 
     /** Nothing is runnable: advance time to the next tick and run it; false on deadlock. */
     private boolean idleUntilWork() {
-        long deadline = scheduler.nextDeadline();
+        long deadline = Math.min(scheduler.nextDeadline(), timers.nextDeadline());
         if (deadline == Long.MAX_VALUE && tickHooks.isEmpty()) {
             reportDeadlock();
             return false;
         }
         clock.skipTo(Math.min(deadline, nextTickAt));
+        timers.runExpired(clock.nanos());
         if (clock.nanos() >= nextTickAt) {
             tick(null);
         } else {
@@ -346,6 +361,7 @@ public final class Kernel {
             }
         }
         releaseVforkParent(t);
+        p.addExitedThreadCpu(cpuTime(t));
         t.markExited();
         if (p.threads().stream().anyMatch(x -> x.state() != TaskState.EXITED)) {
             p.threads().remove(t);
@@ -380,6 +396,7 @@ public final class Kernel {
      * at once if the parent ignores SIGCHLD.
      */
     private void finishProcess(GuestProcess p) {
+        p.timers().release(this);
         p.fds().closeAll();
         p.mm().close();
         if (p != init) {
@@ -421,6 +438,7 @@ public final class Kernel {
     public void reap(GuestProcess p) {
         if (p.parent() != null) {
             p.parent().children().remove(p);
+            p.parent().addChildrenCpu(p.exitedThreadsCpu() + p.childrenCpu());
         }
         processes.remove(p.pid());
     }
@@ -447,6 +465,35 @@ public final class Kernel {
 
     public GuestProcess init() {
         return init;
+    }
+
+    /** The kernel-clock timers (hrtimers). */
+    public dev.emu.kernel.timer.TimerQueue timers() {
+        return timers;
+    }
+
+    /**
+     * The virtual CPU time of thread {@code t} in ns: the basic blocks it executed times
+     * {@link VirtualClock#NANOS_PER_BLOCK}, the running slice included. Counted the same way in
+     * both clock modes, so CPU times and CPU timers are deterministic.
+     */
+    public long cpuTime(Task t) {
+        long n = t.cpuNanos();
+        if (t == current) {
+            n += (platform.workDone() - sliceStartWork) * VirtualClock.NANOS_PER_BLOCK;
+        }
+        return n;
+    }
+
+    /** The CPU time of every thread of {@code p}, exited ones included (thread_group_cputime). */
+    public long processCpuTime(GuestProcess p) {
+        long n = p.exitedThreadsCpu();
+        for (Task t : p.threads()) {
+            if (t.state() != TaskState.EXITED) {
+                n += cpuTime(t);
+            }
+        }
+        return n;
     }
 
     public dev.emu.kernel.sync.Futexes futexes() {

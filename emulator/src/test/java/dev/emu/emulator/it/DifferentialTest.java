@@ -87,7 +87,10 @@ class DifferentialTest {
             new Program("argwidth"),
             // The filesystem (issue 13): file operations and the errno of bad requests.
             new Program("fs_ops"),
-            new Program("fs_errno"));
+            new Program("fs_errno"),
+            // Timers, signal gaps, job control (issue 14).
+            new Program("itimer"),
+            new Program("posixtimer"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

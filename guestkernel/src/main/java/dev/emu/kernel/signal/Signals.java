@@ -81,6 +81,11 @@ public final class Signals {
         return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
     }
 
+    /** True if {@code sig} sent to {@code p} would be dropped: SIG_IGN, or a default action of nothing. */
+    public static boolean ignoredBy(GuestProcess p, int sig) {
+        return ignored(p, sig);
+    }
+
     /** True if sending {@code sig} to {@code p} would have no effect (sig_ignored in kernel/signal.c). */
     private static boolean ignored(GuestProcess p, int sig) {
         SignalAction a = p.action(sig);
@@ -109,7 +114,9 @@ public final class Signals {
             return;
         }
         t.addPending(sig, info);
-        if ((t.signalMask() & bit(sig)) == 0 && t.state() == TaskState.BLOCKED) {
+        if ((t.sigwaitSet() & bit(sig)) != 0 && t.state() == TaskState.BLOCKED) {
+            kernel.scheduler().wake(t); // rt_sigtimedwait takes it: a wake-up, not an interruption
+        } else if ((t.signalMask() & bit(sig)) == 0 && t.state() == TaskState.BLOCKED) {
             kernel.scheduler().interrupt(t);
         }
     }
@@ -138,7 +145,7 @@ public final class Signals {
     public static void deliverPending(Kernel kernel, Task t) {
         boolean interrupted = t.takeInterrupted();
         while (t.state() == TaskState.RUNNABLE && t.hasDeliverableSignal()) {
-            int sig = Long.numberOfTrailingZeros(t.pendingSignals() & ~t.signalMask()) + 1;
+            int sig = Long.numberOfTrailingZeros(t.pendingSignals() & ~t.signalMask() & ~t.sigwaitSet()) + 1;
             SigInfo info = t.takePending(sig);
             SignalAction a = t.process().action(sig);
             if (a.handler() == SignalAction.SIG_IGN) {
@@ -159,6 +166,8 @@ public final class Signals {
                 } else if ((a.flags() & SA_RESTART) == 0) {
                     c.set(Reg.RAX, Errno.EINTR.ret());
                     c.set(Reg.RIP, c.get(Reg.RIP) + 2);
+                    t.setResumeState(null); // the syscall returned: nothing is resumed
+                    t.setSigwaitSet(0);
                 }
             }
             setupFrame(kernel, t, sig, info == null ? new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0) : info, a);

@@ -130,6 +130,57 @@ final class SysSignal {
         return Errno.EINTR.ret();
     }
 
+    /** The deadline of a parked rt_sigtimedwait and the handler count when it started (its restart_block). */
+    private record SigwaitState(long deadline, long handlerFrames) {}
+
+    /**
+     * Rt_sigtimedwait implements Linux syscall rt_sigtimedwait(2) (kernel/signal.c
+     * do_sigtimedwait): takes the lowest pending signal of the set, or waits for one until the
+     * timeout on the kernel clock (EAGAIN). A signal of the set wakes the waiter without
+     * interrupting it; any other signal that runs a handler ends the wait with EINTR, SA_RESTART
+     * or not.
+     */
+    static long rtSigtimedwait(Task t, long uthese, long uinfo, long uts, long sigsetsize, long a4, long a5) {
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        long set = t.memory().readLong(uthese) & ~UNBLOCKABLE;
+        SigwaitState state = t.resumeState() instanceof SigwaitState s ? s : null;
+        t.setResumeState(null);
+        t.setSigwaitSet(0);
+        long now = t.kernel().clock().nanos();
+        if (state == null) {
+            long deadline = Long.MAX_VALUE;
+            if (uts != 0) {
+                long ns = SysTime.readTimespec(t, uts);
+                if (ns < 0) {
+                    return Errno.EINVAL.ret();
+                }
+                deadline = ns >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : now + ns;
+            }
+            state = new SigwaitState(deadline, t.handlerFrames());
+        }
+        long ready = t.pendingSignals() & set;
+        if (ready != 0) {
+            int sig = Long.numberOfTrailingZeros(ready) + 1;
+            dev.emu.kernel.task.SigInfo info = t.takePending(sig);
+            if (uinfo != 0) {
+                t.memory().write(uinfo, info.encode());
+            }
+            return sig;
+        }
+        if (state.handlerFrames() != t.handlerFrames()) {
+            return Errno.EINTR.ret(); // another signal's handler ran (restarted under SA_RESTART)
+        }
+        if (now >= state.deadline()) {
+            return Errno.EAGAIN.ret();
+        }
+        t.setResumeState(state);
+        t.setSigwaitSet(set);
+        t.block(state.deadline(), "sigtimedwait");
+        return SyscallResults.RESTART;
+    }
+
     /** Pause implements Linux syscall pause(2): sleeps until a signal is delivered; returns -EINTR. */
     static long pause(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
         t.block(Long.MAX_VALUE, "pause");

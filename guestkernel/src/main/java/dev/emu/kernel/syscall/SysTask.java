@@ -355,6 +355,7 @@ final class SysTask {
         t.setCpu(loaded.cpu());
         old.close(); // the engine's close is deferred by the platform until this syscall's run returns
         p.fds().closeOnExec();
+        p.timers().deletePosixTimers(k); // exit_itimers; the interval timers survive exec
         for (int sig = 1; sig <= 64; sig++) {
             if (p.action(sig).handler() != SignalAction.SIG_IGN) {
                 p.setAction(sig, SignalAction.DEFAULT);

@@ -150,6 +150,16 @@ public final class SyscallTable {
         r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
         r.add(def(34, FULL, "", SysSignal::pause));
         r.add(def(130, FULL, "", SysSignal::rtSigsuspend, PTR, SIZE));
+        r.add(def(128, FULL, "", SysSignal::rtSigtimedwait, PTR, PTR, TIMESPEC_IN, SIZE));
+        // ---- timers (SysTimer, dev.emu.kernel.timer): CPU time is virtual (executed blocks) ----
+        r.add(def(36, FULL, "", SysTimer::getitimer, INT, PTR));
+        r.add(def(38, FULL, "ITIMER_VIRTUAL and ITIMER_PROF count the same virtual CPU time (no system time)", SysTimer::setitimer, INT, PTR, PTR));
+        r.add(def(37, FULL, "", SysTimer::alarm, UINT));
+        r.add(def(222, PARTIAL, "CPU clocks of other processes → EINVAL", SysTimer::timerCreate, CLOCK_ID, PTR, PTR));
+        r.add(def(223, FULL, "", SysTimer::timerSettime, INT, INT_HEX, PTR, PTR));
+        r.add(def(224, FULL, "", SysTimer::timerGettime, INT, PTR));
+        r.add(def(225, FULL, "", SysTimer::timerGetoverrun, INT));
+        r.add(def(226, FULL, "", SysTimer::timerDelete, INT));
         // ---- tasks (SysTask) ----
         r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));

@@ -37,6 +37,13 @@ public final class GuestProcess {
     /** Threads of this process parked in wait4/waitid. */
     private final dev.emu.kernel.sched.WaitQueue childWaiters = new dev.emu.kernel.sched.WaitQueue("wait4");
 
+    /** Interval and POSIX timers; a new process (fork) starts without any. */
+    private final dev.emu.kernel.timer.ProcessTimers timers = new dev.emu.kernel.timer.ProcessTimers(this);
+    /** CPU time of threads that have exited (signal_struct's utime sum), ns. */
+    private long exitedThreadsCpu;
+    /** CPU time of reaped children and their reaped descendants (cutime), ns. */
+    private long childrenCpu;
+
     public GuestProcess(int pid, GuestProcess parent, MemoryManager mm, FdTable fds, String exePath) {
         this.pid = pid;
         this.parent = parent;
@@ -181,6 +188,28 @@ public final class GuestProcess {
     public void setFds(FdTable fds) {
         this.fds = fds;
         fds.setLimits(limits);
+    }
+
+    public dev.emu.kernel.timer.ProcessTimers timers() {
+        return timers;
+    }
+
+    public long exitedThreadsCpu() {
+        return exitedThreadsCpu;
+    }
+
+    /** A thread exited: its CPU time stays the process's (__exit_signal). */
+    public void addExitedThreadCpu(long nanos) {
+        exitedThreadsCpu += nanos;
+    }
+
+    public long childrenCpu() {
+        return childrenCpu;
+    }
+
+    /** A child was reaped: its time and its children's count as this process's children's (wait_task_zombie). */
+    public void addChildrenCpu(long nanos) {
+        childrenCpu += nanos;
     }
 
     /** The signal actions, for fork to copy. */

@@ -39,7 +39,17 @@ public final class Task {
     private boolean interrupted;
     /** Pending signals directed at this thread (bit n-1 for signal n). */
     private long pendingSignals;
-    private final SigInfo[] pendingInfo = new SigInfo[65];
+    /** The queued siginfo of each pending signal: one for a standard signal, a FIFO for a real-time one. */
+    @SuppressWarnings("unchecked")
+    private final java.util.ArrayDeque<SigInfo>[] pendingInfo = new java.util.ArrayDeque[65];
+    /** Signals rt_sigtimedwait is waiting for (they wake it without interrupting it); 0 if none. */
+    private long sigwaitSet;
+    /** Virtual CPU time this thread used, in ns (see Kernel#cpuTime: executed blocks). */
+    private long cpuNanos;
+    /** The alternate signal stack (sigaltstack): base, size, and SS_AUTODISARM; size 0 when none. */
+    private long altStackBase;
+    private long altStackSize;
+    private boolean altStackAutoDisarm;
     /**
      * The progress of a long syscall that yields and re-executes (Linux's restart_block): set
      * when it yields, read when it runs again; null if none.
@@ -160,25 +170,81 @@ public final class Task {
         return pendingSignals;
     }
 
-    /** Marks {@code sig} pending with its siginfo (a second instance of a pending signal merges). */
+    /**
+     * Marks {@code sig} pending with its siginfo: a second instance of a pending standard signal
+     * merges, real-time signals (32 and up) queue (kernel/signal.c legacy_queue).
+     */
     public void addPending(int sig, SigInfo info) {
-        if ((pendingSignals & (1L << (sig - 1))) == 0) {
-            pendingInfo[sig] = info;
+        java.util.ArrayDeque<SigInfo> q = pendingInfo[sig];
+        if (q == null) {
+            q = pendingInfo[sig] = new java.util.ArrayDeque<>(1);
+        }
+        if ((pendingSignals & (1L << (sig - 1))) == 0 || sig >= 32) {
+            q.addLast(info == null ? new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0) : info);
         }
         pendingSignals |= 1L << (sig - 1);
     }
 
-    /** Takes {@code sig} off the pending set; returns its siginfo. */
+    /**
+     * Takes one instance of {@code sig} off the pending set (collect_signal); returns its
+     * siginfo, after the sender's dequeue hook (a POSIX timer re-arms) has run.
+     */
     public SigInfo takePending(int sig) {
-        pendingSignals &= ~(1L << (sig - 1));
-        SigInfo i = pendingInfo[sig];
-        pendingInfo[sig] = null;
+        java.util.ArrayDeque<SigInfo> q = pendingInfo[sig];
+        SigInfo i = q == null ? null : q.pollFirst();
+        if (q == null || q.isEmpty()) {
+            pendingSignals &= ~(1L << (sig - 1));
+        }
+        if (i != null && i.onDequeue() != null) {
+            i = i.onDequeue().dequeued(i);
+        }
         return i;
+    }
+
+    public long sigwaitSet() {
+        return sigwaitSet;
+    }
+
+    public void setSigwaitSet(long set) {
+        this.sigwaitSet = set;
+    }
+
+    /** CPU time used by this thread up to its last slice, in ns; Kernel#cpuTime adds the running slice. */
+    public long cpuNanos() {
+        return cpuNanos;
+    }
+
+    public void chargeCpu(long nanos) {
+        cpuNanos += nanos;
+    }
+
+    public long altStackBase() {
+        return altStackBase;
+    }
+
+    public long altStackSize() {
+        return altStackSize;
+    }
+
+    public boolean altStackAutoDisarm() {
+        return altStackAutoDisarm;
+    }
+
+    /** Sets (size 0: disables) the alternate signal stack. */
+    public void setAltStack(long base, long size, boolean autoDisarm) {
+        this.altStackBase = base;
+        this.altStackSize = size;
+        this.altStackAutoDisarm = autoDisarm;
+    }
+
+    /** True if {@code sp} lies on the alternate signal stack (on_sig_stack). */
+    public boolean onAltStack(long sp) {
+        return altStackSize != 0 && sp > altStackBase && sp - altStackBase <= altStackSize;
     }
 
     /** True if a pending signal is not blocked by the mask. */
     public boolean hasDeliverableSignal() {
-        return (pendingSignals & ~signalMask) != 0;
+        return (pendingSignals & ~signalMask & ~sigwaitSet) != 0;
     }
 
     public Object resumeState() {

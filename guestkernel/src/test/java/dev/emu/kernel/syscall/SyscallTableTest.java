@@ -174,6 +174,16 @@ class SyscallTableTest {
             "removexattr: const char *pathname, const char *name",
             "lremovexattr: const char *pathname, const char *name",
             "fremovexattr: int fd, const char *name",
+            // Timers and signal waits (issue 14).
+            "rt_sigtimedwait: const sigset_t *uthese, siginfo_t *uinfo, const struct __kernel_timespec *uts, size_t sigsetsize",
+            "getitimer: int which, struct __kernel_old_itimerval *value",
+            "setitimer: int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue",
+            "alarm: unsigned int seconds",
+            "timer_create: const clockid_t which_clock, struct sigevent *timer_event_spec, timer_t *created_timer_id",
+            "timer_settime: timer_t timer_id, int flags, const struct __kernel_itimerspec *new_setting, struct __kernel_itimerspec *old_setting",
+            "timer_gettime: timer_t timer_id, struct __kernel_itimerspec *setting",
+            "timer_getoverrun: timer_t timer_id",
+            "timer_delete: timer_t timer_id",
             "prctl: int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5",
         };
         Map<String, String> m = new TreeMap<>();
@@ -194,7 +204,7 @@ class SyscallTableTest {
             return Width.INT32;
         }
         return switch (type) {
-            case "int", "pid_t", "clockid_t" -> Width.INT32;
+            case "int", "pid_t", "clockid_t", "timer_t" -> Width.INT32;
             // umode_t is an unsigned short and uid_t/gid_t unsigned ints: 32 bits zero-extended
             // keep all of them (the handlers mask a mode to 07777).
             case "unsigned int", "unsigned", "u32", "umode_t", "uid_t", "gid_t" -> Width.UINT32;

@@ -90,7 +90,8 @@ class DifferentialTest {
             new Program("fs_errno"),
             // Timers, signal gaps, job control (issue 14).
             new Program("itimer"),
-            new Program("posixtimer"));
+            new Program("posixtimer"),
+            new Program("sigextra"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

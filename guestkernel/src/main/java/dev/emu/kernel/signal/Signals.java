@@ -199,13 +199,30 @@ public final class Signals {
         t.countHandlerFrame();
         Cpu c = t.cpu();
         AddressSpace m = t.memory();
-        long sp = c.get(Reg.RSP) - 128;
+        long interruptedSp = c.get(Reg.RSP);
+        long sp = interruptedSp - 128; // the red zone
+        // get_sigframe: SA_ONSTACK moves to the top of the alternate stack unless already on it.
+        boolean nested = t.onAltStack(interruptedSp);
+        boolean entering = false;
+        if ((a.flags() & SA_ONSTACK) != 0 && t.altStackSize() != 0 && !t.onAltStack(sp)) {
+            sp = t.altStackBase() + t.altStackSize();
+            entering = true;
+        }
         long fp = (sp - FPSTATE_SIZE) & ~63L;
         long frame = ((fp - FRAME_SIZE) & ~15L) - 8;
+        if ((nested || entering) && !t.withinAltStack(frame)) {
+            // The frame would run off the alternate stack: force_sigsegv, as Linux does.
+            kernel.log().info("pid " + t.process().pid() + ": the signal frame for " + name(sig) + " overflows the alternate stack");
+            kernel.exitProcess(t.process(), SIGSEGV | 0x80);
+            return;
+        }
         ByteBuffer b = ByteBuffer.allocate(FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0, a.restorer());
         b.putLong(UC, 6); // UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
-        b.putInt(UC + 24, 2); // uc_stack.ss_flags = SS_DISABLE
+        // uc_stack (save_altstack_ex): the stack as it was, which rt_sigreturn sets again.
+        b.putLong(UC + 16, t.altStackBase());
+        b.putInt(UC + 24, t.altStackSize() == 0 ? SS_DISABLE : t.altStackAutoDisarm() ? SS_AUTODISARM : 0); // t->sas_ss_flags
+        b.putLong(UC + 32, t.altStackSize());
         for (int i = 0; i < SC_REGS.length; i++) {
             b.putLong(SC + 8 * i, c.get(SC_REGS[i]));
         }
@@ -232,6 +249,9 @@ public final class Signals {
             mask |= bit(sig);
         }
         t.setSignalMask(mask & ~(bit(SIGKILL) | bit(SIGSTOP)));
+        if (t.altStackAutoDisarm()) {
+            t.setAltStack(0, 0, false); // SS_AUTODISARM: the handler may swapcontext away; sigreturn re-arms
+        }
         if ((a.flags() & SA_RESETHAND) != 0) {
             t.process().setAction(sig, SignalAction.DEFAULT);
         }
@@ -250,7 +270,8 @@ public final class Signals {
      */
     public static long sigreturn(Task t) {
         Cpu c = t.cpu();
-        long frame = c.get(Reg.RSP) - 8;
+        long handlerSp = c.get(Reg.RSP);
+        long frame = handlerSp - 8;
         byte[] raw = t.memory().read(frame, FRAME_SIZE);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < SC_REGS.length; i++) {
@@ -268,7 +289,43 @@ public final class Signals {
             c.restoreFpuState(t.memory().read(fpstate, FPSTATE_SIZE));
         }
         t.setSignalMask(b.getLong(UC_SIGMASK) & ~(bit(SIGKILL) | bit(SIGSTOP)));
+        // restore_altstack: errors other than EFAULT are ignored. Linux checks the stack pointer
+        // of the sigreturn (the handler's), so a handler that set up a new stack it runs on keeps it.
+        setAltStack(t, b.getLong(UC + 16), b.getInt(UC + 24), b.getLong(UC + 32), handlerSp);
         return b.getLong(SC + 8 * 13);
+    }
+
+    public static final int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31, MINSIGSTKSZ = 2048;
+
+    /** ss_flags as sigaltstack reports them (sas_ss_flags): SS_DISABLE, or SS_ONSTACK while {@code sp} is on it, plus SS_AUTODISARM. */
+    public static int altStackFlags(Task t, long sp) {
+        if (t.altStackSize() == 0) {
+            return SS_DISABLE;
+        }
+        return (t.onAltStack(sp) ? SS_ONSTACK : 0) | (t.altStackAutoDisarm() ? SS_AUTODISARM : 0);
+    }
+
+    /**
+     * do_sigaltstack's checks and update (kernel/signal.c): EPERM while running on the current
+     * alternate stack, EINVAL for an unknown mode, ENOMEM below MINSIGSTKSZ; returns 0 or -errno.
+     */
+    public static long setAltStack(Task t, long ssSp, int ssFlags, long ssSize, long sp) {
+        if (t.onAltStack(sp)) {
+            return Errno.EPERM.ret();
+        }
+        int mode = ssFlags & ~SS_AUTODISARM;
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (mode == SS_DISABLE) {
+            t.setAltStack(0, 0, false);
+            return 0;
+        }
+        if (Long.compareUnsigned(ssSize, MINSIGSTKSZ) < 0) {
+            return Errno.ENOMEM.ret();
+        }
+        t.setAltStack(ssSp, ssSize, (ssFlags & SS_AUTODISARM) != 0);
+        return 0;
     }
 
     /**

@@ -130,6 +130,9 @@ final class SysTask {
         }
         int tid = child.tid();
         child.setSignalMask(t.signalMask());
+        if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) {
+            child.setAltStack(t.altStackBase(), t.altStackSize(), t.altStackAutoDisarm()); // copy_process keeps it for fork and vfork
+        }
         if ((flags & CLONE_VM) == 0) {
             child.setRseq(t.rseqAddr(), t.rseqLen(), t.rseqSig()); // rseq_fork: a new mm keeps the registration
         }
@@ -364,6 +367,7 @@ final class SysTask {
         t.setClearChildTid(0);
         t.setRobustList(0);
         t.setRseq(0, 0, 0);
+        t.setAltStack(0, 0, false); // the old stack's memory is gone
         p.setExePath(loaded.exePath());
         p.setExe(image == null ? program.value().dentry() : null);
         p.setCommandLine(image == null ? program.value().argv() : argv, envp);

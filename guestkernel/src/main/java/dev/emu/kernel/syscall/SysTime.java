@@ -115,8 +115,9 @@ final class SysTime {
 
     /**
      * Clock_nanosleep implements Linux syscall clock_nanosleep(2): the task sleeps until the
-     * deadline on the kernel clock; nothing else runs on its behalf meanwhile. Without signal
-     * delivery a sleep is never interrupted, so {@code rem} is left alone.
+     * deadline on the kernel clock. A signal that runs a handler ends it with EINTR (never
+     * restarted, SA_RESTART or not: Linux's ERESTART_RESTARTBLOCK) and a relative sleep
+     * writes the time left to {@code rem}.
      */
     static long clockNanosleep(Task t, long clock, long flags, long req, long rem, long a4, long a5) {
         if (clock == CLOCK_THREAD_CPUTIME_ID) {
@@ -134,6 +135,16 @@ final class SysTime {
         long deadline = (flags & TIMER_ABSTIME) != 0 ? mono + (ns - base) : mono + ns;
         if (deadline > mono) {
             t.block(deadline, "nanosleep");
+            if (rem != 0 && (flags & TIMER_ABSTIME) == 0) {
+                // do_nanosleep: a signal ends the sleep with EINTR and the time left in rem.
+                t.setOnInterrupt(() -> {
+                    try {
+                        writeTimespec(t, rem, Math.max(0, deadline - t.kernel().clock().nanos()));
+                    } catch (dev.emu.kernel.platform.BadAddressException ignored) {
+                        // Linux returns EFAULT here; the EINTR stands in emu.
+                    }
+                });
+            }
         }
         return 0;
     }

@@ -118,8 +118,8 @@ public final class SyscallTable {
         r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, TIMESPEC_OUT));
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
-        r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
-        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, INT_HEX, TIMESPEC_IN, PTR));
+        r.add(def(35, FULL, "", SysTime::nanosleep, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "CPU-time clocks sleep on the kernel clock", SysTime::clockNanosleep, CLOCK_ID, INT_HEX, TIMESPEC_IN, PTR));
         r.add(def(24, FULL, "", SysTime::schedYield));
         // ---- process (SysProcess) ----
         r.add(def(60, FULL, "", SysProcess::exit, INT));
@@ -144,13 +144,15 @@ public final class SyscallTable {
         r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
-        r.add(def(13, PARTIAL, "SA_ONSTACK ignored (no alternate stacks); job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
-        r.add(def(15, PARTIAL, "general registers and mask restored; the FPU/SSE state is not saved in the frame", SysSignal::rtSigreturn));
+        r.add(def(13, PARTIAL, "job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
+        r.add(def(15, PARTIAL, "general registers, mask, alternate stack and the x87/SSE state (fxsave area) restored; no AVX state in the frame", SysSignal::rtSigreturn));
         r.add(def(127, FULL, "", SysSignal::rtSigpending, PTR, SIZE));
-        r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
+        r.add(def(131, FULL, "", SysSignal::sigaltstack, PTR, PTR));
         r.add(def(34, FULL, "", SysSignal::pause));
         r.add(def(130, FULL, "", SysSignal::rtSigsuspend, PTR, SIZE));
         r.add(def(128, FULL, "", SysSignal::rtSigtimedwait, PTR, PTR, TIMESPEC_IN, SIZE));
+        r.add(def(129, FULL, "", SysSignal::rtSigqueueinfo, INT, SIGNAL, PTR));
+        r.add(def(297, FULL, "", SysSignal::rtTgsigqueueinfo, INT, INT, SIGNAL, PTR));
         // ---- timers (SysTimer, dev.emu.kernel.timer): CPU time is virtual (executed blocks) ----
         r.add(def(36, FULL, "", SysTimer::getitimer, INT, PTR));
         r.add(def(38, FULL, "ITIMER_VIRTUAL and ITIMER_PROF count the same virtual CPU time (no system time)", SysTimer::setitimer, INT, PTR, PTR));

@@ -35,6 +35,8 @@ public final class Task {
     private Long timeoutResult;
     /** True if the parked syscall re-executes when woken (RESTART) rather than having returned. */
     private boolean restartOnWake;
+    /** Runs when a signal cuts the parked syscall short (nanosleep writes the time left); null if none. */
+    private Runnable onInterrupt;
     /** Set when a signal cut a parked syscall short; consumed by signal delivery. */
     private boolean interrupted;
     /** Pending signals directed at this thread (bit n-1 for signal n). */
@@ -115,6 +117,12 @@ public final class Task {
         this.timeoutResult = timeoutResult;
         restartOnWake = false;
         interrupted = false;
+        onInterrupt = null;
+    }
+
+    /** What to do if a signal interrupts the current sleep (after {@link #block}). */
+    public void setOnInterrupt(Runnable r) {
+        this.onInterrupt = r;
     }
 
     /** Makes a parked task runnable (the scheduler must then be told: {@code Scheduler.wake}). */
@@ -125,6 +133,7 @@ public final class Task {
             waitingFor = "";
             blockedOn = null;
             timeoutResult = null;
+            onInterrupt = null;
         }
     }
 
@@ -142,8 +151,12 @@ public final class Task {
     /** A signal arrived: wake the task and remember that its syscall was interrupted. */
     public void wakeInterrupted() {
         if (state == TaskState.BLOCKED) {
+            Runnable r = onInterrupt;
             wake();
             interrupted = true;
+            if (r != null) {
+                r.run();
+            }
         }
     }
 
@@ -237,8 +250,16 @@ public final class Task {
         this.altStackAutoDisarm = autoDisarm;
     }
 
-    /** True if {@code sp} lies on the alternate signal stack (on_sig_stack). */
+    /**
+     * True if {@code sp} lies on the alternate signal stack (on_sig_stack): never for an
+     * SS_AUTODISARM stack, which by construction the task is not on unless it chose to be.
+     */
     public boolean onAltStack(long sp) {
+        return !altStackAutoDisarm && withinAltStack(sp);
+    }
+
+    /** True if {@code sp} lies within the alternate signal stack (__on_sig_stack). */
+    public boolean withinAltStack(long sp) {
         return altStackSize != 0 && sp > altStackBase && sp - altStackBase <= altStackSize;
     }
 

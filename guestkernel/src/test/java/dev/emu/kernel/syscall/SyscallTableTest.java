@@ -176,6 +176,8 @@ class SyscallTableTest {
             "fremovexattr: int fd, const char *name",
             // Timers and signal waits (issue 14).
             "rt_sigtimedwait: const sigset_t *uthese, siginfo_t *uinfo, const struct __kernel_timespec *uts, size_t sigsetsize",
+            "rt_sigqueueinfo: pid_t pid, int sig, siginfo_t *uinfo",
+            "rt_tgsigqueueinfo: pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo",
             "getitimer: int which, struct __kernel_old_itimerval *value",
             "setitimer: int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue",
             "alarm: unsigned int seconds",

@@ -352,6 +352,9 @@ public final class Kernel {
             return;
         }
         GuestProcess p = t.process();
+        if (t.robustList() != 0 && !p.mm().closed()) {
+            dev.emu.kernel.sync.RobustList.exit(futexes, scheduler, p.mm(), t.memory(), t.robustList(), t.tid());
+        }
         if (t.clearChildTid() != 0) {
             try {
                 t.memory().writeInt(t.clearChildTid(), 0);

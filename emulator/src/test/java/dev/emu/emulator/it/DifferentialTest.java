@@ -91,7 +91,8 @@ class DifferentialTest {
             // Timers, signal gaps, job control (issue 14).
             new Program("itimer"),
             new Program("posixtimer"),
-            new Program("sigextra"));
+            new Program("sigextra"),
+            new Program("robust"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -61,6 +61,17 @@ final class SysProcess {
         return 0;
     }
 
+    /** Get_robust_list implements Linux syscall get_robust_list(2): the head a thread registered, len 24. */
+    static long getRobustList(Task t, long pid, long headPtr, long lenPtr, long a3, long a4, long a5) {
+        Task target = pid == 0 ? t : t.kernel().task((int) pid);
+        if (target == null) {
+            return Errno.ESRCH.ret();
+        }
+        t.memory().writeLong(headPtr, target.robustList());
+        t.memory().writeLong(lenPtr, 24);
+        return 0;
+    }
+
     static final int RSEQ_FLAG_UNREGISTER = 1, ORIG_RSEQ_SIZE = 32;
 
     /**

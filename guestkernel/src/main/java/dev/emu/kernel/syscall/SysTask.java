@@ -353,6 +353,7 @@ final class SysTask {
                 k.exitTask(other, 0);
             }
         }
+        dev.emu.kernel.sync.RobustList.exit(k.futexes(), k.scheduler(), p.mm(), t.memory(), t.robustList(), t.tid());
         MemoryManager old = p.mm();
         p.setMm(loaded.mm());
         t.setCpu(loaded.cpu());
@@ -365,7 +366,7 @@ final class SysTask {
             }
         }
         t.setClearChildTid(0);
-        t.setRobustList(0);
+        t.setRobustList(0); // futex_exec_release walked it above, before the old memory went
         t.setRseq(0, 0, 0);
         t.setAltStack(0, 0, false); // the old stack's memory is gone
         p.setExePath(loaded.exePath());

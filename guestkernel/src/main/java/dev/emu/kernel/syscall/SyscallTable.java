@@ -132,7 +132,8 @@ public final class SyscallTable {
         r.add(def(104, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
-        r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
+        r.add(def(273, FULL, "walked at thread exit and exec (dev.emu.kernel.sync.RobustList)", SysProcess::setRobustList, PTR, SIZE));
+        r.add(def(274, FULL, "", SysProcess::getRobustList, INT, PTR, PTR));
         r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, INT_HEX, UINT_HEX));
         r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
         // ---- resource limits (SysRlimit) ----

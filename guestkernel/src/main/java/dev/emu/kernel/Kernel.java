@@ -56,6 +56,8 @@ public final class Kernel {
     private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
     private final dev.emu.kernel.sync.Futexes futexes = new dev.emu.kernel.sync.Futexes();
     private final List<TickHook> tickHooks = new ArrayList<>();
+    /** The console terminal's session and foreground process group. */
+    private final dev.emu.kernel.fs.TtyJobControl tty = new dev.emu.kernel.fs.TtyJobControl();
     /** Timers on the kernel clock (itimers, POSIX timers): each slice ends at the next deadline. */
     private final dev.emu.kernel.timer.TimerQueue timers = new dev.emu.kernel.timer.TimerQueue();
     /** platform.workDone() when the current slice started, for the running task's CPU time. */
@@ -224,6 +226,9 @@ public final class Kernel {
     private void runSlice(Task t) {
         current = t;
         preempt = false;
+        if (t.process().continueNotice()) {
+            dev.emu.kernel.signal.JobControl.beforeRun(this, t.process());
+        }
         if (t.hasDeliverableSignal()) {
             Signals.deliverPending(this, t);
             if (t.state() != TaskState.RUNNABLE) {
@@ -410,8 +415,12 @@ public final class Kernel {
                 if (c.zombie()) {
                     init.childWaiters().wakeAll(scheduler);
                 }
+                if (c.pgid() != p.pgid() && c.sid() == p.sid()) {
+                    dev.emu.kernel.signal.JobControl.killOrphanedPgrp(this, c, p);
+                }
             }
             p.children().clear();
+            dev.emu.kernel.signal.JobControl.killOrphanedPgrp(this, p, null);
         }
         p.markZombie();
         GuestProcess parent = p.parent();
@@ -468,6 +477,11 @@ public final class Kernel {
 
     public GuestProcess init() {
         return init;
+    }
+
+    /** Job control of the console terminal. */
+    public dev.emu.kernel.fs.TtyJobControl tty() {
+        return tty;
     }
 
     /** The kernel-clock timers (hrtimers). */

@@ -57,6 +57,13 @@ class BusyboxShellTest {
         "trap 'echo trapped' USR1; kill -USR1 $$; echo after trap",
         "echo \"${HOME:-nohome}\" | cut -c1-3",
         "exit 9",
+        // Job control and timers (issue 14): the sleeps run on virtual time under emu.
+        "sleep 5 & kill %1; wait; echo \"wait status $?\"",
+        "timeout 1 sleep 5; echo \"timeout status $?\"",
+        "printf '1\\n2\\n3\\n4\\n5\\n6\\n' | xargs -P 4 -n 1 echo | sort",
+        "sleep 5 & p=$!; kill -STOP $p; kill -CONT $p; kill $p; wait $p; echo \"stopped, continued, killed: $?\"",
+        "(sleep 0.2; echo piped) | cat & p=$!; kill -STOP $p; kill -CONT $p; wait; echo pipeline done",
+        "trap 'echo got ALRM' ALRM; (sleep 0.05; kill -ALRM $$) & wait; echo after",
     })
     void sameOutputNativelyAndUnderEmu(String script, @TempDir Path tmp) throws Exception {
         Outcome host = runNative(script, tmp.resolve("native"));

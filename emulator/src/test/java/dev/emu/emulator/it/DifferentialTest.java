@@ -92,7 +92,8 @@ class DifferentialTest {
             new Program("itimer"),
             new Program("posixtimer"),
             new Program("sigextra"),
-            new Program("robust"));
+            new Program("robust"),
+            new Program("jobctl"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

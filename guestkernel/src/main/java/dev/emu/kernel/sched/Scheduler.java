@@ -44,7 +44,7 @@ public final class Scheduler {
                     blocked.add(t);
                 }
             }
-            case EXITED -> blocked.remove(t);
+            case EXITED, STOPPED -> blocked.remove(t);
         }
     }
 
@@ -69,6 +69,21 @@ public final class Scheduler {
         t.wake();
         if (t.state() == TaskState.RUNNABLE) {
             blocked.remove(t);
+            enqueue(t);
+        }
+    }
+
+    /** A job-control stop: the task leaves the queues until {@link #resume}. */
+    public void stop(Task t) {
+        t.stop();
+        blocked.remove(t);
+        runQueue.remove(t);
+    }
+
+    /** SIGCONT for a stopped task: it runs again. */
+    public void resume(Task t) {
+        t.resumeFromStop();
+        if (t.state() == TaskState.RUNNABLE) {
             enqueue(t);
         }
     }

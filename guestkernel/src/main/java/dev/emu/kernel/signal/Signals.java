@@ -76,8 +76,8 @@ public final class Signals {
         return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
     }
 
-    /** Job-control stops: emu has no stopped state, so they are treated as ignored (documented). */
-    private static boolean stopSignal(int sig) {
+    /** Job-control stops (sig_kernel_stop): their default action stops the process. */
+    public static boolean stopSignal(int sig) {
         return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
     }
 
@@ -90,7 +90,7 @@ public final class Signals {
     private static boolean ignored(GuestProcess p, int sig) {
         SignalAction a = p.action(sig);
         return a.handler() == SignalAction.SIG_IGN
-                || (a.handler() == SignalAction.SIG_DFL && (ignoredByDefault(sig) || stopSignal(sig)));
+                || (a.handler() == SignalAction.SIG_DFL && ignoredByDefault(sig));
     }
 
     /**
@@ -110,6 +110,7 @@ public final class Signals {
             kernel.exitProcess(p, SIGKILL);
             return;
         }
+        JobControl.prepareSignal(kernel, p, sig);
         if (ignored(p, sig) && (t.signalMask() & bit(sig)) == 0) {
             return;
         }
@@ -152,8 +153,16 @@ public final class Signals {
                 continue;
             }
             if (a.handler() == SignalAction.SIG_DFL) {
-                if (ignoredByDefault(sig) || stopSignal(sig)) {
+                if (ignoredByDefault(sig)) {
                     continue;
+                }
+                if (stopSignal(sig)) {
+                    // get_signal: a terminal stop in an orphaned process group is discarded.
+                    if (sig != SIGSTOP && JobControl.orphanedPgrp(kernel, t.process().pgid(), null)) {
+                        continue;
+                    }
+                    JobControl.stop(kernel, t.process(), sig);
+                    return;
                 }
                 kernel.log().info("pid " + t.process().pid() + " (" + t.comm() + ") killed by " + name(sig));
                 kernel.exitProcess(t.process(), sig | (dumpsCore(sig) ? 0x80 : 0));

@@ -156,7 +156,7 @@ final class SysTask {
         k.addTask(child);
         if ((flags & CLONE_VFORK) != 0) {
             child.setVforkParent(t);
-            t.block(Long.MAX_VALUE, "vfork child " + tid);
+            t.blockKillable("vfork child " + tid); // wait_for_vfork_done: signals wait until the child execs or exits
         }
         return tid;
     }
@@ -166,15 +166,15 @@ final class SysTask {
      * eligible_child): by pid, and a child whose exit signal is not SIGCHLD (a "clone child") only
      * with __WCLONE, the others only without it, unless __WALL.
      */
-    private static boolean matches(GuestProcess c, long pid, int options) {
+    private static boolean matches(GuestProcess waiter, GuestProcess c, long pid, int options) {
         boolean clone = c.exitSignal() != Signals.SIGCHLD;
         if (clone != ((options & WCLONE) != 0) && (options & WALL) == 0) {
             return false;
         }
-        return pid == -1 || pid == 0 || (pid > 0 ? c.pid() == pid : c.pid() == -pid);
+        return pid == -1 || (pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == waiter.pgid() : c.pgid() == -pid);
     }
 
-    /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait); process groups are not modelled: 0 and -pgid wait for any child. */
+    /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait): exits, and stops (WUNTRACED) and continues (WCONTINUED) once each. */
     static long wait4(Task t, long pid, long status, long options, long rusage, long a4, long a5) {
         if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)) != 0) {
             return Errno.EINVAL.ret();
@@ -185,7 +185,7 @@ final class SysTask {
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid, (int) options)) {
+            if (!matches(p, c, pid, (int) options)) {
                 continue;
             }
             any = true;
@@ -199,6 +199,19 @@ final class SysTask {
                 t.kernel().reap(c);
                 return c.pid();
             }
+            // wait_task_stopped / wait_task_continued: reported once each.
+            int st = (options & WUNTRACED) != 0 && c.stopToReport() ? (c.stopSignal() << 8) | 0x7f
+                    : (options & WCONTINUED) != 0 && c.continueToReport() ? 0xffff : -1;
+            if (st != -1) {
+                if (status != 0) {
+                    t.memory().writeInt(status, st);
+                }
+                if (rusage != 0) {
+                    t.memory().zero(rusage, 144);
+                }
+                c.clearReports(st != 0xffff, st == 0xffff);
+                return c.pid();
+            }
         }
         if (!any) {
             return Errno.ECHILD.ret();
@@ -210,11 +223,7 @@ final class SysTask {
         return SyscallResults.RESTART;
     }
 
-    /**
-     * Waitid implements Linux syscall waitid(2) (kernel/exit.c kernel_waitid). No child is ever
-     * stopped or continued, so only WEXITED finds one; without it the call waits (or, with
-     * WNOHANG, returns 0) as Linux does while no child stops.
-     */
+    /** Waitid implements Linux syscall waitid(2) (kernel/exit.c kernel_waitid): WEXITED, WSTOPPED, WCONTINUED, WNOWAIT. */
     static long waitid(Task t, long idtype, long id, long infop, long options, long rusage, long a5) {
         if ((options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)) != 0
                 || (options & (WEXITED | WUNTRACED | WCONTINUED)) == 0) {
@@ -246,7 +255,7 @@ final class SysTask {
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid, (int) options)) {
+            if (!matches(p, c, pid, (int) options)) {
                 continue;
             }
             any = true;
@@ -262,6 +271,21 @@ final class SysTask {
                 }
                 if ((options & WNOWAIT) == 0) {
                     t.kernel().reap(c);
+                }
+                return 0;
+            }
+            boolean stop = (options & WUNTRACED) != 0 && c.stopToReport();
+            boolean cont = !stop && (options & WCONTINUED) != 0 && c.continueToReport();
+            if (stop || cont) {
+                if (infop != 0) {
+                    t.memory().write(infop, new SigInfo(Signals.SIGCHLD, stop ? SigInfo.CLD_STOPPED : SigInfo.CLD_CONTINUED,
+                            c.pid(), 0, stop ? c.stopSignal() : Signals.SIGCONT).encode());
+                }
+                if (rusage != 0) {
+                    t.memory().zero(rusage, 144);
+                }
+                if ((options & WNOWAIT) == 0) {
+                    c.clearReports(stop, cont);
                 }
                 return 0;
             }
@@ -359,6 +383,7 @@ final class SysTask {
         t.setCpu(loaded.cpu());
         old.close(); // the engine's close is deferred by the platform until this syscall's run returns
         p.fds().closeOnExec();
+        p.markExeced();
         p.timers().deletePosixTimers(k); // exit_itimers; the interval timers survive exec
         for (int sig = 1; sig <= 64; sig++) {
             if (p.action(sig).handler() != SignalAction.SIG_IGN) {
@@ -388,9 +413,10 @@ final class SysTask {
     }
 
     /**
-     * Kill implements Linux syscall kill(2) (kernel/signal.c kill_something_info); no process
-     * groups: 0 is the caller's process, -pgid the process pgid. The signal number is checked
-     * per target (check_kill_permission), so a missing target is ESRCH whatever the signal.
+     * Kill implements Linux syscall kill(2) (kernel/signal.c kill_something_info): a pid, 0 for
+     * the caller's process group, -1 for every process but init and the caller, -pgid for a
+     * group. The signal number is checked per target (check_kill_permission), so a missing
+     * target is ESRCH whatever the signal.
      */
     static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) {
         Kernel k = t.kernel();
@@ -414,7 +440,19 @@ final class SysTask {
             }
             return count > 0 ? 0 : Errno.ESRCH.ret();
         }
-        GuestProcess p = pid == 0 ? t.process() : k.process((int) Math.abs(pid));
+        if (pid <= 0) {
+            int pgid = pid == 0 ? t.process().pgid() : (int) -pid;
+            boolean any = k.processes().stream().anyMatch(p -> p.pgid() == pgid);
+            if (!any) {
+                return Errno.ESRCH.ret();
+            }
+            if (!Signals.valid(sig)) {
+                return Errno.EINVAL.ret();
+            }
+            dev.emu.kernel.signal.JobControl.sendToGroup(k, pgid, (int) sig, info);
+            return 0;
+        }
+        GuestProcess p = k.process((int) pid);
         if (p == null) {
             return Errno.ESRCH.ret();
         }
@@ -456,17 +494,77 @@ final class SysTask {
         return 0;
     }
 
-    /** Getpgid/getpgrp/getsid: no sessions or groups are modelled; each process leads its own. */
+    /** Getpgid implements Linux syscall getpgid(2). */
     static long getpgid(Task t, long pid, long a1, long a2, long a3, long a4, long a5) {
-        if (pid == 0) {
-            return t.process().pid();
-        }
-        GuestProcess p = t.kernel().process((int) pid);
-        return p == null ? Errno.ESRCH.ret() : p.pid();
+        GuestProcess p = pid == 0 ? t.process() : t.kernel().process((int) pid);
+        return p == null ? Errno.ESRCH.ret() : p.pgid();
     }
 
-    /** Getpgrp implements Linux syscall getpgrp(2): the caller's group, which it leads. */
+    /** Getsid implements Linux syscall getsid(2). */
+    static long getsid(Task t, long pid, long a1, long a2, long a3, long a4, long a5) {
+        GuestProcess p = pid == 0 ? t.process() : t.kernel().process((int) pid);
+        return p == null ? Errno.ESRCH.ret() : p.sid();
+    }
+
+    /** Getpgrp implements Linux syscall getpgrp(2). */
     static long getpgrp(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().pid();
+        return t.process().pgid();
+    }
+
+    /**
+     * Setpgid implements Linux syscall setpgid(2) (kernel/sys.c), in its order of checks: a
+     * negative pgid is EINVAL; the target must be the caller or its child (ESRCH), a child in the
+     * same session (EPERM) that has not exec'd (EACCES); a session leader cannot move (EPERM);
+     * joining another group needs one in the caller's session (EPERM).
+     */
+    static long setpgid(Task t, long pid, long pgid, long a2, long a3, long a4, long a5) {
+        GuestProcess self = t.process();
+        if (pid == 0) {
+            pid = self.pid();
+        }
+        if (pgid == 0) {
+            pgid = pid;
+        }
+        if (pgid < 0) {
+            return Errno.EINVAL.ret();
+        }
+        GuestProcess p = t.kernel().process((int) pid);
+        if (p == null || p.zombie() && p != self) {
+            return Errno.ESRCH.ret();
+        }
+        if (p.parent() == self) {
+            if (p.sid() != self.sid()) {
+                return Errno.EPERM.ret();
+            }
+            if (p.execed()) {
+                return Errno.EACCES.ret();
+            }
+        } else if (p != self) {
+            return Errno.ESRCH.ret();
+        }
+        if (p.sid() == p.pid()) {
+            return Errno.EPERM.ret(); // a session leader
+        }
+        if (pgid != pid) {
+            final long g = pgid;
+            boolean exists = t.kernel().processes().stream().anyMatch(q -> q.pgid() == g && q.sid() == self.sid());
+            if (!exists) {
+                return Errno.EPERM.ret();
+            }
+        }
+        p.setPgid((int) pgid);
+        return 0;
+    }
+
+    /** Setsid implements Linux syscall setsid(2) (ksys_setsid): EPERM if a group with the caller's id exists. */
+    static long setsid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        GuestProcess self = t.process();
+        boolean groupExists = t.kernel().processes().stream().anyMatch(q -> q.pgid() == self.pid());
+        if (groupExists) {
+            return Errno.EPERM.ret();
+        }
+        self.setSid(self.pid());
+        self.setPgid(self.pid());
+        return self.pid();
     }
 }

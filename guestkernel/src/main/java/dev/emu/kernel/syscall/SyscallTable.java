@@ -145,7 +145,7 @@ public final class SyscallTable {
         r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
-        r.add(def(13, PARTIAL, "job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
+        r.add(def(13, FULL, "", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
         r.add(def(15, PARTIAL, "general registers, mask, alternate stack and the x87/SSE state (fxsave area) restored; no AVX state in the frame", SysSignal::rtSigreturn));
         r.add(def(127, FULL, "", SysSignal::rtSigpending, PTR, SIZE));
         r.add(def(131, FULL, "", SysSignal::sigaltstack, PTR, PTR));
@@ -168,15 +168,17 @@ public final class SyscallTable {
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
-        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
-        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
+        r.add(def(61, PARTIAL, "rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
+        r.add(def(247, PARTIAL, "no P_PIDFD; rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
         r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup, /proc/self/exe as the caller's own image; no #! scripts", SysTask::execve, STRING, PTR, PTR));
-        r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
+        r.add(def(62, FULL, "", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));
-        r.add(def(121, PARTIAL, "every process leads its own group", SysTask::getpgid, INT));
-        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgrp));
-        r.add(def(124, PARTIAL, "every process leads its own session", SysTask::getpgid, INT));
+        r.add(def(121, FULL, "", SysTask::getpgid, INT));
+        r.add(def(111, FULL, "", SysTask::getpgrp));
+        r.add(def(124, FULL, "", SysTask::getsid, INT));
+        r.add(def(109, FULL, "", SysTask::setpgid, INT, INT));
+        r.add(def(112, FULL, "", SysTask::setsid));
         // ---- futex (SysFutex) ----
         r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, UINT_HEX));
         // ---- pipes (SysPipe) ----

@@ -44,6 +44,20 @@ public final class GuestProcess {
     /** CPU time of reaped children and their reaped descendants (cutime), ns. */
     private long childrenCpu;
 
+    /** Process group and session ids (setpgid, setsid); fork inherits them. */
+    private int pgid;
+    private int sid;
+    /** Execve ran since fork (PF_FORKNOEXEC cleared): the parent's setpgid is then EACCES. */
+    private boolean execed;
+    /** Stopped by a job-control signal (SIGNAL_STOP_STOPPED); the stopping signal. */
+    private boolean stopped;
+    private int stopSignal;
+    /** A stop or a continue not yet reported to a WUNTRACED / WCONTINUED wait (exit_code, SIGNAL_STOP_CONTINUED). */
+    private boolean stopToReport;
+    private boolean continueToReport;
+    /** Continued by SIGCONT; the parent is notified when the process next runs. */
+    private boolean continueNotice;
+
     public GuestProcess(int pid, GuestProcess parent, MemoryManager mm, FdTable fds, String exePath) {
         this.pid = pid;
         this.parent = parent;
@@ -55,6 +69,81 @@ public final class GuestProcess {
         java.util.Arrays.fill(actions, SignalAction.DEFAULT);
         if (parent != null) {
             parent.children.add(this);
+            pgid = parent.pgid;
+            sid = parent.sid;
+        } else {
+            pgid = sid = pid; // the first process leads its session and group, as a login shell
+        }
+    }
+
+    public int pgid() {
+        return pgid;
+    }
+
+    public void setPgid(int pgid) {
+        this.pgid = pgid;
+    }
+
+    public int sid() {
+        return sid;
+    }
+
+    public void setSid(int sid) {
+        this.sid = sid;
+    }
+
+    public boolean execed() {
+        return execed;
+    }
+
+    public void markExeced() {
+        execed = true;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public int stopSignal() {
+        return stopSignal;
+    }
+
+    /** The group stop began (sig) or ended (0); either is reported once to a wait that asks. */
+    public void setStopped(boolean stopped, int sig) {
+        this.stopped = stopped;
+        if (stopped) {
+            stopSignal = sig;
+            stopToReport = true;
+            continueToReport = false;
+        } else {
+            continueToReport = true;
+            stopToReport = false;
+        }
+    }
+
+    public boolean continueNotice() {
+        return continueNotice;
+    }
+
+    public void setContinueNotice(boolean notice) {
+        continueNotice = notice;
+    }
+
+    public boolean stopToReport() {
+        return stopToReport;
+    }
+
+    public boolean continueToReport() {
+        return continueToReport;
+    }
+
+    /** A wait reported the stop or continue (not under WNOWAIT). */
+    public void clearReports(boolean stop, boolean cont) {
+        if (stop) {
+            stopToReport = false;
+        }
+        if (cont) {
+            continueToReport = false;
         }
     }
 

@@ -35,6 +35,8 @@ public final class Task {
     private Long timeoutResult;
     /** True if the parked syscall re-executes when woken (RESTART) rather than having returned. */
     private boolean restartOnWake;
+    /** Parked in TASK_KILLABLE (vfork's wait): only SIGKILL, not other signals, ends the wait. */
+    private boolean killableOnly;
     /** Runs when a signal cuts the parked syscall short (nanosleep writes the time left); null if none. */
     private Runnable onInterrupt;
     /** Set when a signal cut a parked syscall short; consumed by signal delivery. */
@@ -118,6 +120,13 @@ public final class Task {
         restartOnWake = false;
         interrupted = false;
         onInterrupt = null;
+        killableOnly = false;
+    }
+
+    /** Parks the task as {@link #block} does, but signals other than SIGKILL do not interrupt it (TASK_KILLABLE). */
+    public void blockKillable(String what) {
+        block(Long.MAX_VALUE, what);
+        killableOnly = true;
     }
 
     /** What to do if a signal interrupts the current sleep (after {@link #block}). */
@@ -137,6 +146,25 @@ public final class Task {
         }
     }
 
+    /**
+     * A job-control stop (do_signal_stop): the task leaves the CPU whatever it was doing. A
+     * parked syscall that re-executes (RESTART) runs again after SIGCONT; a sleep that returns
+     * a value returns it then.
+     */
+    public void stop() {
+        if (state == TaskState.RUNNABLE || state == TaskState.BLOCKED) {
+            wake();
+            state = TaskState.STOPPED;
+        }
+    }
+
+    /** SIGCONT: a stopped task runs again (the scheduler must then be told). */
+    public void resumeFromStop() {
+        if (state == TaskState.STOPPED) {
+            state = TaskState.RUNNABLE;
+        }
+    }
+
     /** The deadline passed: wake with the timeout result, if the sleep defined one. */
     public void wakeTimedOut() {
         if (state == TaskState.BLOCKED) {
@@ -150,7 +178,7 @@ public final class Task {
 
     /** A signal arrived: wake the task and remember that its syscall was interrupted. */
     public void wakeInterrupted() {
-        if (state == TaskState.BLOCKED) {
+        if (state == TaskState.BLOCKED && !killableOnly) {
             Runnable r = onInterrupt;
             wake();
             interrupted = true;

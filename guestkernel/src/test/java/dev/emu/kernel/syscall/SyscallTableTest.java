@@ -179,6 +179,8 @@ class SyscallTableTest {
             "rt_sigqueueinfo: pid_t pid, int sig, siginfo_t *uinfo",
             "rt_tgsigqueueinfo: pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo",
             "get_robust_list: int pid, struct robust_list_head **head_ptr, size_t *len_ptr",
+            "setpgid: pid_t pid, pid_t pgid",
+            "setsid:",
             "getitimer: int which, struct __kernel_old_itimerval *value",
             "setitimer: int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue",
             "alarm: unsigned int seconds",

@@ -49,6 +49,7 @@ final class ProcText {
         String stateName = switch (state) {
             case 'R' -> "R (running)";
             case 'S' -> "S (sleeping)";
+            case 'T' -> "T (stopped)";
             default -> "Z (zombie)";
         };
         return "Name:\t" + (leader == null ? "" : leader.comm()) + "\n"

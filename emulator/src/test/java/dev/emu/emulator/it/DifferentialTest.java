@@ -93,7 +93,8 @@ class DifferentialTest {
             new Program("posixtimer"),
             new Program("sigextra"),
             new Program("robust"),
-            new Program("jobctl"));
+            new Program("jobctl"),
+            new Program("procinfo"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -41,11 +41,6 @@ final class SysProcess {
         return t.tid();
     }
 
-    /** Getuid, geteuid, getgid, getegid: the guest runs as root, as a fresh VM's init does. */
-    static long getuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return 0;
-    }
-
     /** Set_tid_address implements Linux syscall set_tid_address(2). */
     static long setTidAddress(Task t, long tidptr, long a1, long a2, long a3, long a4, long a5) {
         t.setClearChildTid(tidptr);

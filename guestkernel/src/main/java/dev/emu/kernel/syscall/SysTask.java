@@ -116,6 +116,12 @@ final class SysTask {
             boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
             GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             proc.setLimits(parent.limits().copy());
+            // From the caller, also for a CLONE_PARENT sibling (copy_process, copy_creds).
+            proc.setPgid(parent.pgid());
+            proc.setSid(parent.sid());
+            proc.setCreds(parent.creds().copy());
+            proc.setNice(parent.nice());
+            proc.setScheduling(parent.policy(), parent.rtPriority());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
@@ -194,7 +200,7 @@ final class SysTask {
                     t.memory().writeInt(status, c.exitStatus());
                 }
                 if (rusage != 0) {
-                    t.memory().zero(rusage, 144);
+                    SysResource.writeRusage(t.memory(), rusage, c.exitedThreadsCpu() + c.childrenCpu(), 0); // RUSAGE_BOTH of the child
                 }
                 t.kernel().reap(c);
                 return c.pid();
@@ -267,7 +273,7 @@ final class SysTask {
                     t.memory().write(infop, new SigInfo(Signals.SIGCHLD, code, c.pid(), 0, s).encode());
                 }
                 if (rusage != 0) {
-                    t.memory().zero(rusage, 144);
+                    SysResource.writeRusage(t.memory(), rusage, c.exitedThreadsCpu() + c.childrenCpu(), 0);
                 }
                 if ((options & WNOWAIT) == 0) {
                     t.kernel().reap(c);

@@ -44,6 +44,12 @@ public final class GuestProcess {
     /** CPU time of reaped children and their reaped descendants (cutime), ns. */
     private long childrenCpu;
 
+    /** Who the process is (uids, gids, groups, capabilities); fork copies them. */
+    private Credentials creds = new Credentials();
+    /** Nice value (-20..19) and scheduling policy and priority (sched_setscheduler). */
+    private int nice;
+    private int policy;
+    private int rtPriority;
     /** Process group and session ids (setpgid, setsid); fork inherits them. */
     private int pgid;
     private int sid;
@@ -71,9 +77,42 @@ public final class GuestProcess {
             parent.children.add(this);
             pgid = parent.pgid;
             sid = parent.sid;
+            creds = parent.creds.copy();
+            nice = parent.nice;
+            policy = parent.policy;
+            rtPriority = parent.rtPriority;
         } else {
             pgid = sid = pid; // the first process leads its session and group, as a login shell
         }
+    }
+
+    public Credentials creds() {
+        return creds;
+    }
+
+    public void setCreds(Credentials creds) {
+        this.creds = creds;
+    }
+
+    public int nice() {
+        return nice;
+    }
+
+    public void setNice(int nice) {
+        this.nice = nice;
+    }
+
+    public int policy() {
+        return policy;
+    }
+
+    public int rtPriority() {
+        return rtPriority;
+    }
+
+    public void setScheduling(int policy, int rtPriority) {
+        this.policy = policy;
+        this.rtPriority = rtPriority;
     }
 
     public int pgid() {

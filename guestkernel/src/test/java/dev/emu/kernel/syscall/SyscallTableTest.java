@@ -181,6 +181,27 @@ class SyscallTableTest {
             "get_robust_list: int pid, struct robust_list_head **head_ptr, size_t *len_ptr",
             "setpgid: pid_t pid, pid_t pgid",
             "setsid:",
+            "setuid: uid_t uid", "setgid: gid_t gid",
+            "setreuid: uid_t ruid, uid_t euid", "setregid: gid_t rgid, gid_t egid",
+            "setresuid: uid_t ruid, uid_t euid, uid_t suid", "setresgid: gid_t rgid, gid_t egid, gid_t sgid",
+            "getresuid: uid_t *ruidp, uid_t *euidp, uid_t *suidp", "getresgid: gid_t *rgidp, gid_t *egidp, gid_t *sgidp",
+            "setfsuid: uid_t uid", "setfsgid: gid_t gid",
+            "getgroups: int gidsetsize, gid_t *grouplist", "setgroups: int gidsetsize, gid_t *grouplist",
+            "capget: cap_user_header_t header, cap_user_data_t dataptr",
+            "capset: cap_user_header_t header, const cap_user_data_t data",
+            "getrusage: int who, struct rusage *ru",
+            "times: struct tms *tbuf",
+            "sysinfo: struct sysinfo *info",
+            "getpriority: int which, int who",
+            "setpriority: int which, int who, int niceval",
+            "sched_setparam: pid_t pid, struct sched_param *param",
+            "sched_getparam: pid_t pid, struct sched_param *param",
+            "sched_setscheduler: pid_t pid, int policy, struct sched_param *param",
+            "sched_getscheduler: pid_t pid",
+            "sched_get_priority_max: int policy",
+            "sched_get_priority_min: int policy",
+            "sched_rr_get_interval: pid_t pid, struct __kernel_timespec *interval",
+            "sched_setaffinity: pid_t pid, unsigned int len, unsigned long *user_mask_ptr",
             "getitimer: int which, struct __kernel_old_itimerval *value",
             "setitimer: int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue",
             "alarm: unsigned int seconds",
@@ -202,7 +223,7 @@ class SyscallTableTest {
     private static Width widthOf(String param) {
         String type = param.substring(0, param.lastIndexOf(' ')).replace("const ", "").trim();
         String name = param.substring(param.lastIndexOf(' ') + 1);
-        if (type.contains("*") || name.startsWith("*")) {
+        if (type.contains("*") || name.startsWith("*") || type.startsWith("cap_user_")) {
             return Width.ULONG64;
         }
         if (name.equals("fd") || name.equals("fildes") || name.endsWith("fd") && !name.equals("ufd")) {

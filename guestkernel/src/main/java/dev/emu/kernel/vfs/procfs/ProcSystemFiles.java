@@ -67,15 +67,8 @@ final class ProcSystemFiles {
     }
 
     private static String meminfo(Kernel k) {
-        long usedKb = 0;
-        for (GuestProcess p : k.processes()) {
-            if (!p.zombie()) {
-                for (Vma v : p.mm().vmas()) {
-                    usedKb += (v.end() - v.start()) / 1024;
-                }
-            }
-        }
-        long free = Math.max(0, MEM_TOTAL_KB - usedKb);
+        long usedKb = SystemMemory.usedKb(k);
+        long free = SystemMemory.totalAndFreeKb(k)[1];
         String[][] rows = {
             {"MemTotal", "" + MEM_TOTAL_KB}, {"MemFree", "" + free}, {"MemAvailable", "" + free},
             {"Buffers", "0"}, {"Cached", "0"}, {"SwapCached", "0"}, {"Active", "" + usedKb}, {"Inactive", "0"},

@@ -10,7 +10,7 @@
  * (random bytes, iovecs, timespecs), signal numbers around 64. A child may block, crash or kill
  * itself: the parent waits with a deadline (100 ms of virtual time), kills it if needed and goes
  * on. exit, exit_group, rt_sigreturn and pause are picked 20 times less often than others.
- * Syscalls that would end the whole run are not issued: kill/tkill/tgkill of pid 1.
+ * Syscalls that would end the whole run are not issued: kill/tkill/tgkill of pid 1 or its group (pid 0).
  *
  * Output (deterministic for a seed under emu): one line
  *   fuzz: seed S: N syscalls in C children (E exited, K killed by a signal of which T timed out)
@@ -54,7 +54,10 @@ static uint64_t below(uint64_t n) { return rnd() % n; }
 static const int implemented[] = {0, 1, 17, 18, 19, 20, 8, 3, 32, 33, 292, 72, 16, 5, 262, 332, 89, 267, 12, 9,
     11, 10, 25, 28, 228, 229, 96, 201, 35, 230, 24, 60, 231, 39, 110, 186, 102, 107, 104, 108, 218, 273, 334,
     158, 302, 97, 63, 318, 204, 309, 13, 15, 127, 131, 34, 56, 435, 57, 58, 61, 247, 59, 62, 234, 200, 121,
-    111, 124, 202, 22, 293, 14, 321};
+    111, 124, 202, 22, 293, 14, 321,
+    /* timers, signal waits, job control, credentials, resources (issue 14) */
+    36, 37, 38, 222, 223, 224, 225, 226, 128, 129, 297, 274, 109, 112, 105, 106, 113, 114, 117, 118, 119,
+    120, 122, 123, 115, 116, 125, 126, 98, 100, 99, 140, 141, 142, 143, 144, 145, 146, 147, 148, 203};
 #define NIMPL (sizeof implemented / sizeof implemented[0])
 
 #define BUF_SIZE (64 * 1024)
@@ -133,7 +136,8 @@ static int grows_memory(long nr, const uint64_t *a) {
 
 static int is_pid_one(uint64_t pid) {
     uint32_t lo = (uint32_t)pid;
-    return lo == 1 || lo == 0xffffffffU || (uint32_t)(0 - pid) == 1;
+    /* 0 is the caller's process group, which is pid 1's unless the child left it. */
+    return lo == 0 || lo == 1 || lo == 0xffffffffU || (uint32_t)(0 - pid) == 1;
 }
 
 static void tick(int fd) {

@@ -423,6 +423,7 @@ public final class Kernel {
             dev.emu.kernel.signal.JobControl.killOrphanedPgrp(this, p, null);
         }
         p.markZombie();
+        p.exitWaiters().wakeAll(scheduler); // do_notify_pidfd
         GuestProcess parent = p.parent();
         if (parent == null) {
             return;
@@ -452,6 +453,8 @@ public final class Kernel {
             p.parent().children().remove(p);
             p.parent().addChildrenCpu(p.exitedThreadsCpu() + p.childrenCpu());
         }
+        p.markReaped();
+        p.exitWaiters().wakeAll(scheduler);
         processes.remove(p.pid());
     }
 

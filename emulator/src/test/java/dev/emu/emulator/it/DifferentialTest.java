@@ -94,7 +94,9 @@ class DifferentialTest {
             new Program("sigextra"),
             new Program("robust"),
             new Program("jobctl"),
-            new Program("procinfo"));
+            new Program("procinfo"),
+            new Program("pidfd"),
+            new Program("spawn"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -42,7 +42,7 @@ final class SysTask {
         return doClone(t, Signals.SIGCHLD, 0, 0, 0, 0);
     }
 
-    /** Vfork implements Linux syscall vfork(2): CLONE_VFORK | CLONE_VM | SIGCHLD (the memory is copied, see the table note). */
+    /** Vfork implements Linux syscall vfork(2): CLONE_VFORK | CLONE_VM | SIGCHLD; the parent waits for the child's exec or exit. */
     static long vfork(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
         return doClone(t, CLONE_VFORK | CLONE_VM | Signals.SIGCHLD, 0, 0, 0, 0);
     }
@@ -103,10 +103,11 @@ final class SysTask {
             Cpu cpu = t.cpu().copyInto(t.memory());
             child = new Task(k, k.allocPid(), parent, cpu, t.comm());
         } else {
-            if ((flags & (CLONE_VM | CLONE_FILES)) != 0) {
-                k.log().once("clone-vm-copy", "clone(CLONE_VM/CLONE_FILES) of a new process: the child gets copies");
+            if ((flags & CLONE_FILES) != 0) {
+                k.log().once("clone-files-copy", "clone(CLONE_FILES) of a new process: the child gets a copy of the fd table");
             }
-            MemoryManager mm = parent.mm().fork();
+            // CLONE_VM (vfork, posix_spawn): the child runs in the parent's memory until it execs or exits.
+            MemoryManager mm = (flags & CLONE_VM) != 0 ? parent.mm().share() : parent.mm().fork();
             if (mm == null) {
                 k.memory().uncharge(MemoryAccountant.TASK_COST);
                 return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
@@ -131,7 +132,7 @@ final class SysTask {
             proc.setFs(parent.fs() == null ? null : parent.fs().copy());
             proc.setExe(parent.exe());
             proc.setCommandLine(parent.argv(), parent.envp());
-            Cpu cpu = t.cpu().copyInto(mm.space());
+            Cpu cpu = t.cpu().copyInto(mm.space()); // the same engine as the parent's under CLONE_VM
             child = new Task(k, tid, proc, cpu, t.comm());
         }
         int tid = child.tid();
@@ -251,8 +252,10 @@ final class SysTask {
                 pid = id == 0 ? 0 : -id;
             }
             case P_PIDFD -> {
-                // emu has no pidfds: an open fd is not one (EINVAL), a closed one is EBADF.
-                return id < 0 || t.process().fds().get(id) == null ? Errno.EBADF.ret() : Errno.EINVAL.ret();
+                if (id < 0 || !(t.process().fds().get(id) instanceof dev.emu.kernel.fs.PidFdFile f)) {
+                    return Errno.EBADF.ret();
+                }
+                pid = f.process().pid();
             }
             default -> {
                 return Errno.EINVAL.ret();
@@ -497,6 +500,67 @@ final class SysTask {
             return Errno.EINVAL.ret();
         }
         Signals.sendToTask(t.kernel(), target, (int) sig, new SigInfo((int) sig, SigInfo.SI_TKILL, t.process().pid(), 0, 0));
+        return 0;
+    }
+
+    static final int PIDFD_NONBLOCK = 04000;
+
+    /** Pidfd_open implements Linux syscall pidfd_open(2): a close-on-exec fd naming a live or zombie process. */
+    static long pidfdOpen(Task t, long pid, long flags, long a2, long a3, long a4, long a5) {
+        if ((flags & ~PIDFD_NONBLOCK) != 0 || pid <= 0) {
+            return Errno.EINVAL.ret();
+        }
+        GuestProcess p = t.kernel().process((int) pid);
+        if (p == null) {
+            Task thread = t.kernel().task((int) pid);
+            return thread != null ? Errno.ENOENT.ret() : Errno.ESRCH.ret(); // a thread, not a thread-group leader
+        }
+        return t.process().fds().install(new dev.emu.kernel.fs.PidFdFile(p, (int) flags), 0, true);
+    }
+
+    /**
+     * Pidfd_send_signal implements Linux syscall pidfd_send_signal(2): as kill(2) to the
+     * pidfd's process (its thread or its process group with PIDFD_SIGNAL_THREAD/_PROCESS_GROUP); a caller's siginfo must name the same signal and may carry a kernel or
+     * tkill si_code only to the caller itself (EPERM).
+     */
+    static long pidfdSendSignal(Task t, long pidfd, long sig, long uinfo, long flags, long a4, long a5) {
+        // PIDFD_SIGNAL_THREAD, _THREAD_GROUP, _PROCESS_GROUP (6.9): at most one.
+        if ((flags & ~7L) != 0 || Long.bitCount(flags) > 1) {
+            return Errno.EINVAL.ret();
+        }
+        if (!(t.process().fds().get(pidfd) instanceof dev.emu.kernel.fs.PidFdFile f)) {
+            return Errno.EBADF.ret();
+        }
+        GuestProcess p = f.process();
+        SigInfo info = new SigInfo((int) sig, SigInfo.SI_USER, t.process().pid(), 0, 0);
+        if (uinfo != 0) {
+            byte[] raw = t.memory().read(uinfo, 128);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (b.getInt(0) != sig) {
+                return Errno.EINVAL.ret();
+            }
+            int code = b.getInt(8);
+            if (p != t.process() && (code >= 0 || code == SigInfo.SI_TKILL)) {
+                return Errno.EPERM.ret();
+            }
+            info = new SigInfo((int) sig, code, 0, 0, 0, 0, raw, null);
+        }
+        if (p.reaped()) {
+            return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
+        }
+        if (flags == 4) {
+            dev.emu.kernel.signal.JobControl.sendToGroup(t.kernel(), p.pgid(), (int) sig, info);
+        } else if (sig != 0 && !p.zombie()) {
+            Task leader = p.threads().isEmpty() ? null : p.threads().getFirst();
+            if (flags == 1 && leader != null && leader.tid() == p.pid()) {
+                Signals.sendToTask(t.kernel(), leader, (int) sig, info);
+            } else {
+                Signals.sendToProcess(t.kernel(), p, (int) sig, info);
+            }
+        }
         return 0;
     }
 

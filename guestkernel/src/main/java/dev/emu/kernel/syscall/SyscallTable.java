@@ -193,12 +193,12 @@ public final class SyscallTable {
         r.add(def(225, FULL, "", SysTimer::timerGetoverrun, INT));
         r.add(def(226, FULL, "", SysTimer::timerDelete, INT));
         // ---- tasks (SysTask) ----
-        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
+        r.add(def(56, PARTIAL, "threads, fork, and CLONE_VM processes sharing memory; a new process with CLONE_FILES gets a copy of the fd table; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
-        r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
+        r.add(def(58, FULL, "", SysTask::vfork));
         r.add(def(61, FULL, "", SysTask::wait4, INT, PTR, INT_HEX, PTR));
-        r.add(def(247, PARTIAL, "no P_PIDFD", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
+        r.add(def(247, FULL, "", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
         r.add(def(59, PARTIAL, "images resolved like the CLI's image lookup, /proc/self/exe as the caller's own image; no #! scripts", SysTask::execve, STRING, PTR, PTR));
         r.add(def(62, FULL, "", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
@@ -207,6 +207,8 @@ public final class SyscallTable {
         r.add(def(111, FULL, "", SysTask::getpgrp));
         r.add(def(124, FULL, "", SysTask::getsid, INT));
         r.add(def(109, FULL, "", SysTask::setpgid, INT, INT));
+        r.add(def(434, FULL, "", SysTask::pidfdOpen, INT, UINT_HEX));
+        r.add(def(424, FULL, "", SysTask::pidfdSendSignal, FD, SIGNAL, PTR, UINT_HEX));
         r.add(def(112, FULL, "", SysTask::setsid));
         // ---- futex (SysFutex) ----
         r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, UINT_HEX));

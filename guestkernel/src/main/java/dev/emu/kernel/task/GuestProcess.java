@@ -34,6 +34,9 @@ public final class GuestProcess {
     private boolean zombie;
     /** The signal sent to the parent at exit (clone's low byte; SIGCHLD for fork). */
     private int exitSignal = 17;
+    /** Woken when this process exits and when it is reaped (pidfd poll: signal->wait_pidfd). */
+    private final dev.emu.kernel.sched.WaitQueue exitWaiters = new dev.emu.kernel.sched.WaitQueue("pidfd");
+    private boolean reaped;
     /** Threads of this process parked in wait4/waitid. */
     private final dev.emu.kernel.sched.WaitQueue childWaiters = new dev.emu.kernel.sched.WaitQueue("wait4");
 
@@ -307,6 +310,18 @@ public final class GuestProcess {
 
     public void setExitSignal(int sig) {
         exitSignal = sig;
+    }
+
+    public dev.emu.kernel.sched.WaitQueue exitWaiters() {
+        return exitWaiters;
+    }
+
+    public boolean reaped() {
+        return reaped;
+    }
+
+    public void markReaped() {
+        reaped = true;
     }
 
     public dev.emu.kernel.sched.WaitQueue childWaiters() {

@@ -180,6 +180,8 @@ class SyscallTableTest {
             "rt_tgsigqueueinfo: pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo",
             "get_robust_list: int pid, struct robust_list_head **head_ptr, size_t *len_ptr",
             "setpgid: pid_t pid, pid_t pgid",
+            "pidfd_open: pid_t pid, unsigned int flags",
+            "pidfd_send_signal: int pidfd, int sig, siginfo_t *info, unsigned int flags",
             "setsid:",
             "setuid: uid_t uid", "setgid: gid_t gid",
             "setreuid: uid_t ruid, uid_t euid", "setregid: gid_t rgid, gid_t egid",

@@ -208,6 +208,24 @@ int main(int argc, char **argv) {
     waitpid(c, &status, WUNTRACED);
     printf("SIGTSTP with a handler runs it: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 
+    /* A sleep stopped and continued still lasts its full time (Linux restarts it). */
+    c = fork();
+    if (c == 0) {
+        struct timespec t0, t1, s = {0, 200000000};
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int rs = nanosleep(&s, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        _exit(rs == 0 && ms >= 200 ? 0 : 1);
+    }
+    sleep_ms(20);
+    kill(c, SIGSTOP);
+    waitpid(c, &status, WUNTRACED);
+    sleep_ms(20);
+    kill(c, SIGCONT);
+    waitpid(c, &status, 0);
+    printf("nanosleep stopped and continued slept its full time: %s\n", WEXITSTATUS(status) == 0 ? "yes" : "no");
+
     /* A stopped member of a group orphaned by its parent's exit gets SIGHUP and SIGCONT. */
     pipe(p);
     c = fork();

@@ -85,6 +85,8 @@ public final class Scheduler {
         t.resumeFromStop();
         if (t.state() == TaskState.RUNNABLE) {
             enqueue(t);
+        } else if (t.state() == TaskState.BLOCKED && !blocked.contains(t)) {
+            blocked.add(t);
         }
     }
 

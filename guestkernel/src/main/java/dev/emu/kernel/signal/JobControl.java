@@ -35,6 +35,9 @@ public final class JobControl {
                 for (Task t : p.threads()) {
                     if (t.state() == TaskState.STOPPED) {
                         k.scheduler().resume(t);
+                        if (t.state() == TaskState.BLOCKED && t.hasDeliverableSignal()) {
+                            k.scheduler().interrupt(t); // a signal that arrived while it was stopped
+                        }
                     }
                 }
                 // The parent hears of it when the process next runs (SIGNAL_CLD_CONTINUED in get_signal).

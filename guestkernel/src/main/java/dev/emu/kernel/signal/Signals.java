@@ -114,6 +114,15 @@ public final class Signals {
         if (ignored(p, sig) && (t.signalMask() & bit(sig)) == 0) {
             return;
         }
+        if (stopSignal(sig) && t.state() == TaskState.BLOCKED && (t.signalMask() & bit(sig)) == 0
+                && p.action(sig).handler() == SignalAction.SIG_DFL && (t.sigwaitSet() & bit(sig)) == 0) {
+            // A sleeper stops where it sleeps (as its restarted syscall would in Linux), so a
+            // plain sleep resumes until its own deadline after SIGCONT.
+            if (sig == SIGSTOP || !JobControl.orphanedPgrp(kernel, p.pgid(), null)) {
+                JobControl.stop(kernel, p, sig);
+            }
+            return;
+        }
         t.addPending(sig, info);
         if ((t.sigwaitSet() & bit(sig)) != 0 && t.state() == TaskState.BLOCKED) {
             kernel.scheduler().wake(t); // rt_sigtimedwait takes it: a wake-up, not an interruption

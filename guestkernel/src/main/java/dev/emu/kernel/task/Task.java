@@ -153,15 +153,29 @@ public final class Task {
      */
     public void stop() {
         if (state == TaskState.RUNNABLE || state == TaskState.BLOCKED) {
+            // A plain sleep (nanosleep, pause, sigsuspend: no wait queue, no re-execution) goes
+            // back to sleep until its own deadline when continued, as Linux restarts it.
+            sleepToResume = state == TaskState.BLOCKED && blockedOn == null && !restartOnWake && !killableOnly
+                    ? new SleepToResume(wakeDeadline, waitingFor, onInterrupt) : null;
             wake();
             state = TaskState.STOPPED;
         }
     }
 
-    /** SIGCONT: a stopped task runs again (the scheduler must then be told). */
+    private record SleepToResume(long deadline, String what, Runnable onInterrupt) {}
+
+    private SleepToResume sleepToResume;
+
+    /** SIGCONT: a stopped task runs again, or resumes its sleep (the scheduler must then be told). */
     public void resumeFromStop() {
         if (state == TaskState.STOPPED) {
             state = TaskState.RUNNABLE;
+            SleepToResume s = sleepToResume;
+            sleepToResume = null;
+            if (s != null) {
+                block(s.deadline(), s.what());
+                onInterrupt = s.onInterrupt();
+            }
         }
     }
 

@@ -10,7 +10,7 @@
  * (random bytes, iovecs, timespecs), signal numbers around 64. A child may block, crash or kill
  * itself: the parent waits with a deadline (100 ms of virtual time), kills it if needed and goes
  * on. exit, exit_group, rt_sigreturn and pause are picked 20 times less often than others.
- * Syscalls that would end the whole run are not issued: kill/tkill/tgkill of pid 1.
+ * Syscalls that would end the whole run are not issued: kill/tkill/tgkill of pid 1 or its group (pid 0).
  *
  * Output (deterministic for a seed under emu): one line
  *   fuzz: seed S: N syscalls in C children (E exited, K killed by a signal of which T timed out)
@@ -58,7 +58,10 @@ static const int implemented[] = {0, 1, 17, 18, 19, 20, 8, 3, 32, 33, 292, 72, 1
     /* Readiness and event files (issue 14). */
     7, 271, 23, 270, 213, 291, 233, 232, 281, 441, 284, 290, 283, 286, 287, 282, 289,
     /* Sockets (issue 14). */
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 288, 299, 307};
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 288, 299, 307,
+    /* timers, signal waits, job control, credentials, resources (issue 14) */
+    36, 37, 38, 222, 223, 224, 225, 226, 128, 129, 297, 274, 109, 112, 105, 106, 113, 114, 117, 118, 119,
+    120, 122, 123, 115, 116, 125, 126, 98, 100, 99, 140, 141, 142, 143, 144, 145, 146, 147, 148, 203};
 #define NIMPL (sizeof implemented / sizeof implemented[0])
 
 #define BUF_SIZE (64 * 1024)
@@ -137,7 +140,8 @@ static int grows_memory(long nr, const uint64_t *a) {
 
 static int is_pid_one(uint64_t pid) {
     uint32_t lo = (uint32_t)pid;
-    return lo == 1 || lo == 0xffffffffU || (uint32_t)(0 - pid) == 1;
+    /* 0 is the caller's process group, which is pid 1's unless the child left it. */
+    return lo == 0 || lo == 1 || lo == 0xffffffffU || (uint32_t)(0 - pid) == 1;
 }
 
 static void tick(int fd) {

@@ -57,6 +57,12 @@ public final class Kernel {
     private final dev.emu.kernel.sync.Futexes futexes = new dev.emu.kernel.sync.Futexes();
     private final dev.emu.kernel.locks.FileLocks fileLocks = new dev.emu.kernel.locks.FileLocks(scheduler);
     private final List<TickHook> tickHooks = new ArrayList<>();
+    /** The console terminal's session and foreground process group. */
+    private final dev.emu.kernel.fs.TtyJobControl tty = new dev.emu.kernel.fs.TtyJobControl();
+    /** Timers on the kernel clock (itimers, POSIX timers): each slice ends at the next deadline. */
+    private final dev.emu.kernel.timer.TimerQueue timers = new dev.emu.kernel.timer.TimerQueue();
+    /** platform.workDone() when the current slice started, for the running task's CPU time. */
+    private long sliceStartWork;
     private int nextPid = 1;
     private FilesystemSetup filesystemSetup = FilesystemSetup.inMemory();
     private dev.emu.kernel.vfs.Vfs vfs;
@@ -208,6 +214,7 @@ public final class Kernel {
                     continue;
                 }
                 runSlice(t);
+                timers.runExpired(clock.nanos());
                 if (clock.nanos() >= nextTickAt) {
                     tick(t.state() == TaskState.RUNNABLE ? t : null);
                 }
@@ -221,6 +228,9 @@ public final class Kernel {
     private void runSlice(Task t) {
         current = t;
         preempt = false;
+        if (t.process().continueNotice()) {
+            dev.emu.kernel.signal.JobControl.beforeRun(this, t.process());
+        }
         if (t.hasDeliverableSignal()) {
             Signals.deliverPending(this, t);
             if (t.state() != TaskState.RUNNABLE) {
@@ -229,12 +239,21 @@ public final class Kernel {
                 return;
             }
         }
-        long budget = clock.blocksUntil(nextTickAt);
+        long budget = clock.blocksUntil(Math.min(nextTickAt, timers.nextDeadline()));
+        long cpuBudget = t.process().timers().cpuBudget(this, t);
+        if (cpuBudget != Long.MAX_VALUE) {
+            budget = Math.min(budget, Math.max(1, (cpuBudget + VirtualClock.NANOS_PER_BLOCK - 1) / VirtualClock.NANOS_PER_BLOCK));
+        }
         if (config.maxBlocks() > 0) {
             budget = Math.max(1, Math.min(budget, config.maxBlocks() - platform.workDone()));
         }
+        sliceStartWork = platform.workDone();
         StopReason why = t.cpu().run(budget, dispatcher);
+        t.chargeCpu((platform.workDone() - sliceStartWork) * VirtualClock.NANOS_PER_BLOCK);
         current = null;
+        if (t.state() != TaskState.EXITED) {
+            t.process().timers().checkCpu(this, t);
+        }
         switch (why.kind()) {
             case SYSCALL_STOP, BUDGET_EXHAUSTED, INTERRUPTED -> { }
             default -> {
@@ -268,12 +287,13 @@ public final class Kernel {
 
     /** Nothing is runnable: advance time to the next tick and run it; false on deadlock. */
     private boolean idleUntilWork() {
-        long deadline = scheduler.nextDeadline();
+        long deadline = Math.min(scheduler.nextDeadline(), timers.nextDeadline());
         if (deadline == Long.MAX_VALUE && tickHooks.isEmpty()) {
             reportDeadlock();
             return false;
         }
         clock.skipTo(Math.min(deadline, nextTickAt));
+        timers.runExpired(clock.nanos());
         if (clock.nanos() >= nextTickAt) {
             tick(null);
         } else {
@@ -339,6 +359,9 @@ public final class Kernel {
             return;
         }
         GuestProcess p = t.process();
+        if (t.robustList() != 0 && !p.mm().closed()) {
+            dev.emu.kernel.sync.RobustList.exit(futexes, scheduler, p.mm(), t.memory(), t.robustList(), t.tid());
+        }
         if (t.clearChildTid() != 0) {
             try {
                 t.memory().writeInt(t.clearChildTid(), 0);
@@ -348,6 +371,7 @@ public final class Kernel {
             }
         }
         releaseVforkParent(t);
+        p.addExitedThreadCpu(cpuTime(t));
         t.markExited();
         if (p.threads().stream().anyMatch(x -> x.state() != TaskState.EXITED)) {
             p.threads().remove(t);
@@ -382,6 +406,7 @@ public final class Kernel {
      * at once if the parent ignores SIGCHLD.
      */
     private void finishProcess(GuestProcess p) {
+        p.timers().release(this);
         p.fds().closeAll();
         p.mm().close();
         if (p != init) {
@@ -392,10 +417,15 @@ public final class Kernel {
                 if (c.zombie()) {
                     init.childWaiters().wakeAll(scheduler);
                 }
+                if (c.pgid() != p.pgid() && c.sid() == p.sid()) {
+                    dev.emu.kernel.signal.JobControl.killOrphanedPgrp(this, c, p);
+                }
             }
             p.children().clear();
+            dev.emu.kernel.signal.JobControl.killOrphanedPgrp(this, p, null);
         }
         p.markZombie();
+        p.exitWaiters().wakeAll(scheduler); // do_notify_pidfd
         GuestProcess parent = p.parent();
         if (parent == null) {
             return;
@@ -423,7 +453,10 @@ public final class Kernel {
     public void reap(GuestProcess p) {
         if (p.parent() != null) {
             p.parent().children().remove(p);
+            p.parent().addChildrenCpu(p.exitedThreadsCpu() + p.childrenCpu());
         }
+        p.markReaped();
+        p.exitWaiters().wakeAll(scheduler);
         processes.remove(p.pid());
     }
 
@@ -461,6 +494,40 @@ public final class Kernel {
     /** The advisory file locks (fcntl record locks, flock). */
     public dev.emu.kernel.locks.FileLocks fileLocks() {
         return fileLocks;
+    }
+
+    /** Job control of the console terminal. */
+    public dev.emu.kernel.fs.TtyJobControl tty() {
+        return tty;
+    }
+
+    /** The kernel-clock timers (hrtimers). */
+    public dev.emu.kernel.timer.TimerQueue timers() {
+        return timers;
+    }
+
+    /**
+     * The virtual CPU time of thread {@code t} in ns: the basic blocks it executed times
+     * {@link VirtualClock#NANOS_PER_BLOCK}, the running slice included. Counted the same way in
+     * both clock modes, so CPU times and CPU timers are deterministic.
+     */
+    public long cpuTime(Task t) {
+        long n = t.cpuNanos();
+        if (t == current) {
+            n += (platform.workDone() - sliceStartWork) * VirtualClock.NANOS_PER_BLOCK;
+        }
+        return n;
+    }
+
+    /** The CPU time of every thread of {@code p}, exited ones included (thread_group_cputime). */
+    public long processCpuTime(GuestProcess p) {
+        long n = p.exitedThreadsCpu();
+        for (Task t : p.threads()) {
+            if (t.state() != TaskState.EXITED) {
+                n += cpuTime(t);
+            }
+        }
+        return n;
     }
 
     public dev.emu.kernel.sync.Futexes futexes() {

@@ -61,6 +61,13 @@ class BusyboxShellTest {
         "seq 1 300000 | cat | wc -c",
         "seq 1 5 | while read x; do echo \"n=$x\"; done",
         "printf 'a b\\nc d\\n' | { read x y; read z w; echo \"$y$x$w$z\"; }",
+        // Job control and timers (issue 14): the sleeps run on virtual time under emu.
+        "sleep 5 & kill %1; wait; echo \"wait status $?\"",
+        "timeout 1 sleep 5; echo \"timeout status $?\"",
+        "printf '1\\n2\\n3\\n4\\n5\\n6\\n' | xargs -P 4 -n 1 echo | sort",
+        "sleep 5 & p=$!; kill -STOP $p; kill -CONT $p; kill $p; wait $p; echo \"stopped, continued, killed: $?\"",
+        "(sleep 0.2; echo piped) | cat & p=$!; kill -STOP $p; kill -CONT $p; wait; echo pipeline done",
+        "trap 'echo got ALRM' ALRM; (sleep 0.05; kill -ALRM $$) & wait; echo after",
     })
     void sameOutputNativelyAndUnderEmu(String script, @TempDir Path tmp) throws Exception {
         Outcome host = runNative(script, tmp.resolve("native"));

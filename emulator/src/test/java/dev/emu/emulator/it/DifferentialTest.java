@@ -99,7 +99,16 @@ class DifferentialTest {
             new Program("fs_locks"),
             new Program("fs_fifo"),
             new Program("fs_more"),
-            new Program("fs_mmap"));
+            new Program("fs_mmap"),
+            // Timers, signal gaps, job control (issue 14).
+            new Program("itimer"),
+            new Program("posixtimer"),
+            new Program("sigextra"),
+            new Program("robust"),
+            new Program("jobctl"),
+            new Program("procinfo"),
+            new Program("pidfd"),
+            new Program("spawn"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -24,7 +24,8 @@ public final class ConsoleFile extends File {
     private static final int TCGETS = 0x5401;
     private static final int TCSETS = 0x5402;
     private static final int TIOCGWINSZ = 0x5413;
-    private static final int TIOCGPGRP = 0x540f;
+    private static final int TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCSCTTY = 0x540e, TIOCNOTTY = 0x5422,
+            TIOCGSID = 0x5429;
 
     private final String name;
     private final InputStream in;
@@ -49,6 +50,12 @@ public final class ConsoleFile extends File {
     public long read(Task task, byte[] dst, int off, int len) {
         if (in == null) {
             return Errno.EBADF.ret();
+        }
+        if (kind == HostKind.TERMINAL) {
+            long r = task.kernel().tty().checkRead(task);
+            if (r != 0) {
+                return r;
+            }
         }
         try {
             int n = in.read(dst, off, len);
@@ -113,8 +120,16 @@ public final class ConsoleFile extends File {
                 return 0;
             }
             case TIOCGPGRP -> {
-                task.memory().writeInt(arg, task.process().pid());
-                return 0;
+                return task.kernel().tty().getForeground(task, arg);
+            }
+            case TIOCSPGRP -> {
+                return task.kernel().tty().setForeground(task, arg);
+            }
+            case TIOCGSID -> {
+                return task.kernel().tty().getSession(task, arg);
+            }
+            case TIOCSCTTY, TIOCNOTTY -> {
+                return task.kernel().tty().controlling(task, request == TIOCSCTTY);
             }
             default -> {
                 return Errno.ENOTTY.ret();

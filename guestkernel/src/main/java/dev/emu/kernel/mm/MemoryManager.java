@@ -573,8 +573,8 @@ public final class MemoryManager {
 
     /** Releases the address space and every charge (exit, or the old image at execve). */
     public void close() {
-        if (closed) {
-            return;
+        if (closed || --users > 0) {
+            return; // another process (clone(CLONE_VM), vfork) still runs in it
         }
         closed = true;
         for (SharedFileMapping m : List.copyOf(shared)) {
@@ -587,6 +587,15 @@ public final class MemoryManager {
 
     public boolean closed() {
         return closed;
+    }
+
+    /** Processes using this memory (mm_users): clone(CLONE_VM) without CLONE_THREAD and vfork share it. */
+    private int users = 1;
+
+    /** Another process shares this memory until it execs or exits (each then calls {@link #close}). */
+    public MemoryManager share() {
+        users++;
+        return this;
     }
 
     /**

@@ -44,7 +44,7 @@ public final class Scheduler {
                     blocked.add(t);
                 }
             }
-            case EXITED -> blocked.remove(t);
+            case EXITED, STOPPED -> blocked.remove(t);
         }
     }
 
@@ -70,6 +70,23 @@ public final class Scheduler {
         if (t.state() == TaskState.RUNNABLE) {
             blocked.remove(t);
             enqueue(t);
+        }
+    }
+
+    /** A job-control stop: the task leaves the queues until {@link #resume}. */
+    public void stop(Task t) {
+        t.stop();
+        blocked.remove(t);
+        runQueue.remove(t);
+    }
+
+    /** SIGCONT for a stopped task: it runs again. */
+    public void resume(Task t) {
+        t.resumeFromStop();
+        if (t.state() == TaskState.RUNNABLE) {
+            enqueue(t);
+        } else if (t.state() == TaskState.BLOCKED && !blocked.contains(t)) {
+            blocked.add(t);
         }
     }
 

@@ -76,16 +76,21 @@ public final class Signals {
         return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
     }
 
-    /** Job-control stops: emu has no stopped state, so they are treated as ignored (documented). */
-    private static boolean stopSignal(int sig) {
+    /** Job-control stops (sig_kernel_stop): their default action stops the process. */
+    public static boolean stopSignal(int sig) {
         return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    }
+
+    /** True if {@code sig} sent to {@code p} would be dropped: SIG_IGN, or a default action of nothing. */
+    public static boolean ignoredBy(GuestProcess p, int sig) {
+        return ignored(p, sig);
     }
 
     /** True if sending {@code sig} to {@code p} would have no effect (sig_ignored in kernel/signal.c). */
     private static boolean ignored(GuestProcess p, int sig) {
         SignalAction a = p.action(sig);
         return a.handler() == SignalAction.SIG_IGN
-                || (a.handler() == SignalAction.SIG_DFL && (ignoredByDefault(sig) || stopSignal(sig)));
+                || (a.handler() == SignalAction.SIG_DFL && ignoredByDefault(sig));
     }
 
     /**
@@ -105,12 +110,24 @@ public final class Signals {
             kernel.exitProcess(p, SIGKILL);
             return;
         }
+        JobControl.prepareSignal(kernel, p, sig);
         if (ignored(p, sig) && (t.signalMask() & bit(sig)) == 0) {
+            return;
+        }
+        if (stopSignal(sig) && t.state() == TaskState.BLOCKED && (t.signalMask() & bit(sig)) == 0
+                && p.action(sig).handler() == SignalAction.SIG_DFL && (t.sigwaitSet() & bit(sig)) == 0) {
+            // A sleeper stops where it sleeps (as its restarted syscall would in Linux), so a
+            // plain sleep resumes until its own deadline after SIGCONT.
+            if (sig == SIGSTOP || !JobControl.orphanedPgrp(kernel, p.pgid(), null)) {
+                JobControl.stop(kernel, p, sig);
+            }
             return;
         }
         t.addPending(sig, info);
         p.signalfdWaiters().wakeAll(kernel.scheduler()); // signalfd_notify
-        if ((t.signalMask() & bit(sig)) == 0 && t.state() == TaskState.BLOCKED) {
+        if ((t.sigwaitSet() & bit(sig)) != 0 && t.state() == TaskState.BLOCKED) {
+            kernel.scheduler().wake(t); // rt_sigtimedwait takes it: a wake-up, not an interruption
+        } else if ((t.signalMask() & bit(sig)) == 0 && t.state() == TaskState.BLOCKED) {
             kernel.scheduler().interrupt(t);
         }
     }
@@ -139,15 +156,23 @@ public final class Signals {
     public static void deliverPending(Kernel kernel, Task t) {
         boolean interrupted = t.takeInterrupted();
         while (t.state() == TaskState.RUNNABLE && t.hasDeliverableSignal()) {
-            int sig = Long.numberOfTrailingZeros(t.pendingSignals() & ~t.signalMask()) + 1;
+            int sig = Long.numberOfTrailingZeros(t.pendingSignals() & ~t.signalMask() & ~t.sigwaitSet()) + 1;
             SigInfo info = t.takePending(sig);
             SignalAction a = t.process().action(sig);
             if (a.handler() == SignalAction.SIG_IGN) {
                 continue;
             }
             if (a.handler() == SignalAction.SIG_DFL) {
-                if (ignoredByDefault(sig) || stopSignal(sig)) {
+                if (ignoredByDefault(sig)) {
                     continue;
+                }
+                if (stopSignal(sig)) {
+                    // get_signal: a terminal stop in an orphaned process group is discarded.
+                    if (sig != SIGSTOP && JobControl.orphanedPgrp(kernel, t.process().pgid(), null)) {
+                        continue;
+                    }
+                    JobControl.stop(kernel, t.process(), sig);
+                    return;
                 }
                 kernel.log().info("pid " + t.process().pid() + " (" + t.comm() + ") killed by " + name(sig));
                 kernel.exitProcess(t.process(), sig | (dumpsCore(sig) ? 0x80 : 0));
@@ -160,6 +185,8 @@ public final class Signals {
                 } else if ((a.flags() & SA_RESTART) == 0) {
                     c.set(Reg.RAX, Errno.EINTR.ret());
                     c.set(Reg.RIP, c.get(Reg.RIP) + 2);
+                    t.setResumeState(null); // the syscall returned: nothing is resumed
+                    t.setSigwaitSet(0);
                 }
             }
             setupFrame(kernel, t, sig, info == null ? new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0) : info, a);
@@ -191,13 +218,30 @@ public final class Signals {
         t.countHandlerFrame();
         Cpu c = t.cpu();
         AddressSpace m = t.memory();
-        long sp = c.get(Reg.RSP) - 128;
+        long interruptedSp = c.get(Reg.RSP);
+        long sp = interruptedSp - 128; // the red zone
+        // get_sigframe: SA_ONSTACK moves to the top of the alternate stack unless already on it.
+        boolean nested = t.onAltStack(interruptedSp);
+        boolean entering = false;
+        if ((a.flags() & SA_ONSTACK) != 0 && t.altStackSize() != 0 && !t.onAltStack(sp)) {
+            sp = t.altStackBase() + t.altStackSize();
+            entering = true;
+        }
         long fp = (sp - FPSTATE_SIZE) & ~63L;
         long frame = ((fp - FRAME_SIZE) & ~15L) - 8;
+        if ((nested || entering) && !t.withinAltStack(frame)) {
+            // The frame would run off the alternate stack: force_sigsegv, as Linux does.
+            kernel.log().info("pid " + t.process().pid() + ": the signal frame for " + name(sig) + " overflows the alternate stack");
+            kernel.exitProcess(t.process(), SIGSEGV | 0x80);
+            return;
+        }
         ByteBuffer b = ByteBuffer.allocate(FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0, a.restorer());
         b.putLong(UC, 6); // UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
-        b.putInt(UC + 24, 2); // uc_stack.ss_flags = SS_DISABLE
+        // uc_stack (save_altstack_ex): the stack as it was, which rt_sigreturn sets again.
+        b.putLong(UC + 16, t.altStackBase());
+        b.putInt(UC + 24, t.altStackSize() == 0 ? SS_DISABLE : t.altStackAutoDisarm() ? SS_AUTODISARM : 0); // t->sas_ss_flags
+        b.putLong(UC + 32, t.altStackSize());
         for (int i = 0; i < SC_REGS.length; i++) {
             b.putLong(SC + 8 * i, c.get(SC_REGS[i]));
         }
@@ -224,6 +268,9 @@ public final class Signals {
             mask |= bit(sig);
         }
         t.setSignalMask(mask & ~(bit(SIGKILL) | bit(SIGSTOP)));
+        if (t.altStackAutoDisarm()) {
+            t.setAltStack(0, 0, false); // SS_AUTODISARM: the handler may swapcontext away; sigreturn re-arms
+        }
         if ((a.flags() & SA_RESETHAND) != 0) {
             t.process().setAction(sig, SignalAction.DEFAULT);
         }
@@ -242,7 +289,8 @@ public final class Signals {
      */
     public static long sigreturn(Task t) {
         Cpu c = t.cpu();
-        long frame = c.get(Reg.RSP) - 8;
+        long handlerSp = c.get(Reg.RSP);
+        long frame = handlerSp - 8;
         byte[] raw = t.memory().read(frame, FRAME_SIZE);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < SC_REGS.length; i++) {
@@ -260,7 +308,43 @@ public final class Signals {
             c.restoreFpuState(t.memory().read(fpstate, FPSTATE_SIZE));
         }
         t.setSignalMask(b.getLong(UC_SIGMASK) & ~(bit(SIGKILL) | bit(SIGSTOP)));
+        // restore_altstack: errors other than EFAULT are ignored. Linux checks the stack pointer
+        // of the sigreturn (the handler's), so a handler that set up a new stack it runs on keeps it.
+        setAltStack(t, b.getLong(UC + 16), b.getInt(UC + 24), b.getLong(UC + 32), handlerSp);
         return b.getLong(SC + 8 * 13);
+    }
+
+    public static final int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31, MINSIGSTKSZ = 2048;
+
+    /** ss_flags as sigaltstack reports them (sas_ss_flags): SS_DISABLE, or SS_ONSTACK while {@code sp} is on it, plus SS_AUTODISARM. */
+    public static int altStackFlags(Task t, long sp) {
+        if (t.altStackSize() == 0) {
+            return SS_DISABLE;
+        }
+        return (t.onAltStack(sp) ? SS_ONSTACK : 0) | (t.altStackAutoDisarm() ? SS_AUTODISARM : 0);
+    }
+
+    /**
+     * do_sigaltstack's checks and update (kernel/signal.c): EPERM while running on the current
+     * alternate stack, EINVAL for an unknown mode, ENOMEM below MINSIGSTKSZ; returns 0 or -errno.
+     */
+    public static long setAltStack(Task t, long ssSp, int ssFlags, long ssSize, long sp) {
+        if (t.onAltStack(sp)) {
+            return Errno.EPERM.ret();
+        }
+        int mode = ssFlags & ~SS_AUTODISARM;
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (mode == SS_DISABLE) {
+            t.setAltStack(0, 0, false);
+            return 0;
+        }
+        if (Long.compareUnsigned(ssSize, MINSIGSTKSZ) < 0) {
+            return Errno.ENOMEM.ret();
+        }
+        t.setAltStack(ssSp, ssSize, (ssFlags & SS_AUTODISARM) != 0);
+        return 0;
     }
 
     /**

@@ -41,23 +41,6 @@ final class SysProcess {
         return t.tid();
     }
 
-    /** Getuid, geteuid, getgid, getegid: the guest runs as root, as a fresh VM's init does. */
-    static long getuid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return 0;
-    }
-
-    /** Getgroups implements Linux syscall getgroups(2): root's supplementary groups are [0]. */
-    static long getgroups(Task t, long size, long list, long a2, long a3, long a4, long a5) {
-        if ((int) size < 0) {
-            return dev.emu.abi.Errno.EINVAL.ret();
-        }
-        if ((int) size == 0) {
-            return 1;
-        }
-        t.memory().writeInt(list, 0);
-        return 1;
-    }
-
     /** Set_tid_address implements Linux syscall set_tid_address(2). */
     static long setTidAddress(Task t, long tidptr, long a1, long a2, long a3, long a4, long a5) {
         t.setClearChildTid(tidptr);
@@ -70,6 +53,17 @@ final class SysProcess {
             return Errno.EINVAL.ret();
         }
         t.setRobustList(head);
+        return 0;
+    }
+
+    /** Get_robust_list implements Linux syscall get_robust_list(2): the head a thread registered, len 24. */
+    static long getRobustList(Task t, long pid, long headPtr, long lenPtr, long a3, long a4, long a5) {
+        Task target = pid == 0 ? t : t.kernel().task((int) pid);
+        if (target == null) {
+            return Errno.ESRCH.ret();
+        }
+        t.memory().writeLong(headPtr, target.robustList());
+        t.memory().writeLong(lenPtr, 24);
         return 0;
     }
 

@@ -86,28 +86,30 @@ final class SysSignal {
         return 0;
     }
 
-    static final int SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31, MINSIGSTKSZ = 2048;
-
     /**
-     * Sigaltstack implements Linux syscall sigaltstack(2) partially: a new stack is validated as
-     * do_sigaltstack does (unknown ss_flags → EINVAL, a size below MINSIGSTKSZ → ENOMEM) and then
-     * ignored; the old one always reads as SS_DISABLE.
+     * Sigaltstack implements Linux syscall sigaltstack(2) (kernel/signal.c do_sigaltstack): the
+     * old stack is read before the new one is set; SS_ONSTACK in the old flags while the caller
+     * runs on it, and then a new stack is EPERM. Handlers installed with SA_ONSTACK get their
+     * frame on it ({@link Signals#setupFrame}).
      */
     static long sigaltstack(Task t, long ss, long oss, long a2, long a3, long a4, long a5) {
+        long sp = t.cpu().get(dev.emu.kernel.platform.Reg.RSP);
+        long oldSp = t.altStackBase();
+        long oldSize = t.altStackSize();
+        int oldFlags = Signals.altStackFlags(t, sp);
         if (ss != 0) {
-            int mode = t.memory().readInt(ss + 8) & ~SS_AUTODISARM;
-            long size = t.memory().readLong(ss + 16);
-            if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
-                return Errno.EINVAL.ret();
-            }
-            if (mode != SS_DISABLE && Long.compareUnsigned(size, MINSIGSTKSZ) < 0) {
-                return Errno.ENOMEM.ret();
+            long ssSp = t.memory().readLong(ss);
+            int ssFlags = t.memory().readInt(ss + 8);
+            long ssSize = t.memory().readLong(ss + 16);
+            long r = Signals.setAltStack(t, ssSp, ssFlags, ssSize, sp);
+            if (r != 0) {
+                return r;
             }
         }
         if (oss != 0) {
-            t.memory().writeLong(oss, 0);
-            t.memory().writeLong(oss + 8, 2); // SS_DISABLE
-            t.memory().writeLong(oss + 16, 0);
+            t.memory().writeLong(oss, oldSp);
+            t.memory().writeLong(oss + 8, oldFlags & 0xffff_ffffL);
+            t.memory().writeLong(oss + 16, oldSize);
         }
         return 0;
     }
@@ -128,6 +130,104 @@ final class SysSignal {
             t.block(Long.MAX_VALUE, "sigsuspend");
         }
         return Errno.EINTR.ret();
+    }
+
+    /** The deadline of a parked rt_sigtimedwait and the handler count when it started (its restart_block). */
+    private record SigwaitState(long deadline, long handlerFrames) {}
+
+    /**
+     * Rt_sigtimedwait implements Linux syscall rt_sigtimedwait(2) (kernel/signal.c
+     * do_sigtimedwait): takes the lowest pending signal of the set, or waits for one until the
+     * timeout on the kernel clock (EAGAIN). A signal of the set wakes the waiter without
+     * interrupting it; any other signal that runs a handler ends the wait with EINTR, SA_RESTART
+     * or not.
+     */
+    static long rtSigtimedwait(Task t, long uthese, long uinfo, long uts, long sigsetsize, long a4, long a5) {
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        long set = t.memory().readLong(uthese) & ~UNBLOCKABLE;
+        SigwaitState state = t.resumeState() instanceof SigwaitState s ? s : null;
+        t.setResumeState(null);
+        t.setSigwaitSet(0);
+        long now = t.kernel().clock().nanos();
+        if (state == null) {
+            long deadline = Long.MAX_VALUE;
+            if (uts != 0) {
+                long ns = SysTime.readTimespec(t, uts);
+                if (ns < 0) {
+                    return Errno.EINVAL.ret();
+                }
+                deadline = ns >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : now + ns;
+            }
+            state = new SigwaitState(deadline, t.handlerFrames());
+        }
+        long ready = t.pendingSignals() & set;
+        if (ready != 0) {
+            int sig = Long.numberOfTrailingZeros(ready) + 1;
+            dev.emu.kernel.task.SigInfo info = t.takePending(sig);
+            if (uinfo != 0) {
+                t.memory().write(uinfo, info.encode());
+            }
+            return sig;
+        }
+        if (state.handlerFrames() != t.handlerFrames()) {
+            return Errno.EINTR.ret(); // another signal's handler ran (restarted under SA_RESTART)
+        }
+        if (now >= state.deadline()) {
+            return Errno.EAGAIN.ret();
+        }
+        t.setResumeState(state);
+        t.setSigwaitSet(set);
+        t.block(state.deadline(), "sigtimedwait");
+        return SyscallResults.RESTART;
+    }
+
+    /**
+     * Rt_sigqueueinfo implements Linux syscall rt_sigqueueinfo(2) (kernel/signal.c
+     * do_rt_sigqueueinfo): the caller's siginfo goes with the signal; a positive si_code or
+     * SI_TKILL (what the kernel or kill/tgkill would send) is EPERM unless sent to itself.
+     */
+    static long rtSigqueueinfo(Task t, long pid, long sig, long uinfo, long a3, long a4, long a5) {
+        byte[] raw = t.memory().read(uinfo, 128);
+        int code = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8);
+        if ((code >= 0 || code == dev.emu.kernel.task.SigInfo.SI_TKILL) && pid != t.process().pid()) {
+            return Errno.EPERM.ret();
+        }
+        dev.emu.kernel.task.GuestProcess p = pid <= 0 ? null : t.kernel().process((int) pid);
+        if (p == null) {
+            return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
+        }
+        if (sig != 0 && !p.zombie()) {
+            Signals.sendToProcess(t.kernel(), p, (int) sig, new dev.emu.kernel.task.SigInfo((int) sig, code, 0, 0, 0, 0, raw, null));
+        }
+        return 0;
+    }
+
+    /** Rt_tgsigqueueinfo implements Linux syscall rt_tgsigqueueinfo(2) (do_rt_tgsigqueueinfo): to one thread. */
+    static long rtTgsigqueueinfo(Task t, long tgid, long tid, long sig, long uinfo, long a4, long a5) {
+        byte[] raw = t.memory().read(uinfo, 128);
+        if (tid <= 0 || tgid <= 0) {
+            return Errno.EINVAL.ret();
+        }
+        int code = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8);
+        if ((code >= 0 || code == dev.emu.kernel.task.SigInfo.SI_TKILL) && tid != t.tid()) {
+            return Errno.EPERM.ret();
+        }
+        Task target = t.kernel().task((int) tid);
+        if (target == null || target.process().pid() != tgid) {
+            return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
+        }
+        if (sig != 0) {
+            Signals.sendToTask(t.kernel(), target, (int) sig, new dev.emu.kernel.task.SigInfo((int) sig, code, 0, 0, 0, 0, raw, null));
+        }
+        return 0;
     }
 
     /** Pause implements Linux syscall pause(2): sleeps until a signal is delivered; returns -EINTR. */

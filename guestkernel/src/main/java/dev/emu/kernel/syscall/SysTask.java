@@ -42,7 +42,7 @@ final class SysTask {
         return doClone(t, Signals.SIGCHLD, 0, 0, 0, 0);
     }
 
-    /** Vfork implements Linux syscall vfork(2): CLONE_VFORK | CLONE_VM | SIGCHLD (the memory is copied, see the table note). */
+    /** Vfork implements Linux syscall vfork(2): CLONE_VFORK | CLONE_VM | SIGCHLD; the parent waits for the child's exec or exit. */
     static long vfork(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
         return doClone(t, CLONE_VFORK | CLONE_VM | Signals.SIGCHLD, 0, 0, 0, 0);
     }
@@ -103,10 +103,11 @@ final class SysTask {
             Cpu cpu = t.cpu().copyInto(t.memory());
             child = new Task(k, k.allocPid(), parent, cpu, t.comm());
         } else {
-            if ((flags & (CLONE_VM | CLONE_FILES)) != 0) {
-                k.log().once("clone-vm-copy", "clone(CLONE_VM/CLONE_FILES) of a new process: the child gets copies");
+            if ((flags & CLONE_FILES) != 0) {
+                k.log().once("clone-files-copy", "clone(CLONE_FILES) of a new process: the child gets a copy of the fd table");
             }
-            MemoryManager mm = parent.mm().fork();
+            // CLONE_VM (vfork, posix_spawn): the child runs in the parent's memory until it execs or exits.
+            MemoryManager mm = (flags & CLONE_VM) != 0 ? parent.mm().share() : parent.mm().fork();
             if (mm == null) {
                 k.memory().uncharge(MemoryAccountant.TASK_COST);
                 return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
@@ -116,7 +117,12 @@ final class SysTask {
             boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
             GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
             proc.setLimits(parent.limits().copy());
+            // From the caller, also for a CLONE_PARENT sibling (copy_process, copy_creds).
+            proc.setPgid(parent.pgid());
+            proc.setSid(parent.sid());
+            proc.setCreds(parent.creds().copy());
             proc.setNice(parent.nice());
+            proc.setScheduling(parent.policy(), parent.rtPriority());
             for (int sig = 1; sig <= 64; sig++) {
                 proc.setAction(sig, parent.action(sig));
             }
@@ -126,11 +132,14 @@ final class SysTask {
             proc.setFs(parent.fs() == null ? null : parent.fs().copy());
             proc.setExe(parent.exe());
             proc.setCommandLine(parent.argv(), parent.envp());
-            Cpu cpu = t.cpu().copyInto(mm.space());
+            Cpu cpu = t.cpu().copyInto(mm.space()); // the same engine as the parent's under CLONE_VM
             child = new Task(k, tid, proc, cpu, t.comm());
         }
         int tid = child.tid();
         child.setSignalMask(t.signalMask());
+        if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) {
+            child.setAltStack(t.altStackBase(), t.altStackSize(), t.altStackAutoDisarm()); // copy_process keeps it for fork and vfork
+        }
         if ((flags & CLONE_VM) == 0) {
             child.setRseq(t.rseqAddr(), t.rseqLen(), t.rseqSig()); // rseq_fork: a new mm keeps the registration
         }
@@ -154,7 +163,7 @@ final class SysTask {
         k.addTask(child);
         if ((flags & CLONE_VFORK) != 0) {
             child.setVforkParent(t);
-            t.block(Long.MAX_VALUE, "vfork child " + tid);
+            t.blockKillable("vfork child " + tid); // wait_for_vfork_done: signals wait until the child execs or exits
         }
         return tid;
     }
@@ -164,15 +173,15 @@ final class SysTask {
      * eligible_child): by pid, and a child whose exit signal is not SIGCHLD (a "clone child") only
      * with __WCLONE, the others only without it, unless __WALL.
      */
-    private static boolean matches(GuestProcess c, long pid, int options) {
+    private static boolean matches(GuestProcess waiter, GuestProcess c, long pid, int options) {
         boolean clone = c.exitSignal() != Signals.SIGCHLD;
         if (clone != ((options & WCLONE) != 0) && (options & WALL) == 0) {
             return false;
         }
-        return pid == -1 || pid == 0 || (pid > 0 ? c.pid() == pid : c.pid() == -pid);
+        return pid == -1 || (pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == waiter.pgid() : c.pgid() == -pid);
     }
 
-    /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait); process groups are not modelled: 0 and -pgid wait for any child. */
+    /** Wait4 implements Linux syscall wait4(2) (kernel/exit.c do_wait): exits, and stops (WUNTRACED) and continues (WCONTINUED) once each. */
     static long wait4(Task t, long pid, long status, long options, long rusage, long a4, long a5) {
         if ((options & ~(long) (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)) != 0) {
             return Errno.EINVAL.ret();
@@ -183,7 +192,7 @@ final class SysTask {
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid, (int) options)) {
+            if (!matches(p, c, pid, (int) options)) {
                 continue;
             }
             any = true;
@@ -192,9 +201,22 @@ final class SysTask {
                     t.memory().writeInt(status, c.exitStatus());
                 }
                 if (rusage != 0) {
-                    t.memory().zero(rusage, 144);
+                    SysResource.writeRusage(t.memory(), rusage, c.exitedThreadsCpu() + c.childrenCpu(), 0); // RUSAGE_BOTH of the child
                 }
                 t.kernel().reap(c);
+                return c.pid();
+            }
+            // wait_task_stopped / wait_task_continued: reported once each.
+            int st = (options & WUNTRACED) != 0 && c.stopToReport() ? (c.stopSignal() << 8) | 0x7f
+                    : (options & WCONTINUED) != 0 && c.continueToReport() ? 0xffff : -1;
+            if (st != -1) {
+                if (status != 0) {
+                    t.memory().writeInt(status, st);
+                }
+                if (rusage != 0) {
+                    t.memory().zero(rusage, 144);
+                }
+                c.clearReports(st != 0xffff, st == 0xffff);
                 return c.pid();
             }
         }
@@ -208,11 +230,7 @@ final class SysTask {
         return SyscallResults.RESTART;
     }
 
-    /**
-     * Waitid implements Linux syscall waitid(2) (kernel/exit.c kernel_waitid). No child is ever
-     * stopped or continued, so only WEXITED finds one; without it the call waits (or, with
-     * WNOHANG, returns 0) as Linux does while no child stops.
-     */
+    /** Waitid implements Linux syscall waitid(2) (kernel/exit.c kernel_waitid): WEXITED, WSTOPPED, WCONTINUED, WNOWAIT. */
     static long waitid(Task t, long idtype, long id, long infop, long options, long rusage, long a5) {
         if ((options & ~(long) (WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)) != 0
                 || (options & (WEXITED | WUNTRACED | WCONTINUED)) == 0) {
@@ -234,8 +252,10 @@ final class SysTask {
                 pid = id == 0 ? 0 : -id;
             }
             case P_PIDFD -> {
-                // emu has no pidfds: an open fd is not one (EINVAL), a closed one is EBADF.
-                return id < 0 || t.process().fds().get(id) == null ? Errno.EBADF.ret() : Errno.EINVAL.ret();
+                if (id < 0 || !(t.process().fds().get(id) instanceof dev.emu.kernel.fs.PidFdFile f)) {
+                    return Errno.EBADF.ret();
+                }
+                pid = f.process().pid();
             }
             default -> {
                 return Errno.EINVAL.ret();
@@ -244,7 +264,7 @@ final class SysTask {
         GuestProcess p = t.process();
         boolean any = false;
         for (GuestProcess c : p.children()) {
-            if (!matches(c, pid, (int) options)) {
+            if (!matches(p, c, pid, (int) options)) {
                 continue;
             }
             any = true;
@@ -256,10 +276,25 @@ final class SysTask {
                     t.memory().write(infop, new SigInfo(Signals.SIGCHLD, code, c.pid(), 0, s).encode());
                 }
                 if (rusage != 0) {
-                    t.memory().zero(rusage, 144);
+                    SysResource.writeRusage(t.memory(), rusage, c.exitedThreadsCpu() + c.childrenCpu(), 0);
                 }
                 if ((options & WNOWAIT) == 0) {
                     t.kernel().reap(c);
+                }
+                return 0;
+            }
+            boolean stop = (options & WUNTRACED) != 0 && c.stopToReport();
+            boolean cont = !stop && (options & WCONTINUED) != 0 && c.continueToReport();
+            if (stop || cont) {
+                if (infop != 0) {
+                    t.memory().write(infop, new SigInfo(Signals.SIGCHLD, stop ? SigInfo.CLD_STOPPED : SigInfo.CLD_CONTINUED,
+                            c.pid(), 0, stop ? c.stopSignal() : Signals.SIGCONT).encode());
+                }
+                if (rusage != 0) {
+                    t.memory().zero(rusage, 144);
+                }
+                if ((options & WNOWAIT) == 0) {
+                    c.clearReports(stop, cont);
                 }
                 return 0;
             }
@@ -350,19 +385,23 @@ final class SysTask {
                 k.exitTask(other, 0);
             }
         }
+        dev.emu.kernel.sync.RobustList.exit(k.futexes(), k.scheduler(), p.mm(), t.memory(), t.robustList(), t.tid());
         MemoryManager old = p.mm();
         p.setMm(loaded.mm());
         t.setCpu(loaded.cpu());
         old.close(); // the engine's close is deferred by the platform until this syscall's run returns
         p.fds().closeOnExec();
+        p.markExeced();
+        p.timers().deletePosixTimers(k); // exit_itimers; the interval timers survive exec
         for (int sig = 1; sig <= 64; sig++) {
             if (p.action(sig).handler() != SignalAction.SIG_IGN) {
                 p.setAction(sig, SignalAction.DEFAULT);
             }
         }
         t.setClearChildTid(0);
-        t.setRobustList(0);
+        t.setRobustList(0); // futex_exec_release walked it above, before the old memory went
         t.setRseq(0, 0, 0);
+        t.setAltStack(0, 0, false); // the old stack's memory is gone
         p.setExePath(loaded.exePath());
         p.setExe(image == null ? program.value().dentry() : null);
         p.setCommandLine(image == null ? program.value().argv() : argv, envp);
@@ -382,9 +421,10 @@ final class SysTask {
     }
 
     /**
-     * Kill implements Linux syscall kill(2) (kernel/signal.c kill_something_info); no process
-     * groups: 0 is the caller's process, -pgid the process pgid. The signal number is checked
-     * per target (check_kill_permission), so a missing target is ESRCH whatever the signal.
+     * Kill implements Linux syscall kill(2) (kernel/signal.c kill_something_info): a pid, 0 for
+     * the caller's process group, -1 for every process but init and the caller, -pgid for a
+     * group. The signal number is checked per target (check_kill_permission), so a missing
+     * target is ESRCH whatever the signal.
      */
     static long kill(Task t, long pid, long sig, long a2, long a3, long a4, long a5) {
         Kernel k = t.kernel();
@@ -408,7 +448,19 @@ final class SysTask {
             }
             return count > 0 ? 0 : Errno.ESRCH.ret();
         }
-        GuestProcess p = pid == 0 ? t.process() : k.process((int) Math.abs(pid));
+        if (pid <= 0) {
+            int pgid = pid == 0 ? t.process().pgid() : (int) -pid;
+            boolean any = k.processes().stream().anyMatch(p -> p.pgid() == pgid);
+            if (!any) {
+                return Errno.ESRCH.ret();
+            }
+            if (!Signals.valid(sig)) {
+                return Errno.EINVAL.ret();
+            }
+            dev.emu.kernel.signal.JobControl.sendToGroup(k, pgid, (int) sig, info);
+            return 0;
+        }
+        GuestProcess p = k.process((int) pid);
         if (p == null) {
             return Errno.ESRCH.ret();
         }
@@ -450,17 +502,138 @@ final class SysTask {
         return 0;
     }
 
-    /** Getpgid/getpgrp/getsid: no sessions or groups are modelled; each process leads its own. */
-    static long getpgid(Task t, long pid, long a1, long a2, long a3, long a4, long a5) {
-        if (pid == 0) {
-            return t.process().pid();
+    static final int PIDFD_NONBLOCK = 04000;
+
+    /** Pidfd_open implements Linux syscall pidfd_open(2): a close-on-exec fd naming a live or zombie process. */
+    static long pidfdOpen(Task t, long pid, long flags, long a2, long a3, long a4, long a5) {
+        if ((flags & ~PIDFD_NONBLOCK) != 0 || pid <= 0) {
+            return Errno.EINVAL.ret();
         }
         GuestProcess p = t.kernel().process((int) pid);
-        return p == null ? Errno.ESRCH.ret() : p.pid();
+        if (p == null) {
+            Task thread = t.kernel().task((int) pid);
+            return thread != null ? Errno.ENOENT.ret() : Errno.ESRCH.ret(); // a thread, not a thread-group leader
+        }
+        return t.process().fds().install(new dev.emu.kernel.fs.PidFdFile(p, (int) flags), 0, true);
     }
 
-    /** Getpgrp implements Linux syscall getpgrp(2): the caller's group, which it leads. */
+    /**
+     * Pidfd_send_signal implements Linux syscall pidfd_send_signal(2): as kill(2) to the
+     * pidfd's process (its thread or its process group with PIDFD_SIGNAL_THREAD/_PROCESS_GROUP); a caller's siginfo must name the same signal and may carry a kernel or
+     * tkill si_code only to the caller itself (EPERM).
+     */
+    static long pidfdSendSignal(Task t, long pidfd, long sig, long uinfo, long flags, long a4, long a5) {
+        // PIDFD_SIGNAL_THREAD, _THREAD_GROUP, _PROCESS_GROUP (6.9): at most one.
+        if ((flags & ~7L) != 0 || Long.bitCount(flags) > 1) {
+            return Errno.EINVAL.ret();
+        }
+        if (!(t.process().fds().get(pidfd) instanceof dev.emu.kernel.fs.PidFdFile f)) {
+            return Errno.EBADF.ret();
+        }
+        GuestProcess p = f.process();
+        SigInfo info = new SigInfo((int) sig, SigInfo.SI_USER, t.process().pid(), 0, 0);
+        if (uinfo != 0) {
+            byte[] raw = t.memory().read(uinfo, 128);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (b.getInt(0) != sig) {
+                return Errno.EINVAL.ret();
+            }
+            int code = b.getInt(8);
+            if (p != t.process() && (code >= 0 || code == SigInfo.SI_TKILL)) {
+                return Errno.EPERM.ret();
+            }
+            info = new SigInfo((int) sig, code, 0, 0, 0, 0, raw, null);
+        }
+        if (p.reaped()) {
+            return Errno.ESRCH.ret();
+        }
+        if (!Signals.valid(sig)) {
+            return Errno.EINVAL.ret();
+        }
+        if (flags == 4) {
+            dev.emu.kernel.signal.JobControl.sendToGroup(t.kernel(), p.pgid(), (int) sig, info);
+        } else if (sig != 0 && !p.zombie()) {
+            Task leader = p.threads().isEmpty() ? null : p.threads().getFirst();
+            if (flags == 1 && leader != null && leader.tid() == p.pid()) {
+                Signals.sendToTask(t.kernel(), leader, (int) sig, info);
+            } else {
+                Signals.sendToProcess(t.kernel(), p, (int) sig, info);
+            }
+        }
+        return 0;
+    }
+
+    /** Getpgid implements Linux syscall getpgid(2). */
+    static long getpgid(Task t, long pid, long a1, long a2, long a3, long a4, long a5) {
+        GuestProcess p = pid == 0 ? t.process() : t.kernel().process((int) pid);
+        return p == null ? Errno.ESRCH.ret() : p.pgid();
+    }
+
+    /** Getsid implements Linux syscall getsid(2). */
+    static long getsid(Task t, long pid, long a1, long a2, long a3, long a4, long a5) {
+        GuestProcess p = pid == 0 ? t.process() : t.kernel().process((int) pid);
+        return p == null ? Errno.ESRCH.ret() : p.sid();
+    }
+
+    /** Getpgrp implements Linux syscall getpgrp(2). */
     static long getpgrp(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return t.process().pid();
+        return t.process().pgid();
+    }
+
+    /**
+     * Setpgid implements Linux syscall setpgid(2) (kernel/sys.c), in its order of checks: a
+     * negative pgid is EINVAL; the target must be the caller or its child (ESRCH), a child in the
+     * same session (EPERM) that has not exec'd (EACCES); a session leader cannot move (EPERM);
+     * joining another group needs one in the caller's session (EPERM).
+     */
+    static long setpgid(Task t, long pid, long pgid, long a2, long a3, long a4, long a5) {
+        GuestProcess self = t.process();
+        if (pid == 0) {
+            pid = self.pid();
+        }
+        if (pgid == 0) {
+            pgid = pid;
+        }
+        if (pgid < 0) {
+            return Errno.EINVAL.ret();
+        }
+        GuestProcess p = t.kernel().process((int) pid);
+        if (p == null || p.zombie() && p != self) {
+            return Errno.ESRCH.ret();
+        }
+        if (p.parent() == self) {
+            if (p.sid() != self.sid()) {
+                return Errno.EPERM.ret();
+            }
+            if (p.execed()) {
+                return Errno.EACCES.ret();
+            }
+        } else if (p != self) {
+            return Errno.ESRCH.ret();
+        }
+        if (p.sid() == p.pid()) {
+            return Errno.EPERM.ret(); // a session leader
+        }
+        if (pgid != pid) {
+            final long g = pgid;
+            boolean exists = t.kernel().processes().stream().anyMatch(q -> q.pgid() == g && q.sid() == self.sid());
+            if (!exists) {
+                return Errno.EPERM.ret();
+            }
+        }
+        p.setPgid((int) pgid);
+        return 0;
+    }
+
+    /** Setsid implements Linux syscall setsid(2) (ksys_setsid): EPERM if a group with the caller's id exists. */
+    static long setsid(Task t, long a0, long a1, long a2, long a3, long a4, long a5) {
+        GuestProcess self = t.process();
+        boolean groupExists = t.kernel().processes().stream().anyMatch(q -> q.pgid() == self.pid());
+        if (groupExists) {
+            return Errno.EPERM.ret();
+        }
+        self.setSid(self.pid());
+        self.setPgid(self.pid());
+        return self.pid();
     }
 }

@@ -13,13 +13,38 @@ final class SysTime {
             CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
     static final int TIMER_ABSTIME = 1;
 
+    /**
+     * The clock a negative (dynamic) CPU clock id names (include/linux/posix-timers_types.h:
+     * ~pid << 3 | perthread << 2 | which; glibc's timer_create and clock_getcpuclockid make
+     * them): CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID when the id names the caller's
+     * own process or one of its threads, else -1. Other processes' CPU clocks are not supported.
+     */
+    static int ownCpuClock(Task t, long clock) {
+        if (clock >= 0 || (clock & 3) == 3) {
+            return -1; // CLOCKFD ids name dynamic clocks by fd: emu has none
+        }
+        int pid = (int) ~(clock >> 3);
+        if ((clock & 4) != 0) {
+            Task target = pid == 0 ? t : t.kernel().task(pid);
+            return target == t ? CLOCK_THREAD_CPUTIME_ID : -1;
+        }
+        return pid == 0 || pid == t.process().pid() ? CLOCK_PROCESS_CPUTIME_ID : -1;
+    }
+
     /** Nanoseconds on {@code clock}, or -1 for an invalid clock id. */
     static long now(Task t, long clock) {
+        if (clock < 0) {
+            int own = ownCpuClock(t, clock);
+            return own < 0 ? -1 : now(t, own);
+        }
         long mono = t.kernel().clock().nanos();
         return switch ((int) clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> t.kernel().clock().realtimeNanos();
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
-                 CLOCK_BOOTTIME_ALARM, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> mono;
+                 CLOCK_BOOTTIME_ALARM -> mono;
+            // Virtual CPU time: the blocks the process's threads (or this thread) executed (Kernel.cpuTime).
+            case CLOCK_PROCESS_CPUTIME_ID -> t.kernel().processCpuTime(t.process());
+            case CLOCK_THREAD_CPUTIME_ID -> t.kernel().cpuTime(t);
             default -> -1;
         };
     }
@@ -90,8 +115,9 @@ final class SysTime {
 
     /**
      * Clock_nanosleep implements Linux syscall clock_nanosleep(2): the task sleeps until the
-     * deadline on the kernel clock; nothing else runs on its behalf meanwhile. Without signal
-     * delivery a sleep is never interrupted, so {@code rem} is left alone.
+     * deadline on the kernel clock. A signal that runs a handler ends it with EINTR (never
+     * restarted, SA_RESTART or not: Linux's ERESTART_RESTARTBLOCK) and a relative sleep
+     * writes the time left to {@code rem}.
      */
     static long clockNanosleep(Task t, long clock, long flags, long req, long rem, long a4, long a5) {
         if (clock == CLOCK_THREAD_CPUTIME_ID) {
@@ -109,6 +135,16 @@ final class SysTime {
         long deadline = (flags & TIMER_ABSTIME) != 0 ? mono + (ns - base) : mono + ns;
         if (deadline > mono) {
             t.block(deadline, "nanosleep");
+            if (rem != 0 && (flags & TIMER_ABSTIME) == 0) {
+                // do_nanosleep: a signal ends the sleep with EINTR and the time left in rem.
+                t.setOnInterrupt(() -> {
+                    try {
+                        writeTimespec(t, rem, Math.max(0, deadline - t.kernel().clock().nanos()));
+                    } catch (dev.emu.kernel.platform.BadAddressException ignored) {
+                        // Linux returns EFAULT here; the EINTR stands in emu.
+                    }
+                });
+            }
         }
         return 0;
     }

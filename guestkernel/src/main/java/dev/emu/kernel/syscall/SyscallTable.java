@@ -127,8 +127,8 @@ public final class SyscallTable {
         r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, TIMESPEC_OUT));
         r.add(def(96, FULL, "", SysTime::gettimeofday, PTR, PTR));
         r.add(def(201, FULL, "", SysTime::time, PTR));
-        r.add(def(35, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::nanosleep, TIMESPEC_IN, PTR));
-        r.add(def(230, PARTIAL, "a signal interrupts it with EINTR; rem is not written", SysTime::clockNanosleep, CLOCK_ID, INT_HEX, TIMESPEC_IN, PTR));
+        r.add(def(35, FULL, "", SysTime::nanosleep, TIMESPEC_IN, PTR));
+        r.add(def(230, PARTIAL, "CPU-time clocks sleep on the kernel clock", SysTime::clockNanosleep, CLOCK_ID, INT_HEX, TIMESPEC_IN, PTR));
         r.add(def(24, FULL, "", SysTime::schedYield));
         // ---- process (SysProcess) ----
         r.add(def(60, FULL, "", SysProcess::exit, INT));
@@ -136,17 +136,43 @@ public final class SyscallTable {
         r.add(def(39, FULL, "", SysProcess::getpid));
         r.add(def(110, FULL, "", SysProcess::getppid));
         r.add(def(186, FULL, "", SysProcess::gettid));
-        r.add(def(102, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
-        r.add(def(107, FULL, "the guest runs as root (uid 0)", SysProcess::getuid));
-        r.add(def(104, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
-        r.add(def(115, FULL, "root's one group, 0", SysProcess::getgroups, INT, PTR));
-        r.add(def(99, FULL, "", SysInfo::sysinfo, PTR));
-        r.add(def(140, FULL, "", SysPriority::getpriority, INT, INT));
-        r.add(def(141, PARTIAL, "recorded and reported; the round-robin scheduler does not weigh it", SysPriority::setpriority, INT, INT, INT));
+        // ---- credentials (SysCred): the guest starts as root, without CAP_SYS_RESOURCE ----
+        r.add(def(102, FULL, "", SysCred::getuid));
+        r.add(def(107, FULL, "", SysCred::geteuid));
+        r.add(def(104, FULL, "", SysCred::getgid));
+        r.add(def(108, FULL, "", SysCred::getegid));
+        r.add(def(105, FULL, "", SysCred::setuid, UINT));
+        r.add(def(106, FULL, "", SysCred::setgid, UINT));
+        r.add(def(113, FULL, "", SysCred::setreuid, UINT, UINT));
+        r.add(def(114, FULL, "", SysCred::setregid, UINT, UINT));
+        r.add(def(117, FULL, "", SysCred::setresuid, UINT, UINT, UINT));
+        r.add(def(118, FULL, "", SysCred::getresuid, PTR, PTR, PTR));
+        r.add(def(119, FULL, "", SysCred::setresgid, UINT, UINT, UINT));
+        r.add(def(120, FULL, "", SysCred::getresgid, PTR, PTR, PTR));
+        r.add(def(122, FULL, "", SysCred::setfsuid, UINT));
+        r.add(def(123, FULL, "", SysCred::setfsgid, UINT));
+        r.add(def(115, FULL, "", SysCred::getgroups, INT, PTR));
+        r.add(def(116, FULL, "", SysCred::setgroups, INT, PTR));
+        r.add(def(125, PARTIAL, "the capabilities are recorded, and setuid/setgid/setgroups/nice/rlimits check them; nothing else does", SysCred::capget, PTR, PTR));
+        r.add(def(126, PARTIAL, "the caller's own sets only; no bounding set or securebits", SysCred::capset, PTR, PTR));
+        // ---- resources and scheduling (SysResource): CPU time is virtual (executed blocks) ----
+        r.add(def(98, PARTIAL, "CPU time is all user time; ru_maxrss is the charged memory; fault, I/O and switch counts are 0", SysResource::getrusage, INT, PTR));
+        r.add(def(100, FULL, "", SysResource::times, PTR));
+        r.add(def(99, FULL, "", SysResource::sysinfo, PTR));
+        r.add(def(140, FULL, "", SysResource::getpriority, INT, INT));
+        r.add(def(141, PARTIAL, "recorded; one scheduling class, so it has no effect", SysResource::setpriority, INT, INT, INT));
+        r.add(def(142, PARTIAL, "recorded; no effect", SysResource::schedSetparam, INT, PTR));
+        r.add(def(143, FULL, "", SysResource::schedGetparam, INT, PTR));
+        r.add(def(144, PARTIAL, "recorded; no effect (no SCHED_DEADLINE)", SysResource::schedSetscheduler, INT, INT, PTR));
+        r.add(def(145, FULL, "", SysResource::schedGetscheduler, INT));
+        r.add(def(146, FULL, "", SysResource::schedGetPriorityMax, INT));
+        r.add(def(147, FULL, "", SysResource::schedGetPriorityMin, INT));
+        r.add(def(148, FULL, "", SysResource::schedRrGetInterval, INT, PTR));
+        r.add(def(203, FULL, "one CPU: the mask must contain CPU 0", SysResource::schedSetaffinity, INT, UINT, PTR));
         r.add(def(252, PARTIAL, "IOPRIO_CLASS_NONE for every process (ioprio_set is not implemented)", SysPriority::ioprioGet, INT, INT));
-        r.add(def(108, FULL, "the guest runs as root (gid 0)", SysProcess::getuid));
         r.add(def(218, FULL, "", SysProcess::setTidAddress, PTR));
-        r.add(def(273, PARTIAL, "recorded; robust futexes are not walked at exit", SysProcess::setRobustList, PTR, SIZE));
+        r.add(def(273, FULL, "walked at thread exit and exec (dev.emu.kernel.sync.RobustList)", SysProcess::setRobustList, PTR, SIZE));
+        r.add(def(274, FULL, "", SysProcess::getRobustList, INT, PTR, PTR));
         r.add(def(334, PARTIAL, "single CPU: cpu_id is 0; critical sections are never aborted", SysProcess::rseq, PTR, UINT, INT_HEX, UINT_HEX));
         r.add(def(158, FULL, "", SysProcess::archPrctl, ARCH_PRCTL_CODE, HEX));
         // ---- resource limits (SysRlimit) ----
@@ -158,26 +184,42 @@ public final class SyscallTable {
         r.add(def(204, FULL, "one CPU", SysProcess::schedGetaffinity, INT, UINT, PTR));
         r.add(def(309, FULL, "one CPU", SysProcess::getcpu, PTR, PTR, PTR));
         // ---- signals (SysSignal) ----
-        r.add(def(13, PARTIAL, "SA_ONSTACK ignored (no alternate stacks); job-control stops act as ignored", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
-        r.add(def(15, PARTIAL, "general registers and mask restored; the FPU/SSE state is not saved in the frame", SysSignal::rtSigreturn));
+        r.add(def(13, FULL, "", SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE));
+        r.add(def(15, PARTIAL, "general registers, mask, alternate stack and the x87/SSE state (fxsave area) restored; no AVX state in the frame", SysSignal::rtSigreturn));
         r.add(def(127, FULL, "", SysSignal::rtSigpending, PTR, SIZE));
-        r.add(def(131, PARTIAL, "no alternate signal stacks: reports SS_DISABLE, setting is ignored", SysSignal::sigaltstack, PTR, PTR));
+        r.add(def(131, FULL, "", SysSignal::sigaltstack, PTR, PTR));
         r.add(def(34, FULL, "", SysSignal::pause));
         r.add(def(130, FULL, "", SysSignal::rtSigsuspend, PTR, SIZE));
+        r.add(def(128, FULL, "", SysSignal::rtSigtimedwait, PTR, PTR, TIMESPEC_IN, SIZE));
+        r.add(def(129, FULL, "", SysSignal::rtSigqueueinfo, INT, SIGNAL, PTR));
+        r.add(def(297, FULL, "", SysSignal::rtTgsigqueueinfo, INT, INT, SIGNAL, PTR));
+        // ---- timers (SysTimer, dev.emu.kernel.timer): CPU time is virtual (executed blocks) ----
+        r.add(def(36, FULL, "", SysTimer::getitimer, INT, PTR));
+        r.add(def(38, FULL, "ITIMER_VIRTUAL and ITIMER_PROF count the same virtual CPU time (no system time)", SysTimer::setitimer, INT, PTR, PTR));
+        r.add(def(37, FULL, "", SysTimer::alarm, UINT));
+        r.add(def(222, PARTIAL, "CPU clocks of other processes → EINVAL", SysTimer::timerCreate, CLOCK_ID, PTR, PTR));
+        r.add(def(223, FULL, "", SysTimer::timerSettime, INT, INT_HEX, PTR, PTR));
+        r.add(def(224, FULL, "", SysTimer::timerGettime, INT, PTR));
+        r.add(def(225, FULL, "", SysTimer::timerGetoverrun, INT));
+        r.add(def(226, FULL, "", SysTimer::timerDelete, INT));
         // ---- tasks (SysTask) ----
-        r.add(def(56, PARTIAL, "threads and fork; a new process with CLONE_VM or CLONE_FILES gets copies; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
+        r.add(def(56, PARTIAL, "threads, fork, and CLONE_VM processes sharing memory; a new process with CLONE_FILES gets a copy of the fd table; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
-        r.add(def(58, PARTIAL, "the child runs on a copy of the address space; the parent waits for its exec or exit", SysTask::vfork));
-        r.add(def(61, PARTIAL, "no process groups: pid 0 and -pgid wait for any child; rusage is zero", SysTask::wait4, INT, PTR, INT_HEX, PTR));
-        r.add(def(247, PARTIAL, "WEXITED only (no stopped/continued children); rusage is zero", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
+        r.add(def(58, FULL, "", SysTask::vfork));
+        r.add(def(61, FULL, "", SysTask::wait4, INT, PTR, INT_HEX, PTR));
+        r.add(def(247, FULL, "", SysTask::waitid, INT, INT, PTR, INT_HEX, PTR));
         r.add(def(59, PARTIAL, "from the guest's tree with #! scripts and PT_INTERP; a bare name not found is looked up like the CLI's image; /proc/self/exe of a host image is the caller's own image", SysTask::execve, STRING, PTR, PTR));
-        r.add(def(62, PARTIAL, "no process groups: pid 0 is the caller's process, -pgid the process pgid", SysTask::kill, INT, SIGNAL));
+        r.add(def(62, FULL, "", SysTask::kill, INT, SIGNAL));
         r.add(def(234, FULL, "", SysTask::tgkill, INT, INT, SIGNAL));
         r.add(def(200, FULL, "", SysTask::tkill, INT, SIGNAL));
-        r.add(def(121, PARTIAL, "every process leads its own group", SysTask::getpgid, INT));
-        r.add(def(111, PARTIAL, "every process leads its own group", SysTask::getpgrp));
-        r.add(def(124, PARTIAL, "every process leads its own session", SysTask::getpgid, INT));
+        r.add(def(121, FULL, "", SysTask::getpgid, INT));
+        r.add(def(111, FULL, "", SysTask::getpgrp));
+        r.add(def(124, FULL, "", SysTask::getsid, INT));
+        r.add(def(109, FULL, "", SysTask::setpgid, INT, INT));
+        r.add(def(434, FULL, "", SysTask::pidfdOpen, INT, UINT_HEX));
+        r.add(def(424, FULL, "", SysTask::pidfdSendSignal, FD, SIGNAL, PTR, UINT_HEX));
+        r.add(def(112, FULL, "", SysTask::setsid));
         // ---- futex (SysFutex) ----
         r.add(def(202, PARTIAL, "WAIT, WAKE, *_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP; PI futexes → ENOSYS", SysFutex::futex, PTR, FUTEX_OP, UINT, PTR, PTR, UINT_HEX));
         // ---- pipes (SysPipe) ----

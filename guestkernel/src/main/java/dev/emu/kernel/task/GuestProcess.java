@@ -34,20 +34,40 @@ public final class GuestProcess {
     private boolean zombie;
     /** The signal sent to the parent at exit (clone's low byte; SIGCHLD for fork). */
     private int exitSignal = 17;
-    /** The nice value (-20..19) getpriority/setpriority see; fork copies it. */
-    private int nice;
-
-    public int nice() {
-        return nice;
-    }
-
-    public void setNice(int nice) {
-        this.nice = nice;
-    }
+    /** Woken when this process exits and when it is reaped (pidfd poll: signal->wait_pidfd). */
+    private final dev.emu.kernel.sched.WaitQueue exitWaiters = new dev.emu.kernel.sched.WaitQueue("pidfd");
+    private boolean reaped;
     /** Threads of this process parked in wait4/waitid. */
     private final dev.emu.kernel.sched.WaitQueue childWaiters = new dev.emu.kernel.sched.WaitQueue("wait4");
     /** Readers and pollers of signalfds, woken when a signal is sent (sighand->signalfd_wqh). */
     private final dev.emu.kernel.sched.WaitQueue signalfdWaiters = new dev.emu.kernel.sched.WaitQueue("signalfd");
+
+    /** Interval and POSIX timers; a new process (fork) starts without any. */
+    private final dev.emu.kernel.timer.ProcessTimers timers = new dev.emu.kernel.timer.ProcessTimers(this);
+    /** CPU time of threads that have exited (signal_struct's utime sum), ns. */
+    private long exitedThreadsCpu;
+    /** CPU time of reaped children and their reaped descendants (cutime), ns. */
+    private long childrenCpu;
+
+    /** Who the process is (uids, gids, groups, capabilities); fork copies them. */
+    private Credentials creds = new Credentials();
+    /** Nice value (-20..19) and scheduling policy and priority (sched_setscheduler). */
+    private int nice;
+    private int policy;
+    private int rtPriority;
+    /** Process group and session ids (setpgid, setsid); fork inherits them. */
+    private int pgid;
+    private int sid;
+    /** Execve ran since fork (PF_FORKNOEXEC cleared): the parent's setpgid is then EACCES. */
+    private boolean execed;
+    /** Stopped by a job-control signal (SIGNAL_STOP_STOPPED); the stopping signal. */
+    private boolean stopped;
+    private int stopSignal;
+    /** A stop or a continue not yet reported to a WUNTRACED / WCONTINUED wait (exit_code, SIGNAL_STOP_CONTINUED). */
+    private boolean stopToReport;
+    private boolean continueToReport;
+    /** Continued by SIGCONT; the parent is notified when the process next runs. */
+    private boolean continueNotice;
 
     public GuestProcess(int pid, GuestProcess parent, MemoryManager mm, FdTable fds, String exePath) {
         this.pid = pid;
@@ -60,6 +80,114 @@ public final class GuestProcess {
         java.util.Arrays.fill(actions, SignalAction.DEFAULT);
         if (parent != null) {
             parent.children.add(this);
+            pgid = parent.pgid;
+            sid = parent.sid;
+            creds = parent.creds.copy();
+            nice = parent.nice;
+            policy = parent.policy;
+            rtPriority = parent.rtPriority;
+        } else {
+            pgid = sid = pid; // the first process leads its session and group, as a login shell
+        }
+    }
+
+    public Credentials creds() {
+        return creds;
+    }
+
+    public void setCreds(Credentials creds) {
+        this.creds = creds;
+    }
+
+    public int nice() {
+        return nice;
+    }
+
+    public void setNice(int nice) {
+        this.nice = nice;
+    }
+
+    public int policy() {
+        return policy;
+    }
+
+    public int rtPriority() {
+        return rtPriority;
+    }
+
+    public void setScheduling(int policy, int rtPriority) {
+        this.policy = policy;
+        this.rtPriority = rtPriority;
+    }
+
+    public int pgid() {
+        return pgid;
+    }
+
+    public void setPgid(int pgid) {
+        this.pgid = pgid;
+    }
+
+    public int sid() {
+        return sid;
+    }
+
+    public void setSid(int sid) {
+        this.sid = sid;
+    }
+
+    public boolean execed() {
+        return execed;
+    }
+
+    public void markExeced() {
+        execed = true;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public int stopSignal() {
+        return stopSignal;
+    }
+
+    /** The group stop began (sig) or ended (0); either is reported once to a wait that asks. */
+    public void setStopped(boolean stopped, int sig) {
+        this.stopped = stopped;
+        if (stopped) {
+            stopSignal = sig;
+            stopToReport = true;
+            continueToReport = false;
+        } else {
+            continueToReport = true;
+            stopToReport = false;
+        }
+    }
+
+    public boolean continueNotice() {
+        return continueNotice;
+    }
+
+    public void setContinueNotice(boolean notice) {
+        continueNotice = notice;
+    }
+
+    public boolean stopToReport() {
+        return stopToReport;
+    }
+
+    public boolean continueToReport() {
+        return continueToReport;
+    }
+
+    /** A wait reported the stop or continue (not under WNOWAIT). */
+    public void clearReports(boolean stop, boolean cont) {
+        if (stop) {
+            stopToReport = false;
+        }
+        if (cont) {
+            continueToReport = false;
         }
     }
 
@@ -190,6 +318,18 @@ public final class GuestProcess {
         return signalfdWaiters;
     }
 
+    public dev.emu.kernel.sched.WaitQueue exitWaiters() {
+        return exitWaiters;
+    }
+
+    public boolean reaped() {
+        return reaped;
+    }
+
+    public void markReaped() {
+        reaped = true;
+    }
+
     public dev.emu.kernel.sched.WaitQueue childWaiters() {
         return childWaiters;
     }
@@ -197,6 +337,28 @@ public final class GuestProcess {
     public void setFds(FdTable fds) {
         this.fds = fds;
         fds.setLimits(limits);
+    }
+
+    public dev.emu.kernel.timer.ProcessTimers timers() {
+        return timers;
+    }
+
+    public long exitedThreadsCpu() {
+        return exitedThreadsCpu;
+    }
+
+    /** A thread exited: its CPU time stays the process's (__exit_signal). */
+    public void addExitedThreadCpu(long nanos) {
+        exitedThreadsCpu += nanos;
+    }
+
+    public long childrenCpu() {
+        return childrenCpu;
+    }
+
+    /** A child was reaped: its time and its children's count as this process's children's (wait_task_zombie). */
+    public void addChildrenCpu(long nanos) {
+        childrenCpu += nanos;
     }
 
     /** The signal actions, for fork to copy. */

@@ -35,6 +35,10 @@ public final class Task {
     private Long timeoutResult;
     /** True if the parked syscall re-executes when woken (RESTART) rather than having returned. */
     private boolean restartOnWake;
+    /** Parked in TASK_KILLABLE (vfork's wait): only SIGKILL, not other signals, ends the wait. */
+    private boolean killableOnly;
+    /** Runs when a signal cuts the parked syscall short (nanosleep writes the time left); null if none. */
+    private Runnable onInterrupt;
     /** Set when a signal cut a parked syscall short; consumed by signal delivery. */
     private boolean interrupted;
     /**
@@ -46,7 +50,17 @@ public final class Task {
     private Long interruptResult;
     /** Pending signals directed at this thread (bit n-1 for signal n). */
     private long pendingSignals;
-    private final SigInfo[] pendingInfo = new SigInfo[65];
+    /** The queued siginfo of each pending signal: one for a standard signal, a FIFO for a real-time one. */
+    @SuppressWarnings("unchecked")
+    private final java.util.ArrayDeque<SigInfo>[] pendingInfo = new java.util.ArrayDeque[65];
+    /** Signals rt_sigtimedwait is waiting for (they wake it without interrupting it); 0 if none. */
+    private long sigwaitSet;
+    /** Virtual CPU time this thread used, in ns (see Kernel#cpuTime: executed blocks). */
+    private long cpuNanos;
+    /** The alternate signal stack (sigaltstack): base, size, and SS_AUTODISARM; size 0 when none. */
+    private long altStackBase;
+    private long altStackSize;
+    private boolean altStackAutoDisarm;
     /**
      * The progress of a long syscall that yields and re-executes (Linux's restart_block): set
      * when it yields, read when it runs again; null if none.
@@ -113,6 +127,8 @@ public final class Task {
         restartOnWake = false;
         interrupted = false;
         interruptResult = null;
+        onInterrupt = null;
+        killableOnly = false;
     }
 
     /**
@@ -123,6 +139,17 @@ public final class Task {
         this.interruptResult = result;
     }
 
+    /** Parks the task as {@link #block} does, but signals other than SIGKILL do not interrupt it (TASK_KILLABLE). */
+    public void blockKillable(String what) {
+        block(Long.MAX_VALUE, what);
+        killableOnly = true;
+    }
+
+    /** What to do if a signal interrupts the current sleep (after {@link #block}). */
+    public void setOnInterrupt(Runnable r) {
+        this.onInterrupt = r;
+    }
+
     /** Makes a parked task runnable (the scheduler must then be told: {@code Scheduler.wake}). */
     public void wake() {
         if (state == TaskState.BLOCKED) {
@@ -131,6 +158,40 @@ public final class Task {
             waitingFor = "";
             blockedOn = null;
             timeoutResult = null;
+            onInterrupt = null;
+        }
+    }
+
+    /**
+     * A job-control stop (do_signal_stop): the task leaves the CPU whatever it was doing. A
+     * parked syscall that re-executes (RESTART) runs again after SIGCONT; a sleep that returns
+     * a value returns it then.
+     */
+    public void stop() {
+        if (state == TaskState.RUNNABLE || state == TaskState.BLOCKED) {
+            // A plain sleep (nanosleep, pause, sigsuspend: no wait queue, no re-execution) goes
+            // back to sleep until its own deadline when continued, as Linux restarts it.
+            sleepToResume = state == TaskState.BLOCKED && blockedOn == null && !restartOnWake && !killableOnly
+                    ? new SleepToResume(wakeDeadline, waitingFor, onInterrupt) : null;
+            wake();
+            state = TaskState.STOPPED;
+        }
+    }
+
+    private record SleepToResume(long deadline, String what, Runnable onInterrupt) {}
+
+    private SleepToResume sleepToResume;
+
+    /** SIGCONT: a stopped task runs again, or resumes its sleep (the scheduler must then be told). */
+    public void resumeFromStop() {
+        if (state == TaskState.STOPPED) {
+            state = TaskState.RUNNABLE;
+            SleepToResume s = sleepToResume;
+            sleepToResume = null;
+            if (s != null) {
+                block(s.deadline(), s.what());
+                onInterrupt = s.onInterrupt();
+            }
         }
     }
 
@@ -152,8 +213,9 @@ public final class Task {
      * frame returns past the syscall, and its resume state is dropped (the call is over).
      */
     public void wakeInterrupted() {
-        if (state == TaskState.BLOCKED) {
+        if (state == TaskState.BLOCKED && !killableOnly) {
             Long r = restartOnWake ? interruptResult : null;
+            Runnable hook = onInterrupt;
             wake();
             if (r != null) {
                 cpu.set(Reg.RAX, r);
@@ -162,6 +224,9 @@ public final class Task {
                 resumeState = null;
             } else {
                 interrupted = true;
+                if (hook != null) {
+                    hook.run();
+                }
             }
         }
     }
@@ -189,25 +254,89 @@ public final class Task {
         return pendingSignals;
     }
 
-    /** Marks {@code sig} pending with its siginfo (a second instance of a pending signal merges). */
+    /**
+     * Marks {@code sig} pending with its siginfo: a second instance of a pending standard signal
+     * merges, real-time signals (32 and up) queue (kernel/signal.c legacy_queue).
+     */
     public void addPending(int sig, SigInfo info) {
-        if ((pendingSignals & (1L << (sig - 1))) == 0) {
-            pendingInfo[sig] = info;
+        java.util.ArrayDeque<SigInfo> q = pendingInfo[sig];
+        if (q == null) {
+            q = pendingInfo[sig] = new java.util.ArrayDeque<>(1);
+        }
+        if ((pendingSignals & (1L << (sig - 1))) == 0 || sig >= 32) {
+            q.addLast(info == null ? new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0) : info);
         }
         pendingSignals |= 1L << (sig - 1);
     }
 
-    /** Takes {@code sig} off the pending set; returns its siginfo. */
+    /**
+     * Takes one instance of {@code sig} off the pending set (collect_signal); returns its
+     * siginfo, after the sender's dequeue hook (a POSIX timer re-arms) has run.
+     */
     public SigInfo takePending(int sig) {
-        pendingSignals &= ~(1L << (sig - 1));
-        SigInfo i = pendingInfo[sig];
-        pendingInfo[sig] = null;
+        java.util.ArrayDeque<SigInfo> q = pendingInfo[sig];
+        SigInfo i = q == null ? null : q.pollFirst();
+        if (q == null || q.isEmpty()) {
+            pendingSignals &= ~(1L << (sig - 1));
+        }
+        if (i != null && i.onDequeue() != null) {
+            i = i.onDequeue().dequeued(i);
+        }
         return i;
+    }
+
+    public long sigwaitSet() {
+        return sigwaitSet;
+    }
+
+    public void setSigwaitSet(long set) {
+        this.sigwaitSet = set;
+    }
+
+    /** CPU time used by this thread up to its last slice, in ns; Kernel#cpuTime adds the running slice. */
+    public long cpuNanos() {
+        return cpuNanos;
+    }
+
+    public void chargeCpu(long nanos) {
+        cpuNanos += nanos;
+    }
+
+    public long altStackBase() {
+        return altStackBase;
+    }
+
+    public long altStackSize() {
+        return altStackSize;
+    }
+
+    public boolean altStackAutoDisarm() {
+        return altStackAutoDisarm;
+    }
+
+    /** Sets (size 0: disables) the alternate signal stack. */
+    public void setAltStack(long base, long size, boolean autoDisarm) {
+        this.altStackBase = base;
+        this.altStackSize = size;
+        this.altStackAutoDisarm = autoDisarm;
+    }
+
+    /**
+     * True if {@code sp} lies on the alternate signal stack (on_sig_stack): never for an
+     * SS_AUTODISARM stack, which by construction the task is not on unless it chose to be.
+     */
+    public boolean onAltStack(long sp) {
+        return !altStackAutoDisarm && withinAltStack(sp);
+    }
+
+    /** True if {@code sp} lies within the alternate signal stack (__on_sig_stack). */
+    public boolean withinAltStack(long sp) {
+        return altStackSize != 0 && sp > altStackBase && sp - altStackBase <= altStackSize;
     }
 
     /** True if a pending signal is not blocked by the mask. */
     public boolean hasDeliverableSignal() {
-        return (pendingSignals & ~signalMask) != 0;
+        return (pendingSignals & ~signalMask & ~sigwaitSet) != 0;
     }
 
     public Object resumeState() {

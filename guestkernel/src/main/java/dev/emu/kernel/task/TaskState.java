@@ -6,6 +6,8 @@ public enum TaskState {
     RUNNABLE,
     /** Parked until a deadline or an event. */
     BLOCKED,
+    /** Stopped by a job-control signal (TASK_STOPPED) until SIGCONT or SIGKILL. */
+    STOPPED,
     /** Exited; waiting to be reaped (thread-group leader) or gone. */
     EXITED
 }

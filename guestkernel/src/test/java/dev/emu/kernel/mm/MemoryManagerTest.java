@@ -92,4 +92,14 @@ class MemoryManagerTest {
         assertThat(mm.dontNeed(a, 4096)).isZero();
         assertThat(space.readLong(a)).isZero();
     }
+
+    @Test
+    void sharedMemoryStaysUntilItsLastUserCloses() {
+        MemoryManager mm = new MemoryManager(new dev.emu.kernel.testing.FakeAddressSpace());
+        assertThat(mm.share()).isSameAs(mm);
+        mm.close(); // the vfork child execs or exits
+        assertThat(mm.closed()).isFalse();
+        mm.close(); // the parent
+        assertThat(mm.closed()).isTrue();
+    }
 }

@@ -59,4 +59,41 @@ class SignalFrameTest {
         assertThat(t.cpu().get(Reg.R15)).isEqualTo(0x1000 + 7);
         assertThat(t.signalMask()).isEqualTo(Signals.bit(Signals.SIGUSR2));
     }
+
+    @Test
+    void saOnstackFramesGoOnTheAlternateStackAndAutodisarmIsUndoneBySigreturn() {
+        Task t = Tasks.task(1);
+        t.memory().map(0x7000_0000L, 0x10000, 3);
+        t.memory().map(0x6000_0000L, 0x4000, 3);
+        long sp = 0x7000_f000L;
+        t.cpu().set(Reg.RSP, sp);
+        t.cpu().set(Reg.RIP, 0x401000);
+        assertThat(Signals.setAltStack(t, 0x6000_0000L, Signals.SS_AUTODISARM, 0x4000, sp)).isZero();
+        SignalAction a = new SignalAction(0x402000, Signals.SA_ONSTACK | Signals.SA_RESTORER, 0x403000, 0);
+
+        Signals.setupFrame(null, t, Signals.SIGUSR1, new SigInfo(Signals.SIGUSR1, SigInfo.SI_USER, 1, 0, 0), a);
+
+        long frame = t.cpu().get(Reg.RSP);
+        assertThat(frame).isBetween(0x6000_0000L, 0x6000_4000L);
+        assertThat(t.memory().readLong(frame + 8 + 16)).as("uc_stack.ss_sp").isEqualTo(0x6000_0000L);
+        assertThat(t.memory().readInt(frame + 8 + 24)).as("uc_stack.ss_flags").isEqualTo(Signals.SS_AUTODISARM);
+        assertThat(t.altStackSize()).as("disarmed while the handler runs").isZero();
+
+        t.cpu().set(Reg.RSP, frame + 8);
+        Signals.sigreturn(t);
+        assertThat(t.altStackSize()).as("re-armed by rt_sigreturn").isEqualTo(0x4000);
+        assertThat(t.cpu().get(Reg.RSP)).isEqualTo(sp);
+    }
+
+    @Test
+    void sigaltstackRefusesWhatLinuxRefuses() {
+        Task t = Tasks.task(1);
+        assertThat(Signals.setAltStack(t, 0x6000_0000L, 0, 1024, 0x7000_0000L)).isEqualTo(-12); // ENOMEM
+        assertThat(Signals.setAltStack(t, 0x6000_0000L, 7, 0x4000, 0x7000_0000L)).isEqualTo(-22); // EINVAL
+        assertThat(Signals.setAltStack(t, 0x6000_0000L, 0, 0x4000, 0x7000_0000L)).isZero();
+        assertThat(Signals.altStackFlags(t, 0x6000_1000L)).isEqualTo(Signals.SS_ONSTACK);
+        assertThat(Signals.setAltStack(t, 0x6000_0000L, Signals.SS_DISABLE, 0, 0x6000_1000L)).isEqualTo(-1); // EPERM
+        assertThat(Signals.setAltStack(t, 0, Signals.SS_DISABLE, 0, 0x7000_0000L)).isZero();
+        assertThat(Signals.altStackFlags(t, 0x6000_1000L)).isEqualTo(Signals.SS_DISABLE);
+    }
 }

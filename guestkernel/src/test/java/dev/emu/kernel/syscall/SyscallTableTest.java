@@ -222,6 +222,44 @@ class SyscallTableTest {
             "removexattr: const char *pathname, const char *name",
             "lremovexattr: const char *pathname, const char *name",
             "fremovexattr: int fd, const char *name",
+            // Timers and signal waits (issue 14).
+            "rt_sigtimedwait: const sigset_t *uthese, siginfo_t *uinfo, const struct __kernel_timespec *uts, size_t sigsetsize",
+            "rt_sigqueueinfo: pid_t pid, int sig, siginfo_t *uinfo",
+            "rt_tgsigqueueinfo: pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo",
+            "get_robust_list: int pid, struct robust_list_head **head_ptr, size_t *len_ptr",
+            "setpgid: pid_t pid, pid_t pgid",
+            "pidfd_open: pid_t pid, unsigned int flags",
+            "pidfd_send_signal: int pidfd, int sig, siginfo_t *info, unsigned int flags",
+            "setsid:",
+            "setuid: uid_t uid", "setgid: gid_t gid",
+            "setreuid: uid_t ruid, uid_t euid", "setregid: gid_t rgid, gid_t egid",
+            "setresuid: uid_t ruid, uid_t euid, uid_t suid", "setresgid: gid_t rgid, gid_t egid, gid_t sgid",
+            "getresuid: uid_t *ruidp, uid_t *euidp, uid_t *suidp", "getresgid: gid_t *rgidp, gid_t *egidp, gid_t *sgidp",
+            "setfsuid: uid_t uid", "setfsgid: gid_t gid",
+            "getgroups: int gidsetsize, gid_t *grouplist", "setgroups: int gidsetsize, gid_t *grouplist",
+            "capget: cap_user_header_t header, cap_user_data_t dataptr",
+            "capset: cap_user_header_t header, const cap_user_data_t data",
+            "getrusage: int who, struct rusage *ru",
+            "times: struct tms *tbuf",
+            "sysinfo: struct sysinfo *info",
+            "getpriority: int which, int who",
+            "setpriority: int which, int who, int niceval",
+            "sched_setparam: pid_t pid, struct sched_param *param",
+            "sched_getparam: pid_t pid, struct sched_param *param",
+            "sched_setscheduler: pid_t pid, int policy, struct sched_param *param",
+            "sched_getscheduler: pid_t pid",
+            "sched_get_priority_max: int policy",
+            "sched_get_priority_min: int policy",
+            "sched_rr_get_interval: pid_t pid, struct __kernel_timespec *interval",
+            "sched_setaffinity: pid_t pid, unsigned int len, unsigned long *user_mask_ptr",
+            "getitimer: int which, struct __kernel_old_itimerval *value",
+            "setitimer: int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue",
+            "alarm: unsigned int seconds",
+            "timer_create: const clockid_t which_clock, struct sigevent *timer_event_spec, timer_t *created_timer_id",
+            "timer_settime: timer_t timer_id, int flags, const struct __kernel_itimerspec *new_setting, struct __kernel_itimerspec *old_setting",
+            "timer_gettime: timer_t timer_id, struct __kernel_itimerspec *setting",
+            "timer_getoverrun: timer_t timer_id",
+            "timer_delete: timer_t timer_id",
             "prctl: int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5",
         };
         Map<String, String> m = new TreeMap<>();
@@ -235,14 +273,14 @@ class SyscallTableTest {
     private static Width widthOf(String param) {
         String type = param.substring(0, param.lastIndexOf(' ')).replace("const ", "").trim();
         String name = param.substring(param.lastIndexOf(' ') + 1);
-        if (type.contains("*") || name.startsWith("*")) {
+        if (type.contains("*") || name.startsWith("*") || type.startsWith("cap_user_")) {
             return Width.ULONG64;
         }
         if (name.equals("fd") || name.equals("fildes") || name.endsWith("fd") && !name.equals("ufd")) {
             return Width.INT32;
         }
         return switch (type) {
-            case "int", "pid_t", "clockid_t" -> Width.INT32;
+            case "int", "pid_t", "clockid_t", "timer_t" -> Width.INT32;
             // umode_t is an unsigned short and uid_t/gid_t unsigned ints: 32 bits zero-extended
             // keep all of them (the handlers mask a mode to 07777).
             case "unsigned int", "unsigned", "u32", "umode_t", "uid_t", "gid_t" -> Width.UINT32;

@@ -233,6 +233,9 @@ final class PidDirectory extends KernDir {
         if (p.zombie()) {
             return 'Z';
         }
+        if (leader != null && leader.state() == TaskState.STOPPED) {
+            return 'T';
+        }
         return leader != null && leader.state() == TaskState.BLOCKED ? 'S' : 'R';
     }
 }

@@ -111,22 +111,9 @@ public final class ProcSystemFiles {
                 + "address sizes\t: 40 bits physical, 48 bits virtual\npower management:\n\n";
     }
 
-    /** The memory the guest's live processes have mapped, in KiB (meminfo's and sysinfo's "used"). */
-    public static long usedKb(Kernel k) {
-        long usedKb = 0;
-        for (GuestProcess p : k.processes()) {
-            if (!p.zombie()) {
-                for (Vma v : p.mm().vmas()) {
-                    usedKb += (v.end() - v.start()) / 1024;
-                }
-            }
-        }
-        return usedKb;
-    }
-
     private static String meminfo(Kernel k) {
-        long usedKb = usedKb(k);
-        long free = Math.max(0, MEM_TOTAL_KB - usedKb);
+        long usedKb = SystemMemory.usedKb(k);
+        long free = SystemMemory.totalAndFreeKb(k)[1];
         String[][] rows = {
             {"MemTotal", "" + MEM_TOTAL_KB}, {"MemFree", "" + free}, {"MemAvailable", "" + free},
             {"Buffers", "0"}, {"Cached", "0"}, {"SwapCached", "0"}, {"Active", "" + usedKb}, {"Inactive", "0"},

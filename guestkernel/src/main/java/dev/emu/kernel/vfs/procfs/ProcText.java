@@ -41,6 +41,20 @@ final class ProcText {
         return sb.toString();
     }
 
+    private static String ids(String name, int r, int e, int s, int f) {
+        return name + ":\t" + Integer.toUnsignedString(r) + "\t" + Integer.toUnsignedString(e) + "\t"
+                + Integer.toUnsignedString(s) + "\t" + Integer.toUnsignedString(f) + "\n";
+    }
+
+    /** Each supplementary group followed by a space, as task_state prints them. */
+    private static String groups(int[] gs) {
+        StringBuilder sb = new StringBuilder();
+        for (int g : gs) {
+            sb.append(Integer.toUnsignedString(g)).append(' ');
+        }
+        return sb.toString();
+    }
+
     /** /proc/PID/status (proc_pid_status). */
     static String status(GuestProcess p, Task leader) {
         long kb = vmBytes(p) / 1024;
@@ -49,21 +63,25 @@ final class ProcText {
         String stateName = switch (state) {
             case 'R' -> "R (running)";
             case 'S' -> "S (sleeping)";
+            case 'T' -> "T (stopped)";
             default -> "Z (zombie)";
         };
         return "Name:\t" + (leader == null ? "" : leader.comm()) + "\n"
                 + "Umask:\t" + String.format("%04o", p.fs() == null ? 022 : p.fs().umask()) + "\n"
                 + "State:\t" + stateName + "\n"
                 + "Tgid:\t" + p.pid() + "\nNgid:\t0\nPid:\t" + p.pid() + "\nPPid:\t" + ppid + "\nTracerPid:\t0\n"
-                + "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\n"
+                + ids("Uid", p.creds().uid, p.creds().euid, p.creds().suid, p.creds().fsuid)
+                + ids("Gid", p.creds().gid, p.creds().egid, p.creds().sgid, p.creds().fsgid)
+                + "FDSize:\t64\nGroups:\t" + groups(p.creds().groups) + "\n"
                 + "VmPeak:\t" + String.format("%8d", kb) + " kB\nVmSize:\t" + String.format("%8d", kb) + " kB\n"
                 + "VmRSS:\t" + String.format("%8d", kb) + " kB\n"
                 + "Threads:\t" + Math.max(1, p.threads().size()) + "\n"
                 + "SigQ:\t0/7823\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
                 + "SigBlk:\t" + String.format("%016x", leader == null ? 0 : leader.signalMask()) + "\n"
                 + "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
-                + "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
-                + "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
+                + String.format("CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\n", p.creds().inheritable,
+                        p.creds().permitted, p.creds().effective)
+                + String.format("CapBnd:\t%016x\nCapAmb:\t0000000000000000\n", dev.emu.kernel.task.Credentials.ROOT_CAPS)
                 + "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n"
                 + "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n";
     }

@@ -43,7 +43,7 @@ public final class SyscallTable {
         r.add(def(72, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ, record locks F_GETLK/SETLK/SETLKW and OFD locks, memfd seals F_ADD_SEALS/F_GET_SEALS; leases → EINVAL", SysFd::fcntl, FD, UINT, HEX));
         r.add(def(319, PARTIAL, "MFD_CLOEXEC, MFD_ALLOW_SEALING; MFD_HUGETLB → EINVAL (no huge pages)", SysMemfd::memfdCreate, STRING, UINT_HEX));
         r.add(def(73, FULL, "", SysLock::flock, FD, UINT));
-        r.add(def(16, PARTIAL, "every file: FIONBIO, FIOCLEX, FIONCLEX; console: TCGETS/TCSETS*/TIOCGWINSZ/TIOCGPGRP when the host stream is a terminal, else ENOTTY; sockets: FIONREAD", SysFd::ioctl, FD, IOCTL_REQ, HEX));
+        r.add(def(16, PARTIAL, "every file: FIONBIO, FIOCLEX, FIONCLEX; console: TCGETS/TCSETS*/TIOCGWINSZ and job control (TIOCGPGRP/TIOCSPGRP/TIOCGSID/TIOCSCTTY/TIOCNOTTY) when the host stream is a terminal, else ENOTTY; sockets: FIONREAD", SysFd::ioctl, FD, IOCTL_REQ, HEX));
         r.add(def(5, FULL, "", SysFd::fstat, FD, STAT_OUT));
         // ---- files by name (SysOpen, SysStat, SysPath, SysAttr, SysDir; docs/filesystem.md) ----
         r.add(def(2, FULL, "", SysOpen::open, STRING, OPEN_FLAGS, MODE));

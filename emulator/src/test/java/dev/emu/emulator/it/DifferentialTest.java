@@ -95,6 +95,8 @@ class DifferentialTest {
             // Sockets (issue 14): AF_UNIX, loopback TCP and UDP, and the errno of bad requests.
             new Program("sock_unix"),
             new Program("sock_inet"),
+            // poll, select and epoll echo servers with several clients over AF_UNIX and loopback TCP.
+            new Program("echoserv"),
             // The filesystem, second part (issue 13): locks, FIFOs, preadv/memfd/O_TMPFILE, shared mappings.
             new Program("fs_locks"),
             new Program("fs_fifo"),

@@ -231,6 +231,22 @@ public abstract class SocketFile extends File {
         }
     }
 
+    /**
+     * What a datagram receive returns when no datagram is queued (__skb_wait_for_more_packets):
+     * the pending error, an empty message after SHUT_RD, EAGAIN when not blocking, else the
+     * parked wait.
+     */
+    protected ReceivedMessage noDatagram(Task t, int flags) {
+        long err = takeError();
+        if (err != 0) {
+            return ReceivedMessage.error(err);
+        }
+        if ((shutdown & RCV_SHUTDOWN) != 0) {
+            return new ReceivedMessage(0, new byte[0], 0, null, List.of(), null);
+        }
+        return ReceivedMessage.error(nonblocking(flags) ? Errno.EAGAIN.ret() : block(t, false));
+    }
+
     /** Takes the pending error (sock_error): -errno once, then 0. */
     protected long takeError() {
         int e = error;

@@ -198,14 +198,7 @@ public final class UdpSocket extends SocketFile implements InetSocket {
         }
         Segment s = queue.peek();
         if (s == null) {
-            long err = takeError();
-            if (err != 0) {
-                return ReceivedMessage.error(err);
-            }
-            if ((shutdown & RCV_SHUTDOWN) != 0) {
-                return new ReceivedMessage(0, new byte[0], 0, null, List.of(), null);
-            }
-            return ReceivedMessage.error(nonblocking(flags) ? Errno.EAGAIN.ret() : block(t, false));
+            return noDatagram(t, flags);
         }
         doneWaiting(t);
         byte[] out = java.util.Arrays.copyOf(s.data, Math.min(len, s.data.length));

@@ -192,14 +192,7 @@ public final class UnixDatagramSocket extends SocketFile {
         }
         Segment s = queue.peek();
         if (s == null) {
-            long err = takeError();
-            if (err != 0) {
-                return ReceivedMessage.error(err);
-            }
-            if ((shutdown & RCV_SHUTDOWN) != 0) {
-                return new ReceivedMessage(0, new byte[0], 0, null, List.of(), null);
-            }
-            return ReceivedMessage.error(nonblocking(flags) ? Errno.EAGAIN.ret() : block(t, false));
+            return noDatagram(t, flags);
         }
         doneWaiting(t);
         boolean peek = (flags & MSG_PEEK) != 0;

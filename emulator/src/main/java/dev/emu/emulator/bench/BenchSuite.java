@@ -348,6 +348,14 @@ public final class BenchSuite {
                 if (e == Engine.EMU_HOST) {
                     cmd.add("--clock=host");
                 }
+                // A host file the program is given must be in emu's view, whose default puts a
+                // fresh tmpfs over /tmp (where a checkout may be): mount its directory read-only.
+                for (String arg : extraArgs) {
+                    Path p = Path.of(arg);
+                    if (p.isAbsolute() && Files.isRegularFile(p)) {
+                        cmd.addAll(List.of("--mount", p.getParent() + ":" + p.getParent() + ":ro"));
+                    }
+                }
             }
             case QEMU -> cmd.add("qemu-x86_64");
             case NATIVE -> { }
@@ -364,9 +372,9 @@ public final class BenchSuite {
     static final long READ_FILE_SIZE = 64L << 20;
 
     /**
-     * The file_read row's 64 MiB input, created once under target/ (pseudo-random bytes). It is
-     * in the checkout, not /tmp, because emu's default view puts a fresh tmpfs over /tmp: under
-     * target/ all three engines read the same host file (emu through its host passthrough).
+     * The file_read row's 64 MiB input, created once under target/ (pseudo-random bytes); all
+     * three engines read the same host file, emu through a read-only --mount of its directory
+     * (see {@link #command}), so a checkout under /tmp works too.
      */
     private Path readFile() throws IOException {
         Path f = opt.home().resolve("target/bench-file_read-64MiB.bin");

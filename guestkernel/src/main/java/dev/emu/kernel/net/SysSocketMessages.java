@@ -230,25 +230,7 @@ public final class SysSocketMessages {
         if (s.failed()) {
             return s.ret();
         }
-        long n = Math.min(vlen, UIO_MAXIOV);
-        int done = 0;
-        for (; done < n; done++) {
-            long entry = mmsg + (long) MMSGHDR_SIZE * done;
-            long r;
-            try {
-                r = sendmsg(t, fd, entry, flags, 0, 0, 0);
-            } catch (BadAddressException e) {
-                r = Errno.EFAULT.ret();
-            }
-            if (r < 0) {
-                if (done == 0) {
-                    return r;
-                }
-                break;
-            }
-            t.memory().writeInt(entry + MSGHDR_SIZE, (int) r);
-        }
-        return done;
+        return eachEntry(t, mmsg, vlen, (entry, i) -> sendmsg(t, fd, entry, flags, 0, 0, 0));
     }
 
     /**
@@ -267,21 +249,32 @@ public final class SysSocketMessages {
                 return Errno.EINVAL.ret();
             }
         }
+        return eachEntry(t, mmsg, vlen,
+                (entry, i) -> recvmsg(t, fd, entry, i == 0 ? flags : flags | MSG_DONTWAIT, 0, 0, 0));
+    }
+
+    /** One sendmsg or recvmsg on the mmsghdr at {@code entry}, the {@code index}-th of the batch. */
+    private interface EntryCall {
+        long call(long entry, int index);
+    }
+
+    /**
+     * The batch loop of sendmmsg and recvmmsg: up to UIO_MAXIOV entries, each one's msg_len filled
+     * in; an error (a bad entry is EFAULT) ends the batch and is returned only for the first entry.
+     */
+    private static long eachEntry(Task t, long mmsg, long vlen, EntryCall op) {
         long n = Math.min(vlen, UIO_MAXIOV);
         int done = 0;
         for (; done < n; done++) {
             long entry = mmsg + (long) MMSGHDR_SIZE * done;
             long r;
             try {
-                r = recvmsg(t, fd, entry, done == 0 ? flags : flags | MSG_DONTWAIT, 0, 0, 0);
+                r = op.call(entry, done);
             } catch (BadAddressException e) {
                 r = Errno.EFAULT.ret();
             }
             if (r < 0) {
-                if (done == 0) {
-                    return r;
-                }
-                break;
+                return done == 0 ? r : done;
             }
             t.memory().writeInt(entry + MSGHDR_SIZE, (int) r);
         }

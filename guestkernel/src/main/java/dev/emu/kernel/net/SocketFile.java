@@ -3,6 +3,7 @@ package dev.emu.kernel.net;
 import static dev.emu.abi.Sockets.*;
 
 import dev.emu.abi.Errno;
+import dev.emu.abi.PollEvents;
 import dev.emu.kernel.fs.File;
 import dev.emu.kernel.fs.FileStat;
 import dev.emu.kernel.platform.Reg;
@@ -245,6 +246,27 @@ public abstract class SocketFile extends File {
             return new ReceivedMessage(0, new byte[0], 0, null, List.of(), null);
         }
         return ReceivedMessage.error(nonblocking(flags) ? Errno.EAGAIN.ret() : block(t, false));
+    }
+
+    /**
+     * The error, hang-up and readable bits of a datagram socket's poll (datagram_poll, which
+     * unix_dgram_poll repeats); {@code queued} says whether a datagram waits to be read.
+     */
+    protected int datagramReadMask(boolean queued) {
+        int mask = 0;
+        if (error != 0) {
+            mask |= PollEvents.POLLERR;
+        }
+        if ((shutdown & RCV_SHUTDOWN) != 0) {
+            mask |= PollEvents.POLLRDHUP | PollEvents.POLLIN | PollEvents.POLLRDNORM;
+        }
+        if (shutdown == SHUTDOWN_MASK) {
+            mask |= PollEvents.POLLHUP;
+        }
+        if (queued) {
+            mask |= PollEvents.POLLIN | PollEvents.POLLRDNORM;
+        }
+        return mask;
     }
 
     /** Takes the pending error (sock_error): -errno once, then 0. */

@@ -238,19 +238,7 @@ public final class UdpSocket extends SocketFile implements InetSocket {
     @Override
     public int poll(Task task, PollTable table) {
         table.wait(wait);
-        int mask = 0;
-        if (error != 0) {
-            mask |= PollEvents.POLLERR;
-        }
-        if ((shutdown & RCV_SHUTDOWN) != 0) {
-            mask |= PollEvents.POLLRDHUP | PollEvents.POLLIN | PollEvents.POLLRDNORM;
-        }
-        if (shutdown == SHUTDOWN_MASK) {
-            mask |= PollEvents.POLLHUP;
-        }
-        if (!queue.isEmpty()) {
-            mask |= PollEvents.POLLIN | PollEvents.POLLRDNORM;
-        }
+        int mask = datagramReadMask(!queue.isEmpty());
         return mask | PollEvents.POLLOUT | PollEvents.POLLWRNORM | PollEvents.POLLWRBAND;
     }
 

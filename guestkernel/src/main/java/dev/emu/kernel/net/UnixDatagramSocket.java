@@ -238,19 +238,7 @@ public final class UnixDatagramSocket extends SocketFile {
     @Override
     public int poll(Task task, PollTable table) {
         table.wait(wait);
-        int mask = 0;
-        if (error != 0) {
-            mask |= PollEvents.POLLERR;
-        }
-        if ((shutdown & RCV_SHUTDOWN) != 0) {
-            mask |= PollEvents.POLLRDHUP | PollEvents.POLLIN | PollEvents.POLLRDNORM;
-        }
-        if (shutdown == SHUTDOWN_MASK) {
-            mask |= PollEvents.POLLHUP;
-        }
-        if (!queue.isEmpty()) {
-            mask |= PollEvents.POLLIN | PollEvents.POLLRDNORM;
-        }
+        int mask = datagramReadMask(!queue.isEmpty());
         boolean writable = (wmemAlloc << 2) <= sndbuf;
         if (writable && peer != null && peer.peer != this && peer.queue.size() > MAX_DGRAM_QLEN) {
             table.wait(peer.wait);

@@ -97,7 +97,7 @@ final class SysEpoll {
     /** Epoll_pwait implements Linux syscall epoll_pwait(2): epoll_wait with a signal mask for the wait. */
     static long epollPwait(Task t, long epfd, long events, long maxevents, long timeoutMs, long sigmask, long sigsetsize) {
         long[] mask = new long[1];
-        long err = readMask(t, sigmask, sigsetsize, mask);
+        long err = SysSignal.readWaitMask(t, sigmask, sigsetsize, mask);
         if (err != 0) {
             return err;
         }
@@ -114,23 +114,11 @@ final class SysEpoll {
             }
         }
         long[] mask = new long[1];
-        long err = readMask(t, sigmask, sigsetsize, mask);
+        long err = SysSignal.readWaitMask(t, sigmask, sigsetsize, mask);
         if (err != 0) {
             return err;
         }
         return doWait(t, NR_EPOLL_PWAIT2, epfd, events, maxevents, timeout, sigmask != 0, mask[0]);
-    }
-
-    /** Set_user_sigmask's checks: a mask of another size is EINVAL. */
-    private static long readMask(Task t, long sigmask, long sigsetsize, long[] out) {
-        if (sigmask == 0) {
-            return 0;
-        }
-        if (sigsetsize != 8) {
-            return Errno.EINVAL.ret();
-        }
-        out[0] = t.memory().readLong(sigmask) & ~SysSignal.UNBLOCKABLE;
-        return 0;
     }
 
     /** Do_epoll_wait: maxevents, then the buffer's range, then the fd, then its type. */

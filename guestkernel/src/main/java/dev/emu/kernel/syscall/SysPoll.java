@@ -41,14 +41,12 @@ final class SysPoll {
                 return Errno.EINVAL.ret();
             }
         }
-        long mask = 0;
-        if (sigmask != 0) {
-            if (sigsetsize != 8) {
-                return Errno.EINVAL.ret();
-            }
-            mask = t.memory().readLong(sigmask) & ~SysSignal.UNBLOCKABLE;
+        long[] mask = new long[1];
+        long err = SysSignal.readWaitMask(t, sigmask, sigsetsize, mask);
+        if (err != 0) {
+            return err;
         }
-        return doPoll(t, NR_PPOLL, ufds, nfds, timeout, sigmask != 0, mask, tsp);
+        return doPoll(t, NR_PPOLL, ufds, nfds, timeout, sigmask != 0, mask[0], tsp);
     }
 
     /** Do_sys_poll: copy the pollfds in, wait, write every revents back (also on timeout and EINTR). */
@@ -125,20 +123,17 @@ final class SysPoll {
                 return Errno.EINVAL.ret();
             }
         }
-        long mask = 0;
+        long[] mask = new long[1];
         boolean withMask = false;
         if (sig != 0) {
             long ss = t.memory().readLong(sig);
-            long len = t.memory().readLong(sig + 8);
-            if (ss != 0) {
-                if (len != 8) {
-                    return Errno.EINVAL.ret();
-                }
-                mask = t.memory().readLong(ss) & ~SysSignal.UNBLOCKABLE;
-                withMask = true;
+            long err = SysSignal.readWaitMask(t, ss, t.memory().readLong(sig + 8), mask);
+            if (err != 0) {
+                return err;
             }
+            withMask = ss != 0;
         }
-        return coreSelect(t, NR_PSELECT6, n, inp, outp, exp, timeout, withMask, mask, tsp, false);
+        return coreSelect(t, NR_PSELECT6, n, inp, outp, exp, timeout, withMask, mask[0], tsp, false);
     }
 
     /**

@@ -235,4 +235,20 @@ final class SysSignal {
         t.block(Long.MAX_VALUE, "pause");
         return Errno.EINTR.ret();
     }
+
+    /**
+     * Set_user_sigmask's checks for the mask a wait runs with (ppoll, pselect6, epoll_pwait*):
+     * none when {@code sigmask} is NULL, EINVAL for a size other than 8; SIGKILL and SIGSTOP are
+     * dropped. Returns 0 or -errno; the mask goes to {@code out[0]}.
+     */
+    static long readWaitMask(Task t, long sigmask, long sigsetsize, long[] out) {
+        if (sigmask == 0) {
+            return 0;
+        }
+        if (sigsetsize != 8) {
+            return Errno.EINVAL.ret();
+        }
+        out[0] = t.memory().readLong(sigmask) & ~UNBLOCKABLE;
+        return 0;
+    }
 }

@@ -6,7 +6,6 @@ import dev.emu.kernel.fs.ConsoleFile;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.log.SerialLog;
 import dev.emu.kernel.mm.MemoryManager;
-import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.Platform;
 import dev.emu.kernel.platform.Prot;
@@ -16,6 +15,7 @@ import dev.emu.kernel.platform.SyscallTrap;
 import dev.emu.kernel.task.GuestProcess;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.testing.FakeAddressSpace;
+import dev.emu.kernel.testing.FakePlatform;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -36,22 +36,7 @@ final class BpfHarness {
     final FakeAddressSpace space = new FakeAddressSpace();
 
     BpfHarness() {
-        Platform platform = new Platform() {
-            @Override
-            public AddressSpace newAddressSpace() {
-                return new FakeAddressSpace();
-            }
-
-            @Override
-            public long workDone() {
-                return 0;
-            }
-
-            @Override
-            public String description() {
-                return "bpf test harness";
-            }
-        };
+        Platform platform = new FakePlatform("bpf test harness");
         PrintStream reports = new PrintStream(new ByteArrayOutputStream());
         Kernel.Console console = new Kernel.Console(java.io.InputStream.nullInputStream(), serial, serial,
                 ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, reports);

@@ -10,13 +10,13 @@ import dev.emu.kernel.fs.ConsoleFile;
 import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.log.SerialLog;
 import dev.emu.kernel.mm.MemoryManager;
-import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Platform;
 import dev.emu.kernel.platform.Prot;
 import dev.emu.kernel.task.GuestProcess;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.vfs.FsContext;
 import dev.emu.kernel.testing.FakeAddressSpace;
+import dev.emu.kernel.testing.FakePlatform;
 import dev.emu.kernel.testing.FakeCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,22 +35,7 @@ class ExecveImageTest {
 
     private long execve(String path) {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
-        Platform platform = new Platform() {
-            @Override
-            public AddressSpace newAddressSpace() {
-                return new FakeAddressSpace();
-            }
-
-            @Override
-            public long workDone() {
-                return 0;
-            }
-
-            @Override
-            public String description() {
-                return "execve test";
-            }
-        };
+        Platform platform = new FakePlatform("execve test");
         Kernel.Console console = new Kernel.Console(java.io.InputStream.nullInputStream(), serial, serial,
                 ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE,
                 new PrintStream(new ByteArrayOutputStream()));

@@ -11,7 +11,6 @@ import dev.emu.kernel.fs.FdTable;
 import dev.emu.kernel.fs.Pipe;
 import dev.emu.kernel.log.SerialLog;
 import dev.emu.kernel.mm.MemoryManager;
-import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.Platform;
 import dev.emu.kernel.platform.Prot;
 import dev.emu.kernel.platform.Reg;
@@ -21,6 +20,7 @@ import dev.emu.kernel.task.SigInfo;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.task.TaskState;
 import dev.emu.kernel.testing.FakeAddressSpace;
+import dev.emu.kernel.testing.FakePlatform;
 import dev.emu.kernel.testing.FakeCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,22 +41,7 @@ class PollSyscallsTest {
     private final int readFd;
 
     PollSyscallsTest() {
-        Platform platform = new Platform() {
-            @Override
-            public AddressSpace newAddressSpace() {
-                return new FakeAddressSpace();
-            }
-
-            @Override
-            public long workDone() {
-                return 0;
-            }
-
-            @Override
-            public String description() {
-                return "poll test";
-            }
-        };
+        Platform platform = new FakePlatform("poll test");
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         Kernel.Console console = new Kernel.Console(java.io.InputStream.nullInputStream(), serial, serial,
                 ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE,

@@ -24,6 +24,11 @@ public final class BpfCommand {
     public static final int RAW_TRACEPOINT_OPEN = 17;
     public static final int BTF_LOAD = 18;
     public static final int LINK_CREATE = 28;
+    public static final int MAP_LOOKUP_AND_DELETE_ELEM = 21;
+    public static final int MAP_LOOKUP_BATCH = 24;
+    public static final int MAP_LOOKUP_AND_DELETE_BATCH = 25;
+    public static final int MAP_UPDATE_BATCH = 26;
+    public static final int MAP_DELETE_BATCH = 27;
 
     /** Linux's name for {@code cmd} (BPF_MAP_CREATE…), emu's extension names, or null. */
     public static String name(long cmd) {
@@ -51,6 +56,11 @@ public final class BpfCommand {
             case RAW_TRACEPOINT_OPEN -> "BPF_RAW_TRACEPOINT_OPEN";
             case BTF_LOAD -> "BPF_BTF_LOAD";
             case LINK_CREATE -> "BPF_LINK_CREATE";
+            case MAP_LOOKUP_AND_DELETE_ELEM -> "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
+            case MAP_LOOKUP_BATCH -> "BPF_MAP_LOOKUP_BATCH";
+            case MAP_LOOKUP_AND_DELETE_BATCH -> "BPF_MAP_LOOKUP_AND_DELETE_BATCH";
+            case MAP_UPDATE_BATCH -> "BPF_MAP_UPDATE_BATCH";
+            case MAP_DELETE_BATCH -> "BPF_MAP_DELETE_BATCH";
             default -> null;
         };
     }

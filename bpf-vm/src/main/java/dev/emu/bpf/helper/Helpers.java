@@ -102,6 +102,8 @@ public final class Helpers {
                 });
         def(BpfHelperId.RINGBUF_QUERY, "ringbuf_query", RetType.INTEGER, List.of(CONST_MAP_PTR, ANYTHING),
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
+        def(BpfHelperId.SKB_LOAD_BYTES, "skb_load_bytes", RetType.INTEGER,
+                List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE), PacketHelpers::skbLoadBytes);
         List<Helper> all = new ArrayList<>();
         for (Helper h : BY_ID) {
             if (h != null) {

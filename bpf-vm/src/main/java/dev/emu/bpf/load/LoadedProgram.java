@@ -234,6 +234,20 @@ public final class LoadedProgram {
         return mem.map(v, m) + (slot & 0xffffffffL);
     }
 
+    /**
+     * This program with single-slot instructions replaced (index → new instruction), same maps:
+     * the verifier's rewrite of context loads. The replacements must not be jumps or lddw.
+     */
+    public LoadedProgram withSlots(Map<Integer, Instruction> replacements) {
+        List<Instruction> in = new ArrayList<>(insns);
+        long[] c = code.clone();
+        replacements.forEach((k, v) -> {
+            in.set(k, v);
+            c[k] = v.toRaw();
+        });
+        return new LoadedProgram(List.copyOf(in), c, maps);
+    }
+
     /** The value a program sees for the map at {@code index} of {@link #maps()}. */
     public static long mapPointer(int index) {
         return (MAP_PTR_REGION + index) << 32;

@@ -10,7 +10,10 @@ enum RegType {
     PTR_TO_MAP_VALUE_OR_NULL("map_value_or_null"),
     CONST_PTR_TO_MAP("map_ptr"),
     PTR_TO_MEM("ringbuf_mem"),
-    PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null");
+    PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null"),
+    PTR_TO_PACKET("pkt"),
+    PTR_TO_PACKET_META("pkt_meta"),
+    PTR_TO_PACKET_END("pkt_end");
 
     final String linuxName;
 

@@ -104,6 +104,9 @@ public final class Verifier {
     private int maxStatesPerInsn;
     private int idGen;
     private int pc;
+    /** Per instruction: the packet-pointer context field it loads, if any (rewritten after verification). */
+    private final ContextField[] packetFieldLoads;
+    private final boolean[] plainAccess;
 
     private Verifier(LoadedProgram prog, ProgramType type, int logLevel) {
         this.prog = prog;
@@ -112,6 +115,8 @@ public final class Verifier {
         this.insns = prog.instructions();
         this.code = prog.code();
         this.prune = new boolean[code.length];
+        this.packetFieldLoads = new ContextField[code.length];
+        this.plainAccess = new boolean[code.length];
         this.explored = new ArrayList<>(code.length);
         for (int i = 0; i < code.length; i++) {
             explored.add(null);
@@ -135,7 +140,24 @@ public final class Verifier {
                     .append(") max_states_per_insn ").append(v.maxStatesPerInsn).append(" total_states ")
                     .append(v.totalStates).append(" peak_states ").append(v.peakStates).append(" mark_read 0\n");
         }
-        return new VerifierResult.Accepted(new VerifiedProgram(program, type), v.log.toString());
+        return new VerifierResult.Accepted(new VerifiedProgram(v.rewritten(), type), v.log.toString());
+    }
+
+    /**
+     * The program the engines run: each 4-byte load of a packet-pointer context field becomes an
+     * 8-byte load of the pointer kept past the public struct (Linux's convert_ctx_accesses).
+     */
+    private LoadedProgram rewritten() {
+        java.util.Map<Integer, Instruction> patches = new java.util.HashMap<>();
+        for (int k = 0; k < packetFieldLoads.length; k++) {
+            ContextField f = packetFieldLoads[k];
+            if (f != null) {
+                Instruction in = insn(k);
+                patches.put(k, new Instruction(Opcode.CLS_LDX | Opcode.MODE_MEM | 0x18, in.dst(), in.src(),
+                        f.hiddenOffset() - (f.offset() - in.off()), 0));
+            }
+        }
+        return patches.isEmpty() ? prog : prog.withSlots(patches);
     }
 
     /**
@@ -585,7 +607,8 @@ public final class Verifier {
                 throw refuse(i, "R" + dst + " 32-bit pointer arithmetic prohibited");
             }
             if (d.type.isPointer() && s.type.isPointer()) {
-                if (opc == Opcode.ALU_SUB && d.type == s.type) {
+                if (opc == Opcode.ALU_SUB && (d.type == s.type || (PacketPointers.isPacketFamily(d.type)
+                        && PacketPointers.isPacketFamily(s.type)))) {
                     set(st, dst, RegState.unknown()); // privileged: ptr - ptr is a scalar
                     return;
                 }
@@ -597,8 +620,8 @@ public final class Verifier {
                 throw refuse(i, "R" + dst + " pointer arithmetic on " + ptr.type.linuxName
                         + " prohibited, null-check it first");
             }
-            if (ptr.type == RegType.CONST_PTR_TO_MAP) {
-                throw refuse(i, "R" + dst + " pointer arithmetic on map_ptr prohibited");
+            if (ptr.type == RegType.CONST_PTR_TO_MAP || ptr.type == RegType.PTR_TO_PACKET_END) {
+                throw refuse(i, "R" + dst + " pointer arithmetic on " + ptr.type.linuxName + " prohibited");
             }
             if (opc == Opcode.ALU_AND || opc == Opcode.ALU_OR || opc == Opcode.ALU_XOR) {
                 throw refuse(i, "R" + dst + " bitwise operator " + opStr + " on pointer prohibited");
@@ -630,6 +653,10 @@ public final class Verifier {
                 r.smax = nv.smax;
                 r.umin = nv.umin;
                 r.umax = nv.umax;
+                if (PacketPointers.isPacket(r.type)) {
+                    r.id = ++idGen; // a new variable offset: its range must be proven again
+                    r.range = 0;
+                }
             }
             set(st, dst, r);
             return;
@@ -645,6 +672,9 @@ public final class Verifier {
      */
     private RegState access(VerifierState st, int i, int regno, RegState base, int off, int size, boolean write,
             RegState value, boolean signExt) {
+        if (base.type != RegType.PTR_TO_CTX) {
+            markPlainAccess(i);
+        }
         switch (base.type) {
             case PTR_TO_STACK -> {
                 if (!base.isConst()) {
@@ -671,12 +701,23 @@ public final class Verifier {
                 }
                 long o = (long) base.off + off;
                 ContextField fld = type.context().fieldFor(o, size);
-                if (fld == null || (write && !fld.writable())) {
+                if (fld == null || !fld.allows(o, size, write)) {
                     throw refuse(i, "invalid bpf_context access off=" + o + " size=" + size);
                 }
                 if (write && value.type.isPointer()) {
                     throw refuse(i, "R" + srcOf(i) + " leaks addr into ctx");
                 }
+                if (fld.access().isPacketPointer()) {
+                    if (base.off != 0) {
+                        throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + base.off + " disallowed");
+                    }
+                    if (plainAccess[i] || (packetFieldLoads[i] != null && packetFieldLoads[i] != fld)) {
+                        throw refuse(i, "same insn cannot be used with different pointers");
+                    }
+                    packetFieldLoads[i] = fld; // rewritten to an 8-byte load of the pointer after verification
+                    return PacketPointers.fromContext(fld.access());
+                }
+                markPlainAccess(i);
                 return write ? null : loaded(size, signExt);
             }
             case PTR_TO_MAP_VALUE, PTR_TO_MEM -> {
@@ -687,8 +728,29 @@ public final class Verifier {
                 }
                 return write ? null : loaded(size, signExt);
             }
+            case PTR_TO_PACKET, PTR_TO_PACKET_META -> {
+                String bad = PacketPointers.checkAccess(regno, base, off, size);
+                if (bad != null) {
+                    throw refuse(i, bad);
+                }
+                if (write && !PacketProgramTypes.packetWritable(type)) {
+                    throw refuse(i, "cannot write into packet");
+                }
+                if (write && value.type.isPointer()) {
+                    throw refuse(i, "R" + srcOf(i) + " leaks addr into packet");
+                }
+                return write ? null : loaded(size, signExt);
+            }
             default -> throw refuse(i, "R" + regno + " invalid mem access '" + base.type.linuxName + "'");
         }
+    }
+
+    /** An access that is not a packet-pointer field load: the instruction must never be one (it is not rewritten). */
+    private void markPlainAccess(int i) {
+        if (packetFieldLoads[i] != null) {
+            throw refuse(i, "same insn cannot be used with different pointers");
+        }
+        plainAccess[i] = true;
     }
 
     private int srcOf(int i) {
@@ -1074,7 +1136,9 @@ public final class Verifier {
         if (eqne && otherZero) { // a non-null pointer is never 0
             return op == Opcode.JMP_JEQ ? i + 1 : target;
         }
-        push(st.copy(), i, target);
+        VerifierState taken = st.copy();
+        PacketPointers.compare(st, taken, a, b, op);
+        push(taken, i, target);
         return i + 1;
     }
 
@@ -1176,6 +1240,14 @@ public final class Verifier {
             ArgType t = args.get(k);
             switch (t) {
                 case ANYTHING -> { }
+                case PTR_TO_CTX -> {
+                    if (r.type != RegType.PTR_TO_CTX) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=ctx");
+                    }
+                    if (r.off != 0 || !r.isConst() || r.constValue() != 0) {
+                        throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + r.off + " disallowed");
+                    }
+                }
                 case CONST_MAP_PTR -> {
                     if (r.type != RegType.CONST_PTR_TO_MAP) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=map_ptr");

@@ -274,6 +274,465 @@ static void packet_programs(void) {
     close((int)sf); close((int)cbp); close((int)lb); close((int)tc); close((int)xdp);
 }
 
+
+static long map_create_x(const char *name, unsigned type, unsigned key, unsigned value, unsigned max, unsigned flags,
+                         unsigned long long extra) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.map_type = type;
+    a.key_size = key;
+    a.value_size = value;
+    a.max_entries = max;
+    a.map_flags = flags;
+    a.map_extra = extra;
+    return show(name, sys_bpf(BPF_MAP_CREATE, &a, sizeof a), 1);
+}
+
+static long elem(const char *name, int cmd, long fd, const void *key, void *value, unsigned long long flags) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.map_fd = (unsigned)fd;
+    a.key = (unsigned long)key;
+    a.value = (unsigned long)value;
+    a.flags = flags;
+    return show(name, sys_bpf(cmd, &a, sizeof a), 0);
+}
+
+static int ncpus;
+
+/* num_possible_cpus the way libbpf reads it: "0-N" or "0". */
+static int possible_cpus(void) {
+    FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+    int lo = 0, hi = 0;
+    if (!f) return 1;
+    int n = fscanf(f, "%d-%d", &lo, &hi);
+    fclose(f);
+    return n == 2 ? hi + 1 : lo + 1;
+}
+
+static void creation_checks(void) {
+    long fd;
+#define TRY(name, ...) do { fd = map_create_x(name, __VA_ARGS__); if (fd >= 0) close((int)fd); } while (0)
+    TRY("percpu_array 4/8/4", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0, 0);
+    TRY("percpu_array key 8", BPF_MAP_TYPE_PERCPU_ARRAY, 8, 8, 4, 0, 0);
+    TRY("percpu_array value 32768", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 32768, 1, 0, 0);
+    TRY("percpu_array value 32769", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 32769, 1, 0, 0);
+    TRY("percpu_array mmapable", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, BPF_F_MMAPABLE, 0);
+    TRY("percpu_hash 4/8/4", BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 4, 0, 0);
+    TRY("percpu_hash no prealloc", BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 4, BPF_F_NO_PREALLOC, 0);
+    TRY("percpu_hash no common lru", BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 4, BPF_F_NO_COMMON_LRU, 0);
+    TRY("percpu_hash value 32769", BPF_MAP_TYPE_PERCPU_HASH, 4, 32769, 4, 0, 0);
+    TRY("percpu_hash key 0", BPF_MAP_TYPE_PERCPU_HASH, 0, 8, 4, 0, 0);
+    TRY("lru_hash 4/8/4", BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, 0);
+    TRY("lru_hash no prealloc", BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, BPF_F_NO_PREALLOC, 0);
+    TRY("lru_hash no common lru", BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, BPF_F_NO_COMMON_LRU, 0);
+    TRY("lru_hash mmapable", BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, BPF_F_MMAPABLE, 0);
+    TRY("lru_percpu_hash 4/8/4", BPF_MAP_TYPE_LRU_PERCPU_HASH, 4, 8, 4, 0, 0);
+    TRY("lru_percpu_hash max 0", BPF_MAP_TYPE_LRU_PERCPU_HASH, 4, 8, 0, 0, 0);
+    TRY("lpm_trie 8/8/16 no prealloc", BPF_MAP_TYPE_LPM_TRIE, 8, 8, 16, BPF_F_NO_PREALLOC, 0);
+    TRY("lpm_trie preallocated", BPF_MAP_TYPE_LPM_TRIE, 8, 8, 16, 0, 0);
+    TRY("lpm_trie key 4", BPF_MAP_TYPE_LPM_TRIE, 4, 8, 16, BPF_F_NO_PREALLOC, 0);
+    TRY("lpm_trie key 260", BPF_MAP_TYPE_LPM_TRIE, 260, 8, 16, BPF_F_NO_PREALLOC, 0);
+    TRY("lpm_trie key 261", BPF_MAP_TYPE_LPM_TRIE, 261, 8, 16, BPF_F_NO_PREALLOC, 0);
+    TRY("lpm_trie value 0", BPF_MAP_TYPE_LPM_TRIE, 8, 0, 16, BPF_F_NO_PREALLOC, 0);
+    TRY("lpm_trie max 0", BPF_MAP_TYPE_LPM_TRIE, 8, 8, 0, BPF_F_NO_PREALLOC, 0);
+    TRY("queue 0/8/4", BPF_MAP_TYPE_QUEUE, 0, 8, 4, 0, 0);
+    TRY("queue key 4", BPF_MAP_TYPE_QUEUE, 4, 8, 4, 0, 0);
+    TRY("queue value 0", BPF_MAP_TYPE_QUEUE, 0, 0, 4, 0, 0);
+    TRY("queue no prealloc", BPF_MAP_TYPE_QUEUE, 0, 8, 4, BPF_F_NO_PREALLOC, 0);
+    TRY("stack 0/8/4", BPF_MAP_TYPE_STACK, 0, 8, 4, 0, 0);
+    TRY("stack max 0", BPF_MAP_TYPE_STACK, 0, 8, 0, 0, 0);
+    TRY("bloom 0/4/100", BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 100, 0, 0);
+    TRY("bloom map_extra 3", BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 100, 0, 3);
+    TRY("bloom map_extra 16", BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 100, 0, 16);
+    TRY("bloom key 4", BPF_MAP_TYPE_BLOOM_FILTER, 4, 4, 100, 0, 0);
+    TRY("bloom value 0", BPF_MAP_TYPE_BLOOM_FILTER, 0, 0, 100, 0, 0);
+    TRY("bloom no prealloc", BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 100, BPF_F_NO_PREALLOC, 0);
+    TRY("hash map_extra 1", BPF_MAP_TYPE_HASH, 4, 4, 100, 0, 1);
+#undef TRY
+}
+
+static void percpu_maps(void) {
+    unsigned key = 1;
+    unsigned long long vals[64], got[64];
+    for (int i = 0; i < ncpus; i++) vals[i] = 0x1000 + 7;
+    long arr = map_create_x("percpu_array 4/8/4", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0, 0);
+    elem("percpu_array update", BPF_MAP_UPDATE_ELEM, arr, &key, vals, BPF_ANY);
+    elem("percpu_array update noexist", BPF_MAP_UPDATE_ELEM, arr, &key, vals, BPF_NOEXIST);
+    elem("percpu_array update lock", BPF_MAP_UPDATE_ELEM, arr, &key, vals, BPF_F_LOCK);
+    memset(got, 0, sizeof got);
+    elem("percpu_array lookup", BPF_MAP_LOOKUP_ELEM, arr, &key, got, 0);
+    int same = 1;
+    for (int i = 0; i < ncpus; i++) same &= got[i] == vals[i];
+    printf("  cpu0 %llx all cpus equal %s\n", got[0], same ? "yes" : "no");
+    elem("percpu_array delete", BPF_MAP_DELETE_ELEM, arr, &key, NULL, 0);
+    key = 4;
+    elem("percpu_array update key 4", BPF_MAP_UPDATE_ELEM, arr, &key, vals, BPF_ANY);
+    elem("percpu_array lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, arr, &key, got, 0);
+
+    /* value_size 4: each CPU's slot is 8 bytes */
+    long h = map_create_x("percpu_hash 4/4/2", BPF_MAP_TYPE_PERCPU_HASH, 4, 4, 2, 0, 0);
+    unsigned pv[128];
+    for (int i = 0; i < ncpus; i++) { pv[2 * i] = 0x55; pv[2 * i + 1] = 0; }
+    key = 9;
+    elem("percpu_hash update", BPF_MAP_UPDATE_ELEM, h, &key, pv, BPF_ANY);
+    key = 10;
+    elem("percpu_hash update 10", BPF_MAP_UPDATE_ELEM, h, &key, pv, BPF_ANY);
+    key = 11;
+    elem("percpu_hash update 11 (full)", BPF_MAP_UPDATE_ELEM, h, &key, pv, BPF_ANY);
+    key = 9;
+    unsigned gv[128];
+    memset(gv, 0xff, sizeof gv);
+    elem("percpu_hash lookup", BPF_MAP_LOOKUP_ELEM, h, &key, gv, 0);
+    printf("  cpu0 %x padding %x\n", gv[0], gv[1]);
+    elem("percpu_hash lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &key, gv, 0);
+    elem("percpu_hash lookup after", BPF_MAP_LOOKUP_ELEM, h, &key, gv, 0);
+    elem("percpu_hash lookup_and_delete lock", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &key, gv, BPF_F_LOCK);
+    close((int)arr);
+    close((int)h);
+}
+
+static void lru_maps(void) {
+    long h = map_create_x("lru_hash 4/8/4", BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, 0);
+    unsigned long long v = 1;
+    int fails = 0;
+    for (unsigned k = 1; k <= 40; k++) {
+        union bpf_attr a;
+        memset(&a, 0, sizeof a);
+        a.map_fd = (unsigned)h;
+        a.key = (unsigned long)&k;
+        a.value = (unsigned long)&v;
+        if (sys_bpf(BPF_MAP_UPDATE_ELEM, &a, sizeof a) < 0) fails++;
+    }
+    printf("lru_hash 40 inserts into 4 entries: failures %d\n", fails);
+    unsigned k = 40, n = 0, cur, next;
+    elem("lru_hash newest present", BPF_MAP_LOOKUP_ELEM, h, &k, &v, 0);
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.map_fd = (unsigned)h;
+    a.next_key = (unsigned long)&next;
+    while (sys_bpf(BPF_MAP_GET_NEXT_KEY, &a, sizeof a) == 0) {
+        n++;
+        cur = next;
+        a.key = (unsigned long)&cur;
+    }
+    printf("  elements <= 4: %s\n", n <= 4 && n >= 1 ? "yes" : "no");
+    elem("lru_hash update noexist existing", BPF_MAP_UPDATE_ELEM, h, &k, &v, BPF_NOEXIST);
+    elem("lru_hash lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &k, &v, 0);
+    elem("lru_hash lookup_and_delete again", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &k, &v, 0);
+    close((int)h);
+}
+
+struct lpm_key { unsigned prefixlen; unsigned char data[4]; };
+
+static void lpm_trie(void) {
+    long t = map_create_x("lpm_trie 8/4/8", BPF_MAP_TYPE_LPM_TRIE, 8, 4, 8, BPF_F_NO_PREALLOC, 0);
+    struct lpm_key keys[] = {
+        {8, {10, 0, 0, 0}}, {16, {10, 1, 0, 0}}, {24, {10, 1, 2, 0}}, {16, {192, 168, 0, 0}},
+        {0, {0, 0, 0, 0}}, {32, {10, 1, 2, 3}}, {16, {10, 128, 0, 0}}, {9, {10, 128, 0, 0}},
+    };
+    for (unsigned i = 0; i < N(keys); i++) {
+        unsigned v = 100 + i;
+        char name[64];
+        snprintf(name, sizeof name, "lpm update %u.%u.%u.%u/%u", keys[i].data[0], keys[i].data[1], keys[i].data[2],
+                 keys[i].data[3], keys[i].prefixlen);
+        elem(name, BPF_MAP_UPDATE_ELEM, t, &keys[i], &v, BPF_ANY);
+    }
+    struct lpm_key extra = {12, {172, 16, 0, 0}};
+    unsigned v = 1;
+    elem("lpm update when full", BPF_MAP_UPDATE_ELEM, t, &extra, &v, BPF_ANY);
+    elem("lpm update noexist existing", BPF_MAP_UPDATE_ELEM, t, &keys[1], &v, BPF_NOEXIST);
+    extra.prefixlen = 33;
+    elem("lpm update prefixlen 33", BPF_MAP_UPDATE_ELEM, t, &extra, &v, BPF_ANY);
+    struct lpm_key q[] = {{32, {10, 1, 2, 3}}, {32, {10, 1, 2, 4}}, {32, {10, 1, 3, 4}}, {32, {10, 2, 0, 0}},
+                          {32, {11, 0, 0, 0}}, {32, {10, 128, 5, 5}}, {32, {10, 129, 0, 0}}, {20, {10, 1, 2, 3}},
+                          {33, {10, 1, 2, 3}}};
+    for (unsigned i = 0; i < N(q); i++) {
+        char name[64];
+        unsigned got = 0;
+        snprintf(name, sizeof name, "lpm lookup %u.%u.%u.%u/%u", q[i].data[0], q[i].data[1], q[i].data[2],
+                 q[i].data[3], q[i].prefixlen);
+        if (elem(name, BPF_MAP_LOOKUP_ELEM, t, &q[i], &got, 0) == 0) printf("  value %u\n", got);
+    }
+    /* get_next_key walk: Linux's order */
+    struct lpm_key cur, next;
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.map_fd = (unsigned)t;
+    a.next_key = (unsigned long)&next;
+    printf("lpm walk:");
+    while (sys_bpf(BPF_MAP_GET_NEXT_KEY, &a, sizeof a) == 0) {
+        printf(" %u.%u.%u.%u/%u", next.data[0], next.data[1], next.data[2], next.data[3], next.prefixlen);
+        cur = next;
+        a.key = (unsigned long)&cur;
+    }
+    printf(" (%s)\n", ename(errno));
+    elem("lpm delete 10.1.0.0/16", BPF_MAP_DELETE_ELEM, t, &keys[1], NULL, 0);
+    elem("lpm delete again", BPF_MAP_DELETE_ELEM, t, &keys[1], NULL, 0);
+    unsigned got = 0;
+    if (elem("lpm lookup 10.1.9.9/32 after delete", BPF_MAP_LOOKUP_ELEM, t, &(struct lpm_key){32, {10, 1, 9, 9}}, &got, 0) == 0)
+        printf("  value %u\n", got);
+    elem("lpm lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, t, &keys[0], &got, 0);
+    close((int)t);
+}
+
+static void queue_stack(void) {
+    for (int stack = 0; stack < 2; stack++) {
+        const char *n = stack ? "stack" : "queue";
+        char name[80];
+        snprintf(name, sizeof name, "%s 0/8/2", n);
+        long q = map_create_x(name, stack ? BPF_MAP_TYPE_STACK : BPF_MAP_TYPE_QUEUE, 0, 8, 2, 0, 0);
+        unsigned long long v, got;
+        for (v = 1; v <= 3; v++) {
+            snprintf(name, sizeof name, "%s push %llu", n, v);
+            elem(name, BPF_MAP_UPDATE_ELEM, q, NULL, &v, BPF_ANY);
+        }
+        v = 4;
+        snprintf(name, sizeof name, "%s push 4 with BPF_EXIST", n);
+        elem(name, BPF_MAP_UPDATE_ELEM, q, NULL, &v, BPF_EXIST);
+        snprintf(name, sizeof name, "%s push with BPF_NOEXIST", n);
+        elem(name, BPF_MAP_UPDATE_ELEM, q, NULL, &v, BPF_NOEXIST);
+        snprintf(name, sizeof name, "%s peek", n);
+        if (elem(name, BPF_MAP_LOOKUP_ELEM, q, NULL, &got, 0) == 0) printf("  value %llu\n", got);
+        snprintf(name, sizeof name, "%s pop with flags", n);
+        elem(name, BPF_MAP_LOOKUP_AND_DELETE_ELEM, q, NULL, &got, BPF_F_LOCK);
+        for (int i = 0; i < 3; i++) {
+            snprintf(name, sizeof name, "%s pop", n);
+            if (elem(name, BPF_MAP_LOOKUP_AND_DELETE_ELEM, q, NULL, &got, 0) == 0) printf("  value %llu\n", got);
+        }
+        snprintf(name, sizeof name, "%s delete", n);
+        elem(name, BPF_MAP_DELETE_ELEM, q, NULL, NULL, 0);
+        snprintf(name, sizeof name, "%s get_next_key", n);
+        elem(name, BPF_MAP_GET_NEXT_KEY, q, NULL, &got, 0);
+        close((int)q);
+    }
+}
+
+static void bloom(void) {
+    long b = map_create_x("bloom 0/4/100 zero seed, 3 hashes", BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 100, BPF_F_ZERO_SEED, 3);
+    unsigned v;
+    for (v = 0; v < 100; v += 2) {
+        union bpf_attr a;
+        memset(&a, 0, sizeof a);
+        a.map_fd = (unsigned)b;
+        a.value = (unsigned long)&v;
+        if (sys_bpf(BPF_MAP_UPDATE_ELEM, &a, sizeof a) < 0) printf("bloom push %u failed\n", v);
+    }
+    v = 1;
+    elem("bloom push with BPF_EXIST", BPF_MAP_UPDATE_ELEM, b, NULL, &v, BPF_EXIST);
+    unsigned missing = 0, positives = 0;
+    for (v = 0; v < 2000; v++) {
+        union bpf_attr a;
+        memset(&a, 0, sizeof a);
+        a.map_fd = (unsigned)b;
+        unsigned copy = v;
+        a.value = (unsigned long)&copy;
+        long r = sys_bpf(BPF_MAP_LOOKUP_ELEM, &a, sizeof a);
+        if (v < 100 && v % 2 == 0 && r != 0) missing++;
+        if ((v >= 100 || v % 2) && r == 0) positives++;
+    }
+    printf("bloom: pushed values reported absent %u, false positives among 1950 others %u\n", missing, positives);
+    v = 0;
+    elem("bloom delete", BPF_MAP_DELETE_ELEM, b, NULL, &v, 0);
+    elem("bloom get_next_key", BPF_MAP_GET_NEXT_KEY, b, NULL, &v, 0);
+    elem("bloom lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, b, NULL, &v, 0);
+    close((int)b);
+}
+
+static void lookup_and_delete_elem(void) {
+    long arr = map_create_x("array 4/8/2", BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0, 0);
+    unsigned k = 0;
+    unsigned long long v = 5;
+    elem("array lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, arr, &k, &v, 0);
+    long h = map_create_x("hash 4/8/2", BPF_MAP_TYPE_HASH, 4, 8, 2, 0, 0);
+    elem("hash update", BPF_MAP_UPDATE_ELEM, h, &k, &v, BPF_ANY);
+    v = 0;
+    if (elem("hash lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &k, &v, 0) == 0) printf("  value %llu\n", v);
+    elem("hash lookup_and_delete missing", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &k, &v, 0);
+    elem("hash lookup_and_delete flags 8", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &k, &v, 8);
+    long ro = map_create_x("hash rdonly", BPF_MAP_TYPE_HASH, 4, 8, 2, BPF_F_RDONLY, 0);
+    elem("hash rdonly lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, ro, &k, &v, 0);
+    close((int)arr); close((int)h); close((int)ro);
+}
+
+static long batch(const char *name, int cmd, long fd, void *in, void *out, void *keys, void *values, unsigned *count,
+                  unsigned long long elem_flags, unsigned long long flags) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.batch.map_fd = (unsigned)fd;
+    a.batch.in_batch = (unsigned long)in;
+    a.batch.out_batch = (unsigned long)out;
+    a.batch.keys = (unsigned long)keys;
+    a.batch.values = (unsigned long)values;
+    a.batch.count = *count;
+    a.batch.elem_flags = elem_flags;
+    a.batch.flags = flags;
+    long r = show(name, sys_bpf(cmd, &a, sizeof a), 0);
+    *count = a.batch.count;
+    return r;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void batches(void) {
+    unsigned keys[64], out_keys[64], count, tok_in, tok_out;
+    unsigned long long vals[64], out_vals[64 * 8];
+    long h = map_create_x("hash 4/8/16 zero seed", BPF_MAP_TYPE_HASH, 4, 8, 16, BPF_F_ZERO_SEED, 0);
+    for (unsigned i = 0; i < 10; i++) { keys[i] = i * 7 + 1; vals[i] = 1000 + i; }
+    count = 10;
+    batch("hash update batch", BPF_MAP_UPDATE_BATCH, h, NULL, NULL, keys, vals, &count, 0, 0);
+    printf("  count %u\n", count);
+    count = 2;
+    batch("hash update batch elem_flags NOEXIST", BPF_MAP_UPDATE_BATCH, h, NULL, NULL, keys, vals, &count, BPF_NOEXIST, 0);
+    printf("  count %u\n", count);
+    /* Walk with count 3: return value, count, the bucket token, the keys (sorted) */
+    void *in = NULL;
+    for (int round = 0; round < 10; round++) {
+        count = 3;
+        long r = batch("hash lookup batch count 3", BPF_MAP_LOOKUP_BATCH, h, in, &tok_out, out_keys, out_vals, &count, 0, 0);
+        qsort(out_keys, count, sizeof(unsigned), cmp_u32);
+        printf("  count %u token %u keys", count, r == 0 || errno == ENOENT ? tok_out : 0);
+        for (unsigned i = 0; i < count; i++) printf(" %u", out_keys[i]);
+        printf("\n");
+        if (r < 0) break;
+        tok_in = tok_out;
+        in = &tok_in;
+    }
+    count = 1;
+    tok_in = 0;
+    batch("hash lookup batch flags 1", BPF_MAP_LOOKUP_BATCH, h, NULL, &tok_out, out_keys, out_vals, &count, 0, 1);
+    batch("hash lookup batch elem_flags 2", BPF_MAP_LOOKUP_BATCH, h, NULL, &tok_out, out_keys, out_vals, &count, 2, 0);
+    count = 0;
+    batch("hash lookup batch count 0", BPF_MAP_LOOKUP_BATCH, h, NULL, &tok_out, out_keys, out_vals, &count, 0, 0);
+    tok_in = 16;
+    count = 4;
+    batch("hash lookup batch token 16", BPF_MAP_LOOKUP_BATCH, h, &tok_in, &tok_out, out_keys, out_vals, &count, 0, 0);
+    printf("  count %u\n", count);
+    count = 64;
+    long r = batch("hash lookup_and_delete batch", BPF_MAP_LOOKUP_AND_DELETE_BATCH, h, NULL, &tok_out, out_keys, out_vals, &count, 0, 0);
+    qsort(out_keys, count, sizeof(unsigned), cmp_u32);
+    printf("  count %u token %u keys", count, r == 0 || errno == ENOENT ? tok_out : 0);
+    for (unsigned i = 0; i < count; i++) printf(" %u", out_keys[i]);
+    printf("\n");
+    count = 3;
+    batch("hash update batch again", BPF_MAP_UPDATE_BATCH, h, NULL, NULL, keys, vals, &count, 0, 0);
+    keys[1] = 999;
+    count = 3;
+    batch("hash delete batch (second key missing)", BPF_MAP_DELETE_BATCH, h, NULL, NULL, keys, NULL, &count, 0, 0);
+    printf("  count %u\n", count);
+
+    long arr = map_create_x("array 4/8/5", BPF_MAP_TYPE_ARRAY, 4, 8, 5, 0, 0);
+    for (unsigned i = 0; i < 5; i++) { keys[i] = i; vals[i] = 50 + i; }
+    keys[3] = 7;
+    count = 5;
+    batch("array update batch (key 7 out of range)", BPF_MAP_UPDATE_BATCH, arr, NULL, NULL, keys, vals, &count, 0, 0);
+    printf("  count %u\n", count);
+    unsigned kin = 0, kout = 0;
+    in = NULL;
+    for (int round = 0; round < 4; round++) {
+        count = 2;
+        r = batch("array lookup batch count 2", BPF_MAP_LOOKUP_BATCH, arr, in, &kout, out_keys, out_vals, &count, 0, 0);
+        printf("  count %u out_batch %u", count, kout);
+        for (unsigned i = 0; i < count; i++) printf(" %u=%llu", out_keys[i], out_vals[i]);
+        printf("\n");
+        if (r < 0) break;
+        kin = kout;
+        in = &kin;
+    }
+    count = 1;
+    batch("array delete batch", BPF_MAP_DELETE_BATCH, arr, NULL, NULL, keys, NULL, &count, 0, 0);
+    batch("array lookup_and_delete batch", BPF_MAP_LOOKUP_AND_DELETE_BATCH, arr, NULL, &kout, out_keys, out_vals, &count, 0, 0);
+    count = 1;
+    batch("array lookup batch flags 1", BPF_MAP_LOOKUP_BATCH, arr, NULL, &kout, out_keys, out_vals, &count, 0, 1);
+
+    long pa = map_create_x("percpu_array 4/4/3", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 4, 3, 0, 0);
+    count = 3;
+    r = batch("percpu_array lookup batch", BPF_MAP_LOOKUP_BATCH, pa, NULL, &kout, out_keys, out_vals, &count, 0, 0);
+    printf("  count %u\n", count);
+
+    long q = map_create_x("queue 0/8/4", BPF_MAP_TYPE_QUEUE, 0, 8, 4, 0, 0);
+    count = 1;
+    batch("queue lookup batch", BPF_MAP_LOOKUP_BATCH, q, NULL, &kout, out_keys, out_vals, &count, 0, 0);
+    batch("queue update batch", BPF_MAP_UPDATE_BATCH, q, NULL, NULL, keys, vals, &count, 0, 0);
+    long lpm = map_create_x("lpm 8/4/4", BPF_MAP_TYPE_LPM_TRIE, 8, 4, 4, BPF_F_NO_PREALLOC, 0);
+    struct lpm_key lk[2] = {{8, {10, 0, 0, 0}}, {16, {10, 1, 0, 0}}};
+    unsigned lv[2] = {1, 2};
+    count = 2;
+    batch("lpm update batch", BPF_MAP_UPDATE_BATCH, lpm, NULL, NULL, lk, lv, &count, 0, 0);
+    struct lpm_key lout[4], lkout;
+    count = 4;
+    batch("lpm lookup batch", BPF_MAP_LOOKUP_BATCH, lpm, NULL, &lkout, lout, out_vals, &count, 0, 0);
+    printf("  count %u first %u.%u/%u\n", count, lout[0].data[0], lout[0].data[1], lout[0].prefixlen);
+    count = 2;
+    batch("lpm delete batch", BPF_MAP_DELETE_BATCH, lpm, NULL, NULL, lk, NULL, &count, 0, 0);
+    printf("  count %u\n", count);
+    close((int)h); close((int)arr); close((int)pa); close((int)q); close((int)lpm);
+}
+
+/* Helpers from a program: push/pop/peek on a queue, a per-CPU array and an LPM trie lookup. */
+static void program_maps(void) {
+    long q = map_create_x("queue for a program", BPF_MAP_TYPE_QUEUE, 0, 8, 4, 0, 0);
+    long pa = map_create_x("percpu_array for a program", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1, 0, 0);
+    struct bpf_insn prog[] = {
+        /* push 41 and 42, pop into fp-8, peek into fp-16: r0 = popped * 100 + peeked */
+        ST(BPF_DW, 10, -8, 41),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)q), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -8), MOV64_IMM(3, 0),
+        CALL(BPF_FUNC_map_push_elem),
+        ST(BPF_DW, 10, -8, 42),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)q), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -8), MOV64_IMM(3, 0),
+        CALL(BPF_FUNC_map_push_elem),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)q), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -8),
+        CALL(BPF_FUNC_map_pop_elem),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)q), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -16),
+        CALL(BPF_FUNC_map_peek_elem),
+        /* per-CPU array element 0 += 1 */
+        ST(BPF_W, 10, -20, 0),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)pa), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -20),
+        CALL(BPF_FUNC_map_lookup_elem),
+        JMP_IMM(BPF_JEQ, 0, 0, 3),
+        LDX(BPF_DW, 1, 0, 0), ADD64_IMM(1, 1), STX(BPF_DW, 0, 1, 0),
+        LDX(BPF_DW, 0, 10, -8),
+        INSN(BPF_ALU64 | BPF_MUL | BPF_K, 0, 0, 0, 100),
+        LDX(BPF_DW, 1, 10, -16),
+        INSN(BPF_ALU64 | BPF_ADD | BPF_X, 0, 1, 0, 0),
+        EXIT,
+    };
+    long p = prog_load("program with queue and per-CPU array helpers", prog, N(prog), BPF_PROG_TYPE_SOCKET_FILTER);
+    memset(pkt, 0, sizeof pkt);
+    test_run("queue program test run (repeat 2)", p, 64, NULL, 0, sizeof out, 0);
+    unsigned k = 0;
+    unsigned long long got[64];
+    if (elem("per-CPU counter after the runs", BPF_MAP_LOOKUP_ELEM, pa, &k, got, 0) == 0) {
+        unsigned long long sum = 0;
+        for (int i = 0; i < ncpus; i++) sum += got[i];
+        printf("  sum over the CPUs %llu\n", sum);
+    }
+    struct bpf_insn bad[] = {
+        ST(BPF_W, 10, -4, 0),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)q), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -4),
+        CALL(BPF_FUNC_map_lookup_elem),
+        MOV64_IMM(0, 0), EXIT,
+    };
+    prog_load("map_lookup_elem on a queue", bad, N(bad), BPF_PROG_TYPE_SOCKET_FILTER);
+    struct bpf_insn bad2[] = {
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)pa), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -8),
+        CALL(BPF_FUNC_map_pop_elem),
+        MOV64_IMM(0, 0), EXIT,
+    };
+    prog_load("map_pop_elem on an array", bad2, N(bad2), BPF_PROG_TYPE_SOCKET_FILTER);
+    close((int)p); close((int)q); close((int)pa);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     {
@@ -290,7 +749,17 @@ int main(void) {
         }
         close((int)fd);
     }
+    ncpus = possible_cpus();
     packet_programs();
+    creation_checks();
+    percpu_maps();
+    lru_maps();
+    lpm_trie();
+    queue_stack();
+    bloom();
+    lookup_and_delete_elem();
+    batches();
+    program_maps();
     printf("done\n");
     return 0;
 }

@@ -22,6 +22,8 @@ public enum ArgType {
     PTR_TO_ALLOC_MEM,
     /** Size of the allocation to make, known at verification time. */
     CONST_ALLOC_SIZE_OR_ZERO,
+    /** Pointer to value_size writable (possibly uninitialised) bytes, filled by the helper (pop, peek). */
+    PTR_TO_UNINIT_MAP_VALUE,
     /** The program's context pointer, unmodified (ARG_PTR_TO_CTX). */
     PTR_TO_CTX
 }

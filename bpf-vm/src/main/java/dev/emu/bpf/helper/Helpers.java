@@ -104,6 +104,33 @@ public final class Helpers {
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
         def(BpfHelperId.SKB_LOAD_BYTES, "skb_load_bytes", RetType.INTEGER,
                 List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE), PacketHelpers::skbLoadBytes);
+        def(BpfHelperId.MAP_PUSH_ELEM, "map_push_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    return m.push(c.memory().read(r2, m.valueSize()), r3);
+                });
+        def(BpfHelperId.MAP_POP_ELEM, "map_pop_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, ArgType.PTR_TO_UNINIT_MAP_VALUE), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    byte[] v = new byte[m.valueSize()];
+                    int r = m.pop(v);
+                    if (r == 0) {
+                        c.memory().write(r2, v, v.length);
+                    }
+                    return r;
+                });
+        def(BpfHelperId.MAP_PEEK_ELEM, "map_peek_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, ArgType.PTR_TO_UNINIT_MAP_VALUE), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    // A bloom filter tests the value it is given; a queue or stack fills it.
+                    byte[] v = m.type() == dev.emu.abi.bpf.BpfMapType.BLOOM_FILTER
+                            ? c.memory().read(r2, m.valueSize()) : new byte[m.valueSize()];
+                    int r = m.peek(v);
+                    if (r == 0) {
+                        c.memory().write(r2, v, v.length);
+                    }
+                    return r;
+                });
         List<Helper> all = new ArrayList<>();
         for (Helper h : BY_ID) {
             if (h != null) {

@@ -30,7 +30,7 @@ public final class ProgramTypes {
             BpfHelperId.MAP_DELETE_ELEM, BpfHelperId.KTIME_GET_NS, BpfHelperId.TRACE_PRINTK,
             BpfHelperId.GET_PRANDOM_U32, BpfHelperId.GET_SMP_PROCESSOR_ID, BpfHelperId.RINGBUF_OUTPUT,
             BpfHelperId.RINGBUF_RESERVE, BpfHelperId.RINGBUF_SUBMIT, BpfHelperId.RINGBUF_DISCARD,
-            BpfHelperId.RINGBUF_QUERY);
+            BpfHelperId.RINGBUF_QUERY, BpfHelperId.MAP_PUSH_ELEM, BpfHelperId.MAP_POP_ELEM, BpfHelperId.MAP_PEEK_ELEM);
 
     /** Base helpers plus the current-task helpers tracing programs get (pid/tgid, comm). */
     public static final Set<Integer> TRACING_HELPERS = union(BASE_HELPERS,

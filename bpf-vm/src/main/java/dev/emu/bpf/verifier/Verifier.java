@@ -19,7 +19,6 @@ import dev.emu.bpf.load.LoadResult;
 import dev.emu.bpf.load.LoadedProgram;
 import dev.emu.bpf.load.MapResolver;
 import dev.emu.bpf.map.BpfMap;
-import dev.emu.bpf.map.RingBuf;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1212,7 +1211,7 @@ public final class Verifier {
     private static String expected(ArgType t) {
         return switch (t) {
             case CONST_MAP_PTR -> "map_ptr";
-            case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> "fp, map_value";
+            case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_UNINIT_MAP_VALUE -> "fp, map_value";
             case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> "fp, map_value, ringbuf_mem";
             case PTR_TO_ALLOC_MEM -> "ringbuf_mem";
             default -> "scalar";
@@ -1254,11 +1253,15 @@ public final class Verifier {
                     }
                     map = r.map;
                 }
-                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> {
+                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_UNINIT_MAP_VALUE -> {
                     if (map == null) {
                         throw refuse(i, "R" + regno + " map argument missing");
                     }
-                    helperMem(st, i, regno, r, t, t == ArgType.PTR_TO_MAP_KEY ? map.keySize() : map.valueSize(), false);
+                    int size = t == ArgType.PTR_TO_MAP_KEY ? map.keySize() : map.valueSize();
+                    if (size == 0) {
+                        throw refuse(i, "invalid zero-sized read"); // e.g. a key for a queue, which has none
+                    }
+                    helperMem(st, i, regno, r, t, size, t == ArgType.PTR_TO_UNINIT_MAP_VALUE);
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
@@ -1304,9 +1307,8 @@ public final class Verifier {
             }
         }
         if (map != null) {
-            boolean ringHelper = id >= BpfHelperId.RINGBUF_OUTPUT && id <= BpfHelperId.RINGBUF_QUERY;
-            if (ringHelper != (map instanceof RingBuf)) {
-                throw refuse(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+            if (!MapHelperRules.compatible(map, id)) {
+                throw malformed(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
             }
         }
         if (release != 0) {

@@ -3,7 +3,9 @@ package dev.emu.kernel.bpf;
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfAttr;
 import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.bpf.map.BloomFilterMap;
 import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.QueueStackMap;
 import dev.emu.bpf.map.MapCreateResult;
 import dev.emu.bpf.map.MapTypes;
 import dev.emu.kernel.task.Task;
@@ -21,6 +23,8 @@ final class MapCommands {
     private static final int CREATE_END = 72, LOOKUP_END = 32, UPDATE_END = 32, DELETE_END = 16,
             NEXT_KEY_END = 24, BY_ID_END = 12;
     private static final int BPF_F_RDONLY = BpfFlags.BPF_F_RDONLY, BPF_F_WRONLY = BpfFlags.BPF_F_WRONLY;
+    /** union bpf_attr: map_extra of MAP_CREATE. */
+    private static final int MAP_EXTRA = 64;
 
     /** MAP_CREATE: a new map and an fd for it. */
     static long create(Task t, BpfSubsystem bpf, Attr a) {
@@ -36,8 +40,9 @@ final class MapCommands {
             return Errno.EINVAL.ret();
         }
         // Charged to the guest's memory (and its Java-heap share) before any storage exists.
-        MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), a.u32(BpfAttr.KEY_SIZE),
-                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, t.kernel().memory()::tryChargeHeap);
+        MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), new MapTypes.CreateAttrs(a.u32(BpfAttr.KEY_SIZE),
+                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, a.u64(MAP_EXTRA), null),
+                t.kernel().memory()::tryChargeHeap);
         if (!r.isOk()) {
             return r.error().ret();
         }
@@ -60,7 +65,9 @@ final class MapCommands {
             return err[0];
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
-        byte[] value = new byte[map.valueSize()];
+        // A bloom filter is asked about the value the caller passes in.
+        byte[] value = map instanceof BloomFilterMap ? t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize())
+                : new byte[map.userValueSize()];
         int r = map.lookup(key, value);
         if (r < 0) {
             return r;
@@ -80,8 +87,39 @@ final class MapCommands {
             return err[0];
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
-        byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize());
+        byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.userValueSize());
         return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+    }
+
+    /**
+     * MAP_LOOKUP_AND_DELETE_ELEM (map_lookup_and_delete_elem): flags only BPF_F_LOCK, none for
+     * queue/stack; the map must be readable and writable (EPERM); pop for queue/stack, lookup and
+     * delete for the hash types, ENOTSUPP (524) for the others.
+     */
+    static long lookupAndDelete(Task t, Attr a) {
+        if (!a.tailZeroFrom(LOOKUP_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long flags = a.u64(BpfAttr.ELEM_FLAGS);
+        if ((flags & ~BpfFlags.BPF_F_LOCK) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        BpfMap map = elemMap(t, a, BPF_F_RDONLY | BPF_F_WRONLY, err);
+        if (map == null) {
+            return err[0];
+        }
+        if (flags != 0 && map instanceof QueueStackMap) {
+            return Errno.EINVAL.ret();
+        }
+        byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
+        byte[] value = new byte[map.userValueSize()];
+        int r = map.lookupAndDelete(key, value, flags);
+        if (r < 0) {
+            return r;
+        }
+        t.memory().write(a.u64(BpfAttr.ELEM_VALUE), value);
+        return 0;
     }
 
     /** MAP_DELETE_ELEM. */

@@ -197,6 +197,45 @@ static void packet_programs(void) {
     test_run("skb_load_bytes offset 47 (past the end)", lb, 64, ctxbuf, 192, sizeof out, 0);
     *(unsigned *)(ctxbuf + 48) = 0;
 
+    /* LD_ABS / LD_IND: ethertype through SKF_LL_OFF, the IP header's first bytes, an indirect load */
+    struct bpf_insn ld_abs[] = {
+        MOV64_REG(6, 1),
+        INSN(BPF_LD | BPF_ABS | BPF_H, 0, 0, 0, -0x200000 + 12),   /* ethertype */
+        MOV64_REG(7, 0),
+        INSN(BPF_ALU64 | BPF_LSH | BPF_K, 7, 0, 0, 16),
+        INSN(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0),                /* first network byte */
+        INSN(BPF_ALU64 | BPF_OR | BPF_X, 7, 0, 0, 0),
+        INSN(BPF_ALU64 | BPF_LSH | BPF_K, 7, 0, 0, 8),
+        LDX(BPF_W, 8, 6, 48),                                      /* cb[0]: the indirect offset */
+        INSN(BPF_LD | BPF_IND | BPF_B, 0, 8, 0, 1),
+        INSN(BPF_ALU64 | BPF_OR | BPF_X, 7, 0, 0, 0),
+        INSN(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, -0x100000 + 4),    /* network header + 4 */
+        INSN(BPF_ALU64 | BPF_ADD | BPF_X, 0, 7, 0, 0),
+        EXIT,
+    };
+    long la = prog_load("socket filter LD_ABS/LD_IND", ld_abs, N(ld_abs), BPF_PROG_TYPE_SOCKET_FILTER);
+    memset(ctxbuf, 0, sizeof ctxbuf);
+    test_run("LD_ABS test run", la, 64, ctxbuf, 192, sizeof out, 0);
+    *(unsigned *)(ctxbuf + 48) = 48;     /* LD_IND at 48 + 1 = 49: the last of 50 network bytes */
+    test_run("LD_IND last byte", la, 64, ctxbuf, 192, sizeof out, 0);
+    *(unsigned *)(ctxbuf + 48) = 49;     /* past the end: the program returns 0 */
+    test_run("LD_IND past the end", la, 64, ctxbuf, 192, sizeof out, 0);
+    *(unsigned *)(ctxbuf + 48) = 0;
+    long lt = prog_load("sched_cls LD_ABS", ld_abs, N(ld_abs), BPF_PROG_TYPE_SCHED_CLS);
+    test_run("sched_cls LD_ABS test run", lt, 64, ctxbuf, 192, sizeof out, 0);
+    struct bpf_insn ld_no_r6[] = {INSN(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0), EXIT};
+    prog_load("LD_ABS without R6", ld_no_r6, N(ld_no_r6), BPF_PROG_TYPE_SOCKET_FILTER);
+    struct bpf_insn ld_r6_scalar[] = {MOV64_IMM(6, 0), INSN(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0), EXIT};
+    prog_load("LD_ABS with R6 a scalar", ld_r6_scalar, N(ld_r6_scalar), BPF_PROG_TYPE_SOCKET_FILTER);
+    struct bpf_insn ld_clobber[] = {MOV64_REG(6, 1), INSN(BPF_LD | BPF_ABS | BPF_B, 0, 0, 0, 0), MOV64_REG(0, 1), EXIT};
+    prog_load("LD_ABS clobbers R1", ld_clobber, N(ld_clobber), BPF_PROG_TYPE_SOCKET_FILTER);
+    struct bpf_insn ld_reserved[] = {MOV64_REG(6, 1), INSN(BPF_LD | BPF_ABS | BPF_B, 3, 0, 0, 0), EXIT};
+    prog_load("LD_ABS dst r3", ld_reserved, N(ld_reserved), BPF_PROG_TYPE_SOCKET_FILTER);
+    struct bpf_insn ld_dw[] = {MOV64_REG(6, 1), INSN(BPF_LD | BPF_ABS | BPF_DW, 0, 0, 0, 0), EXIT};
+    prog_load("LD_ABS dw", ld_dw, N(ld_dw), BPF_PROG_TYPE_SOCKET_FILTER);
+    prog_load("LD_ABS in XDP", ld_abs, N(ld_abs), BPF_PROG_TYPE_XDP);
+    close((int)la); close((int)lt);
+
     /* sched_cls: direct packet access; writes byte 14 = len, returns the byte at data+12 */
     struct bpf_insn tc_direct[] = {
         LDX(BPF_W, 2, 1, 76),              /* data */

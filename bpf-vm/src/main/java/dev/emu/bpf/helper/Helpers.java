@@ -30,6 +30,21 @@ public final class Helpers {
     private Helpers() {}
 
     private static final Helper[] BY_ID = new Helper[256];
+
+    /**
+     * emu-internal helpers, emitted only by the verifier's rewrite of LD_ABS/LD_IND (Linux's
+     * bpf_skb_load_helper_{8,16,32}_no_cache): ids outside Linux's range (emu's 'EM' prefix), which
+     * the verifier treats as unknown in a program.
+     */
+    public static final int LOAD_PACKET_B = 0x454d0101, LOAD_PACKET_H = 0x454d0102, LOAD_PACKET_W = 0x454d0104;
+    private static final Helper[] INTERNAL = {
+        new Helper(LOAD_PACKET_B, "skb_load_helper_8", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> PacketHelpers.loadPacket(c, r1, r2, 1)),
+        new Helper(LOAD_PACKET_H, "skb_load_helper_16", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> PacketHelpers.loadPacket(c, r1, r2, 2)),
+        new Helper(LOAD_PACKET_W, "skb_load_helper_32", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> PacketHelpers.loadPacket(c, r1, r2, 4)),
+    };
     private static final List<Helper> ALL;
 
     static {
@@ -144,9 +159,21 @@ public final class Helpers {
         BY_ID[id] = new Helper(id, name, ret, args, body);
     }
 
-    /** The helper with Linux id {@code id}, or null if emu does not implement it. */
+    /** The helper with Linux id {@code id} (or an internal one), or null if emu does not implement it. */
     public static Helper byId(long id) {
+        if (isInternal(id)) {
+            for (Helper h : INTERNAL) {
+                if (h.id() == id) {
+                    return h;
+                }
+            }
+        }
         return id >= 0 && id < BY_ID.length ? BY_ID[(int) id] : null;
+    }
+
+    /** True for the ids of emu-internal helpers, which programs may not call. */
+    public static boolean isInternal(long id) {
+        return id == LOAD_PACKET_B || id == LOAD_PACKET_H || id == LOAD_PACKET_W;
     }
 
     /** Every implemented helper, by id. */

@@ -106,6 +106,8 @@ public final class Verifier {
     /** Per instruction: the packet-pointer context field it loads, if any (rewritten after verification). */
     private final ContextField[] packetFieldLoads;
     private final boolean[] plainAccess;
+    /** Per instruction: an LD_ABS/LD_IND, expanded into a helper call after verification. */
+    private final boolean[] legacyLoads;
 
     private Verifier(LoadedProgram prog, ProgramType type, int logLevel) {
         this.prog = prog;
@@ -116,6 +118,7 @@ public final class Verifier {
         this.prune = new boolean[code.length];
         this.packetFieldLoads = new ContextField[code.length];
         this.plainAccess = new boolean[code.length];
+        this.legacyLoads = new boolean[code.length];
         this.explored = new ArrayList<>(code.length);
         for (int i = 0; i < code.length; i++) {
             explored.add(null);
@@ -156,7 +159,8 @@ public final class Verifier {
                         f.hiddenOffset() - (f.offset() - in.off()), 0));
             }
         }
-        return patches.isEmpty() ? prog : prog.withSlots(patches);
+        LoadedProgram p = patches.isEmpty() ? prog : prog.withSlots(patches);
+        return LegacyPacketAccess.expand(p, legacyLoads);
     }
 
     /**
@@ -196,6 +200,30 @@ public final class Verifier {
             }
         }
         return new VerifierResult.Rejected(insn, reason, logLevel > 0 ? log.toString() : "", errno);
+    }
+
+    /** A refusal with EACCES, for the verifier's helper classes. */
+    RuntimeException refusal(int insn, String reason) {
+        return refuse(insn, reason);
+    }
+
+    /** A refusal with EINVAL (a malformed program), for the verifier's helper classes. */
+    RuntimeException malformedProgram(int insn, String reason) {
+        return malformed(insn, reason);
+    }
+
+    ProgramType programType() {
+        return type;
+    }
+
+    /** True if the program has bpf-to-bpf calls. */
+    boolean hasSubprograms() {
+        for (int k = 0; k < code.length; k++) {
+            if (op(k).kind() == Opcode.Kind.CALL && insn(k).src() == BpfFlags.BPF_PSEUDO_CALL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Refusal refuse(int insn, String reason) {
@@ -512,6 +540,11 @@ public final class Verifier {
                 return i + 1;
             }
             case CALLX -> throw malformed(i, "callx (BPF_CALL|BPF_X) is not supported");
+            case LD_ABS, LD_IND -> {
+                LegacyPacketAccess.check(this, st, i, in, o);
+                legacyLoads[i] = true;
+                return i + 1;
+            }
             case EXIT -> {
                 return exit(st, i);
             }
@@ -1219,7 +1252,7 @@ public final class Verifier {
     }
 
     private void helperCall(VerifierState st, int i, int id) {
-        Helper h = Helpers.byId(id);
+        Helper h = Helpers.isInternal(id) ? null : Helpers.byId(id);
         if (h == null) {
             throw malformed(i, "invalid func unknown#" + id);
         }

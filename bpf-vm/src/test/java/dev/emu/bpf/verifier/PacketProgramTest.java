@@ -161,4 +161,35 @@ class PacketProgramTest {
         rejected(ProgramTypes.XDP, "ldxb %r0, [%r1+12]\nexit\n", 0, "invalid bpf_context access off=12 size=1");
         rejected(ProgramTypes.XDP, "ldxw %r0, [%r1+20]\nexit\n", 0, "invalid bpf_context access off=20 size=4");
     }
+
+    @Test
+    void legacyPacketLoads() throws Exception {
+        VerifiedProgram p = accepted(ProgramTypes.SOCKET_FILTER, """
+                mov %r6, %r1
+                ldabsh 2
+                mov %r7, %r0
+                mov %r8, 1
+                ldindb %r8, 3
+                lsh %r7, 8
+                or %r7, %r0
+                ldabsw -2097140
+                lsh %r0, 32
+                or %r0, %r7
+                exit
+                """);
+        // Packet bytes are i + 1: be16 at 2 = 0x0304, the byte at 1 + 3 = 5, and at SKF_LL_OFF + 12
+        // the frame's bytes 12..15 (this test's frame starts at data).
+        assertThat(runBoth(p, skb(20))).isEqualTo(0x0d0e0f1000030405L);
+        assertThat(runBoth(p, skb(3))).isZero(); // ldabsh 2 needs bytes 2..3: the program ends with 0
+    }
+
+    @Test
+    void legacyPacketLoadRules() throws Exception {
+        rejected(ProgramTypes.XDP, "mov %r6, %r1\nldabsb 0\nexit\n", 1,
+                "BPF_LD_[ABS|IND] instructions not allowed for this program type");
+        rejected(ProgramTypes.SOCKET_FILTER, "ldabsb 0\nexit\n", 0, "R6 !read_ok");
+        rejected(ProgramTypes.SOCKET_FILTER, "mov %r6, 0\nldabsb 0\nexit\n", 1,
+                "at the time of BPF_LD_ABS|IND R6 != pointer to skb");
+        rejected(ProgramTypes.SOCKET_FILTER, "mov %r6, %r1\nldabsb 0\nmov %r0, %r1\nexit\n", 2, "R1 !read_ok");
+    }
 }

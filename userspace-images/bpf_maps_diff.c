@@ -772,6 +772,124 @@ static void program_maps(void) {
     close((int)p); close((int)q); close((int)pa);
 }
 
+
+static unsigned map_id(long fd) {
+    struct bpf_map_info info;
+    memset(&info, 0, sizeof info);
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.info.bpf_fd = (unsigned)fd;
+    a.info.info_len = sizeof info;
+    a.info.info = (unsigned long)&info;
+    return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0 ? info.id : 0;
+}
+
+static long map_in_map_create(const char *name, unsigned type, unsigned key, unsigned value, unsigned max, int inner) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.map_type = type;
+    a.key_size = key;
+    a.value_size = value;
+    a.max_entries = max;
+    a.inner_map_fd = (unsigned)inner;
+    return show(name, sys_bpf(BPF_MAP_CREATE, &a, sizeof a), 1);
+}
+
+static void maps_of_maps(void) {
+    long inner = map_create_x("inner array 4/8/1", BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, 0);
+    long other = map_create_x("other array 4/8/2", BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0, 0);
+    long fd;
+    fd = map_in_map_create("array_of_maps value 8", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 8, 2, (int)inner);
+    if (fd >= 0) close((int)fd);
+    fd = map_in_map_create("array_of_maps inner fd 999", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 999);
+    if (fd >= 0) close((int)fd);
+    fd = map_in_map_create("array_of_maps inner fd 0 (not a map)", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0);
+    if (fd >= 0) close((int)fd);
+    long outer = map_in_map_create("array_of_maps 4/4/2", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, (int)inner);
+    fd = map_in_map_create("array_of_maps of array_of_maps", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, (int)outer);
+    if (fd >= 0) close((int)fd);
+    long houter = map_in_map_create("hash_of_maps 4/4/2", BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, (int)inner);
+    unsigned k = 0, v = (unsigned)inner, got = 0;
+    elem("array_of_maps update", BPF_MAP_UPDATE_ELEM, outer, &k, &v, BPF_ANY);
+    elem("array_of_maps update noexist", BPF_MAP_UPDATE_ELEM, outer, &k, &v, BPF_NOEXIST);
+    if (elem("array_of_maps lookup", BPF_MAP_LOOKUP_ELEM, outer, &k, &got, 0) == 0)
+        printf("  value is the inner map's id: %s\n", got == map_id(inner) ? "yes" : "no");
+    v = (unsigned)other;
+    elem("array_of_maps update with a different max_entries", BPF_MAP_UPDATE_ELEM, outer, &k, &v, BPF_ANY);
+    v = 999;
+    elem("array_of_maps update with fd 999", BPF_MAP_UPDATE_ELEM, outer, &k, &v, BPF_ANY);
+    k = 2;
+    v = (unsigned)inner;
+    elem("array_of_maps update index 2", BPF_MAP_UPDATE_ELEM, outer, &k, &v, BPF_ANY);
+    k = 1;
+    elem("array_of_maps lookup empty slot", BPF_MAP_LOOKUP_ELEM, outer, &k, &got, 0);
+    elem("array_of_maps delete empty slot", BPF_MAP_DELETE_ELEM, outer, &k, NULL, 0);
+    k = 7;
+    elem("hash_of_maps update", BPF_MAP_UPDATE_ELEM, houter, &k, &v, BPF_ANY);
+    elem("hash_of_maps update noexist", BPF_MAP_UPDATE_ELEM, houter, &k, &v, BPF_NOEXIST);
+    if (elem("hash_of_maps lookup", BPF_MAP_LOOKUP_ELEM, houter, &k, &got, 0) == 0)
+        printf("  value is the inner map's id: %s\n", got == map_id(inner) ? "yes" : "no");
+    unsigned keys[2], vals[2], count = 2, tok;
+    batch("hash_of_maps lookup batch", BPF_MAP_LOOKUP_BATCH, houter, NULL, &tok, keys, vals, &count, 0, 0);
+    printf("  count %u key %u value is the id: %s\n", count, keys[0], vals[0] == map_id(inner) ? "yes" : "no");
+    count = 2;
+    batch("array_of_maps lookup batch", BPF_MAP_LOOKUP_BATCH, outer, NULL, &tok, keys, vals, &count, 0, 0);
+    printf("  count %u key %u value is the id: %s\n", count, keys[0], vals[0] == map_id(inner) ? "yes" : "no");
+    count = 1;
+    vals[0] = (unsigned)inner;
+    keys[0] = 1;
+    batch("array_of_maps update batch", BPF_MAP_UPDATE_BATCH, outer, NULL, NULL, keys, vals, &count, 0, 0);
+    printf("  count %u\n", count);
+    count = 1;
+    batch("array_of_maps delete batch", BPF_MAP_DELETE_BATCH, outer, NULL, NULL, keys, NULL, &count, 0, 0);
+    count = 1;
+    keys[0] = 8;
+    batch("hash_of_maps update batch", BPF_MAP_UPDATE_BATCH, houter, NULL, NULL, keys, vals, &count, 0, 0);
+    printf("  count %u\n", count);
+    count = 1;
+    batch("hash_of_maps delete batch", BPF_MAP_DELETE_BATCH, houter, NULL, NULL, keys, NULL, &count, 0, 0);
+    printf("  count %u\n", count);
+    count = 2;
+    batch("hash_of_maps lookup_and_delete batch", BPF_MAP_LOOKUP_AND_DELETE_BATCH, houter, NULL, &tok, keys, vals, &count, 0, 0);
+    elem("hash_of_maps delete", BPF_MAP_DELETE_ELEM, houter, &k, NULL, 0);
+
+    /* The inner array's element 0 = 77; a program reads it through the outer map. */
+    unsigned long long val = 77;
+    k = 0;
+    elem("inner update", BPF_MAP_UPDATE_ELEM, inner, &k, &val, BPF_ANY);
+    close((int)inner); /* the outer map keeps it alive */
+    struct bpf_insn prog[] = {
+        ST(BPF_W, 10, -4, 0),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)outer), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -4),
+        CALL(BPF_FUNC_map_lookup_elem),
+        JMP_IMM(BPF_JEQ, 0, 0, 7),
+        MOV64_REG(1, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -4),
+        CALL(BPF_FUNC_map_lookup_elem),
+        JMP_IMM(BPF_JEQ, 0, 0, 2),
+        LDX(BPF_DW, 0, 0, 0),
+        EXIT,
+        MOV64_IMM(0, 1), EXIT,
+    };
+    long p = prog_load("program looks up through array_of_maps", prog, N(prog), BPF_PROG_TYPE_SOCKET_FILTER);
+    memset(pkt, 0, sizeof pkt);
+    test_run("map-in-map test run", p, 64, NULL, 0, sizeof out, 0);
+    /* (Reading through the inner map pointer is struct bpf_map access with BTF on Linux; emu refuses it.) */
+    struct bpf_insn upd[] = {
+        ST(BPF_W, 10, -4, 0),
+        ST(BPF_W, 10, -8, 0),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)outer), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -4),
+        MOV64_REG(3, 10), ADD64_IMM(3, -8),
+        MOV64_IMM(4, 0),
+        CALL(BPF_FUNC_map_update_elem),
+        MOV64_IMM(0, 0), EXIT,
+    };
+    prog_load("program updates an array_of_maps", upd, N(upd), BPF_PROG_TYPE_SOCKET_FILTER);
+    close((int)p); close((int)outer); close((int)houter); close((int)other);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     {
@@ -799,6 +917,7 @@ int main(void) {
     lookup_and_delete_elem();
     batches();
     program_maps();
+    maps_of_maps();
     printf("done\n");
     return 0;
 }

@@ -238,4 +238,77 @@ class MapTypesTest {
         assertThat(((VerifierResult.Rejected) bad).log()).contains("cannot pass map_type 6 into func map_pop_elem#88");
         assertThat(((VerifierResult.Rejected) bad).errno()).isEqualTo(Errno.EINVAL);
     }
+
+    @Test
+    void mapInMapLookupGivesTheInnerMapToPrograms() throws Exception {
+        BpfMap inner = create(BpfMapType.ARRAY, 4, 8, 1, 0);
+        BpfMap other = create(BpfMapType.ARRAY, 4, 8, 2, 0);
+        var r = MapTypes.create(BpfMapType.ARRAY_OF_MAPS, new MapTypes.CreateAttrs(4, 4, 2, 0, 0, inner),
+                dev.emu.bpf.map.MemoryCharge.UNLIMITED);
+        assertThat(r.error()).isNull();
+        var outer = (dev.emu.bpf.map.MapOfMaps) r.map();
+        assertThat(outer.fits(other)).isFalse(); // max_entries differs (no BPF_F_INNER_MAP)
+        assertThat(MapTypes.create(BpfMapType.ARRAY_OF_MAPS, new MapTypes.CreateAttrs(4, 4, 2, 0, 0, outer),
+                dev.emu.bpf.map.MemoryCharge.UNLIMITED).error()).isEqualTo(Errno.EINVAL); // one level only
+        int[] released = {0};
+        var ref = new dev.emu.bpf.map.MapOfMaps.Inner() {
+            public BpfMap map() {
+                return inner;
+            }
+
+            public int id() {
+                return 42;
+            }
+
+            public void release() {
+                released[0]++;
+            }
+        };
+        assertThat(outer.updateInner(u32(0), ref, BpfFlags.BPF_NOEXIST)).isEqualTo(-Errno.EINVAL.number);
+        assertThat(outer.updateInner(u32(0), ref, 0)).isZero();
+        byte[] id = new byte[4];
+        assertThat(outer.lookup(u32(0), id)).isZero();
+        assertThat(id).isEqualTo(u32(42));
+        inner.update(u32(0), u64(77), 0);
+        String prog = """
+                stw [%r10-4], 0
+                lddw %r1, map_fd(1)
+                mov %r2, %r10
+                add %r2, -4
+                call 1
+                jeq %r0, 0, out
+                mov %r1, %r0
+                mov %r2, %r10
+                add %r2, -4
+                call 1
+                jeq %r0, 0, out
+                ldxdw %r0, [%r0]
+                exit
+                out:
+                mov %r0, 1
+                exit
+                """;
+        VerifierResult vr = Verifier.verify(Assembler.assemble(prog), Map.of(1, (BpfMap) outer)::get,
+                ProgramTypes.rawMemory(16), 1);
+        assertThat(vr).isInstanceOf(VerifierResult.Accepted.class);
+        VerifiedProgram p = ((VerifierResult.Accepted) vr).program();
+        for (VerifiedProgram.Engine e : List.of(VerifiedProgram.Engine.INTERPRETER, VerifiedProgram.Engine.JIT)) {
+            assertThat(((ExecutionResult.Exit) p.run(new byte[16], new StandaloneEnvironment(), e)).r0()).isEqualTo(77);
+        }
+        // The inner map pointer is a map, not memory.
+        VerifierResult deref = Verifier.verify(Assembler.assemble("""
+                stw [%r10-4], 0
+                lddw %r1, map_fd(1)
+                mov %r2, %r10
+                add %r2, -4
+                call 1
+                jeq %r0, 0, out
+                ldxw %r0, [%r0]
+                out:
+                exit
+                """), Map.of(1, (BpfMap) outer)::get, ProgramTypes.rawMemory(16), 1);
+        assertThat(((VerifierResult.Rejected) deref).log()).contains("R0 invalid mem access 'map_ptr'");
+        assertThat(outer.delete(u32(0))).isZero();
+        assertThat(released[0]).isEqualTo(1);
+    }
 }

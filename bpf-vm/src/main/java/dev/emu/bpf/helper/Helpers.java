@@ -51,6 +51,11 @@ public final class Helpers {
         def(BpfHelperId.MAP_LOOKUP_ELEM, "map_lookup_elem", RetType.PTR_TO_MAP_VALUE_OR_NULL,
                 List.of(CONST_MAP_PTR, PTR_TO_MAP_KEY), (c, r1, r2, r3, r4, r5) -> {
                     BpfMap m = c.map(r1);
+                    if (m instanceof dev.emu.bpf.map.MapOfMaps outer) {
+                        // The inner map: a pointer helpers resolve (HelperContext.map), never dereferenced.
+                        var e = outer.lookupEntry(c.memory().read(r2, m.keySize()));
+                        return e == null ? 0 : c.memory().map(e.marker(), e);
+                    }
                     byte[] v = m.lookupValue(c.memory().read(r2, m.keySize()));
                     return v == null ? 0 : c.memory().map(v, m);
                 });

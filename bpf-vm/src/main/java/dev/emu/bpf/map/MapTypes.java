@@ -60,6 +60,10 @@ public final class MapTypes {
         BY_ID[BpfMapType.LPM_TRIE] = new MapType(BpfMapType.LPM_TRIE, "LPM_TRIE", LpmTrieMap::create);
         BY_ID[BpfMapType.QUEUE] = new MapType(BpfMapType.QUEUE, "QUEUE", QueueStackMap::createQueue);
         BY_ID[BpfMapType.STACK] = new MapType(BpfMapType.STACK, "STACK", QueueStackMap::createStack);
+        BY_ID[BpfMapType.ARRAY_OF_MAPS] = new MapType(BpfMapType.ARRAY_OF_MAPS, "ARRAY_OF_MAPS", null,
+                MapOfMaps::createArray);
+        BY_ID[BpfMapType.HASH_OF_MAPS] = new MapType(BpfMapType.HASH_OF_MAPS, "HASH_OF_MAPS", null,
+                MapOfMaps::createHash);
         BY_ID[BpfMapType.BLOOM_FILTER] = new MapType(BpfMapType.BLOOM_FILTER, "BLOOM_FILTER", null,
                 BloomFilterMap::create);
     }

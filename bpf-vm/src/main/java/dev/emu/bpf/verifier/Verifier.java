@@ -1182,6 +1182,10 @@ public final class Verifier {
                 if (isNull) {
                     r.setUnknown();
                     r.setConst(0);
+                } else if (r.map instanceof dev.emu.bpf.map.MapOfMaps outer) {
+                    r.type = RegType.CONST_PTR_TO_MAP; // the inner map, typed as the template
+                    r.map = outer.template();
+                    r.id = 0;
                 } else {
                     r.type = r.type == RegType.PTR_TO_MAP_VALUE_OR_NULL ? RegType.PTR_TO_MAP_VALUE : RegType.PTR_TO_MEM;
                     r.id = 0;

@@ -5,6 +5,7 @@ import dev.emu.abi.bpf.BpfCommand;
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.abi.bpf.BpfMapType;
 import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.MapOfMaps;
 import dev.emu.kernel.task.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +16,14 @@ import java.util.List;
  * (else ENOTSUPP, 524) and how they behave follow Linux's map ops:
  *
  * <ul>
- *   <li>Hash types (hash, per-CPU, LRU): lookup (and delete) by bucket, __htab_map_lookup_and_delete_batch.
+ *   <li>Hash types (hash, per-CPU, LRU, hash of maps): lookup (and delete) by bucket, __htab_map_lookup_and_delete_batch.
  *       The batch token is a u32 bucket index; a key's bucket is jhash(key) modulo
  *       n_buckets = roundup_pow_of_two(max_entries), a bucket's elements newest first. A bucket
  *       that does not fit in what count leaves ends the batch (ENOSPC if nothing was copied);
  *       the last bucket ends it with ENOENT. batch.flags must be 0.
- *   <li>Arrays and the LPM trie: generic_map_lookup_batch, whose token is a key (in_batch = the
+ *   <li>Arrays (array of maps too) and the LPM trie: generic_map_lookup_batch, whose token is a key (in_batch = the
  *       last key of the previous batch, walked with get_next_key); ENOENT at the end.
- *   <li>Update (arrays, hash types, LPM trie) and delete (hash types, LPM trie): element by
+ *   <li>Update (arrays, hash types, LPM trie, maps of maps) and delete (hash types, LPM trie): element by
  *       element until one fails; count says how many succeeded.
  * </ul>
  *
@@ -54,9 +55,12 @@ final class MapBatch {
         boolean hash = type == BpfMapType.HASH || type == BpfMapType.PERCPU_HASH || type == BpfMapType.LRU_HASH
                 || type == BpfMapType.LRU_PERCPU_HASH;
         boolean array = type == BpfMapType.ARRAY || type == BpfMapType.PERCPU_ARRAY;
+        // Maps of maps: the hash one has the hash batches, the array one lookup and update.
+        hash |= type == BpfMapType.HASH_OF_MAPS;
+        boolean arrayOfMaps = type == BpfMapType.ARRAY_OF_MAPS;
         boolean trie = type == BpfMapType.LPM_TRIE;
         boolean supported = switch (cmd) {
-            case BpfCommand.MAP_LOOKUP_BATCH, BpfCommand.MAP_UPDATE_BATCH -> hash || array || trie;
+            case BpfCommand.MAP_LOOKUP_BATCH, BpfCommand.MAP_UPDATE_BATCH -> hash || array || trie || arrayOfMaps;
             case BpfCommand.MAP_LOOKUP_AND_DELETE_BATCH -> hash;
             default -> hash || trie;
         };
@@ -197,7 +201,8 @@ final class MapBatch {
         for (; cp < max; cp++) {
             byte[] k = t.memory().read(keys + (long) cp * ks, ks);
             byte[] v = t.memory().read(values + (long) cp * vs, vs);
-            r = map.update(k, v, a.u64(ELEM_FLAGS));
+            r = map instanceof MapOfMaps outer ? MapCommands.updateInner(t, outer, k, v, a.u64(ELEM_FLAGS))
+                    : map.update(k, v, a.u64(ELEM_FLAGS));
             if (r < 0) {
                 break;
             }

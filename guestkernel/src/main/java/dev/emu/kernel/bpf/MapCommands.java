@@ -5,6 +5,8 @@ import dev.emu.abi.bpf.BpfAttr;
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.bpf.map.BloomFilterMap;
 import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.MapOfMaps;
+import dev.emu.abi.bpf.BpfMapType;
 import dev.emu.bpf.map.QueueStackMap;
 import dev.emu.bpf.map.MapCreateResult;
 import dev.emu.bpf.map.MapTypes;
@@ -40,11 +42,17 @@ final class MapCommands {
             return Errno.EINVAL.ret();
         }
         // Charged to the guest's memory (and its Java-heap share) before any storage exists.
-        MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), new MapTypes.CreateAttrs(a.u32(BpfAttr.KEY_SIZE),
-                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, a.u64(MAP_EXTRA), null),
-                t.kernel().memory()::tryChargeHeap);
+        // A map-in-map's template (bpf_map_meta_alloc): inner_map_fd must be a map.
+        int type = a.u32(BpfAttr.MAP_TYPE);
+        long[] innerErr = new long[1];
+        MapObject template = type == BpfMapType.ARRAY_OF_MAPS || type == BpfMapType.HASH_OF_MAPS
+                ? BpfFds.map(t, a.u32Long(BpfAttr.INNER_MAP_FD), innerErr) : null;
+        MapCreateResult r = MapTypes.create(type, new MapTypes.CreateAttrs(a.u32(BpfAttr.KEY_SIZE),
+                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, a.u64(MAP_EXTRA),
+                template == null ? null : template.map()), t.kernel().memory()::tryChargeHeap);
         if (!r.isOk()) {
-            return r.error().ret();
+            // No template: the fd's own error (EBADF, or EINVAL for a file that is not a map).
+            return r.error() == Errno.EBADF && innerErr[0] != 0 ? innerErr[0] : r.error().ret();
         }
         MapObject m = bpf.newMap(r.map(), name);
         return BpfFds.install(t, new BpfMapFile(m, 0));
@@ -88,7 +96,48 @@ final class MapCommands {
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
         byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.userValueSize());
+        if (map instanceof MapOfMaps outer) {
+            return updateInner(t, outer, key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        }
         return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+    }
+
+    /**
+     * A map-in-map update: the value is a map fd (bpf_map_fd_get_ptr: EBADF, EINVAL for a map
+     * that does not match the template); the outer map takes a reference to the inner one.
+     */
+    static long updateInner(Task t, MapOfMaps outer, byte[] key, byte[] value, long flags) {
+        long fd = (value[0] & 0xffL) | (value[1] & 0xffL) << 8 | (value[2] & 0xffL) << 16 | (value[3] & 0xffL) << 24;
+        long[] err = new long[1];
+        MapObject inner = BpfFds.map(t, fd, err);
+        if (inner == null) {
+            return err[0];
+        }
+        if (!outer.fits(inner.map())) {
+            return Errno.EINVAL.ret();
+        }
+        inner.retain();
+        MapOfMaps.Inner ref = new MapOfMaps.Inner() {
+            @Override
+            public BpfMap map() {
+                return inner.map();
+            }
+
+            @Override
+            public int id() {
+                return inner.id();
+            }
+
+            @Override
+            public void release() {
+                inner.release();
+            }
+        };
+        int r = outer.updateInner(key, ref, flags);
+        if (r < 0) {
+            inner.release();
+        }
+        return r;
     }
 
     /**

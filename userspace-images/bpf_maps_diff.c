@@ -890,6 +890,58 @@ static void maps_of_maps(void) {
     close((int)p); close((int)outer); close((int)houter); close((int)other);
 }
 
+
+/* bpf_xdp_adjust_head/tail(ctx, off): returns the helper's result; a second program writes 0xaa
+ * into the first 4 bytes of the adjusted packet. */
+static void xdp_adjust(void) {
+    static const struct { int fn; int off; } cases[] = {
+        {BPF_FUNC_xdp_adjust_head, -216}, {BPF_FUNC_xdp_adjust_head, -217}, {BPF_FUNC_xdp_adjust_head, 50},
+        {BPF_FUNC_xdp_adjust_head, 51}, {BPF_FUNC_xdp_adjust_tail, 3456}, {BPF_FUNC_xdp_adjust_tail, 3457},
+        {BPF_FUNC_xdp_adjust_tail, -50}, {BPF_FUNC_xdp_adjust_tail, -51},
+    };
+    for (unsigned i = 0; i < N(cases); i++) {
+        struct bpf_insn p[] = {MOV64_IMM(2, cases[i].off), CALL(cases[i].fn), EXIT};
+        char name[80];
+        snprintf(name, sizeof name, "xdp_adjust_%s(%d)", cases[i].fn == BPF_FUNC_xdp_adjust_head ? "head" : "tail",
+                 cases[i].off);
+        long fd = prog_load(name, p, N(p), BPF_PROG_TYPE_XDP);
+        union bpf_attr a;
+        static unsigned char big[4096];
+        memset(&a, 0, sizeof a);
+        a.test.prog_fd = (unsigned)fd;
+        a.test.data_in = (unsigned long)pkt;
+        a.test.data_size_in = 64;
+        a.test.data_out = (unsigned long)big;
+        a.test.data_size_out = sizeof big;
+        long r = show("  test run", sys_bpf(BPF_PROG_TEST_RUN, &a, sizeof a), 0);
+        if (r == 0) printf("  retval %d data_size_out %u\n", (int)a.test.retval, a.test.data_size_out);
+        close((int)fd);
+    }
+    struct bpf_insn grow[] = {
+        MOV64_REG(6, 1),
+        MOV64_IMM(2, -4), CALL(BPF_FUNC_xdp_adjust_head),
+        LDX(BPF_W, 2, 6, 0), LDX(BPF_W, 3, 6, 4),
+        MOV64_REG(4, 2), ADD64_IMM(4, 4),
+        JMP_REG(BPF_JGT, 4, 3, 1),
+        ST(BPF_W, 2, 0, 0xaaaaaaaa),
+        MOV64_IMM(0, 2), EXIT,
+    };
+    long g = prog_load("xdp_adjust_head(-4) then write", grow, N(grow), BPF_PROG_TYPE_XDP);
+    for (unsigned i = 0; i < sizeof pkt; i++) pkt[i] = (unsigned char)i;
+    test_run("xdp grown head test run", g, 20, NULL, 0, sizeof out, 0);
+    close((int)g);
+    struct bpf_insn stale[] = {
+        MOV64_REG(6, 1),
+        LDX(BPF_W, 7, 6, 0), LDX(BPF_W, 3, 6, 4),
+        MOV64_REG(4, 7), ADD64_IMM(4, 4),
+        JMP_REG(BPF_JGT, 4, 3, 4),
+        MOV64_REG(1, 6), MOV64_IMM(2, 2), CALL(BPF_FUNC_xdp_adjust_head),
+        LDX(BPF_W, 0, 7, 0),
+        MOV64_IMM(0, 2), EXIT,
+    };
+    prog_load("xdp packet pointer used after adjust_head", stale, N(stale), BPF_PROG_TYPE_XDP);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     {
@@ -918,6 +970,7 @@ int main(void) {
     batches();
     program_maps();
     maps_of_maps();
+    xdp_adjust();
     printf("done\n");
     return 0;
 }

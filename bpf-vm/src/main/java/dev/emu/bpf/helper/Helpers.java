@@ -124,6 +124,10 @@ public final class Helpers {
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
         def(BpfHelperId.SKB_LOAD_BYTES, "skb_load_bytes", RetType.INTEGER,
                 List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE), PacketHelpers::skbLoadBytes);
+        def(BpfHelperId.XDP_ADJUST_HEAD, "xdp_adjust_head", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                PacketHelpers::xdpAdjustHead);
+        def(BpfHelperId.XDP_ADJUST_TAIL, "xdp_adjust_tail", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                PacketHelpers::xdpAdjustTail);
         def(BpfHelperId.MAP_PUSH_ELEM, "map_push_elem", RetType.INTEGER,
                 List.of(CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING), (c, r1, r2, r3, r4, r5) -> {
                     BpfMap m = c.map(r1);

@@ -5,6 +5,7 @@ import dev.emu.bpf.interp.MemoryMap;
 import dev.emu.bpf.interp.VmFault;
 import dev.emu.bpf.packet.PacketContext;
 import dev.emu.bpf.packet.SkBuff;
+import dev.emu.bpf.packet.XdpMd;
 
 /** Helpers of the packet program types (net/core/filter.c), over a {@link PacketContext}. */
 final class PacketHelpers {
@@ -72,5 +73,58 @@ final class PacketHelpers {
             v = v << 8 | (ctx[(int) at + i] & 0xff);
         }
         return v;
+    }
+
+    /** The XDP context a helper's first argument names (the context region itself). */
+    private static byte[] xdpContext(HelperContext c, long xdp) {
+        if ((int) xdp != 0) {
+            throw new VmFault("xdp argument is not the context");
+        }
+        return c.memory().resolve(xdp, XdpMd.SIZE);
+    }
+
+    /**
+     * bpf_xdp_adjust_head(xdp, offset): moves data (and the metadata before it) by offset;
+     * -EINVAL unless data stays between data_hard_start + sizeof(struct xdp_frame) + metadata
+     * and data_end - ETH_HLEN.
+     */
+    static long xdpAdjustHead(HelperContext c, long xdp, long offsetArg, long r3, long r4, long r5) {
+        byte[] ctx = xdpContext(c, xdp);
+        int meta = PacketContext.offsetOf(ctx, XdpMd.SIZE, PacketContext.HIDDEN_DATA_META);
+        int data = PacketContext.offsetOf(ctx, XdpMd.SIZE, PacketContext.HIDDEN_DATA);
+        int end = PacketContext.offsetOf(ctx, XdpMd.SIZE, PacketContext.HIDDEN_DATA_END);
+        int hardStart = XdpMd.SIZE + PacketContext.HIDDEN_SIZE;
+        int metalen = data - meta;
+        long newData = (long) data + (int) offsetArg;
+        if (newData < hardStart + XdpMd.XDP_FRAME_SIZE + metalen || newData > end - ETH_HLEN) {
+            return -Errno.EINVAL.number;
+        }
+        int off = (int) offsetArg;
+        if (metalen > 0) {
+            System.arraycopy(ctx, meta, ctx, meta + off, metalen);
+        }
+        PacketContext.setPointers(ctx, XdpMd.SIZE, (int) newData, end, meta + off);
+        return 0;
+    }
+
+    /**
+     * bpf_xdp_adjust_tail(xdp, offset): moves data_end by offset, zeroing what it grows; -EINVAL
+     * past data_hard_end or below data + ETH_HLEN.
+     */
+    static long xdpAdjustTail(HelperContext c, long xdp, long offsetArg, long r3, long r4, long r5) {
+        byte[] ctx = xdpContext(c, xdp);
+        int meta = PacketContext.offsetOf(ctx, XdpMd.SIZE, PacketContext.HIDDEN_DATA_META);
+        int data = PacketContext.offsetOf(ctx, XdpMd.SIZE, PacketContext.HIDDEN_DATA);
+        int end = PacketContext.offsetOf(ctx, XdpMd.SIZE, PacketContext.HIDDEN_DATA_END);
+        int hardEnd = Math.min(ctx.length, XdpMd.SIZE + PacketContext.HIDDEN_SIZE + XdpMd.HARD_SIZE);
+        long newEnd = (long) end + (int) offsetArg;
+        if (newEnd > hardEnd || newEnd < data + ETH_HLEN) {
+            return -Errno.EINVAL.number;
+        }
+        if (newEnd > end) {
+            java.util.Arrays.fill(ctx, end, (int) newEnd, (byte) 0);
+        }
+        PacketContext.setPointers(ctx, XdpMd.SIZE, data, (int) newEnd, meta);
+        return 0;
     }
 }

@@ -32,7 +32,12 @@ public final class PacketContext {
      * bytes, then {@code packet}; data = data_meta = the packet's start, data_end = its end.
      */
     public static byte[] build(int publicSize, int headroom, byte[] packet) {
-        byte[] ctx = new byte[publicSize + HIDDEN_SIZE + headroom + packet.length];
+        return build(publicSize, headroom, packet, 0);
+    }
+
+    /** As {@link #build(int, int, byte[])} with {@code tailroom} zero bytes after the packet. */
+    public static byte[] build(int publicSize, int headroom, byte[] packet, int tailroom) {
+        byte[] ctx = new byte[publicSize + HIDDEN_SIZE + headroom + packet.length + tailroom];
         int start = publicSize + HIDDEN_SIZE + headroom;
         System.arraycopy(packet, 0, ctx, start, packet.length);
         setPointers(ctx, publicSize, start, start + packet.length, start);

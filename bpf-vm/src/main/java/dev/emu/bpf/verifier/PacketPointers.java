@@ -92,4 +92,18 @@ final class PacketPointers {
             }
         }
     }
+
+    /** bpf_helper_changes_pkt_data: after these helpers every packet pointer is stale. */
+    static boolean changesPacketData(int helper) {
+        return helper == dev.emu.abi.bpf.BpfHelperId.XDP_ADJUST_HEAD || helper == dev.emu.abi.bpf.BpfHelperId.XDP_ADJUST_TAIL;
+    }
+
+    /** clear_all_pkt_pointers: stale packet pointers become unknown scalars (privileged mark_reg_invalid). */
+    static void invalidate(VerifierState s) {
+        for (RegState r : s.allRegs()) {
+            if (isPacketFamily(r.type)) {
+                r.setUnknown();
+            }
+        }
+    }
 }

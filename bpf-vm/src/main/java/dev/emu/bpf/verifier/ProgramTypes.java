@@ -48,8 +48,9 @@ public final class ProgramTypes {
     public static final ProgramType SCHED_CLS = PacketProgramTypes.schedCls(
             union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES)));
 
-    /** Linux's XDP: {@code struct xdp_md}, direct packet access. */
-    public static final ProgramType XDP = PacketProgramTypes.xdp(BASE_HELPERS);
+    /** Linux's XDP: {@code struct xdp_md}, direct packet access, xdp_adjust_head/tail. */
+    public static final ProgramType XDP = PacketProgramTypes.xdp(
+            union(BASE_HELPERS, Set.of(BpfHelperId.XDP_ADJUST_HEAD, BpfHelperId.XDP_ADJUST_TAIL)));
 
     /**
      * A test type whose context is {@code packetSize} raw, read-only bytes (not Linux's socket

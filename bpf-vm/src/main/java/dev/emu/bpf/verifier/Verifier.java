@@ -1362,6 +1362,9 @@ public final class Verifier {
         for (int r = 1; r <= 5; r++) {
             f.regs[r] = RegState.notInit();
         }
+        if (PacketPointers.changesPacketData(id)) {
+            PacketPointers.invalidate(st);
+        }
         RegState r0 = switch (h.ret()) {
             case INTEGER -> id == BpfHelperId.GET_PRANDOM_U32 || id == BpfHelperId.GET_SMP_PROCESSOR_ID
                     ? RegState.unknown32() : RegState.unknown();

@@ -192,4 +192,43 @@ class PacketProgramTest {
                 "at the time of BPF_LD_ABS|IND R6 != pointer to skb");
         rejected(ProgramTypes.SOCKET_FILTER, "mov %r6, %r1\nldabsb 0\nmov %r0, %r1\nexit\n", 2, "R1 !read_ok");
     }
+
+    @Test
+    void xdpAdjustHeadAndTail() throws Exception {
+        VerifiedProgram p = accepted(ProgramTypes.XDP, """
+                mov %r6, %r1
+                mov %r2, -4
+                call 44
+                mov %r7, %r0
+                mov %r1, %r6
+                mov %r2, 6
+                call 65
+                lsh %r0, 32
+                or %r0, %r7
+                exit
+                """);
+        byte[] pkt = new byte[20];
+        byte[] ctx = PacketContext.build(XdpMd.SIZE, XdpMd.HEADROOM, pkt, XdpMd.HARD_SIZE - XdpMd.HEADROOM - 20);
+        assertThat(runBoth(p, ctx)).isZero();
+        assertThat(PacketContext.packet(ctx, XdpMd.SIZE)).hasSize(30);
+        // Head: data may not go below data_hard_start + sizeof(struct xdp_frame).
+        VerifiedProgram far = accepted(ProgramTypes.XDP, "mov %r2, -217\ncall 44\nexit\n");
+        assertThat(runBoth(far, PacketContext.build(XdpMd.SIZE, XdpMd.HEADROOM, new byte[64], 0))).isEqualTo(-22);
+        // Packet pointers do not survive a helper that moves the packet.
+        rejected(ProgramTypes.XDP, """
+                mov %r6, %r1
+                ldxw %r7, [%r6+0]
+                ldxw %r3, [%r6+4]
+                mov %r4, %r7
+                add %r4, 4
+                jgt %r4, %r3, out
+                mov %r1, %r6
+                mov %r2, 2
+                call 44
+                ldxw %r0, [%r7+0]
+                out:
+                mov %r0, 2
+                exit
+                """, 9, "R7 invalid mem access 'scalar'");
+    }
 }

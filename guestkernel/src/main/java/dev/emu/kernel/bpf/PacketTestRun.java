@@ -179,7 +179,8 @@ final class PacketTestRun {
             }
         }
         int headroom = XdpMd.HEADROOM - meta;
-        byte[] ctx = PacketContext.build(XdpMd.SIZE, headroom, in);
+        // The whole frame up to data_hard_end, so bpf_xdp_adjust_tail can grow the packet.
+        byte[] ctx = PacketContext.build(XdpMd.SIZE, headroom, in, XdpMd.HARD_SIZE - headroom - in.length);
         int metaStart = XdpMd.SIZE + PacketContext.HIDDEN_SIZE + headroom;
         PacketContext.setPointers(ctx, XdpMd.SIZE, metaStart + meta, metaStart + in.length, metaStart);
         PacketContext.putU32(ctx, XdpMd.INGRESS_IFINDEX, LOOPBACK_IFINDEX);

@@ -139,6 +139,8 @@ final class ProgCommands {
             return Errno.EINVAL.ret(); // bpf_test_init: a packet shorter than an Ethernet header
         }
         byte[] input = inSize == 0 ? new byte[0] : t.memory().read(in, (int) inSize);
+        byte[] packetCtx = packet == null ? null
+                : resumed != null && resumed.packetContext() != null ? resumed.packetContext() : packet.context();
         long repeat = Math.max(1, a.u32Long(BpfAttr.TEST_REPEAT));
         KernelHelperEnvironment env = new KernelHelperEnvironment(t.kernel(), t);
         Kernel k = t.kernel();
@@ -149,7 +151,8 @@ final class ProgCommands {
         ExecutionResult r;
         long start = System.nanoTime();
         for (;;) {
-            ctx = packet != null ? packet.context().clone() : timer ? java.util.Arrays.copyOf(input, max) : input.clone();
+            // A packet program's repetitions share one skb / xdp_buff, as bpf_test_run's loop does.
+            ctx = packet != null ? packetCtx : timer ? java.util.Arrays.copyOf(input, max) : input.clone();
             long before = work.count();
             r = p.run(ctx, env, work);
             k.clock().charge((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
@@ -162,7 +165,7 @@ final class ProgCommands {
             }
             if (k.tickDue() || t.hasDeliverableSignal()) {
                 t.setResumeState(new TestRunProgress(a.address(), p, done,
-                        hostNanos + System.nanoTime() - start, t.handlerFrames()));
+                        hostNanos + System.nanoTime() - start, t.handlerFrames(), packetCtx));
                 k.requestReschedule();
                 return SyscallResults.RESTART;
             }
@@ -202,7 +205,8 @@ final class ProgCommands {
      * Where a yielded PROG_TEST_RUN goes on: the attr it was called with, the program, the
      * repetitions done, the host time spent, and the task's handler-frame count when it yielded.
      */
-    record TestRunProgress(long attr, BpfProgram program, long done, long hostNanos, long handlerFrames) {}
+    record TestRunProgress(long attr, BpfProgram program, long done, long hostNanos, long handlerFrames,
+                           byte[] packetContext) {}
 
     /** PROG_GET_FD_BY_ID: a new fd for the live program with that id (-ENOENT if none). */
     static long progFdById(Task t, BpfSubsystem bpf, Attr a) {

@@ -733,7 +733,7 @@ public final class Verifier {
                 }
                 long o = (long) base.off + off;
                 ContextField fld = type.context().fieldFor(o, size);
-                if (fld == null || !fld.allows(o, size, write)) {
+                if (fld == null || !fld.allows(o, size, write) || (signExt && fld.access().isPacketPointer())) {
                     throw refuse(i, "invalid bpf_context access off=" + o + " size=" + size);
                 }
                 if (write && value.type.isPointer()) {

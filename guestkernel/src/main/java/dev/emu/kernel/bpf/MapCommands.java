@@ -44,6 +44,9 @@ final class MapCommands {
         // Charged to the guest's memory (and its Java-heap share) before any storage exists.
         // A map-in-map's template (bpf_map_meta_alloc): inner_map_fd must be a map.
         int type = a.u32(BpfAttr.MAP_TYPE);
+        if (MapTypes.of(type) == null) {
+            t.kernel().log().info("bpf: map type " + Integer.toUnsignedString(type) + " is not implemented: EINVAL");
+        }
         long[] innerErr = new long[1];
         MapObject template = type == BpfMapType.ARRAY_OF_MAPS || type == BpfMapType.HASH_OF_MAPS
                 ? BpfFds.map(t, a.u32Long(BpfAttr.INNER_MAP_FD), innerErr) : null;

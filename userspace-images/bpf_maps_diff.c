@@ -427,6 +427,10 @@ static void percpu_maps(void) {
     elem("percpu_hash lookup_and_delete", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &key, gv, 0);
     elem("percpu_hash lookup after", BPF_MAP_LOOKUP_ELEM, h, &key, gv, 0);
     elem("percpu_hash lookup_and_delete lock", BPF_MAP_LOOKUP_AND_DELETE_ELEM, h, &key, gv, BPF_F_LOCK);
+    key = 10;
+    elem("percpu_hash lookup with BPF_F_LOCK", BPF_MAP_LOOKUP_ELEM, h, &key, gv, BPF_F_LOCK);
+    key = 1;
+    elem("percpu_array lookup with BPF_F_LOCK", BPF_MAP_LOOKUP_ELEM, arr, &key, got, BPF_F_LOCK);
     close((int)arr);
     close((int)h);
 }

@@ -75,6 +75,9 @@ final class MapCommands {
         if (map == null) {
             return err[0];
         }
+        if (flags != 0) {
+            return Errno.EINVAL.ret(); // BPF_F_LOCK needs a bpf_spin_lock in the value (BTF): none here
+        }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
         // A bloom filter is asked about the value the caller passes in.
         byte[] value = map instanceof BloomFilterMap ? t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize())

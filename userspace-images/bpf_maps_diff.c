@@ -946,6 +946,81 @@ static void xdp_adjust(void) {
     prog_load("xdp packet pointer used after adjust_head", stale, N(stale), BPF_PROG_TYPE_XDP);
 }
 
+
+/* Programs on an LPM trie and a bloom filter; XDP reading its metadata. */
+static void more_programs(void) {
+    long t = map_create_x("lpm for a program", BPF_MAP_TYPE_LPM_TRIE, 8, 4, 4, BPF_F_NO_PREALLOC, 0);
+    long b = map_create_x("bloom for a program", BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 16, BPF_F_ZERO_SEED, 2);
+    struct lpm_key k = {16, {10, 1, 0, 0}};
+    unsigned v = 55;
+    elem("lpm update 10.1/16", BPF_MAP_UPDATE_ELEM, t, &k, &v, BPF_ANY);
+    struct bpf_insn prog[] = {
+        /* key {32, 10.1.2.3} at fp-8 */
+        ST(BPF_W, 10, -8, 32),
+        ST(BPF_W, 10, -4, 0x0302010a),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)t), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -8),
+        CALL(BPF_FUNC_map_lookup_elem),
+        MOV64_IMM(6, 0),
+        JMP_IMM(BPF_JEQ, 0, 0, 1),
+        LDX(BPF_W, 6, 0, 0),
+        /* bloom: push 9, peek 9 (0) and 10 (ENOENT) */
+        ST(BPF_W, 10, -12, 9),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)b), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -12), MOV64_IMM(3, 0),
+        CALL(BPF_FUNC_map_push_elem),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)b), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -12),
+        CALL(BPF_FUNC_map_peek_elem),
+        MOV64_REG(7, 0),
+        ST(BPF_W, 10, -12, 10),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)b), INSN(0, 0, 0, 0, 0),
+        MOV64_REG(2, 10), ADD64_IMM(2, -12),
+        CALL(BPF_FUNC_map_peek_elem),
+        /* r0 = lpm value * 1000 + (-peek9) * 100 + (-peek10) */
+        INSN(BPF_ALU64 | BPF_NEG, 0, 0, 0, 0),
+        INSN(BPF_ALU64 | BPF_NEG, 7, 0, 0, 0),
+        INSN(BPF_ALU64 | BPF_MUL | BPF_K, 7, 0, 0, 100),
+        INSN(BPF_ALU64 | BPF_ADD | BPF_X, 0, 7, 0, 0),
+        INSN(BPF_ALU64 | BPF_MUL | BPF_K, 6, 0, 0, 1000),
+        INSN(BPF_ALU64 | BPF_ADD | BPF_X, 0, 6, 0, 0),
+        EXIT,
+    };
+    long p = prog_load("program with LPM and bloom helpers", prog, N(prog), BPF_PROG_TYPE_SOCKET_FILTER);
+    memset(pkt, 0, sizeof pkt);
+    test_run("LPM and bloom test run", p, 64, NULL, 0, sizeof out, 0);
+    close((int)p); close((int)t); close((int)b);
+
+    struct bpf_insn meta[] = {
+        LDX(BPF_W, 2, 1, 8),               /* data_meta */
+        LDX(BPF_W, 3, 1, 0),               /* data */
+        MOV64_REG(4, 2), ADD64_IMM(4, 4),
+        JMP_REG(BPF_JGT, 4, 3, 2),         /* meta + 4 > data → out */
+        LDX(BPF_W, 0, 2, 0),
+        EXIT,
+        MOV64_IMM(0, 1),
+        EXIT,
+    };
+    long m = prog_load("xdp reads its metadata", meta, N(meta), BPF_PROG_TYPE_XDP);
+    for (unsigned i = 0; i < sizeof pkt; i++) pkt[i] = (unsigned char)(0x30 + i);
+    memset(ctxbuf, 0, sizeof ctxbuf);
+    *(unsigned *)(ctxbuf + 0) = 4;
+    *(unsigned *)(ctxbuf + 4) = 64;
+    test_run("xdp metadata test run", m, 64, ctxbuf, 24, sizeof out, 0);
+    test_run("xdp without metadata", m, 64, NULL, 0, sizeof out, 0);
+    struct bpf_insn meta_bad[] = {
+        LDX(BPF_W, 2, 1, 8), LDX(BPF_W, 3, 1, 4),   /* meta checked against data_end, not data */
+        MOV64_REG(4, 2), ADD64_IMM(4, 4),
+        JMP_REG(BPF_JGT, 4, 3, 2),
+        LDX(BPF_W, 0, 2, 0),
+        EXIT,
+        MOV64_IMM(0, 1),
+        EXIT,
+    };
+    prog_load("xdp metadata checked against data_end", meta_bad, N(meta_bad), BPF_PROG_TYPE_XDP);
+    close((int)m);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     {
@@ -975,6 +1050,7 @@ int main(void) {
     program_maps();
     maps_of_maps();
     xdp_adjust();
+    more_programs();
     printf("done\n");
     return 0;
 }

@@ -1018,6 +1018,48 @@ static void more_programs(void) {
         EXIT,
     };
     prog_load("xdp metadata checked against data_end", meta_bad, N(meta_bad), BPF_PROG_TYPE_XDP);
+    /* skb_load_bytes(skb, 4, data, n) into proven packet memory: n = 4 fits, n = 5 does not */
+    for (int n = 4; n <= 5; n++) {
+        struct bpf_insn into[] = {
+            MOV64_REG(6, 1),
+            LDX(BPF_W, 3, 6, 76), LDX(BPF_W, 4, 6, 80),
+            MOV64_REG(5, 3), ADD64_IMM(5, 4),
+            JMP_REG(BPF_JGT, 5, 4, 5),
+            MOV64_REG(1, 6), MOV64_IMM(2, 4), MOV64_IMM(4, n),
+            CALL(BPF_FUNC_skb_load_bytes),
+            EXIT,
+            MOV64_IMM(0, 1), EXIT,
+        };
+        long fd = prog_load(n == 4 ? "sched_cls skb_load_bytes into the packet" : "sched_cls skb_load_bytes past the range",
+                            into, N(into), BPF_PROG_TYPE_SCHED_CLS);
+        if (fd >= 0) close((int)fd);
+    }
+    /* A map lookup with the key in the packet (map helpers have pkt_access) */
+    long h = map_create_x("hash for packet keys", BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0);
+    unsigned key = 0x33323130;
+    unsigned long long val = 123;
+    elem("hash update", BPF_MAP_UPDATE_ELEM, h, &key, &val, BPF_ANY);
+    for (int n = 3; n <= 4; n++) {
+        struct bpf_insn lk[] = {
+            LDX(BPF_W, 2, 1, 76), LDX(BPF_W, 3, 1, 80),
+            MOV64_REG(4, 2), ADD64_IMM(4, n),
+            JMP_REG(BPF_JGT, 4, 3, 6),
+            INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, (int)h), INSN(0, 0, 0, 0, 0),
+            CALL(BPF_FUNC_map_lookup_elem),
+            JMP_IMM(BPF_JEQ, 0, 0, 2),
+            LDX(BPF_DW, 0, 0, 0),
+            EXIT,
+            MOV64_IMM(0, 0), EXIT,
+        };
+        long fd = prog_load(n == 4 ? "sched_cls map lookup with a packet key" : "sched_cls packet key with 3 proven bytes",
+                            lk, N(lk), BPF_PROG_TYPE_SCHED_CLS);
+        if (fd >= 0) {
+            for (unsigned i = 0; i < sizeof pkt; i++) pkt[i] = (unsigned char)(0x30 + i);
+            test_run("  test run", fd, 40, NULL, 0, 16, 0);
+            close((int)fd);
+        }
+    }
+    close((int)h);
     close((int)m);
 }
 

@@ -106,4 +106,14 @@ final class PacketPointers {
             }
         }
     }
+
+    /** The helpers whose bpf_func_proto has pkt_access: the map element helpers. */
+    static boolean helperMayAccessPacket(int helper) {
+        return switch (helper) {
+            case dev.emu.abi.bpf.BpfHelperId.MAP_LOOKUP_ELEM, dev.emu.abi.bpf.BpfHelperId.MAP_UPDATE_ELEM,
+                 dev.emu.abi.bpf.BpfHelperId.MAP_DELETE_ELEM, dev.emu.abi.bpf.BpfHelperId.MAP_PUSH_ELEM,
+                 dev.emu.abi.bpf.BpfHelperId.MAP_POP_ELEM, dev.emu.abi.bpf.BpfHelperId.MAP_PEEK_ELEM -> true;
+            default -> false;
+        };
+    }
 }

@@ -1249,7 +1249,7 @@ public final class Verifier {
         return switch (t) {
             case CONST_MAP_PTR -> "map_ptr";
             case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_UNINIT_MAP_VALUE -> "fp, map_value";
-            case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> "fp, map_value, ringbuf_mem";
+            case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> "fp, pkt, pkt_meta, map_value, ringbuf_mem";
             case PTR_TO_ALLOC_MEM -> "ringbuf_mem";
             default -> "scalar";
         };
@@ -1302,7 +1302,7 @@ public final class Verifier {
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
-                            || r.type == RegType.PTR_TO_MEM)) {
+                            || r.type == RegType.PTR_TO_MEM || PacketPointers.isPacket(r.type))) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=" + expected(t));
                     }
                     memRegno = regno;
@@ -1416,6 +1416,18 @@ public final class Verifier {
                 }
             }
             case PTR_TO_MAP_VALUE, PTR_TO_MEM -> checkRegion(i, regno, r, 0, size);
+            case PTR_TO_PACKET, PTR_TO_PACKET_META -> { // check_helper_mem_access on packet memory
+                if (!PacketPointers.helperMayAccessPacket(insn(i).imm())) {
+                    throw refuse(i, "helper access to the packet is not allowed");
+                }
+                String bad = PacketPointers.checkAccess(regno, r, 0, size);
+                if (bad != null) {
+                    throw refuse(i, bad);
+                }
+                if (uninit && !PacketProgramTypes.packetWritable(type)) {
+                    throw refuse(i, "cannot write into packet");
+                }
+            }
             default -> throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=" + expected(t));
         }
     }

@@ -7,6 +7,7 @@ import dev.emu.bpf.helper.StandaloneEnvironment;
 import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.packet.PacketContext;
 import dev.emu.bpf.packet.SkBuff;
+import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.packet.XdpMd;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -230,5 +231,50 @@ class PacketProgramTest {
                 mov %r0, 2
                 exit
                 """, 9, "R7 invalid mem access 'scalar'");
+    }
+
+    @Test
+    void packetMemoryAsAHelperArgument() throws Exception {
+        // Only helpers with pkt_access (the map helpers) take packet memory.
+        rejected(ProgramTypes.SCHED_CLS, """
+                mov %r6, %r1
+                ldxw %r3, [%r6+76]
+                ldxw %r4, [%r6+80]
+                mov %r5, %r3
+                add %r5, 4
+                jgt %r5, %r4, out
+                mov %r1, %r6
+                mov %r2, 4
+                mov %r4, 4
+                call 26
+                exit
+                out:
+                mov %r0, 1
+                exit
+                """, 9, "helper access to the packet is not allowed");
+        BpfMap hash = dev.emu.bpf.map.MapTypes.create(dev.emu.abi.bpf.BpfMapType.HASH, 4, 8, 4, 0).map();
+        hash.update(new byte[] {1, 2, 3, 4}, new byte[] {9, 0, 0, 0, 0, 0, 0, 0}, 0);
+        String prog = """
+                ldxw %r2, [%r1+76]
+                ldxw %r3, [%r1+80]
+                mov %r4, %r2
+                add %r4, SIZE
+                jgt %r4, %r3, out
+                lddw %r1, map_fd(1)
+                call 1
+                jeq %r0, 0, out
+                ldxdw %r0, [%r0]
+                exit
+                out:
+                mov %r0, 0
+                exit
+                """;
+        VerifierResult r = Verifier.verify(Assembler.assemble(prog.replace("SIZE", "4")), Map.of(1, hash)::get,
+                ProgramTypes.SCHED_CLS, 1);
+        VerifiedProgram p = ((VerifierResult.Accepted) r).program();
+        assertThat(runBoth(p, skb(10))).isEqualTo(9); // the key is the packet's first 4 bytes
+        VerifierResult short3 = Verifier.verify(Assembler.assemble(prog.replace("SIZE", "3")), Map.of(1, hash)::get,
+                ProgramTypes.SCHED_CLS, 1);
+        assertThat(((VerifierResult.Rejected) short3).log()).contains("invalid access to packet, off=0 size=4");
     }
 }

@@ -1169,7 +1169,9 @@ public final class Verifier {
             return op == Opcode.JMP_JEQ ? i + 1 : target;
         }
         VerifierState taken = st.copy();
-        PacketPointers.compare(st, taken, a, b, op);
+        if (op(i).insnClass() != Opcode.CLS_JMP32) { // try_match_pkt_pointers: 64-bit compares only
+            PacketPointers.compare(st, taken, a, b, op);
+        }
         push(taken, i, target);
         return i + 1;
     }

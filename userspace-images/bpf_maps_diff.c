@@ -236,6 +236,41 @@ static void packet_programs(void) {
     prog_load("LD_ABS in XDP", ld_abs, N(ld_abs), BPF_PROG_TYPE_XDP);
     close((int)la); close((int)lt);
 
+    /* bpf_skb_load_bytes_relative(skb, cb[0], fp-8, 4, cb[1]) */
+    struct bpf_insn rel[] = {
+        MOV64_REG(6, 1),
+        LDX(BPF_W, 2, 6, 48), LDX(BPF_W, 5, 6, 52),
+        MOV64_REG(3, 10), ADD64_IMM(3, -8),
+        MOV64_IMM(4, 4),
+        CALL(BPF_FUNC_skb_load_bytes_relative),
+        JMP_IMM(BPF_JEQ, 0, 0, 1),
+        EXIT,
+        LDX(BPF_W, 0, 10, -8),
+        EXIT,
+    };
+    static const unsigned rel_cases[][2] = {{0, 0}, {12, 0}, {0, 1}, {46, 1}, {47, 1}, {60, 0}, {61, 0}, {0, 2}, {0x10000, 0}};
+    for (int t = 0; t < 2; t++) {
+        long rf = prog_load(t ? "sched_cls skb_load_bytes_relative" : "socket filter skb_load_bytes_relative", rel, N(rel),
+                            t ? BPF_PROG_TYPE_SCHED_CLS : BPF_PROG_TYPE_SOCKET_FILTER);
+        for (unsigned i = 0; i < N(rel_cases); i++) {
+            memset(ctxbuf, 0, sizeof ctxbuf);
+            *(unsigned *)(ctxbuf + 48) = rel_cases[i][0];
+            *(unsigned *)(ctxbuf + 52) = rel_cases[i][1];
+            char name[80];
+            snprintf(name, sizeof name, "  offset %u from %s", rel_cases[i][0],
+                     rel_cases[i][1] == 0 ? "mac" : rel_cases[i][1] == 1 ? "net" : "header 2");
+            union bpf_attr a;
+            memset(&a, 0, sizeof a);
+            a.test.prog_fd = (unsigned)rf;
+            a.test.data_in = (unsigned long)pkt;
+            a.test.data_size_in = 64;
+            a.test.ctx_in = (unsigned long)ctxbuf;
+            a.test.ctx_size_in = 192;
+            if (show(name, sys_bpf(BPF_PROG_TEST_RUN, &a, sizeof a), 0) == 0) printf("    retval %d\n", (int)a.test.retval);
+        }
+        close((int)rf);
+    }
+
     /* sched_cls: direct packet access; writes byte 14 = len, returns the byte at data+12 */
     struct bpf_insn tc_direct[] = {
         LDX(BPF_W, 2, 1, 76),              /* data */

@@ -24,6 +24,7 @@ public final class BpfHelperId {
     public static final int SKB_LOAD_BYTES = 26;
     public static final int XDP_ADJUST_HEAD = 44;
     public static final int XDP_ADJUST_TAIL = 65;
+    public static final int SKB_LOAD_BYTES_RELATIVE = 68;
     public static final int MAP_PUSH_ELEM = 87;
     public static final int MAP_POP_ELEM = 88;
     public static final int MAP_PEEK_ELEM = 89;

@@ -124,6 +124,9 @@ public final class Helpers {
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
         def(BpfHelperId.SKB_LOAD_BYTES, "skb_load_bytes", RetType.INTEGER,
                 List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE), PacketHelpers::skbLoadBytes);
+        def(BpfHelperId.SKB_LOAD_BYTES_RELATIVE, "skb_load_bytes_relative", RetType.INTEGER,
+                List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE, ANYTHING),
+                PacketHelpers::skbLoadBytesRelative);
         def(BpfHelperId.XDP_ADJUST_HEAD, "xdp_adjust_head", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
                 PacketHelpers::xdpAdjustHead);
         def(BpfHelperId.XDP_ADJUST_TAIL, "xdp_adjust_tail", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),

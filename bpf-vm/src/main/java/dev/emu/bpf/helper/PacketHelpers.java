@@ -127,4 +127,36 @@ final class PacketHelpers {
         PacketContext.setPointers(ctx, XdpMd.SIZE, data, (int) newEnd, meta);
         return 0;
     }
+
+    /** BPF_HDR_START_MAC and BPF_HDR_START_NET: where bpf_skb_load_bytes_relative counts from. */
+    private static final int BPF_HDR_START_MAC = 0, BPF_HDR_START_NET = 1;
+
+    /**
+     * bpf_skb_load_bytes_relative(skb, offset, to, len, start_header): len bytes at offset (at
+     * most 0xffff) from the link-layer or network header, up to the packet's end; otherwise
+     * {@code to} is zeroed and the result is -EFAULT.
+     */
+    static long skbLoadBytesRelative(HelperContext c, long skb, long offset, long to, long len, long start) {
+        MemoryMap mem = c.memory();
+        int n = (int) len; // the verifier proved 0 < len < 2^29
+        if ((int) skb != 0) {
+            throw new VmFault("skb argument is not the context");
+        }
+        byte[] ctx = mem.resolve(skb, SkBuff.SIZE);
+        int end = PacketContext.offsetOf(ctx, SkBuff.SIZE, PacketContext.HIDDEN_DATA_END);
+        int frame = SkBuff.SIZE + PacketContext.HIDDEN_SIZE; // the link-layer header
+        long off = offset & 0xffffffffL;
+        long header = switch ((int) start) {
+            case BPF_HDR_START_MAC -> frame;
+            case BPF_HDR_START_NET -> frame + ETH_HLEN;
+            default -> -1;
+        };
+        if (off > 0xffff || header < 0 || (start >>> 32) != 0 || header + off + n > end) {
+            mem.write(to, new byte[n], n);
+            return -Errno.EFAULT.number;
+        }
+        byte[] out = java.util.Arrays.copyOfRange(ctx, (int) (header + off), (int) (header + off) + n);
+        mem.write(to, out, n);
+        return 0;
+    }
 }

@@ -42,11 +42,11 @@ public final class ProgramTypes {
      * {@code bpf_skb_load_bytes} (helpers: base + skb_load_bytes, as sk_filter_func_proto).
      */
     public static final ProgramType SOCKET_FILTER = PacketProgramTypes.socketFilter(
-            union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES)));
+            union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES, BpfHelperId.SKB_LOAD_BYTES_RELATIVE)));
 
     /** Linux's sched_cls: {@code __sk_buff} with tc's writable fields and direct packet access. */
     public static final ProgramType SCHED_CLS = PacketProgramTypes.schedCls(
-            union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES)));
+            union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES, BpfHelperId.SKB_LOAD_BYTES_RELATIVE)));
 
     /** Linux's XDP: {@code struct xdp_md}, direct packet access, xdp_adjust_head/tail. */
     public static final ProgramType XDP = PacketProgramTypes.xdp(

@@ -277,4 +277,36 @@ class PacketProgramTest {
                 ProgramTypes.SCHED_CLS, 1);
         assertThat(((VerifierResult.Rejected) short3).log()).contains("invalid access to packet, off=0 size=4");
     }
+
+    @Test
+    void skbLoadBytesRelativeCountsFromAHeader() throws Exception {
+        String prog = """
+                mov %r2, OFF
+                mov %r3, %r10
+                add %r3, -8
+                mov %r4, 2
+                mov %r5, HDR
+                call 68
+                jne %r0, 0, fail
+                ldxh %r0, [%r10-8]
+                exit
+                fail:
+                exit
+                """;
+        byte[] frame = new byte[40];
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = (byte) (i + 1);
+        }
+        byte[] ctx = PacketContext.build(SkBuff.SIZE, 0, frame);
+        int start = SkBuff.SIZE + PacketContext.HIDDEN_SIZE;
+        PacketContext.setPointers(ctx, SkBuff.SIZE, start + 14, start + 40, start + 14); // a socket filter's view
+        assertThat(runBoth(accepted(ProgramTypes.SOCKET_FILTER, prog.replace("OFF", "12").replace("HDR", "0")), ctx))
+                .isEqualTo(0x0e0d); // the frame's bytes 12..13 (ethertype), little-endian load
+        assertThat(runBoth(accepted(ProgramTypes.SOCKET_FILTER, prog.replace("OFF", "0").replace("HDR", "1")), ctx))
+                .isEqualTo(0x100f);
+        assertThat(runBoth(accepted(ProgramTypes.SOCKET_FILTER, prog.replace("OFF", "25").replace("HDR", "1")), ctx))
+                .isEqualTo(-14);
+        assertThat(runBoth(accepted(ProgramTypes.SOCKET_FILTER, prog.replace("OFF", "0").replace("HDR", "2")), ctx))
+                .isEqualTo(-14);
+    }
 }

@@ -97,6 +97,8 @@ class DifferentialTest {
             new Program("sock_inet"),
             // poll, select and epoll echo servers with several clients over AF_UNIX and loopback TCP.
             new Program("echoserv"),
+            // Two processes over 127.0.0.1 (HostNetworkTest runs the same with --net host).
+            new Program("net_host", List.of("pair"), new byte[0]),
             // The filesystem, second part (issue 13): locks, FIFOs, preadv/memfd/O_TMPFILE, shared mappings.
             new Program("fs_locks"),
             new Program("fs_fifo"),

@@ -211,6 +211,7 @@ final class HostTcpSocket extends HostInetSocket {
         if (pendingResult != 0) {
             return pendingResult;
         }
+        connectPending = true; // the re-executed connect reports the end
         long r = block(t, true);
         return r == Errno.EAGAIN.ret() ? Errno.EINPROGRESS.ret() : r;
     }
@@ -472,7 +473,11 @@ final class HostTcpSocket extends HostInetSocket {
         if (connectFailed) {
             shutdown = SHUTDOWN_MASK; // tcp_done
         }
+        // one look past what is buffered, so a FIN behind the data shows as POLLRDHUP as on Linux
         fill(1);
+        if (buffered() > 0 && buffered() < READ_AHEAD) {
+            fill(buffered() + 1);
+        }
         if (shutdown == SHUTDOWN_MASK || closed || eof && (shutdown & SEND_SHUTDOWN) != 0) {
             mask |= PollEvents.POLLHUP;
         }

@@ -102,6 +102,8 @@ class DifferentialTest {
             // The filesystem, second part (issue 13): locks, FIFOs, preadv/memfd/O_TMPFILE, shared mappings.
             new Program("fs_locks"),
             new Program("fs_fifo"),
+            // FIFOs and socket nodes in a host directory (the working directory under emu).
+            new Program("fs_hostnodes"),
             new Program("fs_more"),
             new Program("fs_mmap"),
             // Timers, signal gaps, job control (issue 14).

@@ -438,7 +438,7 @@ public final class Kernel {
      */
     private void finishProcess(GuestProcess p) {
         p.timers().release(this);
-        p.fds().closeAll();
+        p.fds().releaseTable();
         p.mm().close();
         if (p != init) {
             for (GuestProcess c : List.copyOf(p.children())) {

@@ -81,6 +81,8 @@ class DifferentialTest {
             new Program("sigfpu"),
             new Program("sigpipe"),
             new Program("execself"),
+            // clone(CLONE_FILES) of a new process shares the fd table.
+            new Program("clonefiles"),
             // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
             new Program("selfmod"),
             // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.

@@ -203,7 +203,7 @@ public final class SyscallTable {
         r.add(def(225, FULL, "", SysTimer::timerGetoverrun, INT));
         r.add(def(226, FULL, "", SysTimer::timerDelete, INT));
         // ---- tasks (SysTask) ----
-        r.add(def(56, PARTIAL, "threads, fork, and CLONE_VM processes sharing memory; a new process with CLONE_FILES gets a copy of the fd table; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
+        r.add(def(56, PARTIAL, "threads, fork, and CLONE_VM processes sharing memory; a new process with CLONE_FILES shares the fd table; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, FULL, "", SysTask::vfork));

@@ -83,6 +83,8 @@ class DifferentialTest {
             new Program("execself"),
             // clone(CLONE_FILES) of a new process shares the fd table.
             new Program("clonefiles"),
+            // The order pending signals are taken in: signalfd and sigtimedwait.
+            new Program("sigorder"),
             // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
             new Program("selfmod"),
             // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.

@@ -93,7 +93,11 @@ final class HostTcpSocket extends HostInetSocket {
         return state == State.LISTENING;
     }
 
-    /** The next connection the host accepted, into {@link #accepted}; false when none (or an error was kept). */
+    /**
+     * The next connection the host accepted, into {@link #accepted}; false when none (or an error
+     * was kept). What it takes from the host wakes the waiters, whoever asked: a poll whose answer
+     * is not acted on (epoll's look for timers) must not leave an epoll unaware of it.
+     */
     private boolean takeAccepted() {
         if (accepted != null) {
             return true;
@@ -101,9 +105,13 @@ final class HostTcpSocket extends HostInetSocket {
         Result<HostSocket> r = host.accept();
         if (r.failed()) {
             error = r.error().number;
+            wakeWaiters();
             return false;
         }
         accepted = r.value();
+        if (accepted != null) {
+            wakeWaiters();
+        }
         return accepted != null;
     }
 
@@ -225,10 +233,12 @@ final class HostTcpSocket extends HostInetSocket {
         if (r == 0) {
             state = State.CONNECTED;
             hostUsed = true;
+            wakeWaiters();
         } else if (r != Errno.EINPROGRESS.ret()) {
             connectFailed = true;
             hostUsed = true;
             error = (int) -r;
+            wakeWaiters();
         }
     }
 
@@ -270,6 +280,9 @@ final class HostTcpSocket extends HostInetSocket {
             }
             long n = host.read(in, inEnd, in.length - inEnd);
             if (n > 0) {
+                if (inEnd == inStart) {
+                    wakeWaiters(); // readable now (see takeAccepted)
+                }
                 inEnd += (int) n;
             } else if (n == 0) {
                 eof = true; // the peer's FIN

@@ -122,6 +122,9 @@ final class HostUdpSocket extends HostInetSocket {
             wakeWaiters();
         } else {
             next = r.value();
+            if (next != null) {
+                wakeWaiters(); // readable now, whoever looked (see HostTcpSocket.takeAccepted)
+            }
         }
     }
 

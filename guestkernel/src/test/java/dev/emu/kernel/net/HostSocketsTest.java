@@ -171,6 +171,21 @@ class HostSocketsTest {
     }
 
     @Test
+    void aConnectionThatAPollTakesFromTheHostStillWakesAnEpoll() {
+        HostTcpSocket server = tcp(0);
+        server.bind(task, in(127, 0, 0, 1, 0));
+        server.listen(task, 8);
+        dev.emu.kernel.poll.EpollFile ep = new dev.emu.kernel.poll.EpollFile(net.scheduler(), 0);
+        assertThat(ep.add(task, server, 3, PollEvents.POLLIN, 0)).isZero();
+        assertThat(ep.eventsAvailable()).isFalse();
+        FakeHostNetwork.Sock client = host.hostSocket(Sockets.SOCK_STREAM);
+        client.connect(new InetAddress(Sockets.AF_INET, new byte[] {127, 0, 0, 1}, ((InetAddress) server.localAddress()).port()));
+        // a look whose answer nobody acts on (epoll's scan for timer deadlines) takes the connection
+        server.poll(task, PollTable.NONE);
+        assertThat(ep.eventsAvailable()).as("the epoll heard of it").isTrue();
+    }
+
+    @Test
     void udpTakesWholeDatagramsFromTheHost() {
         FakeHostNetwork.Sock echo = host.hostSocket(Sockets.SOCK_DGRAM);
         echo.bind(new InetAddress(Sockets.AF_INET, new byte[] {127, 0, 0, 1}, 5353));

@@ -112,7 +112,9 @@ class DifferentialTest {
             new Program("pidfd"),
             new Program("spawn"),
             // Shared memory (issue 15): MAP_SHARED anonymous pages shared with forked children.
-            new Program("shm_anon"));
+            new Program("shm_anon"),
+            // mmap of an mmapable array and a ringbuf with raw bpf(): libbpf's layout and consumer protocol.
+            new Program("bpf_mmap"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -81,7 +81,9 @@ final class MapCommands {
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
         byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize());
-        return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        int r = map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        pushToMappings(t, a);
+        return r;
     }
 
     /** MAP_DELETE_ELEM. */
@@ -133,7 +135,16 @@ final class MapCommands {
             err[0] = Errno.EPERM.ret();
             return null;
         }
+        m.pullFromMappings(); // what user space stored through an mmap of the map
         return map;
+    }
+
+    /** After an element command changed a map: its mapped pages show the change (MapObject). */
+    private static void pushToMappings(Task t, Attr a) {
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), new long[1]);
+        if (m != null) {
+            m.pushToMappings();
+        }
     }
 
     /** MAP_GET_FD_BY_ID: a new fd for the live map with that id (-ENOENT if none). */

@@ -1,9 +1,11 @@
 package dev.emu.kernel.bpf;
 
+import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.RingBuf;
 import dev.emu.abi.PollEvents;
 import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.kernel.platform.SharedPages;
 import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.sched.WaitQueue;
 import dev.emu.kernel.task.Task;
@@ -26,6 +28,17 @@ public final class MapObject {
     private final List<Task> pollers = new ArrayList<>();
     /** Woken with the pollers: poll, select and epoll waiting on a ringbuf map fd (rb->waitq). */
     private final WaitQueue waitQueue = new WaitQueue("ringbuf");
+    /**
+     * The pages user space maps (MapMmap), made at the first mmap; null before. For a ringbuf
+     * they are the ring itself (RingBuf#attachShared); for an mmapable array a mirror of the
+     * values that {@link #pullFromMappings}/{@link #pushToMappings} keep coherent.
+     */
+    private SharedPages pages;
+    /**
+     * BPF_MAP_FREEZE happened (map->frozen): no writable mapping may be made any more
+     * (bpf_map_mmap: EPERM). Set by the MAP_FREEZE command (h-libbpf).
+     */
+    private boolean frozen;
 
     MapObject(BpfSubsystem owner, int id, BpfMap map, String name) {
         this.owner = owner;
@@ -56,7 +69,74 @@ public final class MapObject {
     void release() {
         if (--references == 0) {
             owner.forget(this);
+            if (pages != null) {
+                pages.release(); // mappings that outlive the map keep their own references
+            }
         }
+    }
+
+    /** Whether BPF_MAP_FREEZE froze this map (writable mmap: EPERM). */
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /** BPF_MAP_FREEZE's effect; the command checks {@link #hasWritableMappings} (EBUSY) first. */
+    public void freeze() {
+        frozen = true;
+    }
+
+    /**
+     * Whether some process has a mapping of this map that may write (Linux's
+     * bpf_map_write_active: BPF_MAP_FREEZE fails with EBUSY while it is true). Mappings
+     * inherited by fork and pieces left by a partial munmap count; munmap, exit and exec end them.
+     */
+    public boolean hasWritableMappings() {
+        return pages != null && pages.writableMappings() > 0;
+    }
+
+    /** The pages user space maps, or null before the first mmap. */
+    SharedPages pages() {
+        return pages;
+    }
+
+    /** Installs the pages the first mmap made (MapMmap). */
+    void setPages(SharedPages p) {
+        if (pages != null) {
+            throw new IllegalStateException("map pages already made");
+        }
+        pages = p;
+    }
+
+    /**
+     * Copies what user space wrote into its mapping of an mmapable array into the values the
+     * engines index (byte[] per element), before the kernel or a program reads them. emu runs
+     * one guest CPU and programs only while the guest is stopped in the kernel, so copying in
+     * at each kernel access and {@link #pushToMappings out} after it is exact.
+     */
+    void pullFromMappings() {
+        if (pages != null && map instanceof ArrayMap array) {
+            int size = array.valueSize();
+            long stride = elemSize(size);
+            for (int i = 0; i < array.maxEntries(); i++) {
+                pages.read(i * stride, array.valueAt(i), 0, size);
+            }
+        }
+    }
+
+    /** Copies the values back into the mapped pages after the kernel or a program may have written them. */
+    void pushToMappings() {
+        if (pages != null && map instanceof ArrayMap array) {
+            int size = array.valueSize();
+            long stride = elemSize(size);
+            for (int i = 0; i < array.maxEntries(); i++) {
+                pages.write(i * stride, array.valueAt(i), 0, size);
+            }
+        }
+    }
+
+    /** An array element's stride in the mapping: round_up(value_size, 8) (array->elem_size). */
+    static long elemSize(int valueSize) {
+        return (valueSize + 7L) & ~7L;
     }
 
     /** Parks {@code t} until a commit wakes this ringbuf's consumers (Linux: rb->waitq). */

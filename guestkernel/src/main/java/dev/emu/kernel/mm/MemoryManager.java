@@ -951,7 +951,7 @@ public final class MemoryManager {
         return top - len >= MMAP_MIN ? top - len : -1;
     }
 
-    static long pageUp(long x) {
+    public static long pageUp(long x) {
         return (x + PAGE - 1) & -PAGE;
     }
 

@@ -114,22 +114,52 @@ public final class MapObject {
      * at each kernel access and {@link #pushToMappings out} after it is exact.
      */
     void pullFromMappings() {
-        if (pages != null && map instanceof ArrayMap array) {
-            int size = array.valueSize();
-            long stride = elemSize(size);
-            for (int i = 0; i < array.maxEntries(); i++) {
-                pages.read(i * stride, array.valueAt(i), 0, size);
-            }
+        // Without a writable mapping user space cannot have changed anything.
+        if (pages != null && map instanceof ArrayMap array && pages.writableMappings() > 0) {
+            copyValues(array, true);
         }
     }
 
     /** Copies the values back into the mapped pages after the kernel or a program may have written them. */
     void pushToMappings() {
         if (pages != null && map instanceof ArrayMap array) {
-            int size = array.valueSize();
-            long stride = elemSize(size);
+            copyValues(array, false);
+        }
+    }
+
+    /** Bytes of the mapping moved at once: per-element copies of small values cost ~10x more. */
+    private static final int COPY_CHUNK = 64 * 1024;
+
+    /** Moves every value between the pages and the per-element arrays, in page-sized chunks. */
+    private void copyValues(ArrayMap array, boolean fromPages) {
+        int size = array.valueSize();
+        int stride = (int) elemSize(size);
+        if (stride >= COPY_CHUNK) { // big values (a skeleton's .bss is one): each is one copy
             for (int i = 0; i < array.maxEntries(); i++) {
-                pages.write(i * stride, array.valueAt(i), 0, size);
+                if (fromPages) {
+                    pages.read((long) i * stride, array.valueAt(i), 0, size);
+                } else {
+                    pages.write((long) i * stride, array.valueAt(i), 0, size);
+                }
+            }
+            return;
+        }
+        int perChunk = COPY_CHUNK / stride;
+        byte[] chunk = new byte[perChunk * stride];
+        for (int first = 0; first < array.maxEntries(); first += perChunk) {
+            int n = Math.min(perChunk, array.maxEntries() - first);
+            long at = (long) first * stride;
+            int bytes = (n - 1) * stride + size;
+            if (fromPages) {
+                pages.read(at, chunk, 0, bytes);
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(chunk, i * stride, array.valueAt(first + i), 0, size);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(array.valueAt(first + i), 0, chunk, i * stride, size);
+                }
+                pages.write(at, chunk, 0, bytes);
             }
         }
     }

@@ -19,6 +19,8 @@ import java.nio.ByteOrder;
 final class HostPages extends SharedPages {
     private static final MemorySegment MMAP = libc("mmap");
     private static final MemorySegment MUNMAP = libc("munmap");
+    private static final MemorySegment MADVISE = libc("madvise");
+    private static final long MADV_DONTNEED = 4;
     private static final long PROT_READ_WRITE = 3;
     private static final long MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
 
@@ -78,6 +80,24 @@ final class HostPages extends SharedPages {
     @Override
     public void zero(long offset, long count) {
         memory().asSlice(offset, count).fill((byte) 0);
+    }
+
+    /** Zeroes the edges and MADV_DONTNEEDs the whole pages: private anonymous memory reads back as zero. */
+    @Override
+    public void discard(long offset, long count) {
+        long lo = (offset + 4095) & -4096L;
+        long hi = (offset + count) & -4096L;
+        if (hi <= lo) {
+            zero(offset, count);
+            return;
+        }
+        zero(offset, lo - offset);
+        zero(hi, offset + count - hi);
+        // SAFETY: [address + lo, address + hi) lies inside this live mapping (memory() checked it is not freed).
+        memory();
+        if ((int) Unicorn.call(MADVISE, address + lo, hi - lo, MADV_DONTNEED) != 0) {
+            zero(lo, hi - lo); // cannot happen for a private anonymous mapping; zero it anyway
+        }
     }
 
     @Override

@@ -114,7 +114,9 @@ class DifferentialTest {
             // Shared memory (issue 15): MAP_SHARED anonymous pages shared with forked children.
             new Program("shm_anon"),
             // mmap of an mmapable array and a ringbuf with raw bpf(): libbpf's layout and consumer protocol.
-            new Program("bpf_mmap"));
+            new Program("bpf_mmap"),
+            // MAP_SHARED of tmpfs files and memfds: one set of pages for mappings, read/write and children.
+            new Program("shm_file"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -100,6 +100,12 @@ public abstract class SharedPages {
     /** Zeroes [offset, offset + count). */
     public abstract void zero(long offset, long count);
 
+    /**
+     * Zeroes [offset, offset + count) and lets the host reclaim the whole pages in it (a
+     * truncated tmpfs file: its pages read as zero afterwards and cost nothing).
+     */
+    public abstract void discard(long offset, long count);
+
     /** Little-endian 8-byte load (a ringbuf position); acquire ordering against the guest. */
     public abstract long getLong(long offset);
 

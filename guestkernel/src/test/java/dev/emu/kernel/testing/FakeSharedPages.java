@@ -47,6 +47,11 @@ public final class FakeSharedPages extends SharedPages {
     }
 
     @Override
+    public void discard(long offset, long count) {
+        zero(offset, count);
+    }
+
+    @Override
     public long getLong(long offset) {
         return live().getLong(Math.toIntExact(offset));
     }

@@ -132,6 +132,18 @@ int main(void) {
     waitpid(pid, &status, 0);
     printf("after mremap: %d %d %d\n", q[0], q[1], q[PAGE / 4]);
 
+    /* mremap with an old length of 0 maps the same pages a second time. */
+    volatile int *twin = mremap((void *)q, 0, PAGE, MREMAP_MAYMOVE);
+    if (twin == MAP_FAILED) {
+        perror("mremap twin");
+        return 1;
+    }
+    twin[3] = 3333;
+    printf("second mapping of the same pages: %d %d\n", twin[0], q[3]);
+    void *priv = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    printf("the same of a private mapping: %s\n",
+           mremap(priv, 0, PAGE, MREMAP_MAYMOVE) == MAP_FAILED && errno == EINVAL ? "EINVAL" : "?");
+
     /* MADV_DONTNEED on shared memory keeps the bytes. */
     madvise((void *)q, PAGE, MADV_DONTNEED);
     printf("after MADV_DONTNEED: %d\n", q[0]);

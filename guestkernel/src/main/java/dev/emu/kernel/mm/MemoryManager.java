@@ -503,6 +503,27 @@ public final class MemoryManager {
     }
 
     /**
+     * mremap with an old length of 0 on a shared mapping: a second mapping of the same pages from
+     * {@code oldAddr}'s offset, at {@code newAddr} (MREMAP_FIXED) or wherever it fits; the first
+     * stays. Without MREMAP_MAYMOVE it would have to grow in place over itself: ENOMEM.
+     */
+    public long duplicateShared(long oldAddr, long newLen, boolean mayMove, boolean fixed, long newAddr) {
+        Vma v = vmaAt(oldAddr);
+        if (v == null || v.shared() == null) {
+            return Errno.EINVAL.ret();
+        }
+        if (!mayMove) {
+            return Errno.ENOMEM.ret();
+        }
+        long offset = v.shared().offset() + (pageDown(oldAddr) - v.start());
+        if (offset + pageUp(newLen) > v.shared().pages().length()) {
+            return Errno.ENOMEM.ret(); // past the shared object (Linux: SIGBUS there)
+        }
+        return mmapShared(fixed ? newAddr : 0, newLen, v.prot(), fixed, false, v.shared().pages(), offset,
+                v.shared().mayWrite(), v.shared().mayExec(), v.name());
+    }
+
+    /**
      * Moves [oldAddr, oldAddr+oldLen) of {@code v} to {@code dest} with {@code newLen} bytes. Only
      * pages the engine holds are copied: a reservation or the untouched part of a demand-paged
      * mapping moves as bookkeeping.

@@ -136,8 +136,13 @@ final class SysMemory {
             return Errno.EINVAL.ret();
         }
         if (oldLen == 0) {
-            // Linux duplicates a shared mapping for a zero old length; emu's are all private.
-            return t.process().mm().vmaAt(oldAddr) == null ? Errno.EFAULT.ret() : Errno.EINVAL.ret();
+            // A zero old length duplicates a shared mapping (vma_to_resize: EINVAL for a private one).
+            var v = t.process().mm().vmaAt(oldAddr);
+            if (v == null) {
+                return Errno.EFAULT.ret();
+            }
+            return v.shared() == null ? Errno.EINVAL.ret()
+                    : t.process().mm().duplicateShared(oldAddr, newLen, mayMove, fixed, newAddr);
         }
         return t.process().mm().mremap(oldAddr, oldLen, newLen, mayMove, fixed, newAddr);
     }

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,6 +28,24 @@ static const char *err(long r) {
     snprintf(buf, sizeof buf, "%s", errno == EBUSY ? "EBUSY" : errno == EPERM ? "EPERM" : errno == EACCES ? "EACCES"
              : strerror(errno));
     return buf;
+}
+
+static sigjmp_buf jump;
+static volatile int caught;
+
+static void on_fault(int sig, siginfo_t *si, void *uc) {
+    (void)uc;
+    caught = sig * 100 + si->si_code;
+    siglongjmp(jump, 1);
+}
+
+/* 0 when a load at p works, else signal * 100 + si_code (SIGBUS/BUS_ADRERR: 702). */
+static int probe(volatile char *p) {
+    caught = 0;
+    if (sigsetjmp(jump, 1) == 0) {
+        (void)*p;
+    }
+    return caught;
 }
 
 static void check(const char *what, int fd) {
@@ -119,5 +139,24 @@ int main(void) {
     char *q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0);
     printf("read-only fd: \"%s\"; mprotect writable: %s\n", q, err(mprotect(q, PAGE, PROT_READ | PROT_WRITE)));
     unlink("/tmp/shm_file.data");
+
+    /* Pages past the end of the file are SIGBUS (BUS_ADRERR); ftruncate and write move the end. */
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGSEGV, &sa, NULL);
+    int e = memfd("eof", 0);
+    ftruncate(e, 100);
+    char *x = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, e, 0);
+    printf("size 100: page 0 %d, page 1 %d\n", probe(x + 4000), probe(x + PAGE));
+    ftruncate(e, 3 * PAGE);
+    printf("size 3 pages: page 2 %d\n", probe(x + 2 * PAGE));
+    x[2 * PAGE] = 'q';
+    ftruncate(e, PAGE);
+    printf("size 1 page: page 2 %d; read(2) into it: %s\n", probe(x + 2 * PAGE),
+           err(read(m, x + 2 * PAGE, 1) < 0 && errno == EFAULT ? -1 : 0));
+    pwrite(e, "w", 1, 2 * PAGE + 10);
+    printf("after pwrite at page 2: page 2 %d, byte %d %c\n", probe(x + 2 * PAGE), x[2 * PAGE], x[2 * PAGE + 10]);
     return 0;
 }

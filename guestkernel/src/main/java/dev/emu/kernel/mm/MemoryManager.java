@@ -75,6 +75,9 @@ public final class MemoryManager {
     /** What it is charged now (equal to committed between operations). */
     private long charged;
     private boolean closed;
+    /** Shared pages some VMA here maps, with how many VMAs: their valid-length changes come here. */
+    private final Map<SharedPages, Integer> sharedHeld = new java.util.IdentityHashMap<>();
+    private final SharedPages.ValidLengthListener validLengthListener = this::validLengthChanged;
     /** The MAP_SHARED file mappings, written back at the sync points ({@link SharedFileMapping}). */
     private final List<SharedFileMapping> shared = new java.util.ArrayList<>();
 
@@ -412,7 +415,13 @@ public final class MemoryManager {
                             space.map(old.start(), old.length(), prot);
                         }
                     }
-                    case EAGER, SHARED -> space.protect(old.start(), old.length(), prot);
+                    case EAGER -> space.protect(old.start(), old.length(), prot);
+                    case SHARED -> {
+                        long e = engineEnd(old);
+                        if (e > old.start()) {
+                            space.protect(old.start(), e - old.start(), prot);
+                        }
+                    }
                     case ON_DEMAND -> {
                         for (Map.Entry<Long, Long> p : populatedIn(old.start(), old.end())) {
                             long s = Math.max(p.getKey(), old.start());
@@ -622,7 +631,7 @@ public final class MemoryManager {
         MemoryManager copy = new MemoryManager(childSpace, accountant);
         copy.vmas.putAll(vmas);
         for (Vma v : vmas.values()) {
-            hold(v); // the child's VMAs (dup_mmap, vm_ops->open)
+            copy.hold(v); // the child's VMAs (dup_mmap, vm_ops->open)
         }
         copy.populated.putAll(populated);
         copy.populatedBytes = populatedBytes;
@@ -742,7 +751,10 @@ public final class MemoryManager {
         if (v.backing() == Backing.EAGER) {
             space.map(v.start(), v.length(), v.prot());
         } else if (v.backing() == Backing.SHARED) {
-            space.mapShared(v.start(), v.shared().pages(), v.shared().offset(), v.length(), v.prot());
+            long e = engineEnd(v); // the pages past the object's end stay out: SIGBUS there
+            if (e > v.start()) {
+                space.mapShared(v.start(), v.shared().pages(), v.shared().offset(), e - v.start(), v.prot());
+            }
         }
         putMerged(v);
     }
@@ -843,23 +855,80 @@ public final class MemoryManager {
         unhold(v);
     }
 
-    /** A SHARED VMA holds its pages and counts as a writable mapping if it may write. */
-    private static void hold(Vma v) {
+    /**
+     * A SHARED VMA holds its pages, counts as a writable mapping if it may write, and makes this
+     * memory follow the pages' valid length.
+     */
+    private void hold(Vma v) {
         if (v.shared() != null) {
-            v.shared().pages().retain();
+            SharedPages p = v.shared().pages();
+            p.retain();
             if (v.shared().mayWrite()) {
-                v.shared().pages().addWritableMapping();
+                p.addWritableMapping();
+            }
+            if (sharedHeld.merge(p, 1, Integer::sum) == 1) {
+                p.addListener(validLengthListener);
             }
         }
     }
 
-    private static void unhold(Vma v) {
+    private void unhold(Vma v) {
         if (v.shared() != null) {
+            SharedPages p = v.shared().pages();
             if (v.shared().mayWrite()) {
-                v.shared().pages().removeWritableMapping();
+                p.removeWritableMapping();
             }
-            v.shared().pages().release();
+            if (sharedHeld.merge(p, -1, Integer::sum) == 0) {
+                sharedHeld.remove(p);
+                p.removeListener(validLengthListener);
+            }
+            p.release();
         }
+    }
+
+    /** The end of the part of a SHARED VMA within its pages' valid length (what the engine maps). */
+    private static long engineEnd(Vma v) {
+        long valid = v.shared().pages().validLength() - v.shared().offset();
+        return v.start() + Math.clamp(valid, 0, v.length());
+    }
+
+    /**
+     * The object behind shared pages shrank or grew (a tmpfs file truncated or extended):
+     * mappings drop the pages past its end (later accesses there are SIGBUS) or map the pages
+     * it gained (Linux: unmap_mapping_range on truncation; faults map them back in).
+     */
+    private void validLengthChanged(SharedPages pages, long oldValid, long newValid) {
+        if (closed) {
+            return;
+        }
+        for (Vma v : List.copyOf(vmas.values())) {
+            if (v.shared() == null || v.shared().pages() != pages) {
+                continue;
+            }
+            long off = v.shared().offset();
+            long lo = Math.max(Math.min(oldValid, newValid), off);
+            long hi = Math.min(Math.max(oldValid, newValid), off + v.length());
+            if (lo >= hi) {
+                continue;
+            }
+            long at = v.start() + (lo - off);
+            if (newValid < oldValid) {
+                space.unmap(at, hi - lo);
+            } else {
+                try {
+                    space.mapShared(at, pages, lo, hi - lo, v.prot());
+                } catch (HostMemoryException e) {
+                    // The host refused the mapping: those pages stay out, and an access is SIGBUS.
+                }
+            }
+        }
+    }
+
+    /** Whether {@code address} is in a shared mapping but past the end of the object it maps (SIGBUS). */
+    public boolean pastObjectEnd(long address) {
+        Vma v = vmaAt(address);
+        return v != null && v.shared() != null
+                && v.shared().offset() + (pageDown(address) - v.start()) >= v.shared().pages().validLength();
     }
 
     /** Inserts {@code v}, merging it with neighbours of the same kind (vma_merge). */

@@ -24,12 +24,52 @@ public abstract class SharedPages {
     /** Mappings that may write (VM_MAYWRITE VMAs of any process): bpf_map_write_active. */
     private int writableMappings;
     private Runnable whenFreed;
+    /** Bytes from the start that exist (a tmpfs file's size, page-aligned); the rest is past the end. */
+    private long validLength;
+    private final java.util.List<ValidLengthListener> listeners = new java.util.ArrayList<>();
+
+    /** Told when {@link #validLength} changes: mappings map or unmap the pages that came or went. */
+    public interface ValidLengthListener {
+        void validLengthChanged(SharedPages pages, long oldValid, long newValid);
+    }
 
     protected SharedPages(long length) {
         if (length <= 0 || (length & (AddressSpace.PAGE_SIZE - 1)) != 0) {
             throw new IllegalArgumentException("shared pages need a positive multiple of 4096 bytes, not " + length);
         }
         this.length = length;
+        this.validLength = length;
+    }
+
+    /**
+     * Bytes from the start that exist, page-aligned: all of them unless the owner says less (a
+     * tmpfs file's size). A mapping maps only these; an access past them is SIGBUS, as an access
+     * past the end of a mapped file is on Linux.
+     */
+    public final long validLength() {
+        return validLength;
+    }
+
+    /** Sets {@link #validLength} (page-aligned, at most the length) and tells the listeners. */
+    public final void setValidLength(long valid) {
+        if (valid < 0 || valid > length || (valid & (AddressSpace.PAGE_SIZE - 1)) != 0) {
+            throw new IllegalArgumentException("bad valid length " + valid + " of " + this);
+        }
+        long old = validLength;
+        validLength = valid;
+        if (old != valid) {
+            for (ValidLengthListener l : java.util.List.copyOf(listeners)) {
+                l.validLengthChanged(this, old, valid);
+            }
+        }
+    }
+
+    public final void addListener(ValidLengthListener l) {
+        listeners.add(l);
+    }
+
+    public final void removeListener(ValidLengthListener l) {
+        listeners.remove(l);
     }
 
     /** Bytes, a multiple of the page size. */

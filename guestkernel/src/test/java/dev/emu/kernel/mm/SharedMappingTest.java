@@ -62,4 +62,26 @@ class SharedMappingTest {
         assertThat(mm.dontNeed(moved, 4096)).isZero();
         assertThat(space.readInt(moved)).as("MADV_DONTNEED keeps shared bytes").isEqualTo(9);
     }
+
+    @Test
+    void pagesPastTheObjectsEndAreNotMappedAndFollowItsLength() {
+        pages.setValidLength(4096); // a one-page file in 4 pages of room
+        long a = mm.mmapShared(0, 3 * 4096, Prot.READ | Prot.WRITE, false, false, pages, 0, true, false, "f");
+        MemoryManager child = mm.fork();
+        assertThat(space.isMapped(a)).isTrue();
+        assertThat(space.isMapped(a + 4096)).isFalse();
+        assertThat(mm.pastObjectEnd(a + 4096)).as("SIGBUS there").isTrue();
+        assertThat(mm.pastObjectEnd(a)).isFalse();
+        pages.setValidLength(3 * 4096); // the file grew: every mapping maps the new pages
+        assertThat(space.isMapped(a + 2 * 4096)).isTrue();
+        child.space().writeInt(a + 2 * 4096, 8);
+        assertThat(space.readInt(a + 2 * 4096)).isEqualTo(8);
+        assertThat(mm.mprotect(a, 3 * 4096, Prot.READ)).isZero();
+        pages.setValidLength(4096); // truncated again
+        assertThat(space.isMapped(a + 4096)).isFalse();
+        assertThat(((FakeAddressSpace) child.space()).isMapped(a + 2 * 4096)).isFalse();
+        assertThat(mm.mprotect(a, 3 * 4096, Prot.READ | Prot.WRITE)).isZero();
+        assertThat(space.protAt(a)).isEqualTo(Prot.READ | Prot.WRITE);
+        child.close();
+    }
 }

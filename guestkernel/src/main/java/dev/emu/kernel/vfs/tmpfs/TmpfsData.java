@@ -97,6 +97,7 @@ final class TmpfsData {
             }
             shm.write(pos, src, off, len);
             size = Math.max(size, pos + len);
+            updateValidLength();
             return len;
         }
         for (int done = 0; done < len; ) {
@@ -156,6 +157,12 @@ final class TmpfsData {
             }
         }
         size = newSize;
+        updateValidLength();
+    }
+
+    /** Mappings map the pages up to the end of the file, the last one whole (SIGBUS past it). */
+    private void updateValidLength() {
+        shm.setValidLength(Math.min((size + PAGE - 1) & -PAGE, shm.length()));
     }
 
     /**
@@ -184,6 +191,7 @@ final class TmpfsData {
                 p.setValue(null);
             }
             shm = s;
+            updateValidLength();
         }
         long first = offset / PAGE;
         long end = (offset + length + PAGE - 1) / PAGE;

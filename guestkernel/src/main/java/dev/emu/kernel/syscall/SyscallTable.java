@@ -121,7 +121,7 @@ public final class SyscallTable {
         r.add(def(11, FULL, "", SysMemory::munmap, PTR, SIZE));
         r.add(def(10, FULL, "", SysMemory::mprotect, PTR, SIZE, PROT));
         r.add(def(25, FULL, "", SysMemory::mremap, PTR, SIZE, SIZE, HEX, PTR));
-        r.add(def(28, PARTIAL, "MADV_DONTNEED zeroes pages; other advice is accepted and has no effect", SysMemory::madvise, PTR, SIZE, INT));
+        r.add(def(28, PARTIAL, "MADV_DONTNEED zeroes private pages (shared ones keep their bytes); other advice is accepted and has no effect", SysMemory::madvise, PTR, SIZE, INT));
         // ---- time (SysTime) ----
         r.add(def(228, FULL, "", SysTime::clockGettime, CLOCK_ID, TIMESPEC_OUT));
         r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, TIMESPEC_OUT));

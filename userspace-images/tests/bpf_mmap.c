@@ -6,6 +6,7 @@
  * read with acquire and written with release; record headers with BUSY/DISCARD bits).
  * The producer is a socket-filter program run by BPF_PROG_TEST_RUN. Runs natively (root) and
  * under emu with the same output (DifferentialTest); "SKIP" when the host refuses bpf().
+ * With the argument "segv" it ends with an unhandled store to the producer page (SIGSEGV).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -178,7 +179,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc) {
     _exit(77);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     int array = map_create(MAP_ARRAY, 4, VALUE_SIZE, ARRAY_ENTRIES, F_MMAPABLE);
     if (array < 0) {
         printf("SKIP bpf() refused: %s\n", ename(errno));
@@ -239,6 +240,14 @@ int main(void) {
     printf("producer pages as %s\n", maps_perms(prod_area));
     printf("mprotect producer pages writable = %s\n",
            mprotect(prod_area, PAGE, PROT_READ | PROT_WRITE) ? ename(errno) : "ok");
+    if (argc > 1 && strcmp(argv[1], "segv") == 0) {
+        /* No handler: the store to the read-only producer page kills the process (SharedMemoryGuestTest). */
+        printf("storing to the producer page at %p\n", (void *)producer);
+        fflush(stdout);
+        *(volatile uint64_t *)producer = 1;
+        printf("the store went through\n");
+        return 1;
+    }
 
     /* r6 = &array[0]; seq = r6->seq++; rec = reserve(ring, 48); rec->seq = seq; rec->tag = r6->tag;
      * seq % 4 == 3 ? discard(rec) : submit(rec) */

@@ -114,11 +114,17 @@ public final class MapObject {
      * at each kernel access and {@link #pushToMappings out} after it is exact.
      */
     void pullFromMappings() {
-        // Without a writable mapping user space cannot have changed anything.
-        if (pages != null && map instanceof ArrayMap array && pages.writableMappings() > 0) {
+        // Unless a writable mapping exists or existed since the last copy, user space cannot
+        // have changed anything.
+        if (pages != null && map instanceof ArrayMap array
+                && (pages.writableMappings() > 0 || pages.writableMappingsEnded() != endedAtLastPull)) {
+            endedAtLastPull = pages.writableMappingsEnded();
             copyValues(array, true);
         }
     }
+
+    /** {@link SharedPages#writableMappingsEnded} at the last {@link #pullFromMappings} copy. */
+    private long endedAtLastPull;
 
     /** Copies the values back into the mapped pages after the kernel or a program may have written them. */
     void pushToMappings() {

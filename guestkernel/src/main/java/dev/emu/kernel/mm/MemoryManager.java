@@ -806,7 +806,7 @@ public final class MemoryManager {
         return n;
     }
 
-    /** Linux's data_vm: private writable mappings that are not the stack. */
+    /** Linux's data_vm: private writable mappings that are not the stack (shared ones are not data). */
     private long dataVm() {
         long n = 0;
         for (Vma v : vmas.values()) {
@@ -816,7 +816,7 @@ public final class MemoryManager {
     }
 
     private static boolean isData(Vma v) {
-        return (v.prot() & Prot.WRITE) != 0 && !v.name().equals("[stack]");
+        return (v.prot() & Prot.WRITE) != 0 && !v.name().equals("[stack]") && v.backing() != Backing.SHARED;
     }
 
     private long mappedIn(long start, long end) {

@@ -23,6 +23,7 @@ public abstract class SharedPages {
     private int references = 1;
     /** Mappings that may write (VM_MAYWRITE VMAs of any process): bpf_map_write_active. */
     private int writableMappings;
+    private long writableMappingsEnded;
     private Runnable whenFreed;
     /** Bytes from the start that exist (a tmpfs file's size, page-aligned); the rest is past the end. */
     private long validLength;
@@ -128,6 +129,16 @@ public abstract class SharedPages {
     /** ... and uncounts it when it goes (unmapped, exit, exec). */
     public final void removeWritableMapping() {
         writableMappings--;
+        writableMappingsEnded++;
+    }
+
+    /**
+     * How many writable mappings have gone so far: with {@link #writableMappings} it tells
+     * whether user space may have written since an earlier look (a mapping may have come,
+     * been written and gone in between).
+     */
+    public final long writableMappingsEnded() {
+        return writableMappingsEnded;
     }
 
     /** The host memory goes; called once, by the last {@link #release}. */

@@ -55,6 +55,10 @@ class MapMmapTest {
         h.space.writeLong(VALUE, 77);
         assertThat(elem(BpfCommand.MAP_UPDATE_ELEM, fd, 3)).isZero();
         assertThat(h.space.readLong(at + 16 * 3)).isEqualTo(77);
+        h.space.writeLong(at + 16 * 7, 0x77);
+        assertThat(h.task.process().mm().munmap(at, 4 * 4096)).isZero(); // stored, then unmapped
+        assertThat(elem(BpfCommand.MAP_LOOKUP_ELEM, fd, 7)).isZero();
+        assertThat(h.space.readLong(VALUE)).as("a store made before the munmap").isEqualTo(0x77);
         assertThat(mmap(fd, 5 * 4096, Prot.READ, SHARED, 0)).isEqualTo(Errno.EINVAL.ret());
         assertThat(mmap(fd, 4096, Prot.READ, MappableFile.MAP_PRIVATE, 0)).isEqualTo(Errno.EINVAL.ret());
     }

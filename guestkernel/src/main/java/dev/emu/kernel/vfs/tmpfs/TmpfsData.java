@@ -169,7 +169,7 @@ final class TmpfsData {
      * The shared pages for a MAP_SHARED mapping of [offset, offset + length) (shmem_mmap): the
      * data moves into them at the first one; the pages of the range are charged (a mapping can
      * write every one of them). ENOMEM when the range or the data lies beyond the filesystem's
-     * size, ENOSPC/ENOMEM when the charge does not fit.
+     * size, or when the charge does not fit.
      */
     Result<SharedPages> mapShared(Platform platform, long capacity, long offset, long length) {
         long cap = (capacity + PAGE - 1) & -PAGE;
@@ -199,9 +199,8 @@ final class TmpfsData {
         for (long p = first; p < end; p++) {
             uncharged += pages.containsKey(p) ? 0 : 1;
         }
-        long r = fs.reserve(uncharged);
-        if (r < 0) {
-            return Result.err(r == Errno.ENOMEM.ret() ? Errno.ENOMEM : Errno.ENOSPC);
+        if (fs.reserve(uncharged) < 0) {
+            return Result.err(Errno.ENOMEM); // mmap's errno when memory (or the tmpfs) is full
         }
         for (long p = first; p < end; p++) {
             pages.putIfAbsent(p, null);

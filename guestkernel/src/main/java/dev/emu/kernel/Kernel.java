@@ -283,6 +283,9 @@ public final class Kernel {
      * not in the engine at all.
      */
     private static StopReason inVma(Task t, StopReason why) {
+        if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().pastObjectEnd(why.faultAddress())) {
+            return new StopReason(StopReason.Kind.BUS_ERROR, why.faultAddress(), why.detail());
+        }
         if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().vmaAt(why.faultAddress()) != null) {
             return new StopReason(StopReason.Kind.FAULT_PROTECTION, why.faultAddress(), why.detail());
         }

@@ -118,7 +118,13 @@ class DifferentialTest {
             new Program("jobctl"),
             new Program("procinfo"),
             new Program("pidfd"),
-            new Program("spawn"));
+            new Program("spawn"),
+            // Shared memory (issue 15): MAP_SHARED anonymous pages shared with forked children.
+            new Program("shm_anon"),
+            // mmap of an mmapable array and a ringbuf with raw bpf(): libbpf's layout and consumer protocol.
+            new Program("bpf_mmap"),
+            // MAP_SHARED of tmpfs files and memfds: one set of pages for mappings, read/write and children.
+            new Program("shm_file"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -105,7 +105,9 @@ final class MapCommands {
         if (map instanceof MapOfMaps outer) {
             return updateInner(t, outer, key, value, a.u64(BpfAttr.ELEM_FLAGS));
         }
-        return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        int r = map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        pushToMappings(t, a);
+        return r;
     }
 
     /**
@@ -226,7 +228,16 @@ final class MapCommands {
             err[0] = Errno.EPERM.ret();
             return null;
         }
+        m.pullFromMappings(); // what user space stored through an mmap of the map
         return map;
+    }
+
+    /** After an element command changed a map: its mapped pages show the change (MapObject). */
+    private static void pushToMappings(Task t, Attr a) {
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), new long[1]);
+        if (m != null) {
+            m.pushToMappings();
+        }
     }
 
     /** MAP_GET_FD_BY_ID: a new fd for the live map with that id (-ENOENT if none). */

@@ -48,6 +48,7 @@ public final class Signals {
     public static int signalFor(StopReason.Kind kind) {
         return switch (kind) {
             case FAULT_UNMAPPED, FAULT_PROTECTION, GENERAL_PROTECTION -> SIGSEGV;
+            case BUS_ERROR -> SIGBUS;
             case ILLEGAL_INSTRUCTION -> SIGILL;
             case DIVIDE_ERROR -> SIGFPE;
             case BREAKPOINT -> SIGTRAP;
@@ -364,14 +365,15 @@ public final class Signals {
         if (a.handler() != SignalAction.SIG_DFL && a.handler() != SignalAction.SIG_IGN
                 && (task.signalMask() & bit(sig)) == 0) {
             int code = why.kind() == StopReason.Kind.FAULT_PROTECTION ? SigInfo.SEGV_ACCERR
-                    : why.kind() == StopReason.Kind.FAULT_UNMAPPED ? SigInfo.SEGV_MAPERR : SigInfo.SI_KERNEL;
+                    : why.kind() == StopReason.Kind.FAULT_UNMAPPED ? SigInfo.SEGV_MAPERR
+                    : why.kind() == StopReason.Kind.BUS_ERROR ? SigInfo.BUS_ADRERR : SigInfo.SI_KERNEL;
             task.addPending(sig, new SigInfo(sig, code, 0, why.faultAddress(), 0));
             return;
         }
         long rip = task.cpu().get(Reg.RIP);
         String last = task.lastSyscall() < 0 ? "none" : Kernel.syscallName(task.lastSyscall());
         String what = switch (why.kind()) {
-            case FAULT_UNMAPPED, FAULT_PROTECTION -> "fault address 0x" + Long.toHexString(why.faultAddress()) + ", ";
+            case FAULT_UNMAPPED, FAULT_PROTECTION, BUS_ERROR -> "fault address 0x" + Long.toHexString(why.faultAddress()) + ", ";
             default -> "";
         };
         String detail = why.detail() == null || why.detail().isEmpty() ? "" : why.detail() + ", ";

@@ -61,6 +61,11 @@ public final class Kernel {
     private final dev.emu.kernel.fs.TtyJobControl tty = new dev.emu.kernel.fs.TtyJobControl();
     /** Timers on the kernel clock (itimers, POSIX timers): each slice ends at the next deadline. */
     private final dev.emu.kernel.timer.TimerQueue timers = new dev.emu.kernel.timer.TimerQueue();
+    /** Tracepoints (dev.emu.kernel.trace); made before the dispatcher, which tests their flag. */
+    private final dev.emu.kernel.trace.TraceEvents trace =
+            new dev.emu.kernel.trace.TraceEvents(dev.emu.kernel.syscall.SyscallTable.byNumber());
+    /** The task that ran last (null: idle), for sched_switch. */
+    private Task lastRun;
     /** platform.workDone() when the current slice started, for the running task's CPU time. */
     private long sliceStartWork;
     private int nextPid = 1;
@@ -207,6 +212,10 @@ public final class Kernel {
                     return finish(EXIT_GUARD);
                 }
                 Task t = scheduler.next();
+                if (t != lastRun) {
+                    trace.sched().switchTo(lastRun, t, lastRun);
+                    lastRun = t;
+                }
                 if (t == null) {
                     if (!idleUntilWork()) {
                         return finish(EXIT_DEADLOCK);
@@ -371,6 +380,7 @@ public final class Kernel {
             }
         }
         releaseVforkParent(t);
+        trace.sched().exit(t, p.threads().stream().allMatch(x -> x == t || x.state() == TaskState.EXITED));
         p.addExitedThreadCpu(cpuTime(t));
         t.markExited();
         if (p.threads().stream().anyMatch(x -> x.state() != TaskState.EXITED)) {
@@ -502,6 +512,11 @@ public final class Kernel {
     }
 
     /** The kernel-clock timers (hrtimers). */
+    /** The tracepoints and the trace pipe. */
+    public dev.emu.kernel.trace.TraceEvents trace() {
+        return trace;
+    }
+
     public dev.emu.kernel.timer.TimerQueue timers() {
         return timers;
     }

@@ -52,5 +52,6 @@ final class KernelHelperEnvironment implements HelperEnvironment {
     public void tracePrintk(String message) {
         String m = message.endsWith("\n") ? message.substring(0, message.length() - 1) : message;
         kernel.log().info("bpf_trace_printk: " + m);
+        kernel.trace().pipe().printk(current, kernel.clock().nanos(), m, kernel.scheduler());
     }
 }

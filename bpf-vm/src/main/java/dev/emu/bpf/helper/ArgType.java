@@ -21,5 +21,7 @@ public enum ArgType {
     /** A ringbuf sample from bpf_ringbuf_reserve, not yet submitted or discarded. */
     PTR_TO_ALLOC_MEM,
     /** Size of the allocation to make, known at verification time. */
-    CONST_ALLOC_SIZE_OR_ZERO
+    CONST_ALLOC_SIZE_OR_ZERO,
+    /** The program's context pointer, unmodified (ARG_PTR_TO_CTX). */
+    PTR_TO_CTX
 }

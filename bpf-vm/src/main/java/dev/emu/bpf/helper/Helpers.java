@@ -102,6 +102,7 @@ public final class Helpers {
                 });
         def(BpfHelperId.RINGBUF_QUERY, "ringbuf_query", RetType.INTEGER, List.of(CONST_MAP_PTR, ANYTHING),
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
+        TracingHelpers.define();
         List<Helper> all = new ArrayList<>();
         for (Helper h : BY_ID) {
             if (h != null) {
@@ -111,7 +112,7 @@ public final class Helpers {
         ALL = Collections.unmodifiableList(all);
     }
 
-    private static void def(int id, String name, RetType ret, List<ArgType> args, Helper.Body body) {
+    static void def(int id, String name, RetType ret, List<ArgType> args, Helper.Body body) {
         BY_ID[id] = new Helper(id, name, ret, args, body);
     }
 

@@ -35,6 +35,8 @@ public final class MapTypes {
         BY_ID[BpfMapType.HASH] = new MapType(BpfMapType.HASH, "HASH", BpfHashMap::create);
         BY_ID[BpfMapType.ARRAY] = new MapType(BpfMapType.ARRAY, "ARRAY", ArrayMap::create);
         BY_ID[BpfMapType.RINGBUF] = new MapType(BpfMapType.RINGBUF, "RINGBUF", RingBuf::create);
+        BY_ID[BpfMapType.PERF_EVENT_ARRAY] = new MapType(BpfMapType.PERF_EVENT_ARRAY, "PERF_EVENT_ARRAY", PerfEventArray::create);
+        BY_ID[BpfMapType.STACK_TRACE] = new MapType(BpfMapType.STACK_TRACE, "STACK_TRACE", StackTraceMap::create);
     }
 
     /** The table row for {@code type}, or null if emu does not implement it. */

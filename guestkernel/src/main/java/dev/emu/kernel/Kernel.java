@@ -512,6 +512,11 @@ public final class Kernel {
     }
 
     /** The kernel-clock timers (hrtimers). */
+    /** The task that ran last (null: the CPU idled), what a sampling event's timer interrupted. */
+    public Task lastRun() {
+        return lastRun;
+    }
+
     /** The tracepoints and the trace pipe. */
     public dev.emu.kernel.trace.TraceEvents trace() {
         return trace;

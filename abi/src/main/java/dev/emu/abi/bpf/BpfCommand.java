@@ -24,6 +24,10 @@ public final class BpfCommand {
     public static final int RAW_TRACEPOINT_OPEN = 17;
     public static final int BTF_LOAD = 18;
     public static final int LINK_CREATE = 28;
+    public static final int LINK_UPDATE = 29;
+    public static final int LINK_GET_FD_BY_ID = 30;
+    public static final int LINK_GET_NEXT_ID = 31;
+    public static final int LINK_DETACH = 34;
 
     /** Linux's name for {@code cmd} (BPF_MAP_CREATE…), emu's extension names, or null. */
     public static String name(long cmd) {
@@ -51,6 +55,10 @@ public final class BpfCommand {
             case RAW_TRACEPOINT_OPEN -> "BPF_RAW_TRACEPOINT_OPEN";
             case BTF_LOAD -> "BPF_BTF_LOAD";
             case LINK_CREATE -> "BPF_LINK_CREATE";
+            case LINK_UPDATE -> "BPF_LINK_UPDATE";
+            case LINK_GET_FD_BY_ID -> "BPF_LINK_GET_FD_BY_ID";
+            case LINK_GET_NEXT_ID -> "BPF_LINK_GET_NEXT_ID";
+            case LINK_DETACH -> "BPF_LINK_DETACH";
             default -> null;
         };
     }

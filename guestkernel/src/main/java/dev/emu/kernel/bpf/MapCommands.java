@@ -81,6 +81,9 @@ final class MapCommands {
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
         byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize());
+        if (map instanceof dev.emu.bpf.map.PerfEventArray pea) {
+            return PerfEventMaps.update(t, pea, key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        }
         return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
     }
 
@@ -93,6 +96,9 @@ final class MapCommands {
         BpfMap map = elemMap(t, a, BPF_F_RDONLY, err);
         if (map == null) {
             return err[0];
+        }
+        if (map instanceof dev.emu.bpf.map.PerfEventArray pea) {
+            return PerfEventMaps.delete(pea, t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize()));
         }
         return map.delete(t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize()));
     }

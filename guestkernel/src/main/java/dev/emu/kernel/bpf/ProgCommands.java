@@ -219,6 +219,9 @@ final class ProgCommands {
         if (f == null) {
             return Errno.EBADF.ret();
         }
+        if (f instanceof BpfLinkFile lf) {
+            return LinkCommands.info(t, lf.link(), a, BpfAttr.INFO_LEN, BpfAttr.INFO_PTR);
+        }
         long infoAddr = a.u64(BpfAttr.INFO_PTR);
         long userLen = a.u32Long(BpfAttr.INFO_LEN);
         int size = f instanceof BpfMapFile ? BpfAttr.MAP_INFO_SIZE : BpfAttr.PROG_INFO_SIZE;

@@ -1,0 +1,287 @@
+package dev.emu.kernel.perf;
+
+import static dev.emu.abi.perf.PerfEventAttr.*;
+
+import dev.emu.kernel.Kernel;
+import dev.emu.kernel.sched.WaitQueue;
+import dev.emu.kernel.task.Task;
+import dev.emu.kernel.timer.KernelTimer;
+import dev.emu.kernel.trace.PtRegs;
+import dev.emu.kernel.trace.TraceEvent;
+import dev.emu.kernel.trace.TraceHit;
+import dev.emu.kernel.trace.TraceProbe;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One perf event (kernel/events/core.c struct perf_event): what it counts, whom it watches, its
+ * enable state, its count, its BPF program and its group.
+ *
+ * <ul>
+ *   <li>Tracepoint and kprobe events hook their {@link TraceEvent} from open to close, as
+ *       perf_trace_init registers the probe: an attached program runs on every hit, in any task
+ *       (Linux's trace_call_bpf does not filter by the event's task); the count goes up for hits
+ *       in the watched task while the event is enabled.
+ *   <li>cpu-clock and task-clock count nanoseconds while enabled: the kernel clock for a
+ *       CPU-wide event, the task's CPU time for a task's. With a sample period (or frequency)
+ *       a {@link KernelTimer} on the kernel clock fires every period; a firing with the watched
+ *       task as the one that last ran is an overflow: the attached PERF_EVENT program runs on
+ *       its registers. Firings while the CPU idles take no sample.
+ *   <li>bpf-output events count bpf_perf_event_output calls; dummy events count nothing.
+ * </ul>
+ */
+public final class PerfEvent {
+    /** What the event counts. */
+    public enum Kind { TRACEPOINT, KPROBE, CPU_CLOCK, TASK_CLOCK, DUMMY, BPF_OUTPUT }
+
+    private final Kernel kernel;
+    private final long id;
+    private final PerfAttr attr;
+    private final Kind kind;
+    private final TraceEvent tracepoint;
+    private final Task target;
+    private final PerfEvent leader;
+    private final List<PerfEvent> siblings = new ArrayList<>();
+    private final WaitQueue waiters = new WaitQueue("perf_event");
+    private final TraceProbe probe = this::onTrace;
+    private final KernelTimer timer;
+    private long periodNanos;
+    private boolean enabled;
+    private boolean closed;
+    private long count;
+    /** {@link #now()} at the last enable (the clocks' count base). */
+    private long enabledAt;
+    /** The kernel clock at the last enable. */
+    private long enabledAtClock;
+    private long timeEnabled;
+    private long lost;
+    private PerfProgram program;
+
+    PerfEvent(Kernel kernel, long id, PerfAttr attr, Kind kind, TraceEvent tracepoint, Task target, PerfEvent leader) {
+        this.kernel = kernel;
+        this.id = id;
+        this.attr = attr;
+        this.kind = kind;
+        this.tracepoint = tracepoint;
+        this.target = target;
+        this.leader = leader == null ? this : leader;
+        if (leader != null) {
+            leader.siblings.add(this);
+        }
+        boolean clock = kind == Kind.CPU_CLOCK || kind == Kind.TASK_CLOCK;
+        this.timer = clock && attr.sampling() ? new KernelTimer(this::clockExpired) : null;
+        if (timer != null) {
+            // freq: a fixed period of 1/freq s (Linux adapts the period to reach the frequency;
+            // on a clock event the adapted period is that same value).
+            periodNanos = attr.has(FREQ) ? Math.max(1, 1_000_000_000L / attr.samplePeriod()) : attr.samplePeriod();
+        }
+        if (tracepoint != null) {
+            tracepoint.attach(probe);
+        }
+        if (!attr.has(DISABLED)) {
+            enable();
+        }
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public PerfAttr attr() {
+        return attr;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The tracepoint or kprobe point (null for other kinds). */
+    public TraceEvent tracepoint() {
+        return tracepoint;
+    }
+
+    /** True for the events Linux calls tracing events (perf_event_is_tracing): tracepoints and kprobes. */
+    public boolean tracing() {
+        return kind == Kind.TRACEPOINT || kind == Kind.KPROBE;
+    }
+
+    /** The sample period in ns (clock events) or as given (others); 0 when counting. */
+    public long samplePeriod() {
+        return timer != null ? periodNanos : attr.has(FREQ) ? 0 : attr.samplePeriod();
+    }
+
+    public Task target() {
+        return target;
+    }
+
+    public PerfEvent leader() {
+        return leader;
+    }
+
+    List<PerfEvent> siblings() {
+        return siblings;
+    }
+
+    WaitQueue waiters() {
+        return waiters;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public PerfProgram program() {
+        return program;
+    }
+
+    /** Attaches {@code p}; false if a program is already attached (the caller answers EEXIST). */
+    public boolean setProgram(PerfProgram p) {
+        if (program != null || closed) {
+            return false;
+        }
+        program = p;
+        return true;
+    }
+
+    /** Detaches the program, if it is {@code p} (perf_event_free_bpf_prog). */
+    public void clearProgram(PerfProgram p) {
+        if (program == p && p != null) {
+            program = null;
+            p.release();
+        }
+    }
+
+    void enable() {
+        if (enabled || closed) {
+            return;
+        }
+        enabled = true;
+        enabledAt = now();
+        enabledAtClock = kernel.clock().nanos();
+        if (timer != null) {
+            kernel.timers().arm(timer, kernel.clock().nanos() + periodNanos);
+        }
+    }
+
+    void disable() {
+        if (!enabled) {
+            return;
+        }
+        timeEnabled += kernel.clock().nanos() - enabledAtClock;
+        if (kind == Kind.CPU_CLOCK || kind == Kind.TASK_CLOCK) {
+            count += now() - enabledAt;
+        }
+        enabled = false;
+        if (timer != null) {
+            kernel.timers().cancel(timer);
+        }
+    }
+
+    void reset() {
+        count = 0;
+        if (enabled && (kind == Kind.CPU_CLOCK || kind == Kind.TASK_CLOCK)) {
+            enabledAt = now();
+        }
+    }
+
+    /** PERF_EVENT_IOC_PERIOD: a new period (or frequency) for a sampling event. */
+    void setPeriod(long value) {
+        if (timer != null) {
+            periodNanos = attr.has(FREQ) ? Math.max(1, 1_000_000_000L / value) : value;
+            if (enabled) {
+                kernel.timers().arm(timer, kernel.clock().nanos() + periodNanos);
+            }
+        }
+    }
+
+    /** The counter now (perf_event_read_value): clocks include the running interval. */
+    public long count() {
+        if (enabled && (kind == Kind.CPU_CLOCK || kind == Kind.TASK_CLOCK)) {
+            return count + now() - enabledAt;
+        }
+        return count;
+    }
+
+    /** Total time enabled in ns (also the time running: emu never multiplexes). */
+    long timeEnabled() {
+        return enabled ? timeEnabled + kernel.clock().nanos() - enabledAtClock : timeEnabled;
+    }
+
+    long lost() {
+        return lost;
+    }
+
+    /** The time base of the count: a task's CPU time for a task-bound clock, else the kernel clock. */
+    private long now() {
+        if (target != null && (kind == Kind.CPU_CLOCK || kind == Kind.TASK_CLOCK)) {
+            return kernel.cpuTime(target);
+        }
+        return kernel.clock().nanos();
+    }
+
+    private void onTrace(TraceHit hit) {
+        if (program != null && !program.onHit(hit)) {
+            return;
+        }
+        if (enabled && (target == null || hit.task() == target)) {
+            count++;
+        }
+    }
+
+    /** bpf_perf_event_output wrote {@code data} through this bpf-output event in {@code task}: 0 or -errno. */
+    public long output(Task task, byte[] data) {
+        if (enabled) {
+            count++;
+        }
+        return 0;
+    }
+
+    private void clockExpired(long now) {
+        if (!enabled || closed) {
+            return;
+        }
+        kernel.timers().arm(timer, now + periodNanos);
+        Task t = kernel.lastRun();
+        if (t == null || t.state() == dev.emu.kernel.task.TaskState.EXITED || (target != null && t != target)
+                || attr.has(EXCLUDE_USER)) {
+            return; // idle, another task, or only kernel-mode samples asked for: emu samples user mode
+        }
+        byte[] regs = PtRegs.current(t.cpu(), -1);
+        if (program != null) {
+            program.onOverflow(this, t, regs);
+        }
+    }
+
+    /** The last close (perf_release): unhook, stop, let go of the program and the group. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        disable();
+        closed = true;
+        if (tracepoint != null) {
+            tracepoint.detach(probe);
+        }
+        if (program != null) {
+            PerfProgram p = program;
+            program = null;
+            p.release();
+        }
+        if (leader != this) {
+            leader.siblings.remove(this);
+        }
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "perf event " + id + " (" + kind + (tracepoint == null ? "" : " " + tracepoint.fullName()) + ")";
+    }
+}

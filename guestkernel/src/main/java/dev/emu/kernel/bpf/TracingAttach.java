@@ -46,14 +46,17 @@ public final class TracingAttach {
 
     /**
      * perf_event_set_bpf_prog: the program type must match the event (KPROBE on kprobes,
-     * TRACEPOINT on tracepoints, PERF_EVENT on sampling events), a tracepoint program may not
+     * TRACEPOINT on tracepoints, PERF_EVENT on the others), a tracepoint program may not
      * read past the record (EACCES), and an event takes one program (EEXIST).
      */
     static long attach(PerfEvent event, PerfAttachment a) {
         int type = a.program.type();
         if (!event.tracing()) {
-            if (!event.attr().sampling() || type != BpfProgType.PERF_EVENT) {
-                return Errno.EINVAL.ret(); // perf_event_set_bpf_handler
+            if (event.program() != null) {
+                return Errno.EEXIST.ret(); // perf_event_set_bpf_handler checks this before the type
+            }
+            if (type != BpfProgType.PERF_EVENT) {
+                return Errno.EINVAL.ret();
             }
         } else if (event.kind() == PerfEvent.Kind.KPROBE ? type != BpfProgType.KPROBE : type != BpfProgType.TRACEPOINT) {
             return Errno.EINVAL.ret();

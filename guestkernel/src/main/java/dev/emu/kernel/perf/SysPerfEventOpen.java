@@ -102,7 +102,7 @@ public final class SysPerfEventOpen {
             case TYPE_TRACEPOINT -> {
                 tp = k.trace().byId(attr.config());
                 if (tp == null) {
-                    return Errno.ENOENT.ret(); // perf_trace_init: no event with that id
+                    return Errno.EINVAL.ret(); // perf_trace_init: no event with that id (ret starts as -EINVAL)
                 }
                 kind = PerfEvent.Kind.TRACEPOINT;
             }

@@ -110,7 +110,9 @@ class DifferentialTest {
             new Program("jobctl"),
             new Program("procinfo"),
             new Program("pidfd"),
-            new Program("spawn"));
+            new Program("spawn"),
+            // Shared memory (issue 15): MAP_SHARED anonymous pages shared with forked children.
+            new Program("shm_anon"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -7,6 +7,7 @@ import dev.emu.kernel.mm.Vma.Backing;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Prot;
+import dev.emu.kernel.platform.SharedPages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,31 +194,9 @@ public final class MemoryManager {
             return Errno.ENOMEM.ret();
         }
         long len = pageUp(length);
-        long addr = 0;
-        if (fixed || noReplace) {
-            if ((hint & (PAGE - 1)) != 0) {
-                return Errno.EINVAL.ret();
-            }
-            if (hint < MMAP_MIN || hint + len > TASK_SIZE || hint + len < hint) {
-                return Errno.ENOMEM.ret();
-            }
-            if (!overlapping(hint, hint + len).isEmpty() && noReplace) {
-                return Errno.EEXIST.ret();
-            }
-            addr = hint;
-        } else {
-            if (hint != 0) {
-                long h = pageDown(hint);
-                if (h >= MMAP_MIN && h + len <= TASK_SIZE && h + len > h && overlapping(h, h + len).isEmpty()) {
-                    addr = h;
-                }
-            }
-            if (addr == 0) {
-                addr = findFreeTopDown(len);
-                if (addr < 0) {
-                    return Errno.ENOMEM.ret();
-                }
-            }
+        long addr = placement(hint, len, fixed, noReplace);
+        if (addr < 0) {
+            return addr;
         }
         long replaced = mappedIn(addr, addr + len);
         long replacedData = dataIn(addr, addr + len);
@@ -232,6 +211,67 @@ public final class MemoryManager {
         unmapRange(addr, addr + len);
         try {
             mapNew(addr, len, prot, name, noReserve);
+        } catch (HostMemoryException e) {
+            settle();
+            return Errno.ENOMEM.ret();
+        }
+        settle();
+        return addr;
+    }
+
+    /** Where a new mapping of {@code len} bytes goes (get_unmapped_area), or -errno. */
+    private long placement(long hint, long len, boolean fixed, boolean noReplace) {
+        if (fixed || noReplace) {
+            if ((hint & (PAGE - 1)) != 0) {
+                return Errno.EINVAL.ret();
+            }
+            if (hint < MMAP_MIN || hint + len > TASK_SIZE || hint + len < hint) {
+                return Errno.ENOMEM.ret();
+            }
+            if (!overlapping(hint, hint + len).isEmpty() && noReplace) {
+                return Errno.EEXIST.ret();
+            }
+            return hint;
+        }
+        if (hint != 0) {
+            long h = pageDown(hint);
+            if (h >= MMAP_MIN && h + len <= TASK_SIZE && h + len > h && overlapping(h, h + len).isEmpty()) {
+                return h;
+            }
+        }
+        long addr = findFreeTopDown(len);
+        return addr < 0 ? Errno.ENOMEM.ret() : addr;
+    }
+
+    /**
+     * mmap(2) of shared pages (a BPF map, a shared memory object, a perf ring): maps
+     * [offset, offset + length) of {@code pages} so that this process, the kernel and every other
+     * mapping see the same bytes. The pages are charged to their owner, not to this mapping.
+     *
+     * @param mayWrite VM_MAYWRITE: whether mprotect may later add PROT_WRITE
+     * @param mayExec VM_MAYEXEC: whether mprotect may later add PROT_EXEC
+     * @return the address or -errno
+     */
+    public long mmapShared(long hint, long length, int prot, boolean fixed, boolean noReplace, SharedPages pages,
+                           long offset, boolean mayWrite, boolean mayExec, String name) {
+        if (length <= 0 || length > TASK_SIZE) {
+            return Errno.ENOMEM.ret();
+        }
+        long len = pageUp(length);
+        if ((offset & (PAGE - 1)) != 0 || offset < 0 || offset + len > pages.length()) {
+            return Errno.EINVAL.ret();
+        }
+        long addr = placement(hint, len, fixed, noReplace);
+        if (addr < 0) {
+            return addr;
+        }
+        if (!mayExpand(len - mappedIn(addr, addr + len), prot, 0)) {
+            return Errno.ENOMEM.ret();
+        }
+        unmapRange(addr, addr + len);
+        try {
+            mapLike(new Vma(addr, addr + len, prot, name, Backing.SHARED, false,
+                    new Vma.Shared(pages, offset, mayWrite, mayExec)));
         } catch (HostMemoryException e) {
             settle();
             return Errno.ENOMEM.ret();
@@ -340,6 +380,12 @@ public final class MemoryManager {
         if (!fullyMapped(addr, end)) {
             return Errno.ENOMEM.ret();
         }
+        for (Vma v : overlapping(addr, end)) {
+            if (v.shared() != null && ((prot & Prot.WRITE) != 0 && !v.shared().mayWrite()
+                    || (prot & Prot.EXEC) != 0 && !v.shared().mayExec())) {
+                return Errno.EACCES.ret(); // mprotect_fixup: the VMA lacks VM_MAYWRITE / VM_MAYEXEC
+            }
+        }
         List<Vma> pieces = new ArrayList<>();
         long need = 0;
         long newData = 0;
@@ -366,7 +412,7 @@ public final class MemoryManager {
                             space.map(old.start(), old.length(), prot);
                         }
                     }
-                    case EAGER -> space.protect(old.start(), old.length(), prot);
+                    case EAGER, SHARED -> space.protect(old.start(), old.length(), prot);
                     case ON_DEMAND -> {
                         for (Map.Entry<Long, Long> p : populatedIn(old.start(), old.end())) {
                             long s = Math.max(p.getKey(), old.start());
@@ -387,6 +433,9 @@ public final class MemoryManager {
 
     /** {@code v} with protection {@code prot}: a reservation made accessible becomes committed. */
     private static Vma reprotected(Vma v, int prot) {
+        if (v.backing() == Backing.SHARED) {
+            return v.withProt(prot);
+        }
         Backing b = v.backing() == Backing.RESERVED && prot != Prot.NONE ? Backing.EAGER : v.backing();
         boolean accounted = v.accounted() || b == Backing.EAGER && (prot & Prot.WRITE) != 0;
         return new Vma(v.start(), v.end(), prot, v.name(), b, accounted);
@@ -403,6 +452,11 @@ public final class MemoryManager {
         Vma v = vmaAt(oldAddr);
         if (v == null || oldAddr + oldLen > v.end()) {
             return Errno.EFAULT.ret();
+        }
+        if (v.shared() != null && v.shared().offset() + (oldAddr - v.start()) + newLen > v.shared().pages().length()) {
+            // Linux grows the VMA and raises SIGBUS past the end of the shared object; emu
+            // maps no pages that do not exist, so it refuses the growth.
+            return Errno.ENOMEM.ret();
         }
         if (fixed) {
             if (!mayMove || (newAddr & (PAGE - 1)) != 0 || newAddr < MMAP_MIN || newAddr + newLen > TASK_SIZE
@@ -421,6 +475,7 @@ public final class MemoryManager {
         long tailStart = oldAddr + oldLen;
         long tailEnd = oldAddr + newLen;
         long grow = newLen - oldLen;
+
         if (!mayExpand(grow, v.prot(), isData(v) ? grow : 0)) {
             return Errno.ENOMEM.ret();
         }
@@ -457,7 +512,7 @@ public final class MemoryManager {
             return Errno.ENOMEM.ret();
         }
         unmapRange(dest, dest + newLen);
-        Vma moved = v.slice(dest, dest + newLen);
+        Vma moved = v.slice(oldAddr, oldAddr + newLen).movedTo(dest);
         long copy = Math.min(oldLen, newLen);
         try {
             mapLike(moved);
@@ -510,7 +565,7 @@ public final class MemoryManager {
             switch (v.backing()) {
                 case EAGER -> space.zero(s, e - s);
                 case ON_DEMAND -> unpopulate(s, e);
-                case RESERVED -> { }
+                case RESERVED, SHARED -> { } // shared pages keep their bytes (zap_page_range drops PTEs only)
             }
         }
         settle();
@@ -545,6 +600,9 @@ public final class MemoryManager {
         }
         MemoryManager copy = new MemoryManager(childSpace, accountant);
         copy.vmas.putAll(vmas);
+        for (Vma v : vmas.values()) {
+            hold(v); // the child's VMAs (dup_mmap, vm_ops->open)
+        }
         copy.populated.putAll(populated);
         copy.populatedBytes = populatedBytes;
         copy.brkStart = brkStart;
@@ -579,6 +637,9 @@ public final class MemoryManager {
         closed = true;
         for (SharedFileMapping m : List.copyOf(shared)) {
             dropShared(m);
+        }
+        for (Vma v : vmas.values()) {
+            unhold(v);
         }
         space.close();
         accountant.uncharge(charged);
@@ -659,6 +720,8 @@ public final class MemoryManager {
     private void mapLike(Vma v) {
         if (v.backing() == Backing.EAGER) {
             space.map(v.start(), v.length(), v.prot());
+        } else if (v.backing() == Backing.SHARED) {
+            space.mapShared(v.start(), v.shared().pages(), v.shared().offset(), v.length(), v.prot());
         }
         putMerged(v);
     }
@@ -750,11 +813,32 @@ public final class MemoryManager {
     private void insert(Vma v) {
         vmas.put(v.start(), v);
         committed += v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
+        hold(v);
     }
 
     private void remove(Vma v) {
         vmas.remove(v.start());
         committed -= v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
+        unhold(v);
+    }
+
+    /** A SHARED VMA holds its pages and counts as a writable mapping if it may write. */
+    private static void hold(Vma v) {
+        if (v.shared() != null) {
+            v.shared().pages().retain();
+            if (v.shared().mayWrite()) {
+                v.shared().pages().addWritableMapping();
+            }
+        }
+    }
+
+    private static void unhold(Vma v) {
+        if (v.shared() != null) {
+            if (v.shared().mayWrite()) {
+                v.shared().pages().removeWritableMapping();
+            }
+            v.shared().pages().release();
+        }
     }
 
     /** Inserts {@code v}, merging it with neighbours of the same kind (vma_merge). */
@@ -783,7 +867,7 @@ public final class MemoryManager {
             long e = Math.min(v.end(), end);
             removeRange(v, s, e);
             switch (v.backing()) {
-                case EAGER -> space.unmap(s, e - s);
+                case EAGER, SHARED -> space.unmap(s, e - s);
                 case ON_DEMAND -> unpopulate(s, e);
                 case RESERVED -> { }
             }

@@ -2,6 +2,7 @@ package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.File;
+import dev.emu.kernel.fs.MappableFile;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.mm.SharedFileMapping;
 import dev.emu.kernel.vfs.RegularFile;
@@ -22,6 +23,9 @@ final class FileMmap {
     private static final int CHUNK = 1 << 20;
 
     static long map(Task t, long addr, long length, int prot, int flags, File f, long offset) {
+        if (f instanceof MappableFile m) {
+            return m.mmap(t, addr, length, prot, flags, offset); // it checks its own access mode
+        }
         if (!(f instanceof RegularFile file)) {
             return Errno.ENODEV.ret(); // pipes, the console, directories and devices cannot be mapped
         }

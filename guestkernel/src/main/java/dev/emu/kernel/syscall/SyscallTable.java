@@ -116,7 +116,7 @@ public final class SyscallTable {
         r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----
         r.add(def(12, FULL, "", SysMemory::brk, PTR));
-        r.add(def(9, PARTIAL, "private and shared file mappings (shared: stores written back and shown to the file's other mappings at msync/munmap/exit/exec/fork, docs/filesystem.md); anonymous MAP_SHARED behaves as private until fork", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
+        r.add(def(9, PARTIAL, "private and shared file mappings (shared: stores written back and shown to the file's other mappings at msync/munmap/exit/exec/fork, docs/filesystem.md); MAP_SHARED|MAP_ANONYMOUS pages are shared with forked children (SharedPages)", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
         r.add(def(26, PARTIAL, "MS_SYNC and MS_ASYNC write back at once; MS_INVALIDATE reloads from the file", SysMemory::msync, PTR, SIZE, INT_HEX));
         r.add(def(11, FULL, "", SysMemory::munmap, PTR, SIZE));
         r.add(def(10, FULL, "", SysMemory::mprotect, PTR, SIZE, PROT));

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -471,6 +473,62 @@ static void sampler(void) {
     close(arr);
 }
 
+/* The mmap'ed ring of a tracepoint event on this thread: samples with the raw record, wake-ups, lost records. */
+static void ring(void) {
+    struct perf_event_attr a = tp_attr(tracefs_id("syscalls/sys_enter_getpid"));
+    a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_RAW;
+    a.disabled = 1;
+    int ev = (int)show("perf_event_open sampling sys_enter_getpid", perf_open(&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC), 1);
+    show("mmap 4 pages", (long)(mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ev, 0) == MAP_FAILED ? -1 : 0), 1);
+    show("mmap at offset 4096", (long)(mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ev, 4096) == MAP_FAILED ? -1 : 0), 1);
+    show("mmap private", (long)(mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, ev, 0) == MAP_FAILED ? -1 : 0), 1);
+    struct pollfd pf = {.fd = ev, .events = POLLIN};
+    show("poll before mmap", poll(&pf, 1, 0), 0);
+    printf("revents 0x%x\n", pf.revents);
+    unsigned char *m = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ev, 0);
+    show("mmap 1 + 1 pages", m == MAP_FAILED ? -1 : 0, 1);
+    struct perf_event_mmap_page *pg = (struct perf_event_mmap_page *)m;
+    printf("data_offset %llu data_size %llu data_head %llu\n", pg->data_offset, pg->data_size, pg->data_head);
+    pf.revents = 0;
+    show("poll with an empty ring", poll(&pf, 1, 0), 0);
+    ioctl(ev, PERF_EVENT_IOC_ENABLE, 0);
+    for (int k = 0; k < 3; k++) syscall(SYS_getpid);
+    pf.revents = 0;
+    show("poll after samples", poll(&pf, 1, 0), 0);
+    printf("revents 0x%x\n", pf.revents);
+    unsigned long long head = __atomic_load_n(&pg->data_head, __ATOMIC_ACQUIRE);
+    printf("data_head after 3 samples: %llu\n", head);
+    unsigned char *data = m + pg->data_offset;
+    for (unsigned long long at = 0; at < head;) {
+        struct perf_event_header *h = (struct perf_event_header *)(data + at % pg->data_size);
+        unsigned *body = (unsigned *)(h + 1);
+        int self = body[0] == (unsigned)getpid() && body[1] == (unsigned)syscall(SYS_gettid);
+        unsigned raw = body[2];
+        unsigned char *rec = (unsigned char *)&body[3];
+        printf("record type %u misc %u size %u: self %d, raw size %u, common_type ok %d, common_pid ok %d, nr %d\n",
+               h->type, h->misc, h->size, self, raw, *(unsigned short *)rec == (unsigned short)tracefs_id("syscalls/sys_enter_getpid"),
+               *(int *)(rec + 4) == (int)syscall(SYS_gettid), *(int *)(rec + 8));
+        at += h->size;
+    }
+    __atomic_store_n(&pg->data_tail, head, __ATOMIC_RELEASE);
+    for (int k = 0; k < 200; k++) syscall(SYS_getpid);
+    unsigned long long full = __atomic_load_n(&pg->data_head, __ATOMIC_ACQUIRE);
+    printf("data_head after 200 more: %llu (%llu bytes written)\n", full, full - head);
+    __atomic_store_n(&pg->data_tail, full, __ATOMIC_RELEASE);
+    syscall(SYS_getpid);
+    unsigned long long after = __atomic_load_n(&pg->data_head, __ATOMIC_ACQUIRE);
+    struct perf_event_header *h = (struct perf_event_header *)(m + pg->data_offset + full % pg->data_size);
+    unsigned long long *lost = (unsigned long long *)(h + 1);
+    printf("next record: type %u misc %u size %u, lost %llu; then %llu bytes\n", h->type, h->misc, h->size, lost[1],
+           after - full - h->size);
+    unsigned long long v[2];
+    a.read_format = PERF_FORMAT_LOST;
+    show("read count", read(ev, v, 8), 0);
+    printf("count %llu\n", v[0]);
+    munmap(m, 2 * 4096);
+    close(ev);
+}
+
 static void open_errors(void) {
     unsigned char buf[512];
     struct perf_event_attr *a = (struct perf_event_attr *)buf;
@@ -688,6 +746,7 @@ int main(int argc, char **argv) {
     raw_tracepoint();
     counting();
     sampler();
+    ring();
     open_errors();
     printf("done\n");
     return 0;

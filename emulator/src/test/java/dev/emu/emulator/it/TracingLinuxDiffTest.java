@@ -73,7 +73,7 @@ class TracingLinuxDiffTest {
                 "trace_pipe: bpf_trace_printk: hi!",
                 "perf event array update = ok",
                 "perf event array lookup = -1 errno 524",
-                "bpf_perf_event_output returned: 0",
+                "bpf_perf_event_output returned: -28",
                 "bpf-output event count: 1",
                 "done");
         assertThat(Files.readString(tmp.resolve("serial.log"))).contains("bpf_trace_printk: hi!");

@@ -54,8 +54,11 @@ public final class PerfEvent {
     /** The kernel clock at the last enable. */
     private long enabledAtClock;
     private long timeEnabled;
-    private long lost;
     private PerfProgram program;
+    /** The mmap'ed ring (null until the first mmap). */
+    private PerfRing ring;
+    /** Hits since the last sample of a tracepoint event with a period above 1. */
+    private long hitsInPeriod;
 
     PerfEvent(Kernel kernel, long id, PerfAttr attr, Kind kind, TraceEvent tracepoint, Task target, PerfEvent leader) {
         this.kernel = kernel;
@@ -212,7 +215,7 @@ public final class PerfEvent {
     }
 
     long lost() {
-        return lost;
+        return ring == null ? 0 : ring.lost();
     }
 
     /** The time base of the count: a task's CPU time for a task-bound clock, else the kernel clock. */
@@ -229,6 +232,14 @@ public final class PerfEvent {
         }
         if (enabled && (target == null || hit.task() == target)) {
             count++;
+            if (attr.samplePeriod() > 0 && !attr.has(FREQ) && ++hitsInPeriod >= attr.samplePeriod()) {
+                hitsInPeriod = 0;
+                // the record is the raw data; syscalls:* events sample the task's user registers
+                // (perf_syscall_enter/exit pass them), the others the kernel's
+                boolean user = tracepoint.system().equals("syscalls") && hit.task() != null;
+                sample(hit.task(), user ? hit.task().cpu().get(dev.emu.kernel.platform.Reg.RIP) : 0,
+                        user ? PerfRing.MISC_USER : PerfRing.MISC_KERNEL, hit.record());
+            }
         }
     }
 
@@ -237,7 +248,8 @@ public final class PerfEvent {
         if (enabled) {
             count++;
         }
-        return 0;
+        // perf_output_begin: no ring, or no room in it, is -ENOSPC
+        return sample(task, 0, PerfRing.MISC_KERNEL, data) ? 0 : dev.emu.abi.Errno.ENOSPC.ret();
     }
 
     private void clockExpired(long now) {
@@ -251,9 +263,124 @@ public final class PerfEvent {
             return; // idle, another task, or only kernel-mode samples asked for: emu samples user mode
         }
         byte[] regs = PtRegs.current(t.cpu(), -1);
-        if (program != null) {
-            program.onOverflow(this, t, regs);
+        if (program != null && !program.onOverflow(this, t, regs)) {
+            return;
         }
+        sample(t, t.cpu().get(dev.emu.kernel.platform.Reg.RIP), PerfRing.MISC_USER, null);
+    }
+
+    // ---- the ring (perf_output_sample, perf_event_lost) ----
+
+    /** Maps this event's ring for {@code t}: (1 + 2^n) pages at offset 0, MAP_SHARED (perf_mmap). */
+    long mmap(dev.emu.kernel.task.Task t, long addr, long length, int prot, int flags, long offset, boolean mayWrite) {
+        if ((flags & dev.emu.kernel.fs.MappableFile.MAP_SHARED) == 0 || offset != 0) {
+            return dev.emu.abi.Errno.EINVAL.ret(); // private mappings; offset != 0 is the AUX area, which emu has not
+        }
+        long len = (length + PerfRing.PAGE - 1) & -PerfRing.PAGE;
+        long nr = len / PerfRing.PAGE - 1;
+        if (nr != 0 && Long.bitCount(nr) != 1 || nr > (1 << 20)) {
+            return dev.emu.abi.Errno.EINVAL.ret();
+        }
+        if (ring != null && ring.dataPages() != nr) {
+            return dev.emu.abi.Errno.EINVAL.ret();
+        }
+        if (ring == null) {
+            dev.emu.kernel.platform.SharedPages pages = dev.emu.kernel.mm.SharedMemory.allocate(kernel.platform(),
+                    kernel.memory(), len);
+            if (pages == null) {
+                return dev.emu.abi.Errno.ENOMEM.ret();
+            }
+            ring = new PerfRing(pages, (int) nr, (prot & 2) != 0, attr);
+            ring.updateUserPage(count(), timeEnabled());
+        }
+        return t.process().mm().mmapShared(addr, len, prot, (flags & dev.emu.kernel.fs.MappableFile.MAP_FIXED) != 0,
+                (flags & dev.emu.kernel.fs.MappableFile.MAP_FIXED_NOREPLACE) != 0, ring.pages(), 0, mayWrite, false,
+                "anon_inode:[perf_event]");
+    }
+
+    /** The poll bits: EPOLLHUP without a ring, else the wake-ups since the last poll (perf_poll). */
+    int poll() {
+        return ring == null ? dev.emu.abi.PollEvents.POLLHUP : ring.takePoll();
+    }
+
+    /**
+     * Writes a PERF_RECORD_SAMPLE with the attr's sample_type fields into the ring (if mapped);
+     * false if there is no ring or the record was lost.
+     */
+    private boolean sample(Task task, long ip, int misc, byte[] raw) {
+        if (ring == null) {
+            return false;
+        }
+        long st = attr.sampleType();
+        int rawBytes = 0;
+        if ((st & SAMPLE_RAW) != 0) {
+            int rawLen = raw == null ? 4 : raw.length; // no raw data: a u32 of zero, as perf_prepare_sample
+            rawBytes = (int) ((4 + rawLen + 7L) & -8L);
+        }
+        int body = 8 * Long.bitCount(st & (SAMPLE_IP | SAMPLE_TID | SAMPLE_TIME | SAMPLE_ADDR | SAMPLE_ID
+                | SAMPLE_STREAM_ID | SAMPLE_CPU | SAMPLE_PERIOD_BIT)) + rawBytes;
+        java.nio.ByteBuffer r = PerfRing.record(PerfRing.RECORD_SAMPLE, misc, body);
+        if ((st & SAMPLE_IP) != 0) {
+            r.putLong(ip);
+        }
+        if ((st & SAMPLE_TID) != 0) {
+            r.putInt(task == null ? 0 : task.process().pid()).putInt(task == null ? 0 : task.tid());
+        }
+        if ((st & SAMPLE_TIME) != 0) {
+            r.putLong(kernel.clock().nanos());
+        }
+        if ((st & SAMPLE_ADDR) != 0) {
+            r.putLong(0);
+        }
+        if ((st & SAMPLE_ID) != 0) {
+            r.putLong(id);
+        }
+        if ((st & SAMPLE_STREAM_ID) != 0) {
+            r.putLong(id);
+        }
+        if ((st & SAMPLE_CPU) != 0) {
+            r.putInt(0).putInt(0);
+        }
+        if ((st & SAMPLE_PERIOD_BIT) != 0) {
+            r.putLong(samplePeriod());
+        }
+        if ((st & SAMPLE_RAW) != 0) {
+            r.putInt(rawBytes - 4);
+            if (raw != null) {
+                r.put(raw);
+            }
+        }
+        byte[] lost = ring.pendingLost() > 0 ? lostRecord(task, ring.pendingLost()) : null;
+        boolean written = ring.output(r.array(), lost, true, attr.has(WATERMARK) ? 0 : attr.wakeupEvents());
+        ring.updateUserPage(count(), timeEnabled());
+        if (ring.takeWake()) {
+            waiters.wake(kernel.scheduler(), dev.emu.abi.PollEvents.POLLIN);
+        }
+        return written;
+    }
+
+    /** PERF_RECORD_LOST {id, lost} with the sample_id fields when sample_id_all is set. */
+    private byte[] lostRecord(Task task, long lostCount) {
+        long st = attr.has(SAMPLE_ID_ALL) ? attr.sampleType() : 0;
+        int idBytes = 8 * Long.bitCount(st & (SAMPLE_TID | SAMPLE_TIME | SAMPLE_ID | SAMPLE_STREAM_ID | SAMPLE_CPU));
+        java.nio.ByteBuffer r = PerfRing.record(PerfRing.RECORD_LOST, 0, 16 + idBytes);
+        r.putLong(id).putLong(lostCount);
+        if ((st & SAMPLE_TID) != 0) {
+            r.putInt(task == null ? 0 : task.process().pid()).putInt(task == null ? 0 : task.tid());
+        }
+        if ((st & SAMPLE_TIME) != 0) {
+            r.putLong(kernel.clock().nanos());
+        }
+        if ((st & SAMPLE_ID) != 0) {
+            r.putLong(id);
+        }
+        if ((st & SAMPLE_STREAM_ID) != 0) {
+            r.putLong(id);
+        }
+        if ((st & SAMPLE_CPU) != 0) {
+            r.putInt(0).putInt(0);
+        }
+        return r.array();
     }
 
     /** The last close (perf_release): unhook, stop, let go of the program and the group. */
@@ -274,6 +401,10 @@ public final class PerfEvent {
         if (leader != this) {
             leader.siblings.remove(this);
         }
+        if (ring != null) {
+            ring.pages().release(); // mappings keep the pages until they go, as on Linux
+        }
+        waiters.wakeAll(kernel.scheduler());
     }
 
     public boolean closed() {

@@ -3,7 +3,6 @@ package dev.emu.kernel.perf;
 import static dev.emu.abi.perf.PerfEventAttr.*;
 
 import dev.emu.abi.Errno;
-import dev.emu.abi.PollEvents;
 import dev.emu.kernel.fs.AnonInodeFile;
 import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.task.Task;
@@ -17,7 +16,7 @@ import java.util.List;
  * count in the attr's read_format, ioctl enables, disables, resets, names and programs the
  * event, poll reports EPOLLHUP while the event has no ring buffer, the last close frees it.
  */
-public final class PerfEventFile extends AnonInodeFile {
+public final class PerfEventFile extends AnonInodeFile implements dev.emu.kernel.fs.MappableFile {
     private final PerfEvent event;
 
     PerfEventFile(PerfEvent event, int statusFlags) {
@@ -140,11 +139,17 @@ public final class PerfEventFile extends AnonInodeFile {
         }
     }
 
-    /** perf_poll: without a ring buffer an event is EPOLLHUP. */
+    /** perf_poll: without a ring buffer an event is EPOLLHUP; with one, the wake-ups since the last poll. */
     @Override
     public int poll(Task task, PollTable table) {
         table.wait(event.waiters());
-        return PollEvents.POLLHUP;
+        return event.poll();
+    }
+
+    /** perf_mmap: the ring, writable only through an fd opened for writing. */
+    @Override
+    public long mmap(Task t, long addr, long length, int prot, int flags, long offset) {
+        return event.mmap(t, addr, length, prot, flags, offset, true);
     }
 
     @Override

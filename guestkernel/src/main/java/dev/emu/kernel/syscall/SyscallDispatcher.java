@@ -79,7 +79,7 @@ public final class SyscallDispatcher implements SyscallTrap {
             tracer.exit(traced, ret);
         }
         if (events.active && ret != SyscallResults.RESTART && task.state() != dev.emu.kernel.task.TaskState.EXITED) {
-            events.exit(task, cpu, nr, ret);
+            events.exit(task, task.cpu(), nr, ret); // after execve: the new image's registers
         }
         return task.runnable() && !kernel.rescheduleRequested() && !task.hasDeliverableSignal();
     }

@@ -58,6 +58,38 @@ public final class SchedEvents {
                 new TraceField("bool", "group_dead", 32, 1, false)), 36,
                 "\"comm=%s pid=%d prio=%d group_dead=%s\", REC->comm, REC->pid, REC->prio, REC->group_dead ? \"true\" : \"false\"",
                 2);
+        setTexts();
+    }
+
+    /** The text trace lines, as the events' print fmts give them. */
+    private void setTexts() {
+        switchEvent.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long st = r.getLong(32);
+            String state = st == 0 ? "R" : st == INTERRUPTIBLE ? "S" : st == STOPPED ? "T" : st == ZOMBIE ? "Z" : "X";
+            return "sched_switch: prev_comm=" + TraceEvent.cString(h.record(), 8, 16) + " prev_pid=" + r.getInt(24)
+                    + " prev_prio=" + r.getInt(28) + " prev_state=" + state + " ==> next_comm="
+                    + TraceEvent.cString(h.record(), 40, 16) + " next_pid=" + r.getInt(56) + " next_prio=" + r.getInt(60);
+        });
+        fork.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int pc = r.getInt(8);
+            int cc = r.getInt(16);
+            return "sched_process_fork: comm=" + TraceEvent.cString(h.record(), pc & 0xffff, pc >>> 16) + " pid="
+                    + r.getInt(12) + " child_comm=" + TraceEvent.cString(h.record(), cc & 0xffff, cc >>> 16)
+                    + " child_pid=" + r.getInt(20);
+        });
+        exec.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int f = r.getInt(8);
+            return "sched_process_exec: filename=" + TraceEvent.cString(h.record(), f & 0xffff, f >>> 16) + " pid="
+                    + r.getInt(12) + " old_pid=" + r.getInt(16);
+        });
+        exit.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return "sched_process_exit: comm=" + TraceEvent.cString(h.record(), 8, 16) + " pid=" + r.getInt(24)
+                    + " prio=" + r.getInt(28) + " group_dead=" + (r.get(32) != 0);
+        });
     }
 
     /** The CPU goes from {@code prev} to {@code next} (null: the idle task, pid 0 "swapper/0"). */

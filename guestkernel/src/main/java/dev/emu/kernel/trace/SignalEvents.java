@@ -37,6 +37,17 @@ public final class SignalEvents {
                 new TraceField("unsigned long", "sa_flags", 32, 8, false)), 40,
                 "\"sig=%d errno=%d code=%d sa_handler=%lx sa_flags=%lx\", REC->sig, REC->errno, REC->code, REC->sa_handler, REC->sa_flags",
                 3);
+        generate.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return "signal_generate: sig=" + r.getInt(8) + " errno=" + r.getInt(12) + " code=" + r.getInt(16) + " comm="
+                    + TraceEvent.cString(h.record(), 20, 16) + " pid=" + r.getInt(36) + " grp=" + r.getInt(40)
+                    + " res=" + r.getInt(44);
+        });
+        deliver.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return "signal_deliver: sig=" + r.getInt(8) + " errno=" + r.getInt(12) + " code=" + r.getInt(16)
+                    + " sa_handler=" + Long.toHexString(r.getLong(24)) + " sa_flags=" + Long.toHexString(r.getLong(32));
+        });
     }
 
     /** {@code sig} was sent to {@code target} by {@code current}; {@code result} is DELIVERED or IGNORED. */

@@ -32,6 +32,10 @@ public final class TraceEvent {
     private final String printFormat;
     private final int rawArgs;
     private TraceProbe[] probes = NO_PROBES;
+    /** The event's line in the text trace (its print fmt applied), or null to use the generic one. */
+    private java.util.function.Function<TraceHit, String> text;
+    /** The probe writing the text trace while {@code enable} is 1, else null. */
+    private TraceProbe textProbe;
     /** Told when probes come or go (the owner's cheap "anything attached?" flag). */
     private Runnable changed = () -> { };
 
@@ -108,6 +112,70 @@ public final class TraceEvent {
             }
         }
         return false;
+    }
+
+    void setText(java.util.function.Function<TraceHit, String> text) {
+        this.text = text;
+    }
+
+    /** True while the event writes the text trace (its tracefs {@code enable} reads 1). */
+    public boolean textEnabled() {
+        return textProbe != null;
+    }
+
+    /**
+     * Turns the text trace of this event on or off (writing 1 or 0 to its {@code enable}): each
+     * hit appends its line to the trace pipe, as trace_event_buffer_commit and
+     * print_trace_line do.
+     */
+    public void setTextEnabled(boolean on, TracePipe pipe, java.util.function.LongSupplier clock,
+                               dev.emu.kernel.sched.Scheduler scheduler) {
+        if (on && textProbe == null) {
+            textProbe = hit -> pipe.append(hit.task(), clock.getAsLong(), line(hit), scheduler);
+            attach(textProbe);
+        } else if (!on && textProbe != null) {
+            detach(textProbe);
+            textProbe = null;
+        }
+    }
+
+    /** The text of a hit: "name: " and the formatted fields, or the event's own line (syscalls). */
+    String line(TraceHit hit) {
+        return text != null ? text.apply(hit) : name + ": " + fieldsText(hit.record());
+    }
+
+    /** Generic "field=value" text for events without a print fmt of their own. */
+    private String fieldsText(byte[] record) {
+        ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+        StringBuilder sb = new StringBuilder();
+        for (TraceField f : fields) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(f.name()).append('=');
+            if (f.type().startsWith("char") && f.name().endsWith("]")) {
+                sb.append(cString(record, f.offset(), f.size()));
+            } else if (f.type().startsWith("__data_loc")) {
+                int loc = b.getInt(f.offset());
+                sb.append(cString(record, loc & 0xffff, loc >>> 16));
+            } else {
+                sb.append(switch (f.size()) {
+                    case 1 -> f.signed() ? b.get(f.offset()) : b.get(f.offset()) & 0xff;
+                    case 2 -> f.signed() ? b.getShort(f.offset()) : b.getShort(f.offset()) & 0xffff;
+                    case 4 -> f.signed() ? b.getInt(f.offset()) : b.getInt(f.offset()) & 0xffffffffL;
+                    default -> b.getLong(f.offset());
+                });
+            }
+        }
+        return sb.toString();
+    }
+
+    static String cString(byte[] record, int off, int max) {
+        int end = off;
+        while (end < Math.min(record.length, off + max) && record[end] != 0) {
+            end++;
+        }
+        return new String(record, off, end - off, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A zeroed record with the common fields set (tracing_generic_entry_update): type and pid. */

@@ -44,11 +44,21 @@ public final class TraceEvents {
             exit[d.number()] = add("syscalls", "sys_exit_" + d.name(), List.of(
                     new TraceField("int", "__syscall_nr", 8, 4, true), new TraceField("long", "ret", 16, 8, true)), 24,
                     "\"0x%lx\", REC->ret", 2);
+            String sys = "sys_" + d.name(); // print_syscall_exit
+            exit[d.number()].setText(h -> sys + " -> 0x" + Long.toHexString(longAt(h.record(), 16)));
             // Not tracefs events: kprobe attach points, a PtRegs context each.
             kprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + d.name(), List.of(), PtRegs.SIZE, "", 1);
             kretprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + d.name(), List.of(), PtRegs.SIZE, "", 1);
             kprobes.put("__x64_sys_" + d.name(), kprobe[d.number()]);
         }
+        rawEnter.setText(h -> {
+            StringBuilder sb = new StringBuilder("sys_enter: NR ").append(longAt(h.record(), 8)).append(" (");
+            for (int i = 0; i < 6; i++) {
+                sb.append(i == 0 ? "" : ", ").append(Long.toHexString(longAt(h.record(), 16 + 8 * i)));
+            }
+            return sb.append(')').toString();
+        });
+        rawExit.setText(h -> "sys_exit: NR " + longAt(h.record(), 8) + " = " + longAt(h.record(), 16));
         this.syscalls = new SyscallEvents(rawEnter, rawExit, enter, exit, kprobe, kretprobe);
         this.sched = new SchedEvents(this);
         this.signal = new SignalEvents(this);
@@ -75,7 +85,21 @@ public final class TraceEvents {
             values.append(", ((unsigned long)(REC->").append(a.name()).append("))");
         }
         fmt.append('"').append(values);
-        return add("syscalls", "sys_enter_" + d.name(), fields, 16 + 8 * args.size(), fmt.toString(), 2);
+        TraceEvent e = add("syscalls", "sys_enter_" + d.name(), fields, 16 + 8 * args.size(), fmt.toString(), 2);
+        List<SyscallTraceArgs.Arg> named = args;
+        e.setText(h -> { // print_syscall_enter
+            StringBuilder sb = new StringBuilder("sys_").append(d.name()).append('(');
+            for (int i = 0; i < named.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(named.get(i).name()).append(": 0x")
+                        .append(Long.toHexString(longAt(h.record(), 16 + 8 * i)));
+            }
+            return sb.append(')').toString();
+        });
+        return e;
+    }
+
+    private static long longAt(byte[] record, int off) {
+        return java.nio.ByteBuffer.wrap(record).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(off);
     }
 
     TraceEvent add(String system, String name, List<TraceField> fields, int size, String printFormat, int rawArgs) {

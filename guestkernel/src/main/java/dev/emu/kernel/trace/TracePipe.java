@@ -27,10 +27,15 @@ public final class TracePipe {
      * {@code "<comm>-<pid> [000] ..... <sec>.<usec>: bpf_trace_printk: <msg>"}.
      */
     public void printk(Task task, long nanos, String message, Scheduler scheduler) {
+        append(task, nanos, "bpf_trace_printk: " + message, scheduler);
+    }
+
+    /** Appends one trace line: the context (comm-pid, CPU, flags, time) and {@code body}. */
+    public void append(Task task, long nanos, String body, Scheduler scheduler) {
         String comm = task == null ? "<idle>" : task.comm();
         int pid = task == null ? 0 : task.tid();
-        String msg = message.endsWith("\n") ? message : message + "\n";
-        String line = String.format("%16s-%-7d [000] ..... %5d.%06d: bpf_trace_printk: %s", comm, pid,
+        String msg = body.endsWith("\n") ? body : body + "\n";
+        String line = String.format("%16s-%-7d [000] ..... %5d.%06d: %s", comm, pid,
                 nanos / 1_000_000_000L, nanos / 1000 % 1_000_000, msg);
         byte[] b = line.getBytes(StandardCharsets.UTF_8);
         lines.add(b);

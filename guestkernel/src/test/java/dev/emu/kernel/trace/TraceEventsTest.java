@@ -114,4 +114,32 @@ class TraceEventsTest {
         assertThat(raw.rawArgs()[1]).isEqualTo(257);
         assertThat(raw.objects().read(raw.rawArgs()[0] + 8, regs, PtRegs.SIZE)).isFalse();
     }
+
+    @Test
+    void anEnabledEventWritesLinuxsTextLineToTheTracePipe() {
+        TracePipe pipe = new TracePipe();
+        dev.emu.kernel.sched.Scheduler s = new dev.emu.kernel.sched.Scheduler();
+        TraceEvent enter = events.byName("syscalls", "sys_enter_openat");
+        TraceEvent exit = events.byName("syscalls", "sys_exit_openat");
+        enter.setTextEnabled(true, pipe, () -> 1_500_000_000L, s);
+        exit.setTextEnabled(true, pipe, () -> 1_500_000_000L, s);
+        assertThat(enter.textEnabled()).isTrue();
+        assertThat(events.syscalls().active).isTrue();
+        Task t = Tasks.task(7);
+        FakeCpu cpu = (FakeCpu) t.cpu();
+        cpu.set(Reg.RDI, 0xffffff9cL);
+        cpu.set(Reg.RSI, 0x5ef458);
+        cpu.set(Reg.RDX, 0x241);
+        cpu.set(Reg.R10, 0x1b6);
+        events.syscalls().enter(t, cpu, SyscallNumbers.OPENAT);
+        events.syscalls().exit(t, cpu, SyscallNumbers.OPENAT, 3);
+        byte[] buf = new byte[4096];
+        String text = new String(buf, 0, pipe.read(buf, 0, buf.length));
+        assertThat(text).isEqualTo(
+                "              t7-7       [000] .....     1.500000: sys_openat(dfd: 0xffffff9c, filename: 0x5ef458, flags: 0x241, mode: 0x1b6)\n"
+                + "              t7-7       [000] .....     1.500000: sys_openat -> 0x3\n");
+        enter.setTextEnabled(false, pipe, () -> 0, s);
+        exit.setTextEnabled(false, pipe, () -> 0, s);
+        assertThat(events.syscalls().active).isFalse();
+    }
 }

@@ -52,6 +52,7 @@ static const char *ename(int e) {
     case EACCES: return "EACCES";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case ENOTTY: return "ENOTTY";
+    case 524: return "ENOTSUPP(524)";
     default: {
         static char buf[32];
         snprintf(buf, sizeof buf, "errno %d", e);
@@ -385,6 +386,34 @@ static void raw_tracepoint(void) {
     a.raw_tracepoint.name = (unsigned long)"sys_enter";
     a.raw_tracepoint.prog_fd = (unsigned)farfd;
     show("BPF_RAW_TRACEPOINT_OPEN sys_enter reading args[2]", sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a, sizeof a), 1);
+    {
+        struct prog ret1 = {0};
+        emit(&ret1, LDX64(0, 1, 8));
+        emit(&ret1, EXIT());
+        int rfd = (int)load("load raw_tracepoint program returning args[1]", &ret1, BPF_PROG_TYPE_RAW_TRACEPOINT, 1);
+        unsigned long long args[2] = {5, 41};
+        union bpf_attr r;
+        memset(&r, 0, sizeof r);
+        r.test.prog_fd = (unsigned)rfd;
+        r.test.ctx_in = (unsigned long)args;
+        r.test.ctx_size_in = sizeof args;
+        show("PROG_TEST_RUN raw_tracepoint", sys_bpf(BPF_PROG_TEST_RUN, &r, sizeof r), 1);
+        printf("retval %u\n", r.test.retval);
+        r.test.ctx_size_in = 8;
+        show("PROG_TEST_RUN raw_tracepoint with a context too small", sys_bpf(BPF_PROG_TEST_RUN, &r, sizeof r), 1);
+        r.test.ctx_size_in = sizeof args;
+        r.test.repeat = 2;
+        show("PROG_TEST_RUN raw_tracepoint with repeat", sys_bpf(BPF_PROG_TEST_RUN, &r, sizeof r), 1);
+        close(rfd);
+        struct prog tp0 = {0};
+        emit(&tp0, MOV64_IMM(0, 0));
+        emit(&tp0, EXIT());
+        int tfd = (int)load("load tracepoint program returning 0", &tp0, BPF_PROG_TYPE_TRACEPOINT, 1);
+        memset(&r, 0, sizeof r);
+        r.test.prog_fd = (unsigned)tfd;
+        show("PROG_TEST_RUN tracepoint", sys_bpf(BPF_PROG_TEST_RUN, &r, sizeof r), 1);
+        close(tfd);
+    }
     close(farfd);
     close(prog);
     close(arr);

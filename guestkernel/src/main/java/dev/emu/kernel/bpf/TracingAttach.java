@@ -66,6 +66,34 @@ public final class TracingAttach {
         return event.setProgram(a) ? 0 : Errno.EEXIST.ret();
     }
 
+    /** KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT. */
+    static boolean tracingType(int type) {
+        return type == BpfProgType.KPROBE || type == BpfProgType.TRACEPOINT || type == BpfProgType.PERF_EVENT
+                || type == BpfProgType.RAW_TRACEPOINT;
+    }
+
+    /**
+     * PROG_TEST_RUN of a tracing program: kprobe, tracepoint and perf_event programs have no
+     * test_run (ENOTSUPP); a raw tracepoint program runs once on ctx_in's u64 arguments
+     * (bpf_prog_test_run_raw_tp: no data, repeat or duration; ctx_size_in between the
+     * program's furthest read and 12 arguments).
+     */
+    static long testRun(Task t, BpfProgram p, Attr a) {
+        if (p.type() != BpfProgType.RAW_TRACEPOINT) {
+            return Errno.ENOTSUPP.ret();
+        }
+        long ctxSize = a.u32Long(dev.emu.abi.bpf.BpfAttr.TEST_CTX_SIZE_IN);
+        if (a.u64(dev.emu.abi.bpf.BpfAttr.TEST_DATA_IN) != 0 || a.u64(dev.emu.abi.bpf.BpfAttr.TEST_DATA_OUT) != 0
+                || a.u64(dev.emu.abi.bpf.BpfAttr.TEST_CTX_OUT) != 0 || a.u32(dev.emu.abi.bpf.BpfAttr.TEST_DURATION) != 0
+                || a.u32(dev.emu.abi.bpf.BpfAttr.TEST_REPEAT) != 0
+                || ctxSize < p.code().maxCtxOffset() || ctxSize > KernelProgramTypes.RAW_TP_CTX_SIZE) {
+            return Errno.EINVAL.ret();
+        }
+        byte[] ctx = ctxSize == 0 ? new byte[0] : t.memory().read(a.u64(dev.emu.abi.bpf.BpfAttr.TEST_CTX_IN), (int) ctxSize);
+        a.putU32(dev.emu.abi.bpf.BpfAttr.TEST_RETVAL, (int) run(t.kernel(), p, ctx, t, KernelObjects.NONE));
+        return 0;
+    }
+
     /** Runs {@code p} on {@code ctx}; its r0, or 0 when it faulted or another program is running. */
     static long run(Kernel kernel, BpfProgram p, byte[] ctx, Task task, KernelObjects objects) {
         int[] active = ACTIVE.get();

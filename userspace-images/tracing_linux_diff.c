@@ -27,7 +27,10 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -419,6 +422,166 @@ static void raw_tracepoint(void) {
     close(arr);
 }
 
+/* ---- sched and signal tracepoints, each program filtering on this process ---- */
+#define LDX32(d, s, o) INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
+#define LDX8(d, s, o) INSN(BPF_LDX | BPF_MEM | BPF_B, d, s, o, 0)
+#define JMP_REG(op, d, s, o) INSN(BPF_JMP | (op) | BPF_X, d, s, o, 0)
+
+/* arr[key] = r8 (r8 survives the lookup); returns the jump to patch at out. */
+static int store_r8(struct prog *p, int arr, int key) {
+    int j = array_slot(p, arr, key);
+    emit(p, STX64(0, 8, 0));
+    return j;
+}
+static int add_one(struct prog *p, int arr, int key) {
+    int j = array_slot(p, arr, key);
+    emit(p, MOV64_IMM(1, 1));
+    emit(p, XADD64(0, 1, 0));
+    return j;
+}
+static int attach_tp(const char *event, struct prog *p, const char *name) {
+    int fd = (int)load(name, p, BPF_PROG_TYPE_TRACEPOINT, 1);
+    struct perf_event_attr a = tp_attr(tracefs_id(event));
+    int ev = (int)perf_open(&a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+    char what[128];
+    snprintf(what, sizeof what, "attach %s", event);
+    show(what, ioctl(ev, PERF_EVENT_IOC_SET_BPF, fd), 1);
+    ioctl(ev, PERF_EVENT_IOC_ENABLE, 0);
+    close(fd);
+    return ev;
+}
+static volatile int usr1_seen;
+static void on_usr1(int sig) { usr1_seen = sig; }
+
+static void sched_and_signals(void) {
+    int arr = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 16);
+    int me = getpid(), evs[8], ne = 0, outs[8], no;
+    struct prog p;
+
+    /* fork: parent_pid @12 == me → arr[0] = child_pid @20, arr[1]++ */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    emit(&p, LDX32(7, 6, 12));
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, me, 0));
+    emit(&p, LDX32(8, 6, 20));
+    outs[no++] = store_r8(&p, arr, 0);
+    outs[no++] = add_one(&p, arr, 1);
+    finish(&p, outs, no);
+    evs[ne++] = attach_tp("sched/sched_process_fork", &p, "load sched_process_fork program");
+
+    /* exec: pid @12 == arr[0] → arr[2] = old_pid @16, arr[3] = the filename's __data_loc length */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    outs[no++] = array_slot(&p, arr, 0);
+    emit(&p, LDX64(9, 0, 0));
+    emit(&p, LDX32(7, 6, 12));
+    outs[no++] = jmp(&p, JMP_REG(BPF_JNE, 7, 9, 0));
+    emit(&p, LDX32(8, 6, 16));
+    outs[no++] = store_r8(&p, arr, 2);
+    emit(&p, LDX32(8, 6, 8));
+    emit(&p, ALU64_IMM(BPF_RSH, 8, 16));
+    outs[no++] = store_r8(&p, arr, 3);
+    finish(&p, outs, no);
+    evs[ne++] = attach_tp("sched/sched_process_exec", &p, "load sched_process_exec program");
+
+    /* exit: pid @24 == arr[0] → arr[4] = group_dead @32 + 1, arr[5] = prio @28 */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    outs[no++] = array_slot(&p, arr, 0);
+    emit(&p, LDX64(9, 0, 0));
+    emit(&p, LDX32(7, 6, 24));
+    outs[no++] = jmp(&p, JMP_REG(BPF_JNE, 7, 9, 0));
+    emit(&p, LDX8(8, 6, 32));
+    emit(&p, ALU64_IMM(BPF_ADD, 8, 1));
+    outs[no++] = store_r8(&p, arr, 4);
+    emit(&p, LDX32(8, 6, 28));
+    outs[no++] = store_r8(&p, arr, 5);
+    finish(&p, outs, no);
+    evs[ne++] = attach_tp("sched/sched_process_exit", &p, "load sched_process_exit program");
+
+    /* signal_generate: pid @36 == me and sig @8 == SIGUSR1 → arr[6] = code, arr[7] = group, arr[8]++, arr[9] = result */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    emit(&p, LDX32(7, 6, 36));
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, me, 0));
+    emit(&p, LDX32(7, 6, 8));
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, SIGUSR1, 0));
+    emit(&p, LDX32(8, 6, 16));
+    outs[no++] = store_r8(&p, arr, 6);
+    emit(&p, LDX32(8, 6, 40));
+    outs[no++] = store_r8(&p, arr, 7);
+    outs[no++] = add_one(&p, arr, 8);
+    emit(&p, LDX32(8, 6, 44));
+    outs[no++] = store_r8(&p, arr, 9);
+    finish(&p, outs, no);
+    evs[ne++] = attach_tp("signal/signal_generate", &p, "load signal_generate program");
+
+    /* signal_deliver in this process, sig SIGUSR1 → arr[10] = sa_flags @32, arr[11] = sa_handler @24 */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    outs[no++] = only_me(&p);
+    emit(&p, LDX32(7, 6, 8));
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, SIGUSR1, 0));
+    emit(&p, LDX64(8, 6, 32));
+    outs[no++] = store_r8(&p, arr, 10);
+    emit(&p, LDX64(8, 6, 24));
+    outs[no++] = store_r8(&p, arr, 11);
+    finish(&p, outs, no);
+    evs[ne++] = attach_tp("signal/signal_deliver", &p, "load signal_deliver program");
+
+    /* sched_switch: prev_pid @24 == me, prev_state @32 == 1 (S) → arr[12]++ */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    emit(&p, LDX32(7, 6, 24));
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, me, 0));
+    emit(&p, LDX64(7, 6, 32));
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, 1, 0));
+    outs[no++] = add_one(&p, arr, 12);
+    finish(&p, outs, no);
+    evs[ne++] = attach_tp("sched/sched_switch", &p, "load sched_switch program");
+
+    int sync[2];
+    pipe(sync);
+    pid_t child = fork();
+    if (child == 0) {
+        char c;
+        read(sync[0], &c, 1); /* the parent has seen the fork */
+        execl("/bin/true", "/bin/true", (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    printf("fork traced: %s, child pid matches: %s\n", array_get(arr, 1) == 1 ? "once" : "no",
+           array_get(arr, 0) == (unsigned long long)child ? "yes" : "no");
+    write(sync[1], "x", 1);
+    waitpid(child, &status, 0);
+    printf("exec traced: old_pid is the child: %s, filename length %llu\n",
+           array_get(arr, 2) == (unsigned long long)child ? "yes" : "no", array_get(arr, 3));
+    printf("exit traced: group_dead %lld, prio %llu\n", (long long)array_get(arr, 4) - 1, array_get(arr, 5));
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    kill(getpid(), SIGUSR1);
+    printf("signal_generate: %llu, code %d, group %llu, result %llu; handler ran: %s\n", array_get(arr, 8),
+           (int)array_get(arr, 6), array_get(arr, 7), array_get(arr, 9), usr1_seen == SIGUSR1 ? "yes" : "no");
+    printf("signal_deliver: sa_flags 0x%llx, sa_handler is the handler: %s\n", array_get(arr, 10),
+           array_get(arr, 11) == (unsigned long long)(unsigned long)on_usr1 ? "yes" : "no");
+    syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR1);
+    printf("tgkill: code %d, group %llu\n", (int)array_get(arr, 6), array_get(arr, 7));
+    signal(SIGUSR1, SIG_IGN);
+    kill(getpid(), SIGUSR1);
+    printf("ignored: result %llu\n", array_get(arr, 9));
+    struct timespec ts = {0, 2000000};
+    nanosleep(&ts, NULL);
+    printf("switched out sleeping: %s\n", array_get(arr, 12) > 0 ? "yes" : "no");
+    for (int k = 0; k < ne; k++) close(evs[k]);
+    close(sync[0]);
+    close(sync[1]);
+    close(arr);
+}
+
 /* A counting tracepoint event on this thread: read() gives the hits. */
 static void counting(void) {
     struct perf_event_attr a = tp_attr(tracefs_id("syscalls/sys_enter_getpid"));
@@ -773,6 +936,7 @@ int main(int argc, char **argv) {
     print_format("signal/signal_deliver");
     openat_counter();
     raw_tracepoint();
+    sched_and_signals();
     counting();
     sampler();
     ring();

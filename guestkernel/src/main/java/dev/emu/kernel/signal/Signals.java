@@ -99,6 +99,11 @@ public final class Signals {
      * thread that does not block it is woken with its syscall interrupted.
      */
     public static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info) {
+        sendToTask(kernel, t, sig, info, false);
+    }
+
+    /** As above; {@code group}: a process-directed signal (what signal_generate's grp reports). */
+    private static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info, boolean group) {
         GuestProcess p = t.process();
         // valid_signal(): legacy clone() takes any exit signal up to 255, and a number past 64
         // names no signal, so a parent told of its child's exit with one is told nothing.
@@ -112,10 +117,10 @@ public final class Signals {
         }
         JobControl.prepareSignal(kernel, p, sig);
         if (ignored(p, sig) && (t.signalMask() & bit(sig)) == 0) {
-            kernel.trace().signal().generate(kernel.current(), t, sig, info, false, dev.emu.kernel.trace.SignalEvents.IGNORED);
+            kernel.trace().signal().generate(kernel.current(), t, sig, info, group, dev.emu.kernel.trace.SignalEvents.IGNORED);
             return;
         }
-        kernel.trace().signal().generate(kernel.current(), t, sig, info, false, dev.emu.kernel.trace.SignalEvents.DELIVERED);
+        kernel.trace().signal().generate(kernel.current(), t, sig, info, group, dev.emu.kernel.trace.SignalEvents.DELIVERED);
         if (stopSignal(sig) && t.state() == TaskState.BLOCKED && (t.signalMask() & bit(sig)) == 0
                 && p.action(sig).handler() == SignalAction.SIG_DFL && (t.sigwaitSet() & bit(sig)) == 0) {
             // A sleeper stops where it sleeps (as its restarted syscall would in Linux), so a
@@ -146,7 +151,7 @@ public final class Signals {
             }
         }
         if (target != null) {
-            sendToTask(kernel, target, sig, info);
+            sendToTask(kernel, target, sig, info, true);
         }
     }
 

@@ -86,8 +86,18 @@ public final class KernelProgramTypes {
         return Set.copyOf(s);
     }
 
-    /** The type called {@code name} ("emu_timer", "socket_filter", "raw_memory"), for `emu bpf verify`; or null. */
+    /** The type called {@code name} ("emu_timer", "socket_filter", "raw_memory", "kprobe", "tracepoint", "perf_event", "raw_tracepoint"), for `emu bpf verify`; or null. */
     public static ProgramType byName(String name) {
+        ProgramType tracing = switch (name) {
+            case "kprobe" -> KPROBE;
+            case "tracepoint" -> TRACEPOINT;
+            case "perf_event" -> PERF_EVENT;
+            case "raw_tracepoint", "raw_tp" -> RAW_TRACEPOINT;
+            default -> null;
+        };
+        if (tracing != null) {
+            return tracing;
+        }
         return name.equals("emu_timer") || name.equals("timer") ? EMU_TIMER : ProgramTypes.byName(name);
     }
 

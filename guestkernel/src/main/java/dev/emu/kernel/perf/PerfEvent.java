@@ -166,8 +166,13 @@ public final class PerfEvent {
         enabledAt = now();
         enabledAtClock = kernel.clock().nanos();
         if (timer != null) {
-            kernel.timers().arm(timer, kernel.clock().nanos() + periodNanos);
+            kernel.timers().arm(timer, kernel.clock().nanos() + timerPeriod());
         }
+    }
+
+    /** perf_swevent_hrtimer: the timer never fires more often than every 10 µs, whatever the period. */
+    private long timerPeriod() {
+        return Math.max(10_000, periodNanos);
     }
 
     void disable() {
@@ -196,7 +201,7 @@ public final class PerfEvent {
         if (timer != null) {
             periodNanos = attr.has(FREQ) ? Math.max(1, 1_000_000_000L / value) : value;
             if (enabled) {
-                kernel.timers().arm(timer, kernel.clock().nanos() + periodNanos);
+                kernel.timers().arm(timer, kernel.clock().nanos() + timerPeriod());
             }
         }
     }
@@ -256,7 +261,7 @@ public final class PerfEvent {
         if (!enabled || closed) {
             return;
         }
-        kernel.timers().arm(timer, now + periodNanos);
+        kernel.timers().arm(timer, now + timerPeriod());
         Task t = kernel.lastRun();
         if (t == null || t.state() == dev.emu.kernel.task.TaskState.EXITED || (target != null && t != target)
                 || attr.has(EXCLUDE_USER)) {

@@ -30,7 +30,7 @@ public final class Tracefs extends KernFilesystem {
         for (TraceEvent e : events.all()) {
             KernDir d = eventsDir.dir(e.system()).dir(e.name());
             d.add("id", KernFile.of(this, e.id() + "\n"));
-            d.add("format", KernFile.of(this, e.format()));
+            d.add("format", new KernFile(this, 0444, t -> e.format())); // made when opened
             d.add("enable", new EnableNode(this, e, events.pipe(), clock, scheduler));
             available.append(e.system()).append(':').append(e.name()).append('\n');
         }

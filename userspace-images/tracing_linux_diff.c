@@ -16,7 +16,9 @@
  *
  * Exit status 0; "SKIP <reason>" on the first line when the host refuses bpf() or has no tracefs.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
@@ -783,6 +785,76 @@ static void open_errors(void) {
     close((int)fd);
 }
 
+/* bpf_perf_event_output into a bpf-output event through a perf event array, without and with its ring (CPU 0) */
+static void bpf_output(void) {
+    int arr = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 2);
+    int outs[8], no = 0, ev;
+    struct perf_event_attr t;
+    int pea = (int)map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1);
+    struct perf_event_attr o;
+    memset(&o, 0, sizeof o);
+    o.type = PERF_TYPE_SOFTWARE;
+    o.size = sizeof o;
+    o.config = PERF_COUNT_SW_BPF_OUTPUT;
+    o.sample_type = PERF_SAMPLE_RAW;
+    o.sample_period = 1;
+    o.wakeup_events = 1;
+    int out = (int)show("perf_event_open bpf-output", perf_open(&o, -1, 0, -1, PERF_FLAG_FD_CLOEXEC), 1);
+    {
+        union bpf_attr u;
+        unsigned key = 0, val = (unsigned)out;
+        memset(&u, 0, sizeof u);
+        u.map_fd = (unsigned)pea;
+        u.key = (unsigned long)&key;
+        u.value = (unsigned long)&val;
+        show("perf event array update", sys_bpf(BPF_MAP_UPDATE_ELEM, &u, sizeof u), 1);
+        unsigned got;
+        u.value = (unsigned long)&got;
+        show("perf event array lookup", sys_bpf(BPF_MAP_LOOKUP_ELEM, &u, sizeof u), 1);
+    }
+    struct prog po = {0};
+    no = 0;
+    emit(&po, MOV64_REG(6, 1));
+    outs[no++] = only_me(&po);
+    emit(&po, ST64(10, -8, 42));
+    emit(&po, MOV64_REG(1, 6));
+    ld_map(&po, 2, pea);
+    emit(&po, INSN(BPF_LD | BPF_DW | BPF_IMM, 3, 0, 0, (int)BPF_F_CURRENT_CPU));
+    emit(&po, INSN(0, 0, 0, 0, 0));
+    emit(&po, MOV64_REG(4, 10));
+    emit(&po, ALU64_IMM(BPF_ADD, 4, -8));
+    emit(&po, MOV64_IMM(5, 8));
+    emit(&po, CALL(BPF_FUNC_perf_event_output));
+    emit(&po, MOV64_REG(7, 0));
+    outs[no++] = array_slot(&po, arr, 1);
+    emit(&po, STX64(0, 7, 0));
+    finish(&po, outs, no);
+    int ofd = (int)load("load perf_event_output program", &po, BPF_PROG_TYPE_TRACEPOINT, 1);
+    t = tp_attr(tracefs_id("syscalls/sys_enter_getppid"));
+    ev = (int)perf_open(&t, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+    show("SET_BPF perf_event_output program", ioctl(ev, PERF_EVENT_IOC_SET_BPF, ofd), 1);
+    syscall(SYS_getppid);
+    printf("bpf_perf_event_output returned: %lld\n", (long long)array_get(arr, 1));
+    unsigned char *ring = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, out, 0);
+    show("mmap the bpf-output ring", ring == MAP_FAILED ? -1 : 0, 1);
+    syscall(SYS_getppid);
+    close(ev);
+    printf("bpf_perf_event_output with a ring returned: %lld\n", (long long)array_get(arr, 1));
+    struct perf_event_mmap_page *pg = (struct perf_event_mmap_page *)ring;
+    struct perf_event_header *h = (struct perf_event_header *)(ring + pg->data_offset);
+    unsigned *raw = (unsigned *)(h + 1);
+    printf("ring: data_head %llu, record type %u size %u, raw size %u, value %llu\n", pg->data_head, h->type, h->size,
+           raw[0], *(unsigned long long *)&raw[1]);
+    munmap(ring, 2 * 4096);
+    unsigned long long count = 0;
+    read(out, &count, sizeof count);
+    printf("bpf-output event count: %llu\n", count);
+    close(ofd);
+    close(out);
+    close(pea);
+    close(arr);
+}
+
 static void emu_only(void) {
     /* kprobe on the getpid syscall's wrapper: counts calls, reads orig_ax through di */
     int arr = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 2);
@@ -851,59 +923,6 @@ static void emu_only(void) {
     close(pipe);
     close(pfd);
 
-    /* bpf_perf_event_output into a bpf-output event through a perf event array */
-    int pea = (int)map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1);
-    struct perf_event_attr o;
-    memset(&o, 0, sizeof o);
-    o.type = PERF_TYPE_SOFTWARE;
-    o.size = sizeof o;
-    o.config = PERF_COUNT_SW_BPF_OUTPUT;
-    o.sample_type = PERF_SAMPLE_RAW;
-    o.sample_period = 1;
-    o.wakeup_events = 1;
-    int out = (int)show("perf_event_open bpf-output", perf_open(&o, -1, 0, -1, PERF_FLAG_FD_CLOEXEC), 1);
-    {
-        union bpf_attr u;
-        unsigned key = 0, val = (unsigned)out;
-        memset(&u, 0, sizeof u);
-        u.map_fd = (unsigned)pea;
-        u.key = (unsigned long)&key;
-        u.value = (unsigned long)&val;
-        show("perf event array update", sys_bpf(BPF_MAP_UPDATE_ELEM, &u, sizeof u), 1);
-        unsigned got;
-        u.value = (unsigned long)&got;
-        show("perf event array lookup", sys_bpf(BPF_MAP_LOOKUP_ELEM, &u, sizeof u), 1);
-    }
-    struct prog po = {0};
-    no = 0;
-    emit(&po, MOV64_REG(6, 1));
-    outs[no++] = only_me(&po);
-    emit(&po, ST64(10, -8, 42));
-    emit(&po, MOV64_REG(1, 6));
-    ld_map(&po, 2, pea);
-    emit(&po, INSN(BPF_LD | BPF_DW | BPF_IMM, 3, 0, 0, (int)BPF_F_CURRENT_CPU));
-    emit(&po, INSN(0, 0, 0, 0, 0));
-    emit(&po, MOV64_REG(4, 10));
-    emit(&po, ALU64_IMM(BPF_ADD, 4, -8));
-    emit(&po, MOV64_IMM(5, 8));
-    emit(&po, CALL(BPF_FUNC_perf_event_output));
-    emit(&po, MOV64_REG(7, 0));
-    outs[no++] = array_slot(&po, arr, 1);
-    emit(&po, STX64(0, 7, 0));
-    finish(&po, outs, no);
-    int ofd = (int)load("load perf_event_output program", &po, BPF_PROG_TYPE_TRACEPOINT, 1);
-    t = tp_attr(tracefs_id("syscalls/sys_enter_getppid"));
-    ev = (int)perf_open(&t, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-    show("SET_BPF perf_event_output program", ioctl(ev, PERF_EVENT_IOC_SET_BPF, ofd), 1);
-    syscall(SYS_getppid);
-    close(ev);
-    printf("bpf_perf_event_output returned: %lld\n", (long long)array_get(arr, 1));
-    unsigned long long count = 0;
-    read(out, &count, sizeof count);
-    printf("bpf-output event count: %llu\n", count);
-    close(ofd);
-    close(out);
-    close(pea);
     close(prog);
     close(arr);
 }
@@ -918,6 +937,10 @@ int main(int argc, char **argv) {
         printf("SKIP no tracefs at " TRACEFS ": %s\n", strerror(errno));
         return 0;
     }
+    cpu_set_t cpu0; /* bpf_perf_event_output writes to the event of the CPU it runs on: stay on CPU 0 */
+    CPU_ZERO(&cpu0);
+    CPU_SET(0, &cpu0);
+    sched_setaffinity(0, sizeof cpu0, &cpu0);
     if (argc > 1 && strcmp(argv[1], "emu-only") == 0) {
         emu_only();
         printf("done\n");
@@ -940,6 +963,7 @@ int main(int argc, char **argv) {
     counting();
     sampler();
     ring();
+    bpf_output();
     open_errors();
     printf("done\n");
     return 0;

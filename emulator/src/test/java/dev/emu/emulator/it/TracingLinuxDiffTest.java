@@ -58,7 +58,8 @@ class TracingLinuxDiffTest {
         assumeFalse(host.startsWith("SKIP"), host.strip());
         String emu = run(emu("serial.log"), "emu");
         assertThat(emu.lines().toList()).isEqualTo(host.lines().toList());
-        assertThat(host).contains("openat flags 0x80000: 2 calls", "getppid calls seen: 4", "samples taken: > 0", "done");
+        assertThat(host).contains("openat flags 0x80000: 2 calls", "getppid calls seen: 4", "samples taken: > 0",
+                "ring: data_head 24, record type 9 size 24, raw size 12, value 42", "done");
     }
 
     @Test
@@ -71,10 +72,6 @@ class TracingLinuxDiffTest {
                 "orig_ax read through di: 39",
                 "perf_event_open kprobe no_such_function = -1 ENOENT",
                 "trace_pipe: bpf_trace_printk: hi!",
-                "perf event array update = ok",
-                "perf event array lookup = -1 errno 524",
-                "bpf_perf_event_output returned: -28",
-                "bpf-output event count: 1",
                 "done");
         assertThat(Files.readString(tmp.resolve("serial.log"))).contains("bpf_trace_printk: hi!");
     }

@@ -166,13 +166,17 @@ public final class PerfEvent {
         enabledAt = now();
         enabledAtClock = kernel.clock().nanos();
         if (timer != null) {
-            kernel.timers().arm(timer, kernel.clock().nanos() + timerPeriod());
+            kernel.timers().arm(timer, deadline(kernel.clock().nanos()));
         }
     }
 
-    /** perf_swevent_hrtimer: the timer never fires more often than every 10 µs, whatever the period. */
-    private long timerPeriod() {
-        return Math.max(10_000, periodNanos);
+    /**
+     * The next firing one period after {@code now}, never more often than every 10 µs
+     * (perf_swevent_hrtimer), and never wrapping past the end of time for a huge period.
+     */
+    private long deadline(long now) {
+        long d = now + Math.max(10_000, periodNanos);
+        return d < now ? Long.MAX_VALUE : d;
     }
 
     void disable() {
@@ -201,7 +205,7 @@ public final class PerfEvent {
         if (timer != null) {
             periodNanos = attr.has(FREQ) ? Math.max(1, 1_000_000_000L / value) : value;
             if (enabled) {
-                kernel.timers().arm(timer, kernel.clock().nanos() + timerPeriod());
+                kernel.timers().arm(timer, deadline(kernel.clock().nanos()));
             }
         }
     }
@@ -250,9 +254,7 @@ public final class PerfEvent {
 
     /** bpf_perf_event_output wrote {@code data} through this bpf-output event in {@code task}: 0 or -errno. */
     public long output(Task task, byte[] data) {
-        if (enabled) {
-            count++;
-        }
+        // perf_event_output does not count: a bpf-output event's count stays 0, as on Linux.
         // perf_output_begin: no ring, or no room in it, is -ENOSPC
         return sample(task, 0, PerfRing.MISC_KERNEL, data) ? 0 : dev.emu.abi.Errno.ENOSPC.ret();
     }
@@ -261,7 +263,7 @@ public final class PerfEvent {
         if (!enabled || closed) {
             return;
         }
-        kernel.timers().arm(timer, now + timerPeriod());
+        kernel.timers().arm(timer, deadline(now));
         Task t = kernel.lastRun();
         if (t == null || t.state() == dev.emu.kernel.task.TaskState.EXITED || (target != null && t != target)
                 || attr.has(EXCLUDE_USER)) {

@@ -457,7 +457,7 @@ static void on_usr1(int sig) { usr1_seen = sig; }
 
 static void sched_and_signals(void) {
     int arr = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 16);
-    int me = getpid(), evs[8], ne = 0, outs[8], no;
+    int me = getpid(), evs[10], ne = 0, outs[8], no;
     struct prog p;
 
     /* fork: parent_pid @12 == me → arr[0] = child_pid @20, arr[1]++ */
@@ -542,6 +542,24 @@ static void sched_and_signals(void) {
     finish(&p, outs, no);
     evs[ne++] = attach_tp("sched/sched_switch", &p, "load sched_switch program");
 
+    /* raw sched_switch(preempt, prev, next, prev_state): the current task going to sleep → arr[13]++ */
+    memset(&p, 0, sizeof p); no = 0;
+    emit(&p, MOV64_REG(6, 1));
+    outs[no++] = only_me(&p);
+    emit(&p, LDX64(7, 6, 24)); /* prev_state */
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, 1, 0));
+    emit(&p, LDX64(7, 6, 0)); /* preempt */
+    outs[no++] = jmp(&p, JMP_IMM(BPF_JNE, 7, 0, 0));
+    outs[no++] = add_one(&p, arr, 13);
+    finish(&p, outs, no);
+    int rawsw = (int)load("load raw sched_switch program", &p, BPF_PROG_TYPE_RAW_TRACEPOINT, 1);
+    union bpf_attr ra;
+    memset(&ra, 0, sizeof ra);
+    ra.raw_tracepoint.name = (unsigned long)"sched_switch";
+    ra.raw_tracepoint.prog_fd = (unsigned)rawsw;
+    evs[ne++] = (int)show("BPF_RAW_TRACEPOINT_OPEN sched_switch", sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &ra, sizeof ra), 1);
+    close(rawsw);
+
     int sync[2];
     pipe(sync);
     pid_t child = fork();
@@ -578,6 +596,7 @@ static void sched_and_signals(void) {
     struct timespec ts = {0, 2000000};
     nanosleep(&ts, NULL);
     printf("switched out sleeping: %s\n", array_get(arr, 12) > 0 ? "yes" : "no");
+    printf("raw sched_switch saw it sleep: %s\n", array_get(arr, 13) > 0 ? "yes" : "no");
     for (int k = 0; k < ne; k++) close(evs[k]);
     close(sync[0]);
     close(sync[1]);

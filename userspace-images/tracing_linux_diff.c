@@ -263,8 +263,27 @@ static void openat_counter(void) {
         ia.info.info = (unsigned long)&info;
         show("OBJ_GET_INFO_BY_FD link", sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &ia, sizeof ia), 1);
         printf("link info: type %u, prog id > 0: %s\n", info.type, info.prog_id > 0 ? "yes" : "no");
+        union bpf_attr na;
+        memset(&na, 0, sizeof na);
+        na.start_id = info.id - 1;
+        show("BPF_LINK_GET_NEXT_ID", sys_bpf(BPF_LINK_GET_NEXT_ID, &na, sizeof na), 1);
+        printf("next id after id - 1 is the link's: %s\n", na.next_id == info.id ? "yes" : "no");
+        memset(&na, 0, sizeof na);
+        na.link_id = info.id;
+        int again = (int)show("BPF_LINK_GET_FD_BY_ID", sys_bpf(BPF_LINK_GET_FD_BY_ID, &na, sizeof na), 1);
+        struct bpf_link_info info2;
+        memset(&info2, 0, sizeof info2);
+        ia.info.bpf_fd = (unsigned)again;
+        ia.info.info_len = sizeof info2;
+        ia.info.info = (unsigned long)&info2;
+        sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &ia, sizeof ia);
+        printf("same link through the new fd: %s\n", info2.id == info.id && info2.type == info.type ? "yes" : "no");
+        close(again);
+        close(link);
+        memset(&na, 0, sizeof na);
+        na.link_id = info.id;
+        show("BPF_LINK_GET_FD_BY_ID after the last close", sys_bpf(BPF_LINK_GET_FD_BY_ID, &na, sizeof na), 1);
     }
-    close(link);
     close(ev);
     close((int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY | O_NONBLOCK));
 
@@ -628,7 +647,8 @@ static void counting(void) {
 /* cpu-clock sampling on this thread running a PERF_EVENT program. */
 static volatile unsigned long sink;
 static void sampler(void) {
-    int arr = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 3);
+    int arr = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
+    int stacks = (int)show("map create stack trace", map_create(BPF_MAP_TYPE_STACK_TRACE, 4, 8 * 16, 64), 1);
     struct prog p = {0};
     int outs[8], no = 0;
     emit(&p, MOV64_REG(6, 1));
@@ -650,6 +670,14 @@ static void sampler(void) {
     outs[no++] = array_slot(&p, arr, 2);
     emit(&p, MOV64_IMM(1, 1));
     emit(&p, STX64(0, 1, 0));
+    emit(&p, MOV64_REG(1, 6)); /* arr[3] = bpf_get_stackid(ctx, stacks, BPF_F_USER_STACK | BPF_F_REUSE_STACKID) + 1 */
+    ld_map(&p, 2, stacks);
+    emit(&p, MOV64_IMM(3, BPF_F_USER_STACK | BPF_F_REUSE_STACKID));
+    emit(&p, CALL(BPF_FUNC_get_stackid));
+    emit(&p, MOV64_REG(8, 0));
+    emit(&p, ALU64_IMM(BPF_ADD, 8, 1));
+    outs[no++] = array_slot(&p, arr, 3);
+    emit(&p, STX64(0, 8, 0));
     finish(&p, outs, no);
     int prog = (int)load("load perf_event program", &p, BPF_PROG_TYPE_PERF_EVENT, 1);
     struct perf_event_attr a;
@@ -667,6 +695,23 @@ static void sampler(void) {
     printf("samples taken: %s\n", array_get(arr, 0) > 0 ? "> 0" : "0");
     printf("sample_period seen by the program: %llu\n", array_get(arr, 1));
     printf("bpf_get_stack found a user stack: %s\n", array_get(arr, 2) ? "yes" : "no");
+    {
+        long long sid = (long long)array_get(arr, 3) - 1;
+        printf("bpf_get_stackid: %s\n", sid >= 0 ? ">= 0" : ename((int)-sid));
+        unsigned key = (unsigned)sid;
+        unsigned long long ips[16];
+        union bpf_attr la;
+        memset(&la, 0, sizeof la);
+        la.map_fd = (unsigned)stacks;
+        la.key = (unsigned long)&key;
+        la.value = (unsigned long)ips;
+        show("stack trace lookup", sys_bpf(BPF_MAP_LOOKUP_ELEM, &la, sizeof la), 1);
+        printf("innermost ip is a user address: %s\n", ips[0] > 0 && ips[0] < 0x800000000000ULL ? "yes" : "no");
+        show("stack trace update", sys_bpf(BPF_MAP_UPDATE_ELEM, &la, sizeof la), 1);
+        la.value = 0;
+        show("stack trace delete", sys_bpf(BPF_MAP_DELETE_ELEM, &la, sizeof la), 1);
+        show("stack trace delete again", sys_bpf(BPF_MAP_DELETE_ELEM, &la, sizeof la), 1);
+    }
     unsigned long long ns = 0;
     read(ev, &ns, sizeof ns);
     printf("cpu-clock counted time: %s\n", ns > 0 ? "> 0" : "0");

@@ -40,16 +40,17 @@ public final class TraceEvents {
             if (d == null || d.handler() == null) {
                 continue;
             }
-            enter[d.number()] = syscallEnter(d);
-            exit[d.number()] = add("syscalls", "sys_exit_" + d.name(), List.of(
+            String name = defineName(d.name());
+            enter[d.number()] = syscallEnter(d, name);
+            exit[d.number()] = add("syscalls", "sys_exit_" + name, List.of(
                     new TraceField("int", "__syscall_nr", 8, 4, true), new TraceField("long", "ret", 16, 8, true)), 24,
                     "\"0x%lx\", REC->ret", 2);
-            String sys = "sys_" + d.name(); // print_syscall_exit
+            String sys = "sys_" + name; // print_syscall_exit
             exit[d.number()].setText(h -> sys + " -> 0x" + Long.toHexString(longAt(h.record(), 16)));
             // Not tracefs events: kprobe attach points, a PtRegs context each.
-            kprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + d.name(), List.of(), PtRegs.SIZE, "", 1);
-            kretprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + d.name(), List.of(), PtRegs.SIZE, "", 1);
-            kprobes.put("__x64_sys_" + d.name(), kprobe[d.number()]);
+            kprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + name, List.of(), PtRegs.SIZE, "", 1);
+            kretprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + name, List.of(), PtRegs.SIZE, "", 1);
+            kprobes.put("__x64_sys_" + name, kprobe[d.number()]);
         }
         rawEnter.setText(h -> {
             StringBuilder sb = new StringBuilder("sys_enter: NR ").append(longAt(h.record(), 8)).append(" (");
@@ -64,8 +65,21 @@ public final class TraceEvents {
         this.signal = new SignalEvents(this);
     }
 
-    private TraceEvent syscallEnter(SyscallDef d) {
-        List<SyscallTraceArgs.Arg> args = SyscallTraceArgs.of(d.name());
+    /**
+     * The name Linux's SYSCALL_DEFINE gives a syscall, which names its events and its wrapper
+     * symbol: x86_64's stat, fstat, lstat and uname are the "new" ABI's (newstat…), sendfile is
+     * sendfile64.
+     */
+    static String defineName(String name) {
+        return switch (name) {
+            case "stat", "fstat", "lstat", "uname" -> "new" + name;
+            case "sendfile" -> "sendfile64";
+            default -> name;
+        };
+    }
+
+    private TraceEvent syscallEnter(SyscallDef d, String name) {
+        List<SyscallTraceArgs.Arg> args = SyscallTraceArgs.of(name);
         if (args == null) { // not in Linux's list: named by position, typed by the table
             List<SyscallTraceArgs.Arg> fallback = new ArrayList<>();
             for (int i = 0; i < d.args().length; i++) {
@@ -85,10 +99,10 @@ public final class TraceEvents {
             values.append(", ((unsigned long)(REC->").append(a.name()).append("))");
         }
         fmt.append('"').append(values);
-        TraceEvent e = add("syscalls", "sys_enter_" + d.name(), fields, 16 + 8 * args.size(), fmt.toString(), 2);
+        TraceEvent e = add("syscalls", "sys_enter_" + name, fields, 16 + 8 * args.size(), fmt.toString(), 2);
         List<SyscallTraceArgs.Arg> named = args;
         e.setText(h -> { // print_syscall_enter
-            StringBuilder sb = new StringBuilder("sys_").append(d.name()).append('(');
+            StringBuilder sb = new StringBuilder("sys_").append(name).append('(');
             for (int i = 0; i < named.size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append(named.get(i).name()).append(": 0x")
                         .append(Long.toHexString(longAt(h.record(), 16 + 8 * i)));

@@ -21,9 +21,13 @@ class TraceEventsTest {
     @Test
     void everySyscallInTheTableHasAnEnterAndAnExitEvent() {
         for (SyscallDef d : SyscallTable.implemented()) {
-            assertThat(events.byName("syscalls", "sys_enter_" + d.name())).as(d.name()).isNotNull();
-            assertThat(events.byName("syscalls", "sys_exit_" + d.name())).as(d.name()).isNotNull();
+            String name = TraceEvents.defineName(d.name());
+            assertThat(events.byName("syscalls", "sys_enter_" + name)).as(d.name()).isNotNull();
+            assertThat(events.byName("syscalls", "sys_exit_" + name)).as(d.name()).isNotNull();
+            assertThat(SyscallTraceArgs.of(name)).as("Linux's arguments of %s", name).isNotNull();
         }
+        assertThat(events.byName("syscalls", "sys_enter_newstat").format()).contains("field:const char * filename;");
+        assertThat(events.kprobe("__x64_sys_newuname", false)).isNotNull();
     }
 
     @Test

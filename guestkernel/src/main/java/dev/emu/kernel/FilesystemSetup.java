@@ -77,6 +77,10 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
         FsContext ctx = new FsContext(table.root().rootDentry(), table.root().rootDentry(), 022);
         mountKernelFs(kernel, vfs, ctx, "/proc", new ProcFilesystem(kernel, table, nextDev.getAsLong(), boot), "proc");
         mountKernelFs(kernel, vfs, ctx, "/sys", new SysFilesystem(nextDev.getAsLong(), boot), "sysfs");
+        dev.emu.kernel.trace.Tracefs tracefs = new dev.emu.kernel.trace.Tracefs(kernel.trace(), nextDev.getAsLong(), boot,
+                () -> kernel.clock().nanos(), kernel.scheduler());
+        mountKernelFs(kernel, vfs, ctx, "/sys/kernel/tracing", tracefs, "tracefs");
+        mountKernelFs(kernel, vfs, ctx, "/sys/kernel/debug/tracing", tracefs, "tracefs");
         mountKernelFs(kernel, vfs, ctx, "/dev", new DevFilesystem(nextDev.getAsLong(), boot, kernel.random(), () -> tty(kernel)), "udev");
         mountKernelFs(kernel, vfs, ctx, "/dev/shm", new TmpfsFilesystem(nextDev.getAsLong(),
                 () -> kernel.clock().realtimeNanos(), TMPFS_CAPACITY, 01777, kernel.memory()), "tmpfs");

@@ -61,6 +61,11 @@ public final class Kernel {
     private final dev.emu.kernel.fs.TtyJobControl tty = new dev.emu.kernel.fs.TtyJobControl();
     /** Timers on the kernel clock (itimers, POSIX timers): each slice ends at the next deadline. */
     private final dev.emu.kernel.timer.TimerQueue timers = new dev.emu.kernel.timer.TimerQueue();
+    /** Tracepoints (dev.emu.kernel.trace); made before the dispatcher, which tests their flag. */
+    private final dev.emu.kernel.trace.TraceEvents trace =
+            new dev.emu.kernel.trace.TraceEvents(dev.emu.kernel.syscall.SyscallTable.byNumber());
+    /** The task that ran last (null: idle), for sched_switch. */
+    private Task lastRun;
     /** platform.workDone() when the current slice started, for the running task's CPU time. */
     private long sliceStartWork;
     private int nextPid = 1;
@@ -211,6 +216,10 @@ public final class Kernel {
                     return finish(EXIT_GUARD);
                 }
                 Task t = scheduler.next();
+                if (t != lastRun) {
+                    trace.sched().switchTo(lastRun, t, lastRun);
+                    lastRun = t;
+                }
                 if (t == null) {
                     if (!idleUntilWork()) {
                         return finish(EXIT_DEADLOCK);
@@ -405,6 +414,7 @@ public final class Kernel {
             }
         }
         releaseVforkParent(t);
+        trace.sched().exit(t, p.threads().stream().allMatch(x -> x == t || x.state() == TaskState.EXITED));
         p.addExitedThreadCpu(cpuTime(t));
         t.markExited();
         if (p.threads().stream().anyMatch(x -> x.state() != TaskState.EXITED)) {
@@ -536,6 +546,16 @@ public final class Kernel {
     }
 
     /** The kernel-clock timers (hrtimers). */
+    /** The task that ran last (null: the CPU idled), what a sampling event's timer interrupted. */
+    public Task lastRun() {
+        return lastRun;
+    }
+
+    /** The tracepoints and the trace pipe. */
+    public dev.emu.kernel.trace.TraceEvents trace() {
+        return trace;
+    }
+
     public dev.emu.kernel.timer.TimerQueue timers() {
         return timers;
     }

@@ -29,6 +29,10 @@ public final class BpfCommand {
     public static final int MAP_LOOKUP_AND_DELETE_BATCH = 25;
     public static final int MAP_UPDATE_BATCH = 26;
     public static final int MAP_DELETE_BATCH = 27;
+    public static final int LINK_UPDATE = 29;
+    public static final int LINK_GET_FD_BY_ID = 30;
+    public static final int LINK_GET_NEXT_ID = 31;
+    public static final int LINK_DETACH = 34;
 
     /** Linux's name for {@code cmd} (BPF_MAP_CREATE…), emu's extension names, or null. */
     public static String name(long cmd) {
@@ -61,6 +65,10 @@ public final class BpfCommand {
             case MAP_LOOKUP_AND_DELETE_BATCH -> "BPF_MAP_LOOKUP_AND_DELETE_BATCH";
             case MAP_UPDATE_BATCH -> "BPF_MAP_UPDATE_BATCH";
             case MAP_DELETE_BATCH -> "BPF_MAP_DELETE_BATCH";
+            case LINK_UPDATE -> "BPF_LINK_UPDATE";
+            case LINK_GET_FD_BY_ID -> "BPF_LINK_GET_FD_BY_ID";
+            case LINK_GET_NEXT_ID -> "BPF_LINK_GET_NEXT_ID";
+            case LINK_DETACH -> "BPF_LINK_DETACH";
             default -> null;
         };
     }

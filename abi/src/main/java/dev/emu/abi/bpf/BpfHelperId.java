@@ -16,6 +16,15 @@ public final class BpfHelperId {
     public static final int GET_CURRENT_UID_GID = 15;
     public static final int GET_CURRENT_COMM = 16;
     public static final int PERF_EVENT_OUTPUT = 25;
+    public static final int GET_STACKID = 27;
+    public static final int PROBE_READ_STR = 45;
+    public static final int GET_STACK = 67;
+    public static final int SEND_SIGNAL = 109;
+    public static final int PROBE_READ_USER = 112;
+    public static final int PROBE_READ_KERNEL = 113;
+    public static final int PROBE_READ_USER_STR = 114;
+    public static final int PROBE_READ_KERNEL_STR = 115;
+    public static final int SEND_SIGNAL_THREAD = 117;
     public static final int RINGBUF_OUTPUT = 130;
     public static final int RINGBUF_RESERVE = 131;
     public static final int RINGBUF_SUBMIT = 132;

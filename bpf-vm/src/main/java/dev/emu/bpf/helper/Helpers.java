@@ -158,6 +158,7 @@ public final class Helpers {
                     }
                     return r;
                 });
+        TracingHelpers.define();
         List<Helper> all = new ArrayList<>();
         for (Helper h : BY_ID) {
             if (h != null) {
@@ -167,7 +168,7 @@ public final class Helpers {
         ALL = Collections.unmodifiableList(all);
     }
 
-    private static void def(int id, String name, RetType ret, List<ArgType> args, Helper.Body body) {
+    static void def(int id, String name, RetType ret, List<ArgType> args, Helper.Body body) {
         BY_ID[id] = new Helper(id, name, ret, args, body);
     }
 

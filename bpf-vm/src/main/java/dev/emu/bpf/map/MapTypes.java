@@ -66,6 +66,8 @@ public final class MapTypes {
                 MapOfMaps::createHash);
         BY_ID[BpfMapType.BLOOM_FILTER] = new MapType(BpfMapType.BLOOM_FILTER, "BLOOM_FILTER", null,
                 BloomFilterMap::create);
+        BY_ID[BpfMapType.PERF_EVENT_ARRAY] = new MapType(BpfMapType.PERF_EVENT_ARRAY, "PERF_EVENT_ARRAY", PerfEventArray::create);
+        BY_ID[BpfMapType.STACK_TRACE] = new MapType(BpfMapType.STACK_TRACE, "STACK_TRACE", StackTraceMap::create);
     }
 
     /** The table row for {@code type}, or null if emu does not implement it. */

@@ -40,12 +40,26 @@ public final class VerifiedProgram {
 
     private final LoadedProgram program;
     private final ProgramType type;
+    private final int maxCtxOffset;
     private volatile CompiledProgram compiled;
     private volatile String jitNote;
 
     VerifiedProgram(LoadedProgram program, ProgramType type) {
+        this(program, type, 0);
+    }
+
+    VerifiedProgram(LoadedProgram program, ProgramType type, int maxCtxOffset) {
         this.program = program;
         this.type = type;
+        this.maxCtxOffset = maxCtxOffset;
+    }
+
+    /**
+     * The end of the furthest context byte the program reads (Linux's aux->max_ctx_offset):
+     * attaching checks it against the context an attach point provides.
+     */
+    public int maxCtxOffset() {
+        return maxCtxOffset;
     }
 
     /** The loaded program that passed verification. */

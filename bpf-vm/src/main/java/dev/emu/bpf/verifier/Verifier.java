@@ -102,6 +102,8 @@ public final class Verifier {
     private int peakStates;
     private int maxStatesPerInsn;
     private int idGen;
+    /** The furthest context byte read, plus one (aux->max_ctx_offset). */
+    private int maxCtxOffset;
     private int pc;
     /** Per instruction: the packet-pointer context field it loads, if any (rewritten after verification). */
     private final ContextField[] packetFieldLoads;
@@ -142,7 +144,7 @@ public final class Verifier {
                     .append(") max_states_per_insn ").append(v.maxStatesPerInsn).append(" total_states ")
                     .append(v.totalStates).append(" peak_states ").append(v.peakStates).append(" mark_read 0\n");
         }
-        return new VerifierResult.Accepted(new VerifiedProgram(v.rewritten(), type), v.log.toString());
+        return new VerifierResult.Accepted(new VerifiedProgram(v.rewritten(), type, v.maxCtxOffset), v.log.toString());
     }
 
     /**
@@ -739,6 +741,7 @@ public final class Verifier {
                 if (write && value.type.isPointer()) {
                     throw refuse(i, "R" + srcOf(i) + " leaks addr into ctx");
                 }
+                maxCtxOffset = (int) Math.max(maxCtxOffset, o + size); // check_ctx_access: aux->max_ctx_offset
                 if (fld.access().isPacketPointer()) {
                     if (base.off != 0) {
                         throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + base.off + " disallowed");
@@ -1346,6 +1349,7 @@ public final class Verifier {
             }
         }
         if (map != null) {
+            checkTracingMapCompat(i, map, h, id);
             if (!MapHelperRules.compatible(map, id)) {
                 throw malformed(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
             }
@@ -1391,6 +1395,19 @@ public final class Verifier {
         };
         set(st, 0, r0);
         st.written |= 0x3e;
+    }
+
+    /**
+     * check_map_func_compatibility for the tracing maps: a perf event array goes only to
+     * perf_event_output, a stack trace map only to get_stackid, and those helpers only take them.
+     */
+    private void checkTracingMapCompat(int i, BpfMap map, Helper h, int id) {
+        boolean perfArray = map instanceof dev.emu.bpf.map.PerfEventArray;
+        boolean stackMap = map instanceof dev.emu.bpf.map.StackTraceMap;
+        if ((perfArray && id != BpfHelperId.PERF_EVENT_OUTPUT) || (stackMap && id != BpfHelperId.GET_STACKID)
+                || (id == BpfHelperId.PERF_EVENT_OUTPUT && !perfArray) || (id == BpfHelperId.GET_STACKID && !stackMap)) {
+            throw refuse(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+        }
     }
 
     /** A helper's memory argument: {@code size} bytes at {@code r} readable (or, if uninit, writable). */

@@ -32,6 +32,9 @@ public final class BpfSubsystem {
     public static final long DEFAULT_RUN_BUDGET = 1_000_000;
     private int nextMapId = 1;
     private int nextProgId = 1;
+    /** Links by id (link_idr). */
+    private final TreeMap<Integer, BpfLink> links = new TreeMap<>();
+    private int nextLinkId = 1;
 
     private BpfSubsystem(Kernel kernel) {
         this.kernel = kernel;
@@ -96,6 +99,9 @@ public final class BpfSubsystem {
     /** Called by the map's last release: the map's storage goes, and its charge with it. */
     void forget(MapObject m) {
         maps.remove(m.id());
+        if (m.map() instanceof dev.emu.bpf.map.PerfEventArray pea) {
+            PerfEventMaps.releaseAll(pea); // the event files it held
+        }
         kernel.memory().unchargeHeap(m.map().memoryCost());
     }
 
@@ -104,6 +110,29 @@ public final class BpfSubsystem {
         programs.remove(p.id());
         timer.detach(p);
         kernel.memory().unchargeHeap(p.memoryCost());
+    }
+
+    int allocLinkId() {
+        return nextLinkId++;
+    }
+
+    void register(BpfLink l) {
+        links.put(l.id(), l);
+    }
+
+    /** The live link with global id {@code id}, or null. */
+    public BpfLink linkById(long id) {
+        return links.get((int) Math.min(id, Integer.MAX_VALUE));
+    }
+
+    /** The smallest link id above {@code id}, or null (LINK_GET_NEXT_ID). */
+    Integer nextLinkId(long id) {
+        return id >= Integer.MAX_VALUE ? null : links.higherKey((int) Math.max(id, -1));
+    }
+
+    /** Called by the link's last release. */
+    void forget(BpfLink l) {
+        links.remove(l.id());
     }
 
     /** Number of live maps and programs (tests, leak checks). */

@@ -37,13 +37,76 @@ public final class KernelProgramTypes {
                     new ContextField("rip", EmuBpfExtensions.TIMER_CTX_RIP, 8, false))),
             ProgramTypes.TRACING_HELPERS);
 
-    /** The type called {@code name} ("emu_timer", "socket_filter", "raw_memory"), for `emu bpf verify`; or null. */
+    /**
+     * The helpers Linux's tracing program types get (bpf_tracing_func_proto on top of the base
+     * set) as far as emu implements them.
+     */
+    static final Set<Integer> TRACE_HELPERS = union(ProgramTypes.TRACING_HELPERS, Set.of(
+            BpfHelperId.GET_CURRENT_UID_GID, BpfHelperId.PROBE_READ, BpfHelperId.PROBE_READ_STR,
+            BpfHelperId.PROBE_READ_USER, BpfHelperId.PROBE_READ_KERNEL, BpfHelperId.PROBE_READ_USER_STR,
+            BpfHelperId.PROBE_READ_KERNEL_STR, BpfHelperId.PERF_EVENT_OUTPUT, BpfHelperId.GET_STACKID,
+            BpfHelperId.GET_STACK, BpfHelperId.SEND_SIGNAL, BpfHelperId.SEND_SIGNAL_THREAD));
+
+    /** PERF_MAX_TRACE_SIZE: how far a tracepoint program may read (tp_prog_is_valid_access). */
+    static final int PERF_MAX_TRACE_SIZE = 2048;
+    /** sizeof(struct bpf_perf_event_data): the regs, sample_period at 168, addr at 176. */
+    static final int PERF_EVENT_DATA_SIZE = 184;
+    /** MAX_BPF_FUNC_ARGS u64s: how far a raw tracepoint program may read (raw_tp_prog_is_valid_access). */
+    static final int RAW_TP_CTX_SIZE = 12 * 8;
+
+    /** BPF_PROG_TYPE_KPROBE: r1 = struct pt_regs, read-only (kprobe_prog_is_valid_access). */
+    static final ProgramType KPROBE = new ProgramType(BpfProgType.KPROBE, "kprobe",
+            ContextLayout.raw(dev.emu.kernel.trace.PtRegs.SIZE, false), TRACE_HELPERS);
+    /**
+     * BPF_PROG_TYPE_TRACEPOINT: r1 = the tracepoint's record, read-only; the verifier allows up
+     * to PERF_MAX_TRACE_SIZE and the attach refuses a program reading past the record (EACCES).
+     */
+    static final ProgramType TRACEPOINT = new ProgramType(BpfProgType.TRACEPOINT, "tracepoint",
+            ContextLayout.raw(PERF_MAX_TRACE_SIZE, false), TRACE_HELPERS);
+    /** BPF_PROG_TYPE_PERF_EVENT: r1 = struct bpf_perf_event_data, read-only. */
+    static final ProgramType PERF_EVENT = new ProgramType(BpfProgType.PERF_EVENT, "perf_event",
+            perfEventData(), TRACE_HELPERS);
+    /** BPF_PROG_TYPE_RAW_TRACEPOINT: r1 = the tracepoint's arguments as u64s, read-only. */
+    static final ProgramType RAW_TRACEPOINT = new ProgramType(BpfProgType.RAW_TRACEPOINT, "raw_tracepoint",
+            ContextLayout.raw(RAW_TP_CTX_SIZE, false), TRACE_HELPERS);
+
+    /** pe_prog_is_valid_access: regs as whole u64s, sample_period and addr. */
+    private static ContextLayout perfEventData() {
+        List<ContextField> fields = new java.util.ArrayList<>();
+        for (int off = 0; off < dev.emu.kernel.trace.PtRegs.SIZE; off += 8) {
+            fields.add(new ContextField("regs+" + off, off, 8, false));
+        }
+        fields.add(new ContextField("sample_period", 168, 8, false));
+        fields.add(new ContextField("addr", 176, 8, false));
+        return new ContextLayout(PERF_EVENT_DATA_SIZE, fields);
+    }
+
+    private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> s = new HashSet<>(a);
+        s.addAll(b);
+        return Set.copyOf(s);
+    }
+
+    /** The type called {@code name} ("emu_timer", "socket_filter", "raw_memory", "kprobe", "tracepoint", "perf_event", "raw_tracepoint"), for `emu bpf verify`; or null. */
     public static ProgramType byName(String name) {
+        ProgramType tracing = switch (name) {
+            case "kprobe" -> KPROBE;
+            case "tracepoint" -> TRACEPOINT;
+            case "perf_event" -> PERF_EVENT;
+            case "raw_tracepoint", "raw_tp" -> RAW_TRACEPOINT;
+            default -> null;
+        };
+        if (tracing != null) {
+            return tracing;
+        }
         return name.equals("emu_timer") || name.equals("timer") ? EMU_TIMER : ProgramTypes.byName(name);
     }
 
     /** Helpers Linux restricts to GPL-compatible programs (gpl_only in their bpf_func_proto). */
-    private static final Set<Integer> GPL_ONLY = Set.of(BpfHelperId.TRACE_PRINTK, BpfHelperId.PROBE_READ);
+    private static final Set<Integer> GPL_ONLY = Set.of(BpfHelperId.TRACE_PRINTK, BpfHelperId.PROBE_READ,
+            BpfHelperId.PROBE_READ_STR, BpfHelperId.PROBE_READ_USER, BpfHelperId.PROBE_READ_KERNEL,
+            BpfHelperId.PROBE_READ_USER_STR, BpfHelperId.PROBE_READ_KERNEL_STR, BpfHelperId.PERF_EVENT_OUTPUT,
+            BpfHelperId.GET_STACKID, BpfHelperId.GET_STACK);
 
     /** The type for {@code progType}, or null if PROG_LOAD should refuse it with EINVAL. */
     static ProgramType of(int progType) {
@@ -58,6 +121,18 @@ public final class KernelProgramTypes {
         }
         if (progType == BpfProgType.XDP) {
             return ProgramTypes.XDP;
+        }
+        if (progType == BpfProgType.KPROBE) {
+            return KPROBE;
+        }
+        if (progType == BpfProgType.TRACEPOINT) {
+            return TRACEPOINT;
+        }
+        if (progType == BpfProgType.PERF_EVENT) {
+            return PERF_EVENT;
+        }
+        if (progType == BpfProgType.RAW_TRACEPOINT) {
+            return RAW_TRACEPOINT;
         }
         return null;
     }

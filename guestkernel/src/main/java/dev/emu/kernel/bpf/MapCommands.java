@@ -105,6 +105,9 @@ final class MapCommands {
         if (map instanceof MapOfMaps outer) {
             return updateInner(t, outer, key, value, a.u64(BpfAttr.ELEM_FLAGS));
         }
+        if (map instanceof dev.emu.bpf.map.PerfEventArray pea) {
+            return PerfEventMaps.update(t, pea, key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        }
         int r = map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
         pushToMappings(t, a);
         return r;
@@ -188,6 +191,9 @@ final class MapCommands {
         BpfMap map = elemMap(t, a, BPF_F_RDONLY, err);
         if (map == null) {
             return err[0];
+        }
+        if (map instanceof dev.emu.bpf.map.PerfEventArray pea) {
+            return PerfEventMaps.delete(pea, t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize()));
         }
         return map.delete(t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize()));
     }

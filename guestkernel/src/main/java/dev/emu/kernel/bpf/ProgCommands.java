@@ -113,6 +113,9 @@ final class ProgCommands {
         if (a.u32(BpfAttr.TEST_FLAGS) != 0 || a.u32(BpfAttr.TEST_CPU) != 0) {
             return Errno.EINVAL.ret();
         }
+        if (TracingAttach.tracingType(p.type())) {
+            return TracingAttach.testRun(t, p, a); // no test_run (ENOTSUPP), or raw_tp's
+        }
         if (resumed != null && resumed.program() != p) {
             resumed = null; // the fd now names another program: a new call, not the yielded one
         }
@@ -233,6 +236,9 @@ final class ProgCommands {
         File f = t.process().fds().get(fd);
         if (f == null) {
             return Errno.EBADF.ret();
+        }
+        if (f instanceof BpfLinkFile lf) {
+            return LinkCommands.info(t, lf.link(), a, BpfAttr.INFO_LEN, BpfAttr.INFO_PTR);
         }
         long infoAddr = a.u64(BpfAttr.INFO_PTR);
         long userLen = a.u32Long(BpfAttr.INFO_LEN);

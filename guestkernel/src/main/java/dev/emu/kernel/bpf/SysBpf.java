@@ -44,6 +44,12 @@ public final class SysBpf {
             case BpfCommand.PROG_GET_FD_BY_ID -> ProgCommands.progFdById(t, bpf, attr);
             case BpfCommand.MAP_GET_FD_BY_ID -> MapCommands.fdById(t, bpf, attr);
             case BpfCommand.OBJ_GET_INFO_BY_FD -> ProgCommands.objInfo(t, attr);
+            case BpfCommand.RAW_TRACEPOINT_OPEN -> LinkCommands.rawTracepointOpen(t, bpf, attr);
+            case BpfCommand.LINK_CREATE -> LinkCommands.create(t, bpf, attr);
+            case BpfCommand.LINK_UPDATE -> LinkCommands.update(t, attr);
+            case BpfCommand.LINK_GET_FD_BY_ID -> LinkCommands.fdById(t, bpf, attr);
+            case BpfCommand.LINK_GET_NEXT_ID -> LinkCommands.nextId(t, bpf, attr);
+            case BpfCommand.LINK_DETACH -> LinkCommands.detach(t, attr);
             case EmuBpfExtensions.BPF_EMU_RINGBUF_POLL -> RingbufPoll.poll(t, bpf, attr);
             default -> Errno.EINVAL.ret();
         };

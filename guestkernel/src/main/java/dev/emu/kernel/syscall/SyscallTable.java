@@ -267,6 +267,9 @@ public final class SyscallTable {
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
         r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); other commands → EINVAL",
                 dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));
+        // ---- perf events (dev.emu.kernel.perf; docs/tracing.md) ----
+        r.add(def(298, PARTIAL, "software cpu-clock/task-clock (sampling on the kernel clock), dummy, bpf-output; tracepoints by tracefs id; the kprobe PMU on __x64_sys_<name>; no hardware PMU (ENOENT); side-band records, inherit, enable_on_exec → EOPNOTSUPP",
+                dev.emu.kernel.perf.SysPerfEventOpen::perfEventOpen, PTR, INT, INT, FD, HEX));
         return r;
     }
 

@@ -143,6 +143,7 @@ class SyscallTableTest {
             "sendmmsg: int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags",
             "recvmmsg: int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec *timeout",
             "bpf: int cmd, union bpf_attr *uattr, unsigned int size",
+            "perf_event_open: struct perf_event_attr *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags",
             "poll: struct pollfd *ufds, unsigned int nfds, int timeout_msecs",
             "ppoll: struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp, const sigset_t *sigmask, size_t sigsetsize",
             "select: int n, fd_set *inp, fd_set *outp, fd_set *exp, struct __kernel_old_timeval *tvp",

@@ -1,5 +1,6 @@
 package dev.emu.kernel.vfs.sysfs;
 
+import dev.emu.abi.perf.PerfEventAttr;
 import dev.emu.kernel.vfs.kernfs.KernDir;
 import dev.emu.kernel.vfs.kernfs.KernFile;
 import dev.emu.kernel.vfs.kernfs.KernFilesystem;
@@ -25,12 +26,19 @@ public final class SysFilesystem extends KernFilesystem {
         KernDir kernel = root.dir("kernel");
         kernel.dir("btf");
         kernel.dir("tracing");
-        kernel.dir("debug");
+        kernel.dir("debug").dir("tracing");
         kernel.dir("mm");
         KernDir fs = root.dir("fs");
         fs.dir("bpf");
         fs.dir("cgroup");
-        root.dir("bus");
+        // The PMUs perf_event_open knows (perf_pmu_register): their type numbers and the kprobe
+        // PMU's config bit for return probes, which libbpf reads to attach kprobes.
+        KernDir pmus = root.dir("bus").dir("event_source").dir("devices");
+        pmus.dir("software").add("type", KernFile.of(this, PerfEventAttr.TYPE_SOFTWARE + "\n"));
+        pmus.dir("tracepoint").add("type", KernFile.of(this, PerfEventAttr.TYPE_TRACEPOINT + "\n"));
+        KernDir kprobe = pmus.dir("kprobe");
+        kprobe.add("type", KernFile.of(this, PerfEventAttr.TYPE_KPROBE + "\n"));
+        kprobe.dir("format").add("retprobe", KernFile.of(this, "config:0\n"));
         root.dir("class");
         root.dir("dev");
         root.dir("block");

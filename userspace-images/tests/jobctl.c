@@ -160,10 +160,16 @@ int main(int argc, char **argv) {
     /* Stop and continue. */
     c = fork();
     if (c == 0) {
+        /* SIGUSR1 blocked outside sigsuspend: a signal that arrives before the child first waits
+         * (a loaded machine may stop it before it gets there) is not lost between test and wait. */
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &block, &old);
         signal(SIGUSR1, on_usr1);
         for (;;) {
-            pause();
             if (usr1) _exit(40 + usr1);
+            sigsuspend(&old);
         }
     }
     sleep_ms(10);

@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 static pthread_mutex_t m;
+static int held; /* set once die_holding owns m, so the main thread's lock surely waits */
 
 static void *die_holding(void *arg) {
     pthread_mutex_lock(&m);
+    __atomic_store_n(&held, 1, __ATOMIC_RELEASE);
     if (arg) {
         struct timespec t = {0, 20000000};
         nanosleep(&t, NULL); /* the main thread is waiting for the lock meanwhile */
@@ -37,9 +39,12 @@ int main(void) {
     printf("lock again: %d\n", pthread_mutex_lock(&m));
     pthread_mutex_unlock(&m);
 
+    __atomic_store_n(&held, 0, __ATOMIC_RELEASE);
     pthread_create(&th, NULL, die_holding, (void *)1);
-    struct timespec t = {0, 5000000};
-    nanosleep(&t, NULL);
+    struct timespec t = {0, 1000000};
+    while (!__atomic_load_n(&held, __ATOMIC_ACQUIRE)) {
+        nanosleep(&t, NULL); /* a loaded machine may start the thread late */
+    }
     r = pthread_mutex_lock(&m); /* blocks until the owner dies */
     printf("waiter woken by the owner's death: %s\n", r == EOWNERDEAD ? "EOWNERDEAD" : strerror(r));
     pthread_join(th, NULL);

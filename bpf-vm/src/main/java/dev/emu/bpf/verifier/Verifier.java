@@ -377,7 +377,7 @@ public final class Verifier {
                 continue;
             }
             if (logLevel > 0) {
-                appendLog(pc + ": (" + String.format("%02x", (int) code[pc] & 0xff) + ") " + text(pc) + "\n");
+                appendLog(pc + ": (" + HEX2[(int) code[pc] & 0xff] + ") " + text(pc) + "\n");
             }
             int prevWritten = st.written;
             st.written = 0;
@@ -401,6 +401,15 @@ public final class Verifier {
             return Disassembler.disassemble(insns.subList(i, i + 2)).trim();
         }
         return Disassembler.format(insn(i));
+    }
+
+    /** Opcode bytes as two hex digits (String.format per logged instruction dominated log level 1). */
+    private static final String[] HEX2 = new String[256];
+
+    static {
+        for (int k = 0; k < 256; k++) {
+            HEX2[k] = String.format("%02x", k);
+        }
     }
 
     private void appendLog(String s) {

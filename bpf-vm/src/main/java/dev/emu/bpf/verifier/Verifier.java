@@ -96,6 +96,8 @@ public final class Verifier {
     private final boolean[] prune;
     private final List<List<Checkpoint>> explored;
     private final Deque<Branch> stack = new ArrayDeque<>();
+    /** Register liveness per instruction, for pruning (computed at the first prune point). */
+    private Liveness liveness;
     private int processed;
     private int totalStates;
     private int curStates;
@@ -425,8 +427,13 @@ public final class Verifier {
             list = new ArrayList<>(2);
             explored.set(at, list);
         }
+        if (liveness == null) {
+            liveness = Liveness.compute(code);
+        }
+        int live = liveness.liveIn(at);
         for (Checkpoint cp : list) {
-            if (cp.state.covers(st)) {
+            // Fully explored: prune ignoring dead registers (states_equal); still being explored: the loop check, exact.
+            if (cp.branches > 0 ? cp.state.covers(st) : StateEquivalence.covers(cp.state, st, live)) {
                 if (cp.branches > 0) {
                     // An ancestor on this very path is at least as general: the loop can repeat forever.
                     throw malformed(at, "infinite loop detected at insn " + at);

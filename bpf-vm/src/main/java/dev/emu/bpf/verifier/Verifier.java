@@ -43,7 +43,9 @@ import java.util.List;
  * stack are refused (Linux allows them to privileged users); pointers may not be stored into map
  * values, ringbuf memory or the context, nor returned from the main program; atomics must be
  * naturally aligned (the engines fault on misaligned atomics); callx is refused. Simplifications:
- * no precision/liveness tracking (pruning compares every register), variable-offset stack and
+ * register liveness only (pruning against a fully explored state skips registers dead at the
+ * prune point, {@link Liveness}; no stack liveness, no precision tracking: every live scalar's
+ * range is compared), variable-offset stack and
  * context accesses are refused, JMP32 refines bounds only when the operands' upper halves are
  * known zero (or, for signed forms, the values are known to be in [0, 2^31)), and no combined
  * stack-depth limit across frames (each frame has its own 512 bytes, as the engines give).

@@ -46,8 +46,9 @@ import java.util.List;
  * register liveness only (pruning against a fully explored state skips registers dead at the
  * prune point, {@link Liveness}; no stack liveness, no precision tracking: every live scalar's
  * range is compared), variable-offset stack and
- * context accesses are refused, JMP32 refines bounds only when the operands' upper halves are
- * known zero (or, for signed forms, the values are known to be in [0, 2^31)), and no combined
+ * context accesses are refused, JMP32 refines the bounds only when the operands' upper halves are
+ * known zero (or, for signed forms, the values are known to be in [0, 2^31)); otherwise only the
+ * known bits of the low half carry over ({@link Jmp32Refinement}: no separate 32-bit bounds), and no combined
  * stack-depth limit across frames (each frame has its own 512 bytes, as the engines give).
  *
  * <p>Log levels as Linux's {@code log_level}: 0 nothing (the reason is in the result), 1 the
@@ -1163,9 +1164,14 @@ public final class Verifier {
         VerifierState.Frame f = s.cur();
         if (aExact) {
             f.regs[in.dst()] = a;
+        } else if (Jmp32Refinement.carryLow32(f.regs[in.dst()], a) instanceof RegState r) { // JMP32, upper half unknown
+            f.regs[in.dst()] = r;
         }
         if (bExact) {
             f.regs[in.src()] = b;
+        } else if (Opcode.of(in.opcode()).regSource()
+                && Jmp32Refinement.carryLow32(f.regs[in.src()], b) instanceof RegState r) {
+            f.regs[in.src()] = r;
         }
         return true;
     }

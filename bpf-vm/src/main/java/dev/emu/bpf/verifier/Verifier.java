@@ -45,8 +45,9 @@ import java.util.List;
  * naturally aligned (the engines fault on misaligned atomics); callx is refused. Simplifications:
  * register liveness only (pruning against a fully explored state skips registers dead at the
  * prune point, {@link Liveness}; no stack liveness, no precision tracking: every live scalar's
- * range is compared), variable-offset stack and
- * context accesses are refused, JMP32 refines the bounds only when the operands' upper halves are
+ * range is compared), variable-offset loads and stores on the stack are checked as Linux's
+ * privileged rules ({@link VarOffsetStack}) but variable-offset stack pointers passed to helpers
+ * and variable-offset context accesses are refused, JMP32 refines the bounds only when the operands' upper halves are
  * known zero (or, for signed forms, the values are known to be in [0, 2^31)); otherwise only the
  * known bits of the low half carry over ({@link Jmp32Refinement}: no separate 32-bit bounds), and no combined
  * stack-depth limit across frames (each frame has its own 512 bytes, as the engines give).
@@ -728,8 +729,8 @@ public final class Verifier {
         }
         switch (base.type) {
             case PTR_TO_STACK -> {
-                if (!base.isConst()) {
-                    throw refuse(i, "R" + regno + " variable stack access prohibited");
+                if (!base.isConst()) { // a range of offsets, as Linux allows privileged programs
+                    return VarOffsetStack.access(this, st, i, regno, base, off, size, write, value, signExt);
                 }
                 int o = base.off + (int) base.constValue() + off;
                 if (o % size != 0) {

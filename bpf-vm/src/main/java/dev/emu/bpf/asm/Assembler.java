@@ -33,6 +33,10 @@ public final class Assembler {
     private static final Pattern MEM = Pattern.compile("^\\[\\s*(%?r\\d+)\\s*(?:([+-])\\s*((?:0x)?[0-9a-fA-F]+))?\\s*]$");
     private static final Pattern MAP_FD = Pattern.compile("^map_fd\\(\\s*(-?\\w+)\\s*\\)$");
     private static final Pattern MAP_VALUE = Pattern.compile("^map_value\\(\\s*(-?\\w+)\\s*\\+\\s*(-?\\w+)\\s*\\)$");
+    // Compiled once: compiling per line made a 1M-line program take seconds to assemble.
+    private static final Pattern SWAP = Pattern.compile("^(le|be|bswap|swap)(16|32|64)$");
+    private static final Pattern MOVSX = Pattern.compile("^movsx(8|16|32)(32|64)$");
+    private static final Pattern REGISTER = Pattern.compile("%?r\\d+");
 
     private static final Map<String, Opcode> BY_NAME = new HashMap<>();
 
@@ -200,7 +204,7 @@ public final class Assembler {
             default -> { }
         }
         // byte swaps: le16 be32 bswap64 (swap16 accepted as an alias)
-        Matcher sw = Pattern.compile("^(le|be|bswap|swap)(16|32|64)$").matcher(mn);
+        Matcher sw = SWAP.matcher(mn);
         if (sw.matches()) {
             expect(ln, mn, ops, 1);
             int code = switch (sw.group(1)) {
@@ -214,7 +218,7 @@ public final class Assembler {
         // variants spelled by name: sdiv/smod (off 1), movsxNN (off N)
         String base = mn;
         int off = 0;
-        Matcher mx = Pattern.compile("^movsx(8|16|32)(32|64)$").matcher(mn);
+        Matcher mx = MOVSX.matcher(mn);
         if (mx.matches()) {
             base = mx.group(2).equals("32") ? "mov32" : "mov";
             off = Integer.parseInt(mx.group(1));
@@ -339,7 +343,7 @@ public final class Assembler {
     }
 
     private static boolean isRegister(String s) {
-        return s.matches("%?r\\d+");
+        return REGISTER.matcher(s).matches();
     }
 
     private static int reg(int ln, String s) throws AsmException {

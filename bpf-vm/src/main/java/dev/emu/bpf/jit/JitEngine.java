@@ -22,4 +22,14 @@ public final class JitEngine implements ExecutionEngine {
         JitCompiler.Result r = cache.computeIfAbsent(program, JitCompiler::compile);
         return r.program() != null ? r.program().run(context, env) : FALLBACK.run(program, context, env);
     }
+
+    /**
+     * Runs with an instruction budget ({@link dev.emu.bpf.interp.InsnBudget}): the same fault, at
+     * the same instruction, as {@link Interpreter#run(LoadedProgram, byte[], HelperEnvironment, long)}.
+     */
+    public ExecutionResult run(LoadedProgram program, byte[] context, HelperEnvironment env, long budget) {
+        JitCompiler.Result r = cache.computeIfAbsent(program, JitCompiler::compile);
+        return r.program() != null ? r.program().run(context, env, budget, null)
+                : FALLBACK.run(program, context, env, budget);
+    }
 }

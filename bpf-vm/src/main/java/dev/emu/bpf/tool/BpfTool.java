@@ -4,7 +4,6 @@ import dev.emu.bpf.asm.AsmException;
 import dev.emu.bpf.asm.Assembler;
 import dev.emu.bpf.asm.Disassembler;
 import dev.emu.bpf.helper.StandaloneEnvironment;
-import dev.emu.bpf.interp.ExecutionEngine;
 import dev.emu.bpf.interp.ExecutionResult;
 import dev.emu.bpf.interp.Interpreter;
 import dev.emu.bpf.isa.Instruction;
@@ -97,6 +96,22 @@ public final class BpfTool {
      * @param interpret select the interpreter (default: the JIT)
      */
     public static int exec(String programHexLine, String memHex, boolean interpret, PrintStream out, PrintStream err) {
+        return exec(programHexLine, memHex, interpret, DEFAULT_EXEC_BUDGET, out, err);
+    }
+
+    /**
+     * The default instruction budget of {@code emu bpf exec}: the program is not verified, so
+     * nothing bounds its loops (Linux's 1M-instruction complexity limit, as a run-time figure).
+     */
+    public static final long DEFAULT_EXEC_BUDGET = 1_000_000;
+
+    /**
+     * As {@link #exec(String, String, boolean, PrintStream, PrintStream)} with an instruction
+     * budget: a run that would execute more than {@code budget} instructions ({@code ja -1}, a
+     * 2^32 counter) stops on both engines with "program fault: instruction budget of N exhausted".
+     */
+    public static int exec(String programHexLine, String memHex, boolean interpret, long budget, PrintStream out,
+            PrintStream err) {
         byte[] prog;
         byte[] mem;
         try {
@@ -116,8 +131,8 @@ public final class BpfTool {
             return 1;
         }
         LoadedProgram p = ((LoadResult.Loaded) lr).program();
-        ExecutionEngine engine = interpret ? new Interpreter() : new dev.emu.bpf.jit.JitEngine();
-        ExecutionResult res = engine.run(p, mem, new StandaloneEnvironment());
+        ExecutionResult res = interpret ? new Interpreter().run(p, mem, new StandaloneEnvironment(), budget)
+                : new dev.emu.bpf.jit.JitEngine().run(p, mem, new StandaloneEnvironment(), budget);
         return switch (res) {
             case ExecutionResult.Exit e -> {
                 out.println(Long.toHexString(e.r0()));

@@ -43,9 +43,13 @@ import java.util.List;
  * stack are refused (Linux allows them to privileged users); pointers may not be stored into map
  * values, ringbuf memory or the context, nor returned from the main program; atomics must be
  * naturally aligned (the engines fault on misaligned atomics); callx is refused. Simplifications:
- * no precision/liveness tracking (pruning compares every register), variable-offset stack and
- * context accesses are refused, JMP32 refines bounds only when the operands' upper halves are
- * known zero (or, for signed forms, the values are known to be in [0, 2^31)), and no combined
+ * register liveness only (pruning against a fully explored state skips registers dead at the
+ * prune point, {@link Liveness}; no stack liveness, no precision tracking: every live scalar's
+ * range is compared), variable-offset loads and stores on the stack are checked as Linux's
+ * privileged rules ({@link VarOffsetStack}) but variable-offset stack pointers passed to helpers
+ * and variable-offset context accesses are refused, JMP32 refines the bounds only when the operands' upper halves are
+ * known zero (or, for signed forms, the values are known to be in [0, 2^31)); otherwise only the
+ * known bits of the low half carry over ({@link Jmp32Refinement}: no separate 32-bit bounds), and no combined
  * stack-depth limit across frames (each frame has its own 512 bytes, as the engines give).
  *
  * <p>Log levels as Linux's {@code log_level}: 0 nothing (the reason is in the result), 1 the
@@ -96,6 +100,8 @@ public final class Verifier {
     private final boolean[] prune;
     private final List<List<Checkpoint>> explored;
     private final Deque<Branch> stack = new ArrayDeque<>();
+    /** Register liveness per instruction, for pruning (computed at the first prune point). */
+    private Liveness liveness;
     private int processed;
     private int totalStates;
     private int curStates;
@@ -379,7 +385,7 @@ public final class Verifier {
                 continue;
             }
             if (logLevel > 0) {
-                appendLog(pc + ": (" + String.format("%02x", (int) code[pc] & 0xff) + ") " + text(pc) + "\n");
+                appendLog(pc + ": (" + HEX2[(int) code[pc] & 0xff] + ") " + text(pc) + "\n");
             }
             int prevWritten = st.written;
             st.written = 0;
@@ -405,6 +411,15 @@ public final class Verifier {
         return Disassembler.format(insn(i));
     }
 
+    /** Opcode bytes as two hex digits (String.format per logged instruction dominated log level 1). */
+    private static final String[] HEX2 = new String[256];
+
+    static {
+        for (int k = 0; k < 256; k++) {
+            HEX2[k] = String.format("%02x", k);
+        }
+    }
+
     private void appendLog(String s) {
         log.append(s);
         if (log.length() > LOG_CAP) { // rotating log, as Linux's default: keep the tail
@@ -418,8 +433,13 @@ public final class Verifier {
             list = new ArrayList<>(2);
             explored.set(at, list);
         }
+        if (liveness == null) {
+            liveness = Liveness.compute(code);
+        }
+        int live = liveness.liveIn(at);
         for (Checkpoint cp : list) {
-            if (cp.state.covers(st)) {
+            // Fully explored: prune ignoring dead registers (states_equal); still being explored: the loop check, exact.
+            if (cp.branches > 0 ? cp.state.covers(st) : StateEquivalence.covers(cp.state, st, live)) {
                 if (cp.branches > 0) {
                     // An ancestor on this very path is at least as general: the loop can repeat forever.
                     throw malformed(at, "infinite loop detected at insn " + at);
@@ -711,8 +731,8 @@ public final class Verifier {
         }
         switch (base.type) {
             case PTR_TO_STACK -> {
-                if (!base.isConst()) {
-                    throw refuse(i, "R" + regno + " variable stack access prohibited");
+                if (!base.isConst()) { // a range of offsets, as Linux allows privileged programs
+                    return VarOffsetStack.access(this, st, i, regno, base, off, size, write, value, signExt);
                 }
                 int o = base.off + (int) base.constValue() + off;
                 if (o % size != 0) {
@@ -1148,9 +1168,14 @@ public final class Verifier {
         VerifierState.Frame f = s.cur();
         if (aExact) {
             f.regs[in.dst()] = a;
+        } else if (Jmp32Refinement.carryLow32(f.regs[in.dst()], a) instanceof RegState r) { // JMP32, upper half unknown
+            f.regs[in.dst()] = r;
         }
         if (bExact) {
             f.regs[in.src()] = b;
+        } else if (Opcode.of(in.opcode()).regSource()
+                && Jmp32Refinement.carryLow32(f.regs[in.src()], b) instanceof RegState r) {
+            f.regs[in.src()] = r;
         }
         return true;
     }

@@ -114,7 +114,7 @@ final class VerifierState {
         return true;
     }
 
-    private static boolean stackCovers(Frame o, Frame c, Map<Integer, Integer> idmap) {
+    static boolean stackCovers(Frame o, Frame c, Map<Integer, Integer> idmap) {
         for (int i = 0; i < STACK; i++) {
             byte ot = o.stype[i], ct = c.stype[i];
             switch (ot) {

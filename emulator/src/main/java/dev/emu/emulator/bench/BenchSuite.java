@@ -46,7 +46,7 @@ public final class BenchSuite {
     /** Every row id, in table order. */
     static final List<String> ROW_IDS = List.of("syscall", "compute_virtual", "compute_host", "memory",
             "context_switch", "startup", "store", "load", "stride", "memcpy", "qsort", "interp", "forkexec",
-            "file_read", "bpf_interp", "bpf_jit", "ringbuf");
+            "file_read", "bpf_interp", "bpf_jit", "ringbuf", "bpf_verify");
 
     /** JVM options of scripts/emu, used when none are given. */
     private static final List<String> DEFAULT_JVM_OPTS = List.of("--enable-native-access=ALL-UNNAMED",
@@ -199,6 +199,7 @@ public final class BenchSuite {
                     case "bpf_jit" -> bpfVm(id, "BPF JIT, ALU loop", "dev.emu.bpf.bench.JitBenchmark",
                             "RESULT jit alu=", q ? 200_000 : 200_000_000, Target.atMost(0.3, "<= 0.3 ns/insn"));
                     case "ringbuf" -> ringbuf(id, q);
+                    case "bpf_verify" -> bpfVerify(id, q);
                     default -> throw new IllegalStateException(id);
                 };
             } catch (IOException | RunFailed e) {
@@ -256,6 +257,25 @@ public final class BenchSuite {
     }
 
     private static final Pattern NUMBER = Pattern.compile("([0-9.]+)");
+
+    private static final Pattern VERIFY = Pattern.compile("RESULT verify 1M=([0-9.]+) ms 64k=([0-9.]+) ms 4k=([0-9.]+) ms loop=([0-9.]+) ms");
+
+    /**
+     * The verifier on straight-line programs of 4k, 64k and 1M instructions and a 1000-iteration
+     * bounded loop (dev.emu.bpf.bench.VerifierBenchmark, best of 5 in one JVM); the value is the
+     * 1M program's time, the others are in the notes.
+     */
+    private Row bpfVerify(String id, boolean quick) throws IOException, InterruptedException, RunFailed {
+        List<String> cmd = new ArrayList<>(javaCommand(false));
+        cmd.addAll(List.of("-cp", classpath(), "dev.emu.bpf.bench.VerifierBenchmark", quick ? "1" : "5"));
+        Run run = Runner.run(cmd);
+        Matcher m = run.output().lines().map(VERIFY::matcher).filter(Matcher::matches).findFirst()
+                .orElseThrow(() -> new RunFailed("VerifierBenchmark printed no RESULT line: " + run.output().strip()));
+        return Row.of(id, "BPF verifier, 1M straight-line insns", "ms", Double.parseDouble(m.group(1)), null, null,
+                Target.atMost(5000, "<= 5000 ms (Linux: < 1 s)"), String.join(" ", cmd),
+                "64k insns " + m.group(2) + " ms, 4k insns " + m.group(3) + " ms, 1000-iteration loop "
+                        + m.group(4) + " ms");
+    }
 
     /** A bpf-vm benchmark main in its own JVM; its RESULT line gives ns/insn (best of 8 runs). */
     private Row bpfVm(String id, String name, String mainClass, String prefix, long iterations, Target target)

@@ -55,6 +55,9 @@ public final class BpfCommand implements Runnable {
         @Parameters(paramLabel = "MEMORY", arity = "0..1") String memory;
         @Option(names = "--interpret", description = "Use the interpreter (the reference engine).") boolean interpret;
         @Option(names = "--jit", description = "Use the JIT to JVM bytecode (the default).") boolean jit;
+        @Option(names = "--budget", paramLabel = "N", defaultValue = "1000000",
+                description = "Stop after N instructions (the program is not verified, so nothing else bounds its loops;"
+                        + " default ${DEFAULT-VALUE}).") long budget;
 
         @Override
         public Integer call() throws IOException {
@@ -63,7 +66,11 @@ public final class BpfCommand implements Runnable {
                 System.err.println("emu bpf exec: --interpret and --jit exclude each other");
                 return 2;
             }
-            return BpfTool.exec(line == null ? "" : line, memory, interpret, System.out, System.err);
+            if (budget <= 0) {
+                System.err.println("emu bpf exec: --budget must be positive");
+                return 2;
+            }
+            return BpfTool.exec(line == null ? "" : line, memory, interpret, budget, System.out, System.err);
         }
     }
 

@@ -16,9 +16,19 @@ public final class BpfHelperId {
     public static final int GET_CURRENT_UID_GID = 15;
     public static final int GET_CURRENT_COMM = 16;
     public static final int PERF_EVENT_OUTPUT = 25;
+    public static final int GET_NUMA_NODE_ID = 42;
+    public static final int JIFFIES64 = 118;
+    public static final int KTIME_GET_BOOT_NS = 125;
     public static final int RINGBUF_OUTPUT = 130;
     public static final int RINGBUF_RESERVE = 131;
     public static final int RINGBUF_SUBMIT = 132;
     public static final int RINGBUF_DISCARD = 133;
     public static final int RINGBUF_QUERY = 134;
+    public static final int KTIME_GET_COARSE_NS = 160;
+    public static final int FOR_EACH_MAP_ELEM = 164;
+    public static final int SNPRINTF = 165;
+    public static final int TRACE_VPRINTK = 177;
+    public static final int LOOP = 181;
+    public static final int STRNCMP = 182;
+    public static final int KTIME_GET_TAI_NS = 208;
 }

@@ -52,8 +52,20 @@ public final class Helpers {
                 });
         def(BpfHelperId.KTIME_GET_NS, "ktime_get_ns", RetType.INTEGER, List.of(),
                 (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetNs());
+        def(BpfHelperId.KTIME_GET_BOOT_NS, "ktime_get_boot_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetBootNs());
+        def(BpfHelperId.KTIME_GET_COARSE_NS, "ktime_get_coarse_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetCoarseNs());
+        def(BpfHelperId.KTIME_GET_TAI_NS, "ktime_get_tai_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetTaiNs());
+        def(BpfHelperId.JIFFIES64, "jiffies64", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().jiffies64());
+        def(BpfHelperId.GET_NUMA_NODE_ID, "get_numa_node_id", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().numaNodeId() & 0xffffffffL);
+        // bpf_trace_printk_proto declares only fmt and fmt_size: r3-r5 are not checked (ARG_DONTCARE),
+        // so bpf_printk with fewer than three arguments need not initialise them.
         def(BpfHelperId.TRACE_PRINTK, "trace_printk", RetType.INTEGER,
-                List.of(PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING, ANYTHING), Helpers::tracePrintk);
+                List.of(PTR_TO_MEM, CONST_SIZE), Helpers::tracePrintk);
         def(BpfHelperId.GET_PRANDOM_U32, "get_prandom_u32", RetType.INTEGER, List.of(),
                 (c, r1, r2, r3, r4, r5) -> c.env().prandomU32() & 0xffffffffL);
         def(BpfHelperId.GET_SMP_PROCESSOR_ID, "get_smp_processor_id", RetType.INTEGER, List.of(),

@@ -18,6 +18,7 @@ import dev.emu.bpf.isa.Opcode;
 import dev.emu.bpf.load.LoadResult;
 import dev.emu.bpf.load.LoadedProgram;
 import dev.emu.bpf.load.MapResolver;
+import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.RingBuf;
 import java.util.ArrayDeque;
@@ -680,15 +681,54 @@ public final class Verifier {
                 return write ? null : loaded(size, signExt);
             }
             case PTR_TO_MAP_VALUE, PTR_TO_MEM -> {
+                if (base.type == RegType.PTR_TO_MAP_VALUE) {
+                    checkMapAccessType(i, base, off, size, write);
+                }
                 checkRegion(i, regno, base, off, size);
                 if (write && value.type.isPointer()) {
                     throw refuse(i, "R" + srcOf(i) + " leaks addr into "
                             + (base.type == RegType.PTR_TO_MEM ? "mem" : "map"));
                 }
+                if (!write && base.type == RegType.PTR_TO_MAP_VALUE && base.isConst() && base.map.readOnly()
+                        && base.map instanceof ArrayMap am && am.maxEntries() == 1) {
+                    return directRead(am, (int) (base.off + base.constValue() + off), size, signExt);
+                }
                 return write ? null : loaded(size, signExt);
             }
             default -> throw refuse(i, "R" + regno + " invalid mem access '" + base.type.linuxName + "'");
         }
+    }
+
+    /**
+     * Check_map_access_type: programs may not write a BPF_F_RDONLY_PROG map nor read a
+     * BPF_F_WRONLY_PROG one.
+     */
+    private void checkMapAccessType(int i, RegState base, int off, int size, boolean write) {
+        int flags = base.map.flags();
+        if (write && (flags & BpfFlags.BPF_F_RDONLY_PROG) != 0) {
+            throw refuse(i, "write into map forbidden, value_size=" + base.map.valueSize() + " off=" + (base.off + off)
+                    + " size=" + size);
+        }
+        if (!write && (flags & BpfFlags.BPF_F_WRONLY_PROG) != 0) {
+            throw refuse(i, "read from map forbidden, value_size=" + base.map.valueSize() + " off=" + (base.off + off)
+                    + " size=" + size);
+        }
+    }
+
+    /**
+     * Bpf_map_direct_read: a load at a constant offset of a read-only map's value (a frozen
+     * .rodata) is that constant, so branches on `const volatile` globals are pruned as dead code.
+     */
+    private static RegState directRead(ArrayMap map, int off, int size, boolean signExt) {
+        byte[] v = map.valueAt(0);
+        long x = 0;
+        for (int b = size - 1; b >= 0; b--) {
+            x = x << 8 | (v[off + b] & 0xff);
+        }
+        if (signExt) {
+            x = size == 1 ? (byte) x : size == 2 ? (short) x : size == 4 ? (int) x : x;
+        }
+        return RegState.constant(x);
     }
 
     private int srcOf(int i) {

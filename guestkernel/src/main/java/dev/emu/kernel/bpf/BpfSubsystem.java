@@ -20,6 +20,7 @@ public final class BpfSubsystem {
     private final Kernel kernel;
     private final TreeMap<Integer, MapObject> maps = new TreeMap<>();
     private final TreeMap<Integer, BpfProgram> programs = new TreeMap<>();
+    private final TreeMap<Integer, BtfObject> btfs = new TreeMap<>();
     private final TimerAttachments timer;
     /**
      * Runtime guard: the most instructions one program run may execute (a timer tick or one
@@ -32,6 +33,7 @@ public final class BpfSubsystem {
     public static final long DEFAULT_RUN_BUDGET = 1_000_000;
     private int nextMapId = 1;
     private int nextProgId = 1;
+    private int nextBtfId = 1;
 
     private BpfSubsystem(Kernel kernel) {
         this.kernel = kernel;
@@ -83,6 +85,41 @@ public final class BpfSubsystem {
         return nextProgId++;
     }
 
+    BtfObject newBtf(dev.emu.bpf.btf.Btf btf) {
+        BtfObject b = new BtfObject(this, nextBtfId++, btf);
+        btfs.put(b.id(), b);
+        return b;
+    }
+
+    /** The live BTF object with global id {@code id}, or null. */
+    public BtfObject btfById(long id) {
+        return btfs.get((int) Math.min(id, Integer.MAX_VALUE));
+    }
+
+    /** The smallest live map id above {@code id}, or -1 (idr_get_next for BPF_MAP_GET_NEXT_ID). */
+    int nextMapId(long id) {
+        Integer k = maps.higherKey((int) Math.min(id, Integer.MAX_VALUE));
+        return k == null ? -1 : k;
+    }
+
+    /** The smallest live program id above {@code id}, or -1. */
+    int nextProgramId(long id) {
+        Integer k = programs.higherKey((int) Math.min(id, Integer.MAX_VALUE));
+        return k == null ? -1 : k;
+    }
+
+    /** The smallest live BTF id above {@code id}, or -1. */
+    int nextBtfId(long id) {
+        Integer k = btfs.higherKey((int) Math.min(id, Integer.MAX_VALUE));
+        return k == null ? -1 : k;
+    }
+
+    /** Called by the BTF object's last release. */
+    void forget(BtfObject b) {
+        btfs.remove(b.id());
+        kernel.memory().unchargeHeap(b.memoryCost());
+    }
+
     /** The live map with global id {@code id}, or null. */
     public MapObject mapById(long id) {
         return maps.get((int) Math.min(id, Integer.MAX_VALUE));
@@ -106,8 +143,8 @@ public final class BpfSubsystem {
         kernel.memory().unchargeHeap(p.memoryCost());
     }
 
-    /** Number of live maps and programs (tests, leak checks). */
+    /** Number of live maps, programs and BTF objects (tests, leak checks). */
     public int liveObjects() {
-        return maps.size() + programs.size();
+        return maps.size() + programs.size() + btfs.size();
     }
 }

@@ -3,6 +3,7 @@ package dev.emu.kernel.bpf;
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfAttr;
 import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.abi.bpf.BpfMapType;
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.MapCreateResult;
 import dev.emu.bpf.map.MapTypes;
@@ -27,6 +28,17 @@ final class MapCommands {
         if (!a.tailZeroFrom(CREATE_END)) {
             return Errno.EINVAL.ret();
         }
+        int btfKey = a.u32(BpfAttr.BTF_KEY_TYPE_ID), btfValue = a.u32(BpfAttr.BTF_VALUE_TYPE_ID);
+        int btfVmlinuxValue = a.u32(BpfAttr.BTF_VMLINUX_VALUE_TYPE_ID);
+        if (btfVmlinuxValue != 0) {
+            return Errno.EINVAL.ret(); // only BPF_MAP_TYPE_STRUCT_OPS, which emu does not have
+        }
+        if (btfKey != 0 && btfValue == 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (a.u64(BpfAttr.MAP_EXTRA) != 0 && a.u32(BpfAttr.MAP_TYPE) != BpfMapType.BLOOM_FILTER) {
+            return Errno.EINVAL.ret();
+        }
         String name = ObjectName.parse(a.bytes(BpfAttr.MAP_NAME, BpfAttr.OBJ_NAME_LEN));
         if (name == null) {
             return Errno.EINVAL.ret();
@@ -41,7 +53,20 @@ final class MapCommands {
         if (!r.isOk()) {
             return r.error().ret();
         }
+        BtfObject btf = null;
+        if (btfKey != 0 || btfValue != 0) {
+            long[] err = new long[1];
+            btf = BpfFds.btf(t, a.u32Long(BpfAttr.BTF_FD), err);
+            Errno bad = btf == null ? null : MapBtfCheck.check(r.map(), btf.btf(), btfKey, btfValue);
+            if (btf == null || bad != null) {
+                t.kernel().memory().unchargeHeap(r.map().memoryCost()); // the map is freed unused
+                return btf == null ? err[0] : bad.ret();
+            }
+        }
         MapObject m = bpf.newMap(r.map(), name);
+        if (btf != null) {
+            m.setBtf(btf, btfKey, btfValue, btfVmlinuxValue);
+        }
         return BpfFds.install(t, new BpfMapFile(m, 0));
     }
 
@@ -129,11 +154,36 @@ final class MapCommands {
             return null;
         }
         BpfMap map = m.map();
-        if ((map.flags() & deniedFlag) != 0) {
-            err[0] = Errno.EPERM.ret();
+        if ((map.flags() & deniedFlag) != 0 || (deniedFlag == BPF_F_RDONLY && m.frozen())) {
+            err[0] = Errno.EPERM.ret(); // map_get_sys_perms: a frozen map is read-only for syscalls
             return null;
         }
         return map;
+    }
+
+    /** BPF_MAP_FREEZE_LAST_FIELD (map_fd) ends here. */
+    private static final int FREEZE_END = 4;
+
+    /**
+     * MAP_FREEZE (bpf_map_freeze): from now on user space may not write the map (update and
+     * delete: EPERM); programs still may, unless the map is BPF_F_RDONLY_PROG. A map that is
+     * already frozen, or was created BPF_F_RDONLY, cannot be written from the syscall side:
+     * EPERM, as map_get_sys_perms decides before the frozen check.
+     */
+    static long freeze(Task t, Attr a) {
+        if (!a.tailZeroFrom(FREEZE_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return err[0];
+        }
+        if ((m.map().flags() & BPF_F_RDONLY) != 0 || m.frozen()) {
+            return Errno.EPERM.ret();
+        }
+        m.freeze();
+        return 0;
     }
 
     /** MAP_GET_FD_BY_ID: a new fd for the live map with that id (-ENOENT if none). */

@@ -22,6 +22,9 @@ public final class MapObject {
     private final BpfMap map;
     private final String name;
     private int references;
+    /** The BTF describing key and value (map_create's btf_fd), or null; with its type ids. */
+    private BtfObject btf;
+    private int btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId;
     /** Tasks parked in a blocking ringbuf poll on this map. */
     private final List<Task> pollers = new ArrayList<>();
     /** Woken with the pollers: poll, select and epoll waiting on a ringbuf map fd (rb->waitq). */
@@ -56,7 +59,45 @@ public final class MapObject {
     void release() {
         if (--references == 0) {
             owner.forget(this);
+            if (btf != null) {
+                btf.release();
+            }
         }
+    }
+
+    /** Records the map's BTF (map_create after map_check_btf accepted it); the map holds a reference. */
+    void setBtf(BtfObject btf, int keyTypeId, int valueTypeId, int vmlinuxValueTypeId) {
+        btf.retain();
+        this.btf = btf;
+        this.btfKeyTypeId = keyTypeId;
+        this.btfValueTypeId = valueTypeId;
+        this.btfVmlinuxValueTypeId = vmlinuxValueTypeId;
+    }
+
+    /** The map's BTF, or null. */
+    public BtfObject btf() {
+        return btf;
+    }
+
+    public int btfKeyTypeId() {
+        return btfKeyTypeId;
+    }
+
+    public int btfValueTypeId() {
+        return btfValueTypeId;
+    }
+
+    public int btfVmlinuxValueTypeId() {
+        return btfVmlinuxValueTypeId;
+    }
+
+    /** True once BPF_MAP_FREEZE succeeded: syscall-side writes are refused with EPERM. */
+    public boolean frozen() {
+        return map.frozen();
+    }
+
+    void freeze() {
+        map.freeze();
     }
 
     /** Parks {@code t} until a commit wakes this ringbuf's consumers (Linux: rb->waitq). */

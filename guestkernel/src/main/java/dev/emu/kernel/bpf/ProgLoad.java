@@ -89,10 +89,16 @@ final class ProgLoad {
         long result;
         String log;
         BpfProgram program = null;
+        // check_btf_info runs before the verifier (after the instructions' own checks).
+        ProgBtfInfo.Result btfInfo = lr instanceof LoadResult.Loaded ? ProgBtfInfo.check(t, a, insns) : null;
         switch (lr) {
             case LoadResult.Refused r -> {
                 result = r.errno().ret();
                 log = r.message() + "\n";
+            }
+            case LoadResult.Loaded l when btfInfo != null && btfInfo.errno() != null -> {
+                result = btfInfo.errno().ret();
+                log = btfInfo.message().isEmpty() ? "" : btfInfo.message() + "\n";
             }
             case LoadResult.Loaded l -> {
                 ProgramType checked = KernelProgramTypes.gplCompatible(license) ? type
@@ -115,6 +121,10 @@ final class ProgLoad {
                         }
                         program = new BpfProgram(bpf, bpf.allocProgramId(), progType, expected, name, license,
                                 ac.program(), maps, tag(code, insns), t.kernel().clock().nanos());
+                        if (btfInfo != null) {
+                            program.setBtf(btfInfo.btf(), btfInfo.funcInfo(), btfInfo.funcCount(), btfInfo.lineInfo(),
+                                    btfInfo.lineCount());
+                        }
                         result = 0;
                         log = ac.log();
                     }
@@ -147,7 +157,7 @@ final class ProgLoad {
     }
 
     /** Copies the log NUL-terminated; -ENOSPC if it had to be truncated. */
-    private static long copyLog(Task t, long buf, long size, String log) {
+    static long copyLog(Task t, long buf, long size, String log) {
         byte[] text = log.getBytes(StandardCharsets.UTF_8);
         boolean fits = text.length + 1 <= size;
         int n = fits ? text.length : (int) size - 1;

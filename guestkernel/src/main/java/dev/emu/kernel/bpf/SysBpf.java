@@ -13,7 +13,7 @@ import dev.emu.kernel.task.Task;
  *
  * <p>Families: {@link MapCommands} (create and element operations), {@link ProgLoad},
  * {@link ProgCommands} (attach, detach, test run, bind map), {@link BtfCommands}, {@link ObjectIds},
- * {@link ObjectInfo}, {@link RingbufPoll} (emu's extension, see {@link EmuBpfExtensions}).
+ * {@link ObjectInfo}, {@link ObjectPins}, {@link ProgQuery}, {@link RingbufPoll} (emu's extension, see {@link EmuBpfExtensions}).
  */
 public final class SysBpf {
     private SysBpf() {}
@@ -48,6 +48,9 @@ public final class SysBpf {
             case BpfCommand.BTF_GET_FD_BY_ID -> BtfCommands.fdById(t, bpf, attr);
             case BpfCommand.MAP_FREEZE -> MapCommands.freeze(t, attr);
             case BpfCommand.PROG_BIND_MAP -> ProgCommands.bindMap(t, attr);
+            case BpfCommand.OBJ_PIN -> ObjectPins.pin(t, attr);
+            case BpfCommand.OBJ_GET -> ObjectPins.get(t, attr);
+            case BpfCommand.PROG_QUERY -> ProgQuery.query(t, bpf, attr);
             case EmuBpfExtensions.BPF_EMU_RINGBUF_POLL -> RingbufPoll.poll(t, bpf, attr);
             default -> Errno.EINVAL.ret();
         };

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * mounted at /sys/fs/bpf), which holds a reference on it; OBJ_GET opens a new fd on the object a
  * name pins. Errors as Linux: the path's own errors (ENOENT, ENOTDIR, EEXIST), EPERM for a
  * directory outside a BPF filesystem, EACCES for OBJ_GET of a file that pins nothing, EINVAL for
- * an fd that is not a map or program (BTF objects cannot be pinned).
+ * an fd that is not a map or program, checked before the path (BTF objects cannot be pinned).
  */
 final class ObjectPins {
     private ObjectPins() {}
@@ -43,14 +43,8 @@ final class ObjectPins {
         if (!a.tailZeroFrom(OBJ_END) || a.u32(BpfAttr.FILE_FLAGS) != 0) {
             return Errno.EINVAL.ret();
         }
-        String path = path(t, a);
-        if (path == null) {
-            return Errno.ENAMETOOLONG.ret();
-        }
+        // bpf_fd_probe_obj first: anything but a map or program fd (a closed fd included) is EINVAL.
         File f = t.process().fds().get(a.u32Long(BpfAttr.PIN_BPF_FD));
-        if (f == null) {
-            return Errno.EBADF.ret();
-        }
         Pin pin;
         if (f instanceof BpfMapFile mf) {
             MapObject m = mf.map();
@@ -60,6 +54,10 @@ final class ObjectPins {
             pin = new Pin(p, p::release);
         } else {
             return Errno.EINVAL.ret();
+        }
+        String path = path(t, a);
+        if (path == null) {
+            return Errno.ENAMETOOLONG.ret();
         }
         Vfs vfs = t.kernel().vfs();
         FsContext ctx = t.process().fs();

@@ -143,6 +143,16 @@ public final class BpfSubsystem {
         kernel.memory().unchargeHeap(p.memoryCost());
     }
 
+    /** What was already reported as unsupported (each is logged once, as unimplemented syscalls are). */
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
+
+    /** Logs {@code what} ("command 24", "program type 5") as unsupported, the first time only. */
+    void reportUnsupported(String what) {
+        if (reported.add(what)) {
+            kernel.log().info("bpf: " + what + " is not supported: EINVAL");
+        }
+    }
+
     /** Number of live maps, programs and BTF objects (tests, leak checks). */
     public int liveObjects() {
         return maps.size() + programs.size() + btfs.size();

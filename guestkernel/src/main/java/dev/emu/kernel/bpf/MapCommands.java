@@ -47,6 +47,9 @@ final class MapCommands {
         if ((flags & BPF_F_RDONLY) != 0 && (flags & BPF_F_WRONLY) != 0) {
             return Errno.EINVAL.ret();
         }
+        if (MapTypes.of(a.u32(BpfAttr.MAP_TYPE)) == null) {
+            bpf.reportUnsupported("map type " + Integer.toUnsignedString(a.u32(BpfAttr.MAP_TYPE)));
+        }
         // Charged to the guest's memory (and its Java-heap share) before any storage exists.
         MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), a.u32(BpfAttr.KEY_SIZE),
                 a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, t.kernel().memory()::tryChargeHeap);

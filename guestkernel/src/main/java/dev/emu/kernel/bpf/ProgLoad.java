@@ -53,7 +53,11 @@ final class ProgLoad {
         int progType = a.u32(BpfAttr.PROG_TYPE);
         ProgramType type = KernelProgramTypes.of(progType);
         int expected = a.u32(BpfAttr.EXPECTED_ATTACH_TYPE);
-        if (type == null || !attachTypeFits(progType, expected)) {
+        if (type == null) {
+            bpf.reportUnsupported("program type " + Integer.toUnsignedString(progType));
+            return Errno.EINVAL.ret();
+        }
+        if (!attachTypeFits(progType, expected)) {
             return Errno.EINVAL.ret();
         }
         String license = readString(t, a.u64(BpfAttr.LICENSE), LICENSE_MAX - 1);

@@ -52,7 +52,11 @@ public final class SysBpf {
             case BpfCommand.OBJ_GET -> ObjectPins.get(t, attr);
             case BpfCommand.PROG_QUERY -> ProgQuery.query(t, bpf, attr);
             case EmuBpfExtensions.BPF_EMU_RINGBUF_POLL -> RingbufPoll.poll(t, bpf, attr);
-            default -> Errno.EINVAL.ret();
+            default -> {
+                String name = BpfCommand.name(c);
+                bpf.reportUnsupported("command " + c + (name == null ? "" : " (" + name + ")"));
+                yield Errno.EINVAL.ret();
+            }
         };
     }
 }

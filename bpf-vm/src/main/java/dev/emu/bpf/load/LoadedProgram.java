@@ -110,14 +110,25 @@ public final class LoadedProgram {
                     if (in.src() == 0) {
                         value = (in.imm() & 0xffffffffL) | (long) hi.imm() << 32;
                     } else {
-                        BpfMap m = maps.resolve(in.imm());
+                        // fd_array indexes (5, 6) name maps as fds (1, 2) do; the pre-decoded
+                        // slot carries the fd form, so the engines know only 1 and 2.
+                        boolean byIndex = in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX
+                                || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE;
+                        boolean mapValue = in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE
+                                || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE;
+                        BpfMap m = maps.resolve(in.src(), in.imm());
                         if (m == null) {
-                            return refuse(i, "fd " + in.imm() + " is not a map", Errno.EBADF);
+                            return refuse(i, byIndex ? "fd_array[" + in.imm() + "] is not a map"
+                                    : "fd " + in.imm() + " is not a map", Errno.EBADF);
                         }
-                        if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD && hi.imm() != 0) {
+                        if (byIndex) {
+                            code[i] = (code[i] & ~0xf000L)
+                                    | (long) (mapValue ? BpfFlags.BPF_PSEUDO_MAP_VALUE : BpfFlags.BPF_PSEUDO_MAP_FD) << 12;
+                        }
+                        if (!mapValue && hi.imm() != 0) {
                             return refuse(i, "map_fd lddw with non-zero upper immediate", Errno.EINVAL);
                         }
-                        if (in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE) {
+                        if (mapValue) {
                             // array_map_direct_value_addr: single-element arrays only, offset inside the value.
                             if (!(m instanceof ArrayMap) || m.maxEntries() != 1) {
                                 return refuse(i, "map_value lddw needs an array map with one element", Errno.EINVAL);
@@ -132,7 +143,7 @@ public final class LoadedProgram {
                             used.add(m);
                             usedIndex.put(m, idx);
                         }
-                        value = in.src() == BpfFlags.BPF_PSEUDO_MAP_FD
+                        value = !mapValue
                                 ? (MAP_PTR_REGION + idx) << 32
                                 : (long) idx << 32 | (hi.imm() & 0xffffffffL);
                     }

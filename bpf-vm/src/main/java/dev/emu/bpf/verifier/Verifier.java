@@ -440,7 +440,7 @@ public final class Verifier {
                 RegState r;
                 if (in.src() == 0) {
                     r = RegState.constant(v);
-                } else if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD) {
+                } else if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX) {
                     r = RegState.pointer(RegType.CONST_PTR_TO_MAP);
                     r.map = prog.maps().get((int) ((v >>> 32) - LoadedProgram.MAP_PTR_REGION));
                 } else {

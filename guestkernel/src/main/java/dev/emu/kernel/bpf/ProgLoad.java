@@ -80,15 +80,29 @@ final class ProgLoad {
         byte[] code = t.memory().read(a.u64(BpfAttr.INSNS), (int) insnCnt * InstructionCodec.SLOT_SIZE);
         List<Instruction> insns = InstructionCodec.decode(code);
 
+        long fdArray = a.u64(BpfAttr.FD_ARRAY);
+        if (fdArray == 0 && usesFdArray(insns)) {
+            return logOnly(t, logLevel, logBuf, logSize, "fd_idx without fd_array is invalid\n", Errno.EPROTO);
+        }
         Map<BpfMap, MapObject> used = new IdentityHashMap<>();
-        LoadResult lr = LoadedProgram.load(insns, fd -> {
-            long[] err = new long[1];
-            MapObject m = BpfFds.map(t, fd & 0xffffffffL, err);
-            if (m == null) {
-                return null;
+        LoadResult lr = LoadedProgram.load(insns, new dev.emu.bpf.load.MapResolver() {
+            @Override
+            public BpfMap resolve(int fd) {
+                long[] err = new long[1];
+                MapObject m = BpfFds.map(t, fd & 0xffffffffL, err);
+                if (m == null) {
+                    return null;
+                }
+                used.put(m.map(), m);
+                return m.map();
             }
-            used.put(m.map(), m);
-            return m.map();
+
+            @Override
+            public BpfMap resolve(int src, int imm) {
+                boolean byIndex = src == BpfFlags.BPF_PSEUDO_MAP_IDX || src == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE;
+                // fd_array[imm]: a bad pointer surfaces as EFAULT, as copy_from_bpfptr_offset's.
+                return resolve(byIndex ? t.memory().readInt(fdArray + 4L * Integer.toUnsignedLong(imm)) : imm);
+            }
         });
         long result;
         String log;
@@ -153,6 +167,31 @@ final class ProgLoad {
         return BpfFds.install(t, file);
     }
 
+    /** An lddw that names its map by fd_array index (BPF_PSEUDO_MAP_IDX / MAP_IDX_VALUE). */
+    private static boolean usesFdArray(List<Instruction> insns) {
+        for (int i = 0; i < insns.size(); i++) {
+            Instruction in = insns.get(i);
+            if (in.opcode() == 0x18) {
+                if (in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE) {
+                    return true;
+                }
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /** A load refused before any checks ran: its one log line (if a log was asked for) and errno. */
+    private static long logOnly(Task t, int logLevel, long logBuf, long logSize, String line, Errno e) {
+        if (logLevel != 0) {
+            long r = copyLog(t, logBuf, logSize, line);
+            if (r < 0) {
+                return r;
+            }
+        }
+        return e.ret();
+    }
+
     private static boolean attachTypeFits(int progType, int expected) {
         if (progType == EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER) {
             return expected == 0 || expected == EmuBpfExtensions.BPF_EMU_TIMER;
@@ -190,7 +229,7 @@ final class ProgLoad {
         byte[] c = code.clone();
         for (int i = 0; i + 1 < insns.size(); i++) {
             Instruction in = insns.get(i);
-            if (in.opcode() == 0x18 && (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD || in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE)) {
+            if (in.opcode() == 0x18 && in.src() != 0) { // map fds and fd_array indexes
                 for (int b = 4; b < 8; b++) {
                     c[i * 8 + b] = 0;
                     c[(i + 1) * 8 + b] = 0;

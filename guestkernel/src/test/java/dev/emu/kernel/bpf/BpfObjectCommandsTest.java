@@ -237,4 +237,71 @@ class BpfObjectCommandsTest {
         q.putInt(BpfAttr.QUERY_ATTACH_TYPE, 0).putInt(BpfAttr.QUERY_FLAGS, 2);
         assertThat(h.bpf(BpfCommand.PROG_QUERY, q.array())).as("unknown query flag").isEqualTo(Errno.EINVAL.ret());
     }
+
+    /** One instruction slot: opcode, dst, src, off, imm (struct bpf_insn). */
+    private static long insn(int opcode, int dst, int src, int off, int imm) {
+        return (opcode & 0xff) | (dst & 0xf) << 8 | (src & 0xf) << 12 | (off & 0xffffL) << 16 | (long) imm << 32;
+    }
+
+    /** PROG_LOAD of a socket filter with {@code slots}, fd_array at {@code fdArray} (0: none) and a log. */
+    private long load(long fdArray, long... slots) {
+        ByteBuffer code = ByteBuffer.allocate(8 * slots.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long sl : slots) {
+            code.putLong(sl);
+        }
+        h.space.write(BUF, code.array());
+        h.space.write(BUF + 0x100, "GPL\0".getBytes(StandardCharsets.US_ASCII));
+        h.space.write(OUT, new byte[512]);
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.PROG_TYPE, BpfProgType.SOCKET_FILTER)
+                .putInt(BpfAttr.INSN_CNT, slots.length).putLong(BpfAttr.INSNS, BUF).putLong(BpfAttr.LICENSE, BUF + 0x100)
+                .putInt(BpfAttr.LOG_LEVEL, 1).putInt(BpfAttr.LOG_SIZE, 512).putLong(BpfAttr.LOG_BUF, OUT)
+                .putLong(BpfAttr.FD_ARRAY, fdArray);
+        return h.bpf(BpfCommand.PROG_LOAD, a.array());
+    }
+
+    private long testRun(long prog) {
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.TEST_PROG_FD, (int) prog).putInt(BpfAttr.TEST_DATA_SIZE_IN, 14)
+                .putLong(BpfAttr.TEST_DATA_IN, BUF + 0x300);
+        long r = h.bpf(BpfCommand.PROG_TEST_RUN, a.array());
+        return r < 0 ? r : h.space.readInt(BpfHarness.MEM + BpfAttr.TEST_RETVAL);
+    }
+
+    private long createFlagged(int flags) {
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.MAP_TYPE, BpfMapType.ARRAY).putInt(BpfAttr.KEY_SIZE, 4)
+                .putInt(BpfAttr.VALUE_SIZE, 8).putInt(BpfAttr.MAX_ENTRIES, 1).putInt(BpfAttr.MAP_FLAGS, flags);
+        return h.bpf(BpfCommand.MAP_CREATE, a.array());
+    }
+
+    @Test
+    void mapsByFdArrayIndex() {
+        long map = createFlagged(0);
+        elem(BpfCommand.MAP_UPDATE_ELEM, map, 0, 7);
+        h.space.writeInt(BUF + 0x200, (int) map);
+        long[] prog = {insn(0x18, 1, 6, 0, 0), insn(0, 0, 0, 0, 0), // r1 = &fd_array[0]'s value + 0
+            insn(0x79, 0, 1, 0, 0), insn(0x95, 0, 0, 0, 0)};         // r0 = *(u64 *)r1; exit
+        assertThat(load(0, prog)).isEqualTo(Errno.EPROTO.ret());
+        assertThat(log()).isEqualTo("fd_idx without fd_array is invalid\n");
+        long fd = load(BUF + 0x200, prog);
+        assertThat(fd).isGreaterThanOrEqualTo(0);
+        assertThat(testRun(fd)).isEqualTo(7);
+        h.space.writeInt(BUF + 0x200, 99);
+        assertThat(load(BUF + 0x200, prog)).as("fd_array[0] is not open").isEqualTo(Errno.EBADF.ret());
+    }
+
+    @Test
+    void readOnlyProgMapsRefuseWritesAndFrozenOnesAreConstants() {
+        long map = createFlagged(1 << 7); // BPF_F_RDONLY_PROG
+        assertThat(load(0, insn(0x18, 1, 2, 0, (int) map), insn(0, 0, 0, 0, 0), insn(0xb7, 2, 0, 0, 1),
+                insn(0x7b, 1, 2, 0, 0), insn(0xb7, 0, 0, 0, 0), insn(0x95, 0, 0, 0, 0)))
+                .isEqualTo(Errno.EACCES.ret());
+        assertThat(log()).contains("write into map forbidden, value_size=8 off=0 size=8");
+
+        // if (*(u32 *)value == 0) r0 = 0 else r0 = r5 (uninitialised): only a known 0 makes it safe.
+        long[] prog = {insn(0x18, 1, 2, 0, (int) map), insn(0, 0, 0, 0, 0), insn(0x61, 2, 1, 0, 0),
+            insn(0xb7, 0, 0, 0, 0), insn(0x15, 2, 0, 1, 0), insn(0xbf, 0, 5, 0, 0), insn(0x95, 0, 0, 0, 0)};
+        assertThat(load(0, prog)).as("not frozen: both branches").isEqualTo(Errno.EACCES.ret());
+        assertThat(log()).contains("R5 !read_ok");
+        assertThat(h.bpf(BpfCommand.MAP_FREEZE, BpfHarness.attr().putInt(0, (int) map).array())).isZero();
+        assertThat(load(0, prog)).as("frozen: the value is the constant 0").isGreaterThanOrEqualTo(0);
+    }
 }

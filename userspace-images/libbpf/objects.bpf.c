@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The BPF side of libbpf_objects: maps, globals in .rodata/.data/.bss, a bpf-to-bpf call and
- * base helpers (time, CPU, NUMA node), in a socket filter that reads nothing of its context (so the same object
+/* The BPF side of libbpf_objects: maps, globals in .rodata/.data/.bss, a bpf-to-bpf call,
+ * callbacks (bpf_loop, bpf_for_each_map_elem) and base helpers (time, CPU, NUMA node), in a socket filter that reads nothing of its context (so the same object
  * runs the same way on Linux and under emu). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -29,11 +29,28 @@ static __noinline __u64 scale(__u64 v)
 	return v * multiplier + last;
 }
 
+static long add_index(__u32 index, void *ctx)
+{
+	__u64 *sum = ctx;
+
+	*sum += index;
+	return index == 9; /* stop after ten calls */
+}
+
+static long sum_values(void *map, __u32 *key, __u64 *value, void *ctx)
+{
+	__u64 *sum = ctx;
+
+	*sum += *value;
+	return 0;
+}
+
 SEC("socket")
 int count_packets(struct __sk_buff *skb)
 {
 	__u32 key = 1, slot = 0;
-	__u64 one, *v;
+	__u64 one, *v, loop_sum = 0, map_sum = 0;
+	long calls, elems;
 
 	runs++;
 	v = bpf_map_lookup_elem(&counts, &key);
@@ -60,6 +77,12 @@ int count_packets(struct __sk_buff *skb)
 
 		*v = coarse <= now && bpf_ktime_get_boot_ns() >= now && bpf_get_smp_processor_id() < 4096;
 	}
+	calls = bpf_loop(100, add_index, &loop_sum, 0);
+	elems = bpf_for_each_map_elem(&counts, sum_values, &map_sum, 0);
+	slot = 3;
+	v = bpf_map_lookup_elem(&stats, &slot);
+	if (v)
+		*v = loop_sum * 1000000 + calls * 10000 + map_sum * 10 + elems;
 	last = scale(runs);
 	return 0;
 }

@@ -82,7 +82,7 @@ int main(void)
 	key = 1;
 	err = bpf_map__lookup_elem(skel->maps.counts, &key, sizeof(key), &value, sizeof(value), 0);
 	printf("counts[1] = %llu (%s)\n", (unsigned long long)value, errname(err));
-	for (key = 0; key < 3; key++) {
+	for (key = 0; key < 4; key++) {
 		err = bpf_map__lookup_elem(skel->maps.stats, &key, sizeof(key), &value, sizeof(value), 0);
 		printf("stats[%u] = %llu (%s)\n", key, (unsigned long long)value, errname(err));
 	}

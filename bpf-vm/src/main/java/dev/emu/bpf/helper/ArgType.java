@@ -21,5 +21,9 @@ public enum ArgType {
     /** A ringbuf sample from bpf_ringbuf_reserve, not yet submitted or discarded. */
     PTR_TO_ALLOC_MEM,
     /** Size of the allocation to make, known at verification time. */
-    CONST_ALLOC_SIZE_OR_ZERO
+    CONST_ALLOC_SIZE_OR_ZERO,
+    /** A subprogram from lddw BPF_PSEUDO_FUNC, called back by the helper (ARG_PTR_TO_FUNC). */
+    PTR_TO_FUNC,
+    /** A pointer to the stack, or 0: the callback's context (ARG_PTR_TO_STACK_OR_NULL). */
+    PTR_TO_STACK_OR_NULL
 }

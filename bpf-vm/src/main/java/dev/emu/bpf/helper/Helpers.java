@@ -6,6 +6,8 @@ import static dev.emu.bpf.helper.ArgType.CONST_MAP_PTR;
 import static dev.emu.bpf.helper.ArgType.CONST_SIZE;
 import static dev.emu.bpf.helper.ArgType.CONST_SIZE_OR_ZERO;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_ALLOC_MEM;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_FUNC;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_STACK_OR_NULL;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_MAP_KEY;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_MAP_VALUE;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_MEM;
@@ -114,6 +116,10 @@ public final class Helpers {
                 });
         def(BpfHelperId.RINGBUF_QUERY, "ringbuf_query", RetType.INTEGER, List.of(CONST_MAP_PTR, ANYTHING),
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
+        def(BpfHelperId.LOOP, "loop", RetType.INTEGER, List.of(ANYTHING, PTR_TO_FUNC, PTR_TO_STACK_OR_NULL, ANYTHING),
+                Helpers::loop);
+        def(BpfHelperId.FOR_EACH_MAP_ELEM, "for_each_map_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_FUNC, PTR_TO_STACK_OR_NULL, ANYTHING), Helpers::forEachMapElem);
         List<Helper> all = new ArrayList<>();
         for (Helper h : BY_ID) {
             if (h != null) {
@@ -135,6 +141,64 @@ public final class Helpers {
     /** Every implemented helper, by id. */
     public static List<Helper> all() {
         return ALL;
+    }
+
+    /** BPF_MAX_LOOPS: bpf_loop's most iterations. */
+    static final long MAX_LOOPS = 8L << 20;
+
+    /**
+     * bpf_loop(nr_loops, callback, ctx, flags) (kernel/bpf/bpf_iter.c): calls callback(i, ctx)
+     * for i = 0.. until it returns non-zero; the number of calls made. flags must be 0
+     * (-EINVAL), nr_loops at most {@link #MAX_LOOPS} (-E2BIG).
+     */
+    private static long loop(HelperContext c, long nr, long fn, long ctx, long flags, long r5) {
+        long n = nr & 0xffffffffL; // u32 nr_loops
+        if (flags != 0) {
+            return -Errno.EINVAL.number;
+        }
+        if (n > MAX_LOOPS) {
+            return -Errno.E2BIG.number;
+        }
+        for (long i = 0; i < n; i++) {
+            if (c.callback(fn, i, ctx, 0, 0, 0) != 0) {
+                return i + 1;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * bpf_for_each_map_elem(map, callback, ctx, flags) (the maps' map_for_each_callback): calls
+     * callback(map, &key, &value, ctx) for each element in the map's order (an array's indexes,
+     * a hash's keys) until it returns non-zero; the number of elements visited. The key is a
+     * copy, the value the element itself. flags must be 0.
+     */
+    private static long forEachMapElem(HelperContext c, long mapPtr, long fn, long ctx, long flags, long r5) {
+        if (flags != 0) {
+            return -Errno.EINVAL.number;
+        }
+        BpfMap m = c.map(mapPtr);
+        byte[] key = null;
+        long visited = 0;
+        for (;;) {
+            byte[] next = new byte[m.keySize()];
+            if (m.getNextKey(key, next) != 0) {
+                return visited;
+            }
+            byte[] value = m.lookupValue(next);
+            if (value != null) {
+                byte[] keyCopy = next.clone();
+                long keyAddr = c.memory().map(keyCopy, null);
+                long valueAddr = c.memory().map(value, m);
+                visited++;
+                long stop = c.callback(fn, mapPtr, keyAddr, valueAddr, ctx, 0);
+                c.memory().unmap(keyAddr);
+                if (stop != 0) {
+                    return visited;
+                }
+            }
+            key = next;
+        }
     }
 
     private static int checkSize(long size) {

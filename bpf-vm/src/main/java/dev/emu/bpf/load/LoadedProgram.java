@@ -32,6 +32,11 @@ public final class LoadedProgram {
      * uses, so dereferencing one faults.
      */
     public static final long MAP_PTR_REGION = 0xffff0000L;
+    /**
+     * A subprogram pointer (lddw BPF_PSEUDO_FUNC) is {@code FUNC_PTR_REGION << 32 | entry}: a
+     * region no memory map uses, so dereferencing one faults.
+     */
+    public static final long FUNC_PTR_REGION = 0xfffe0000L;
 
     private final List<Instruction> insns;
     private final long[] code;
@@ -109,6 +114,13 @@ public final class LoadedProgram {
                     long value;
                     if (in.src() == 0) {
                         value = (in.imm() & 0xffffffffL) | (long) hi.imm() << 32;
+                    } else if (in.src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                        String t = checkTarget(i, (long) i + in.imm() + 1, n, second);
+                        if (t != null || hi.imm() != 0) {
+                            return refuse(i, t != null ? "func " + t : "func lddw with non-zero upper immediate",
+                                    Errno.EINVAL);
+                        }
+                        value = FUNC_PTR_REGION << 32 | (i + in.imm() + 1);
                     } else {
                         // fd_array indexes (5, 6) name maps as fds (1, 2) do; the pre-decoded
                         // slot carries the fd form, so the engines know only 1 and 2.
@@ -243,6 +255,15 @@ public final class LoadedProgram {
         BpfMap m = maps.get((int) (slot >>> 32));
         byte[] v = ((ArrayMap) m).valueAt(0);
         return mem.map(v, m) + (slot & 0xffffffffL);
+    }
+
+    /** The entry instruction of a subprogram pointer from lddw BPF_PSEUDO_FUNC; a {@link VmFault} for any other value. */
+    public int funcEntry(long ptr) {
+        long entry = ptr & 0xffffffffL;
+        if (ptr >>> 32 != FUNC_PTR_REGION || entry >= code.length) {
+            throw new VmFault("0x" + Long.toHexString(ptr) + " is not a function pointer");
+        }
+        return (int) entry;
     }
 
     /** The value a program sees for the map at {@code index} of {@link #maps()}. */

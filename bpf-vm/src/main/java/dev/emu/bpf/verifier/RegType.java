@@ -10,7 +10,9 @@ enum RegType {
     PTR_TO_MAP_VALUE_OR_NULL("map_value_or_null"),
     CONST_PTR_TO_MAP("map_ptr"),
     PTR_TO_MEM("ringbuf_mem"),
-    PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null");
+    PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null"),
+    /** A subprogram from lddw BPF_PSEUDO_FUNC; {@code RegState.off} is its entry instruction. */
+    PTR_TO_FUNC("func");
 
     final String linuxName;
 

@@ -207,6 +207,9 @@ public final class Verifier {
             Opcode o = op(i);
             if (o.kind() == Opcode.Kind.LDDW) {
                 second[i + 1] = true;
+                if (insn(i).src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                    subStart[i + insn(i).imm() + 1] = true; // a callback is a subprogram of its own
+                }
                 i++;
                 continue;
             }
@@ -269,6 +272,9 @@ public final class Verifier {
                 case JCOND -> new int[] {i + 1, i + in.off() + 1};
                 case CALL -> in.src() == BpfFlags.BPF_PSEUDO_CALL ? new int[] {i + 1, i + in.imm() + 1}
                         : new int[] {i + 1};
+                // check_cfg's visit_func_call_insn: a callback's body is reached from its lddw.
+                case LDDW -> in.src() == BpfFlags.BPF_PSEUDO_FUNC ? new int[] {i + 2, i + in.imm() + 1}
+                        : new int[] {i + 2};
                 default -> new int[] {i + o.slots()};
             };
             for (int t : next) {
@@ -440,6 +446,9 @@ public final class Verifier {
                 RegState r;
                 if (in.src() == 0) {
                     r = RegState.constant(v);
+                } else if (in.src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                    r = RegState.pointer(RegType.PTR_TO_FUNC);
+                    r.off = (int) (v & 0xffffffffL);
                 } else if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX) {
                     r = RegState.pointer(RegType.CONST_PTR_TO_MAP);
                     r.map = prog.maps().get((int) ((v >>> 32) - LoadedProgram.MAP_PTR_REGION));
@@ -488,8 +497,7 @@ public final class Verifier {
                 if (in.src() == BpfFlags.BPF_PSEUDO_CALL) {
                     return localCall(st, i, in);
                 }
-                helperCall(st, i, in.imm());
-                return i + 1;
+                return helperCall(st, i, in.imm());
             }
             case CALLX -> throw malformed(i, "callx (BPF_CALL|BPF_X) is not supported");
             case EXIT -> {
@@ -1162,6 +1170,22 @@ public final class Verifier {
         if (r0.type == RegType.NOT_INIT) {
             throw refuse(i, "R0 !read_ok");
         }
+        if (f.callback) {
+            // A callback returns 0 (go on) or 1 (stop): check_return_code's callback range.
+            if (!r0.isScalar() || r0.smin < 0 || Long.compareUnsigned(r0.umax, 1) > 0) {
+                throw refuse(i, "At callback return the register R0 has "
+                        + (r0.isScalar() && r0.isConst() ? "value 0x" + Long.toHexString(r0.constValue())
+                            : "unknown scalar value") + " should have been in (0x0; 0x1)");
+            }
+            st.frames.remove(st.frames.size() - 1);
+            VerifierState.Frame caller = st.cur();
+            caller.regs[0] = RegState.unknown(); // the helper's result
+            for (int r = 1; r <= 5; r++) {
+                caller.regs[r] = RegState.notInit();
+            }
+            st.written = 1;
+            return f.callsite + 1;
+        }
         if (st.frames.size() > 1) {
             if (r0.type == RegType.PTR_TO_STACK && r0.frameNo == f.frameNo) {
                 throw refuse(i, "cannot return stack pointer to the caller");
@@ -1195,7 +1219,8 @@ public final class Verifier {
         };
     }
 
-    private void helperCall(VerifierState st, int i, int id) {
+    /** Checks a helper call (check_helper_call); the next instruction: i + 1, or a callback's entry. */
+    private int helperCall(VerifierState st, int i, int id) {
         Helper h = Helpers.byId(id);
         if (h == null) {
             throw malformed(i, "invalid func unknown#" + id);
@@ -1209,6 +1234,8 @@ public final class Verifier {
         boolean memUninit = false;
         int release = 0;
         long allocSize = -1;
+        int callbackEntry = -1;
+        RegState callbackCtx = null;
         List<ArgType> args = h.args();
         for (int k = 0; k < args.size(); k++) {
             int regno = k + 1;
@@ -1269,6 +1296,19 @@ public final class Verifier {
                     }
                     allocSize = r.constValue();
                 }
+                case PTR_TO_FUNC -> {
+                    if (r.type != RegType.PTR_TO_FUNC) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=func");
+                    }
+                    callbackEntry = r.off;
+                }
+                case PTR_TO_STACK_OR_NULL -> {
+                    boolean nullConst = r.isScalar() && r.isConst() && r.constValue() == 0;
+                    if (r.type != RegType.PTR_TO_STACK && !nullConst) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=fp");
+                    }
+                    callbackCtx = r.copy();
+                }
             }
         }
         if (map != null) {
@@ -1315,6 +1355,45 @@ public final class Verifier {
         };
         set(st, 0, r0);
         st.written |= 0x3e;
+        return callbackEntry < 0 ? i + 1 : pushCallback(st, i, id, callbackEntry, map, callbackCtx);
+    }
+
+    /**
+     * The helper calls back into the program (push_callback_call): verify the callback as a
+     * call made from this instruction, with the arguments the helper passes — bpf_loop:
+     * (u32 index, ctx); bpf_for_each_map_elem: (map, key, value, ctx). Its exit returns here
+     * with r0 the helper's result. The body is walked once from the state at the call.
+     */
+    private int pushCallback(VerifierState st, int i, int id, int entry, BpfMap map, RegState ctx) {
+        if (st.frames.size() >= MAX_FRAMES) {
+            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep !", Errno.E2BIG);
+        }
+        VerifierState.Frame callee = new VerifierState.Frame(st.frames.size(), i, true);
+        for (int r = 0; r < 11; r++) {
+            callee.regs[r] = RegState.notInit();
+        }
+        RegState context = ctx == null ? RegState.constant(0) : ctx;
+        if (id == BpfHelperId.FOR_EACH_MAP_ELEM) {
+            RegState m = RegState.pointer(RegType.CONST_PTR_TO_MAP);
+            m.map = map;
+            // The key is a copy of key_size bytes (Linux: PTR_TO_MAP_KEY).
+            RegState key = RegState.pointer(RegType.PTR_TO_MEM);
+            key.memSize = map.keySize();
+            RegState value = RegState.pointer(RegType.PTR_TO_MAP_VALUE);
+            value.map = map;
+            callee.regs[1] = m;
+            callee.regs[2] = key;
+            callee.regs[3] = value;
+            callee.regs[4] = context;
+        } else {
+            callee.regs[1] = RegState.unknown32(); // the u32 index
+            callee.regs[2] = context;
+        }
+        RegState fp = RegState.pointer(RegType.PTR_TO_STACK);
+        fp.frameNo = callee.frameNo;
+        callee.regs[10] = fp;
+        st.frames.add(callee);
+        return entry;
     }
 
     /** A helper's memory argument: {@code size} bytes at {@code r} readable (or, if uninit, writable). */

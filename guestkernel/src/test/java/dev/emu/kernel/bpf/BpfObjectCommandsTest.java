@@ -304,4 +304,22 @@ class BpfObjectCommandsTest {
         assertThat(h.bpf(BpfCommand.MAP_FREEZE, BpfHarness.attr().putInt(0, (int) map).array())).isZero();
         assertThat(load(0, prog)).as("frozen: the value is the constant 0").isGreaterThanOrEqualTo(0);
     }
+
+    /** bpf_loop(5, callback, NULL, 0) where the callback is {@code r0 = ret; exit}. */
+    private static long[] loopProgram(int callbackReturns, int src) {
+        return new long[] {insn(0xb7, 1, 0, 0, 5), insn(0x18, 2, src, 0, 5), insn(0, 0, 0, 0, 0),
+            insn(0xb7, 3, 0, 0, 0), insn(0xb7, 4, 0, 0, 0), insn(0x85, 0, 0, 0, 181), insn(0x95, 0, 0, 0, 0),
+            insn(0xb7, 0, 0, 0, callbackReturns), insn(0x95, 0, 0, 0, 0)};
+    }
+
+    @Test
+    void bpfLoopCallsItsCallbackInTheInterpreter() {
+        long fd = load(0, loopProgram(0, 4)); // lddw r2, BPF_PSEUDO_FUNC +5
+        assertThat(fd).as(log()).isGreaterThanOrEqualTo(0);
+        assertThat(testRun(fd)).as("five calls").isEqualTo(5);
+        assertThat(load(0, loopProgram(1, 4))).isGreaterThanOrEqualTo(0);
+        assertThat(testRun(load(0, loopProgram(1, 4)))).as("the first call stops it").isEqualTo(1);
+        assertThat(load(0, loopProgram(2, 4))).isEqualTo(Errno.EACCES.ret());
+        assertThat(log()).contains("At callback return the register R0 has value 0x2 should have been in (0x0; 0x1)");
+    }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The BPF side of libbpf_objects: maps, globals in .rodata/.data/.bss, a bpf-to-bpf call,
- * callbacks (bpf_loop, bpf_for_each_map_elem) and base helpers (time, CPU, NUMA node), in a socket filter that reads nothing of its context (so the same object
+ * callbacks (bpf_loop, bpf_for_each_map_elem), bpf_snprintf/bpf_strncmp on .rodata strings and
+ * base helpers (time, CPU, NUMA node), in a socket filter that reads nothing of its context (so the same object
  * runs the same way on Linux and under emu). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -14,7 +15,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 4);
+	__uint(max_entries, 6);
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
@@ -23,6 +24,7 @@ const volatile __u32 multiplier = 1;	/* .rodata: set by user space before load *
 const volatile __u32 debug = 0;		/* .rodata: the dead branch below is pruned */
 __u64 runs = 0;				/* .bss */
 __u64 last = 7;				/* .data */
+char message[32] = {};			/* .bss: bpf_snprintf's output */
 
 static __noinline __u64 scale(__u64 v)
 {
@@ -83,6 +85,21 @@ int count_packets(struct __sk_buff *skb)
 	v = bpf_map_lookup_elem(&stats, &slot);
 	if (v)
 		*v = loop_sum * 1000000 + calls * 10000 + map_sum * 10 + elems;
+	{
+		static const char fmt[] = "runs=%llu mult=%u";
+		__u64 args[2] = { runs, multiplier };
+		long len = bpf_snprintf(message, sizeof(message), fmt, args, sizeof(args));
+		long same = bpf_strncmp(message, 5, "runs=");
+
+		slot = 4;
+		v = bpf_map_lookup_elem(&stats, &slot);
+		if (v)
+			*v = len;
+		slot = 5;
+		v = bpf_map_lookup_elem(&stats, &slot);
+		if (v)
+			*v = same == 0;
+	}
 	last = scale(runs);
 	return 0;
 }

@@ -82,12 +82,16 @@ int main(void)
 	key = 1;
 	err = bpf_map__lookup_elem(skel->maps.counts, &key, sizeof(key), &value, sizeof(value), 0);
 	printf("counts[1] = %llu (%s)\n", (unsigned long long)value, errname(err));
-	for (key = 0; key < 4; key++) {
+	for (key = 0; key < 6; key++) {
 		err = bpf_map__lookup_elem(skel->maps.stats, &key, sizeof(key), &value, sizeof(value), 0);
 		printf("stats[%u] = %llu (%s)\n", key, (unsigned long long)value, errname(err));
 	}
-	err = bpf_map__lookup_elem(skel->maps.bss, &zero, sizeof(zero), &value, sizeof(value), 0);
-	printf(".bss runs = %llu (%s)\n", (unsigned long long)value, errname(err));
+	{
+		struct objects__bss bss;
+
+		err = bpf_map__lookup_elem(skel->maps.bss, &zero, sizeof(zero), &bss, sizeof(bss), 0);
+		printf(".bss runs = %llu message \"%s\" (%s)\n", (unsigned long long)bss.runs, bss.message, errname(err));
+	}
 	err = bpf_map__lookup_elem(skel->maps.data, &zero, sizeof(zero), &value, sizeof(value), 0);
 	printf(".data last = %llu (%s)\n", (unsigned long long)value, errname(err));
 

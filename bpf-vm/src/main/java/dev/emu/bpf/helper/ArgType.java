@@ -25,5 +25,11 @@ public enum ArgType {
     /** A subprogram from lddw BPF_PSEUDO_FUNC, called back by the helper (ARG_PTR_TO_FUNC). */
     PTR_TO_FUNC,
     /** A pointer to the stack, or 0: the callback's context (ARG_PTR_TO_STACK_OR_NULL). */
-    PTR_TO_STACK_OR_NULL
+    PTR_TO_STACK_OR_NULL,
+    /** As {@link #PTR_TO_MEM}, or 0 when the next (size) argument is 0. */
+    PTR_TO_MEM_OR_NULL,
+    /** As {@link #PTR_TO_UNINIT_MEM}, or 0 when the next (size) argument is 0. */
+    PTR_TO_UNINIT_MEM_OR_NULL,
+    /** A NUL-terminated string at a constant offset of a read-only (frozen BPF_F_RDONLY_PROG) map value (ARG_PTR_TO_CONST_STR). */
+    CONST_STR
 }

@@ -32,7 +32,7 @@ public final class ProgramTypes {
             BpfHelperId.RINGBUF_RESERVE, BpfHelperId.RINGBUF_SUBMIT, BpfHelperId.RINGBUF_DISCARD,
             BpfHelperId.RINGBUF_QUERY, BpfHelperId.KTIME_GET_BOOT_NS, BpfHelperId.KTIME_GET_COARSE_NS,
             BpfHelperId.KTIME_GET_TAI_NS, BpfHelperId.JIFFIES64, BpfHelperId.GET_NUMA_NODE_ID, BpfHelperId.LOOP,
-            BpfHelperId.FOR_EACH_MAP_ELEM);
+            BpfHelperId.FOR_EACH_MAP_ELEM, BpfHelperId.SNPRINTF, BpfHelperId.STRNCMP, BpfHelperId.TRACE_VPRINTK);
 
     /** Base helpers plus the current-task helpers tracing programs get (pid/tgid, comm). */
     public static final Set<Integer> TRACING_HELPERS = union(BASE_HELPERS,

@@ -1213,7 +1213,7 @@ public final class Verifier {
         return switch (t) {
             case CONST_MAP_PTR -> "map_ptr";
             case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> "fp, map_value";
-            case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> "fp, map_value, ringbuf_mem";
+            case PTR_TO_MEM, PTR_TO_UNINIT_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM_OR_NULL -> "fp, map_value, ringbuf_mem";
             case PTR_TO_ALLOC_MEM -> "ringbuf_mem";
             default -> "scalar";
         };
@@ -1236,6 +1236,7 @@ public final class Verifier {
         long allocSize = -1;
         int callbackEntry = -1;
         RegState callbackCtx = null;
+        boolean nullMem = false;
         List<ArgType> args = h.args();
         for (int k = 0; k < args.size(); k++) {
             int regno = k + 1;
@@ -1263,10 +1264,27 @@ public final class Verifier {
                     memRegno = regno;
                     memUninit = t == ArgType.PTR_TO_UNINIT_MEM;
                 }
+                case PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM_OR_NULL -> {
+                    if (r.isScalar() && r.isConst() && r.constValue() == 0) {
+                        nullMem = true; // NULL: the size that follows must be 0
+                        memRegno = -1;
+                    } else if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
+                            || r.type == RegType.PTR_TO_MEM)) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=" + expected(t));
+                    } else {
+                        memRegno = regno;
+                        memUninit = t == ArgType.PTR_TO_UNINIT_MEM_OR_NULL;
+                    }
+                }
+                case CONST_STR -> constString(i, regno, r);
                 case CONST_SIZE, CONST_SIZE_OR_ZERO -> {
                     if (!r.isScalar()) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=scalar");
                     }
+                    if (nullMem && (!r.isConst() || r.constValue() != 0)) {
+                        throw refuse(i, "R" + (regno - 1) + " type=scalar expected=fp, map_value, ringbuf_mem");
+                    }
+                    nullMem = false;
                     if (r.smin < 0) {
                         throw refuse(i, "R" + regno + " min value is negative, either use unsigned or 'var &= const'");
                     }
@@ -1394,6 +1412,31 @@ public final class Verifier {
         callee.regs[10] = fp;
         st.frames.add(callee);
         return entry;
+    }
+
+    /**
+     * ARG_PTR_TO_CONST_STR (check_reg_const_str): a constant offset into a read-only map's value
+     * (a frozen BPF_F_RDONLY_PROG single-element array, i.e. .rodata) where a NUL follows.
+     */
+    private void constString(int i, int regno, RegState r) {
+        if (r.type != RegType.PTR_TO_MAP_VALUE || !r.map.readOnly()) {
+            throw refuse(i, "R" + regno + " does not point to a readonly map'");
+        }
+        if (!r.isConst()) {
+            throw refuse(i, "R" + regno + " is not a constant address'");
+        }
+        if (!(r.map instanceof ArrayMap am) || am.maxEntries() != 1) {
+            throw refuse(i, "no direct value access support for this map type");
+        }
+        checkRegion(i, regno, r, 0, 1);
+        byte[] v = am.valueAt(0);
+        int off = r.off + (int) r.constValue();
+        for (int k = off; k < v.length; k++) {
+            if (v[k] == 0) {
+                return;
+            }
+        }
+        throw refuse(i, "string is not zero-terminated");
     }
 
     /** A helper's memory argument: {@code size} bytes at {@code r} readable (or, if uninit, writable). */

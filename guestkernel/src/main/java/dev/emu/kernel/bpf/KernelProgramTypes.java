@@ -42,7 +42,8 @@ public final class KernelProgramTypes {
     }
 
     /** Helpers Linux restricts to GPL-compatible programs (gpl_only in their bpf_func_proto). */
-    private static final Set<Integer> GPL_ONLY = Set.of(BpfHelperId.TRACE_PRINTK, BpfHelperId.PROBE_READ);
+    private static final Set<Integer> GPL_ONLY = Set.of(BpfHelperId.TRACE_PRINTK, BpfHelperId.PROBE_READ,
+            BpfHelperId.TRACE_VPRINTK, BpfHelperId.SNPRINTF);
 
     /** The type for {@code progType}, or null if PROG_LOAD should refuse it with EINVAL. */
     static ProgramType of(int progType) {

@@ -45,7 +45,7 @@ class BpfObjectCommandsTest {
     }
 
     private String log() {
-        byte[] b = h.space.read(OUT, 512);
+        byte[] b = h.space.read(OUT, 4096);
         int n = 0;
         while (b[n] != 0) {
             n++;
@@ -251,10 +251,10 @@ class BpfObjectCommandsTest {
         }
         h.space.write(BUF, code.array());
         h.space.write(BUF + 0x100, "GPL\0".getBytes(StandardCharsets.US_ASCII));
-        h.space.write(OUT, new byte[512]);
+        h.space.write(OUT, new byte[4096]);
         ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.PROG_TYPE, BpfProgType.SOCKET_FILTER)
                 .putInt(BpfAttr.INSN_CNT, slots.length).putLong(BpfAttr.INSNS, BUF).putLong(BpfAttr.LICENSE, BUF + 0x100)
-                .putInt(BpfAttr.LOG_LEVEL, 1).putInt(BpfAttr.LOG_SIZE, 512).putLong(BpfAttr.LOG_BUF, OUT)
+                .putInt(BpfAttr.LOG_LEVEL, 1).putInt(BpfAttr.LOG_SIZE, 4096).putLong(BpfAttr.LOG_BUF, OUT)
                 .putLong(BpfAttr.FD_ARRAY, fdArray);
         return h.bpf(BpfCommand.PROG_LOAD, a.array());
     }
@@ -321,5 +321,24 @@ class BpfObjectCommandsTest {
         assertThat(testRun(load(0, loopProgram(1, 4)))).as("the first call stops it").isEqualTo(1);
         assertThat(load(0, loopProgram(2, 4))).isEqualTo(Errno.EACCES.ret());
         assertThat(log()).contains("At callback return the register R0 has value 0x2 should have been in (0x0; 0x1)");
+    }
+
+    @Test
+    void traceVprintkFormatsAnArrayOfArguments() {
+        byte[] fmt = "%d,%d,%d,%d\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer f = ByteBuffer.wrap(fmt).order(ByteOrder.LITTLE_ENDIAN);
+        long lo = f.getLong(0), hi = f.getLong(8);
+        long[] prog = {
+            insn(0x18, 1, 0, 0, (int) lo), insn(0, 0, 0, 0, (int) (lo >>> 32)), insn(0x7b, 10, 1, -16, 0),
+            insn(0x18, 1, 0, 0, (int) hi), insn(0, 0, 0, 0, (int) (hi >>> 32)), insn(0x7b, 10, 1, -8, 0),
+            insn(0xb7, 1, 0, 0, 1), insn(0x7b, 10, 1, -48, 0), insn(0xb7, 1, 0, 0, 2), insn(0x7b, 10, 1, -40, 0),
+            insn(0xb7, 1, 0, 0, 3), insn(0x7b, 10, 1, -32, 0), insn(0xb7, 1, 0, 0, -4), insn(0x7b, 10, 1, -24, 0),
+            insn(0xbf, 1, 10, 0, 0), insn(0x07, 1, 0, 0, -16), insn(0xb7, 2, 0, 0, 16),
+            insn(0xbf, 3, 10, 0, 0), insn(0x07, 3, 0, 0, -48), insn(0xb7, 4, 0, 0, 32),
+            insn(0x85, 0, 0, 0, 177), insn(0x95, 0, 0, 0, 0)};
+        long fd = load(0, prog);
+        assertThat(fd).as(log()).isGreaterThanOrEqualTo(0);
+        assertThat(testRun(fd)).isEqualTo("1,2,3,-4".length());
+        assertThat(h.serialText()).contains("bpf_trace_printk: 1,2,3,-4");
     }
 }

@@ -1226,7 +1226,8 @@ public final class Verifier {
             throw malformed(i, "invalid func unknown#" + id);
         }
         if (!type.allowedHelpers().contains(id)) {
-            throw malformed(i, "program of this type cannot use helper " + h.name() + "#" + id);
+            // Linux's words (check_helper_call), which libbpf's helper probe reads.
+            throw malformed(i, "program of this type cannot use helper bpf_" + h.name() + "#" + id);
         }
         VerifierState.Frame f = st.cur();
         BpfMap map = null;

@@ -77,7 +77,7 @@ int main(void) {
     OFF("PROG_BTF_FD", prog_btf_fd); OFF("FUNC_INFO_REC_SIZE", func_info_rec_size); OFF("FUNC_INFO", func_info);
     OFF("FUNC_INFO_CNT", func_info_cnt); OFF("LINE_INFO_REC_SIZE", line_info_rec_size); OFF("LINE_INFO", line_info);
     OFF("LINE_INFO_CNT", line_info_cnt); OFF("ATTACH_BTF_ID", attach_btf_id); OFF("ATTACH_PROG_FD", attach_prog_fd);
-    OFF("FD_ARRAY", fd_array);
+    OFF("FD_ARRAY", fd_array); OFF("CORE_RELO_CNT", core_relo_cnt);
     OFF("START_ID", start_id); OFF("NEXT_ID", next_id);
     OFF("BIND_PROG_FD", prog_bind_map.prog_fd); OFF("BIND_MAP_FD", prog_bind_map.map_fd);
     OFF("BIND_FLAGS", prog_bind_map.flags);

@@ -57,6 +57,7 @@ public final class BpfAttr {
     public static final int LINE_INFO_CNT = 104;
     public static final int ATTACH_BTF_ID = 108;
     public static final int ATTACH_PROG_FD = 112;
+    public static final int CORE_RELO_CNT = 116;
     public static final int FD_ARRAY = 120;
 
     // BPF_PROG_ATTACH / BPF_PROG_DETACH

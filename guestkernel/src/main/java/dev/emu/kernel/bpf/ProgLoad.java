@@ -60,6 +60,16 @@ final class ProgLoad {
         if (!attachTypeFits(progType, expected)) {
             return Errno.EINVAL.ret();
         }
+        // bpf_prog_load_check_attach: attach_btf_id and attach_prog_fd/attach_btf_obj_fd belong to
+        // BTF-attached types (tracing, LSM, struct_ops, extensions), which emu does not have.
+        if (a.u32(BpfAttr.ATTACH_BTF_ID) != 0 || a.u32(BpfAttr.ATTACH_PROG_FD) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (a.u32(BpfAttr.CORE_RELO_CNT) != 0) {
+            // Kernel-side CO-RE relocation needs the kernel's BTF (vmlinux), which emu has none of.
+            bpf.reportUnsupported("PROG_LOAD with core_relos");
+            return Errno.EINVAL.ret();
+        }
         String license = readString(t, a.u64(BpfAttr.LICENSE), LICENSE_MAX - 1);
         long insnCnt = a.u32Long(BpfAttr.INSN_CNT);
         if (insnCnt == 0 || insnCnt > LoadedProgram.MAX_INSNS) { // bpf_prog_load: both -E2BIG

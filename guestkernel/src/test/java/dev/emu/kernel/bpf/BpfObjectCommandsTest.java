@@ -341,4 +341,21 @@ class BpfObjectCommandsTest {
         assertThat(testRun(fd)).isEqualTo("1,2,3,-4".length());
         assertThat(h.serialText()).contains("bpf_trace_printk: 1,2,3,-4");
     }
+
+    @Test
+    void btfAttachFieldsAndKernelCoreRelosAreRefused() {
+        ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0xb7L).putLong(0x95L);
+        h.space.write(BUF, insns.array());
+        h.space.write(BUF + 0x100, "GPL\0".getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.PROG_TYPE, BpfProgType.SOCKET_FILTER).putInt(BpfAttr.INSN_CNT, 2)
+                .putLong(BpfAttr.INSNS, BUF).putLong(BpfAttr.LICENSE, BUF + 0x100);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isGreaterThanOrEqualTo(0);
+        a.putInt(BpfAttr.ATTACH_BTF_ID, 5);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        a.putInt(BpfAttr.ATTACH_BTF_ID, 0).putInt(BpfAttr.ATTACH_PROG_FD, 3);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        a.putInt(BpfAttr.ATTACH_PROG_FD, 0).putInt(BpfAttr.CORE_RELO_CNT, 1);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        assertThat(h.serialText()).contains("bpf: PROG_LOAD with core_relos is not supported: EINVAL");
+    }
 }

@@ -13,11 +13,13 @@ public final class Btf {
     /** Index = type id; index 0 is void (null). */
     private final List<BtfType> types;
     private final byte[] strings;
+    private final BtfSizes sizes;
 
-    Btf(byte[] raw, List<BtfType> types, byte[] strings) {
+    Btf(byte[] raw, List<BtfType> types, byte[] strings, BtfSizes sizes) {
         this.raw = raw;
         this.types = types;
         this.strings = strings;
+        this.sizes = sizes;
     }
 
     /** The blob as loaded (a copy). */
@@ -66,44 +68,17 @@ public final class Btf {
         return -1;
     }
 
-    /** btf_type_skip_modifiers: follows typedef/const/volatile/restrict/type_tag; the id reached. */
+    /** btf_type_skip_modifiers: follows typedef/const/volatile/restrict/type_tag; the id reached (0 for a loop). */
     public int skipModifiers(int id) {
-        for (int guard = 0; guard < types.size(); guard++) {
-            BtfType t = type(id);
-            if (t == null || !BtfKind.isModifier(t.kind())) {
-                return id;
-            }
-            id = t.type();
-        }
-        return 0;
+        return sizes.skip(id);
     }
 
     /**
      * btf_type_id_size: the size in bytes of type {@code id} after modifiers, or -1 if it has none
-     * (void, FUNC, FUNC_PROTO, FWD, VAR, DECL_TAG, a cycle).
+     * (void, FUNC, FUNC_PROTO, FWD, VAR, DECL_TAG, a loop).
      */
     public long sizeOf(int id) {
-        return sizeOf(id, 0);
-    }
-
-    private long sizeOf(int id, int depth) {
-        if (depth > types.size()) {
-            return -1;
-        }
-        BtfType t = type(skipModifiers(id));
-        if (t == null) {
-            return -1;
-        }
-        return switch (t.kind()) {
-            case BtfKind.INT, BtfKind.STRUCT, BtfKind.UNION, BtfKind.ENUM, BtfKind.ENUM64, BtfKind.DATASEC,
-                 BtfKind.FLOAT -> t.size();
-            case BtfKind.PTR -> 8;
-            case BtfKind.ARRAY -> {
-                long elem = sizeOf(t.data()[0], depth + 1);
-                long n = Integer.toUnsignedLong(t.data()[2]);
-                yield elem < 0 ? -1 : elem * n;
-            }
-            default -> -1;
-        };
+        long s = sizes.size(id);
+        return s < 0 ? -1 : s;
     }
 }

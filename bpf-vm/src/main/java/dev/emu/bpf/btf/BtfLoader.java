@@ -33,6 +33,8 @@ public final class BtfLoader {
     private final boolean logging;
     private byte[] strings;
     private final List<BtfType> types = new ArrayList<>();
+    /** Every type's size and modifier target, computed once all types are known. */
+    private BtfSizes sizes;
 
     private BtfLoader(byte[] data, boolean logging) {
         this.data = data;
@@ -48,7 +50,7 @@ public final class BtfLoader {
         if (e != null) {
             return new BtfLoadResult.Refused(e, text);
         }
-        return new BtfLoadResult.Loaded(new Btf(data.clone(), l.typeList(), l.strings), text);
+        return new BtfLoadResult.Loaded(new Btf(data.clone(), l.typeList(), l.strings, l.sizes), text);
     }
 
     private List<BtfType> typeList() {
@@ -503,6 +505,7 @@ public final class BtfLoader {
 
     private Errno checkAllTypes() {
         int n = types.size();
+        sizes = BtfSizes.of(types);
         for (int id = 1; id < n; id++) {
             BtfType t = types.get(id);
             String bad = resolve(t, n);
@@ -524,20 +527,7 @@ public final class BtfLoader {
 
     /** A type with a size, after modifiers (btf_type_id_size succeeds); loops count as none. */
     private boolean sized(int id) {
-        Btf view = new Btf(data, types, strings);
-        return view.sizeOf(id) >= 0;
-    }
-
-    /** Follows modifiers; -1 on a loop. */
-    private int skip(int id) {
-        for (int guard = 0; guard <= types.size(); guard++) {
-            BtfType t = at(id);
-            if (t == null || !BtfKind.isModifier(t.kind())) {
-                return id;
-            }
-            id = t.type();
-        }
-        return -1;
+        return sizes.size(id) >= 0;
     }
 
     private String resolve(BtfType t, int n) {
@@ -547,14 +537,14 @@ public final class BtfLoader {
                 if (!inRange(t.type(), n)) {
                     return "Invalid type_id";
                 }
-                if (skip(t.id()) < 0 || (t.kind() == BtfKind.PTR && skip(t.type()) < 0)) {
+                if (sizes.loops(t.id()) || (t.kind() == BtfKind.PTR && sizes.loops(t.type()))) {
                     return "Loop detected";
                 }
                 return null;
             }
             case BtfKind.ARRAY -> {
                 int elem = t.data()[0], index = t.data()[1];
-                BtfType it = at(skip(index));
+                BtfType it = at(sizes.skip(index));
                 if (!inRange(index, n) || it == null || (it.kind() != BtfKind.INT && it.kind() != BtfKind.ENUM)) {
                     return "Invalid index";
                 }
@@ -573,7 +563,7 @@ public final class BtfLoader {
                             : Integer.toUnsignedLong(t.data()[3 * i + 2]);
                     int bitSize = t.kindFlag() ? t.data()[3 * i + 2] >>> 24 : 0;
                     long bytes = bitSize != 0 ? (bitOff + bitSize + 7) / 8
-                            : bitOff / 8 + new Btf(data, types, strings).sizeOf(mType);
+                            : bitOff / 8 + sizes.size(mType);
                     if (bytes > t.size()) {
                         return "Member exceeds struct_size";
                     }
@@ -615,7 +605,7 @@ public final class BtfLoader {
                     if (v.kind() != BtfKind.VAR && v.kind() != BtfKind.FUNC) {
                         return "Not a VAR kind member";
                     }
-                    if (v.kind() == BtfKind.VAR && new Btf(data, types, strings).sizeOf(v.type())
+                    if (v.kind() == BtfKind.VAR && sizes.size(v.type())
                             > Integer.toUnsignedLong(t.data()[3 * i + 2])) {
                         return "Invalid size";
                     }

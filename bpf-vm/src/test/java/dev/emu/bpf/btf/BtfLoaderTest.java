@@ -135,4 +135,29 @@ class BtfLoaderTest {
         BtfLoadResult r = BtfLoader.load(kind.build(), false);
         assertThat(r.log()).isEqualTo("[1] Invalid kind:20\n");
     }
+
+    @Test
+    void longChainsCostNoStackAndLittleTime() {
+        // 100,000 nested arrays and as many typedefs: linear, no recursion (a StackOverflowError
+        // here would reach the guest as an internal error).
+        BtfBlob b = new BtfBlob();
+        int prev = b.intType("char", 1, 0);
+        for (int k = 0; k < 100_000; k++) {
+            prev = b.type("", BtfKind.ARRAY, 0, false, 0, prev, 1, 1);
+        }
+        int td = prev;
+        for (int k = 0; k < 100_000; k++) {
+            td = b.type("t", BtfKind.TYPEDEF, 0, false, td);
+        }
+        long start = System.nanoTime();
+        BtfLoadResult r = BtfLoader.load(b.build(), false);
+        assertThat(r).isInstanceOf(BtfLoadResult.Loaded.class);
+        assertThat(((BtfLoadResult.Loaded) r).btf().sizeOf(td)).isEqualTo(1);
+        assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
+
+        BtfBlob loop = new BtfBlob();
+        loop.intType("int", 4, 1);
+        loop.type("", BtfKind.ARRAY, 0, false, 0, 2, 1, 2);
+        assertThat(refused(loop.build()).log()).endsWith("[2] ARRAY (anon) Invalid elem\n");
+    }
 }

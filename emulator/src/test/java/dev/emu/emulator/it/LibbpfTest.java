@@ -164,4 +164,30 @@ class LibbpfTest {
         assertThat(host).as("strace saw libbpf's probes").contains("BPF_BTF_LOAD → ok", "BPF_PROG_BIND_MAP → ok");
         assertThat(ours).isEqualTo(host);
     }
+
+    /**
+     * An unmodified bpftool (Debian's, dynamically linked against libbpf) loads and pins a
+     * program under emu and reads it back: ids, program and map info with BTF, the BTF object,
+     * the pinned file in /sys/fs/bpf and the xlated dump with its line info.
+     */
+    @Test
+    void bpftoolLoadsPinsAndShowsAProgram() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "no bpftool (apt-get install bpftool)");
+        Path object = DifferentialTest.imagesDir().resolve("libbpf/obj/objects.bpf.o");
+        assertThat(object).isRegularFile();
+        String script = "/usr/sbin/bpftool prog load " + object + " /sys/fs/bpf/objects"
+                + " && /usr/sbin/bpftool prog show pinned /sys/fs/bpf/objects && /usr/sbin/bpftool map show"
+                + " && /usr/sbin/bpftool btf show && ls -l /sys/fs/bpf"
+                + " && /usr/sbin/bpftool prog dump xlated pinned /sys/fs/bpf/objects";
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.emu.emulator.cli.EmuCommand", "run", "/bin/busybox", "sh", "-c", script));
+        Run r = run(cmd, "bpftool");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("socket_filter  name count_packets", "not jited", "btf_id ",
+                "hash  name counts  flags 0x0", "key 4B  value 8B  max_entries 16",
+                "-rw-------    1 root     root", "objects",
+                "int count_packets(struct __sk_buff * skb):", "; runs++;");
+    }
 }

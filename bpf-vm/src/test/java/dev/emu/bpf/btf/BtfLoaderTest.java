@@ -160,4 +160,33 @@ class BtfLoaderTest {
         loop.type("", BtfKind.ARRAY, 0, false, 0, 2, 1, 2);
         assertThat(refused(loop.build()).log()).endsWith("[2] ARRAY (anon) Invalid elem\n");
     }
+
+    @Test
+    void mutatedBlobsAreLoadedOrRefusedNeverThrown() {
+        byte[] good = everyKind().build();
+        java.util.Random random = new java.util.Random(15);
+        int loaded = 0;
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = good.clone();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                int at = random.nextInt(b.length);
+                b[at] = random.nextInt(3) == 0 ? (byte) 0xff : (byte) random.nextInt(256);
+            }
+            if (random.nextInt(10) == 0) {
+                b = java.util.Arrays.copyOf(b, random.nextInt(b.length + 1));
+            }
+            BtfLoadResult r = BtfLoader.load(b, random.nextBoolean());
+            if (r instanceof BtfLoadResult.Loaded l) {
+                loaded++;
+                Btf btf = l.btf();
+                for (int id = 0; id < btf.typeCount() + 2; id++) {
+                    btf.sizeOf(id); // every id answers, loaded or not
+                    btf.skipModifiers(id);
+                }
+            } else {
+                assertThat(((BtfLoadResult.Refused) r).errno()).isIn(Errno.EINVAL, Errno.E2BIG, Errno.ENOTSUPP);
+            }
+        }
+        assertThat(loaded).as("some mutations keep the blob valid").isGreaterThan(0);
+    }
 }

@@ -56,12 +56,14 @@ final class ProgBtfInfo {
             if (rec < FUNC_MIN || rec > REC_MAX || rec % 4 != 0) {
                 return Result.error(Errno.EINVAL, "invalid func info rec size " + rec);
             }
-            byte[] raw = t.memory().read(a.u64(BpfAttr.FUNC_INFO), (int) (rec * funcCnt));
+            long from = a.u64(BpfAttr.FUNC_INFO);
             ByteBuffer out = ByteBuffer.allocate((int) funcCnt * FUNC_MIN).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
             long prev = -1;
             for (int i = 0; i < funcCnt; i++) {
-                int base = (int) (i * rec);
+                // One record at a time: the caller's sizes never become one big host buffer.
+                byte[] raw = t.memory().read(from + i * rec, (int) rec);
+                ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+                int base = 0;
                 for (int b = FUNC_MIN; b < rec; b++) {
                     if (raw[base + b] != 0) {
                         return Result.error(Errno.E2BIG, "nonzero tailing record in func info");
@@ -94,17 +96,21 @@ final class ProgBtfInfo {
             if (rec < LINE_MIN || rec > REC_MAX || rec % 4 != 0) {
                 return Result.error(Errno.EINVAL, "");
             }
-            if (lineCnt * rec > Integer.MAX_VALUE) {
-                return Result.error(Errno.EINVAL, "");
+            if (lineCnt > insns.size()) {
+                // Offsets must rise inside the program, so more records than instructions cannot
+                // all be valid: the first one past the end fails as check_btf_line's would.
+                return Result.error(Errno.EINVAL, "Invalid line_info[" + insns.size() + "].insn_off (prev_offset:"
+                        + (insns.size() - 1) + " prog->len:" + insns.size() + ")");
             }
-            byte[] raw = t.memory().read(a.u64(BpfAttr.LINE_INFO), (int) (rec * lineCnt));
-            ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            long from = a.u64(BpfAttr.LINE_INFO);
             ByteBuffer out = ByteBuffer.allocate((int) lineCnt * LINE_MIN).order(ByteOrder.LITTLE_ENDIAN);
             long prev = -1;
             int nextSub = 0;
             int strLen = stringSectionSize(btf);
             for (int i = 0; i < lineCnt; i++) {
-                int base = (int) (i * rec);
+                byte[] raw = t.memory().read(from + i * rec, (int) rec);
+                ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+                int base = 0;
                 for (int b = LINE_MIN; b < rec; b++) {
                     if (raw[base + b] != 0) {
                         return Result.error(Errno.E2BIG, "nonzero tailing record in line_info");

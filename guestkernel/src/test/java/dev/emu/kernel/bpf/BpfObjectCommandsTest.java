@@ -358,4 +358,38 @@ class BpfObjectCommandsTest {
         assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
         assertThat(h.serialText()).contains("bpf: PROG_LOAD with core_relos is not supported: EINVAL");
     }
+
+    @Test
+    void funcAndLineInfoAreCheckedAsCheckBtfFuncAndLineDo() {
+        long btf = loadBtf(btf(), 0, 0);
+        ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0xb7L).putLong(0x95L);
+        h.space.write(BUF, insns.array());
+        h.space.write(BUF + 0x100, "GPL\0".getBytes(StandardCharsets.US_ASCII));
+        h.space.writeInt(BUF + 0x200, 0); // func_info[0] = {insn_off 0, type_id 1 (an INT)}
+        h.space.writeInt(BUF + 0x204, 1);
+        ByteBuffer a = BpfHarness.attr().putInt(BpfAttr.PROG_TYPE, BpfProgType.SOCKET_FILTER).putInt(BpfAttr.INSN_CNT, 2)
+                .putLong(BpfAttr.INSNS, BUF).putLong(BpfAttr.LICENSE, BUF + 0x100).putInt(BpfAttr.PROG_BTF_FD, (int) btf)
+                .putInt(BpfAttr.FUNC_INFO_REC_SIZE, 8).putLong(BpfAttr.FUNC_INFO, BUF + 0x200).putInt(BpfAttr.FUNC_INFO_CNT, 2)
+                .putInt(BpfAttr.LOG_LEVEL, 1).putInt(BpfAttr.LOG_SIZE, 4096).putLong(BpfAttr.LOG_BUF, OUT);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        assertThat(log()).isEqualTo("number of funcs in func_info doesn't match number of subprogs\n");
+        a.putInt(BpfAttr.FUNC_INFO_CNT, 1);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        assertThat(log()).isEqualTo("invalid type id 1 in func info\n");
+        a.putInt(BpfAttr.FUNC_INFO_CNT, 0).putInt(BpfAttr.LINE_INFO_REC_SIZE, 16).putLong(BpfAttr.LINE_INFO, BUF + 0x300)
+                .putInt(BpfAttr.LINE_INFO_CNT, Integer.MAX_VALUE);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).as("more records than instructions").isEqualTo(Errno.EINVAL.ret());
+        a.putInt(BpfAttr.LINE_INFO_CNT, 1).putInt(BpfAttr.LINE_INFO_REC_SIZE, 20);
+        h.space.write(BUF + 0x300, new byte[20]);
+        h.space.writeInt(BUF + 0x300 + 16, 7);
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).as("a non-zero tail").isEqualTo(Errno.E2BIG.ret());
+        h.space.writeInt(BUF + 0x300 + 16, 0);
+        long prog = h.bpf(BpfCommand.PROG_LOAD, a.array());
+        assertThat(prog).isGreaterThanOrEqualTo(0);
+        h.space.write(OUT, new byte[BpfAttr.PROG_INFO_SIZE]);
+        assertThat(info(prog, BpfAttr.PROG_INFO_SIZE)).isZero();
+        assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_BTF_ID)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_NR_LINE_INFO)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_LINE_INFO_REC_SIZE)).isEqualTo(16);
+    }
 }

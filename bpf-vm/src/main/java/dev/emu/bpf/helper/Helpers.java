@@ -292,9 +292,10 @@ public final class Helpers {
         byte[] text = msg.getBytes(StandardCharsets.ISO_8859_1);
         int n = checkSize(size);
         if (n > 0) {
-            byte[] out = new byte[n];
-            System.arraycopy(text, 0, out, 0, Math.min(text.length, n - 1));
-            c.memory().write(str, out, n);
+            // As snprintf: the text (cut to n - 1 bytes) and a NUL; the rest of str is untouched.
+            int kept = Math.min(text.length, n - 1);
+            byte[] out = java.util.Arrays.copyOf(text, kept + 1);
+            c.memory().write(str, out, kept + 1);
         }
         return text.length + 1L;
     }

@@ -195,8 +195,8 @@ class ProgramTest {
         assertThat(Helpers.byId(1).ret()).isEqualTo(RetType.PTR_TO_MAP_VALUE_OR_NULL);
         assertThat(Helpers.byId(131).ret()).isEqualTo(RetType.PTR_TO_ALLOC_MEM_OR_NULL);
         assertThat(Helpers.all()).extracting(h -> h.id())
-                .containsExactly(1, 2, 3, 5, 6, 7, 8, 14, 16, 42, 118, 125, 130, 131, 132, 133, 134, 160, 164, 165, 177,
-                        181, 182, 208);
+                .containsExactly(1, 2, 3, 5, 6, 7, 8, 14, 16, 26, 42, 44, 65, 68, 87, 88, 89, 118, 125, 130, 131, 132,
+                        133, 134, 160, 164, 165, 177, 181, 182, 208);
     }
 
     @Test

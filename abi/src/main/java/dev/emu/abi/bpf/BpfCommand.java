@@ -27,6 +27,11 @@ public final class BpfCommand {
     public static final int MAP_FREEZE = 22;
     public static final int BTF_GET_NEXT_ID = 23;
     public static final int LINK_CREATE = 28;
+    public static final int MAP_LOOKUP_AND_DELETE_ELEM = 21;
+    public static final int MAP_LOOKUP_BATCH = 24;
+    public static final int MAP_LOOKUP_AND_DELETE_BATCH = 25;
+    public static final int MAP_UPDATE_BATCH = 26;
+    public static final int MAP_DELETE_BATCH = 27;
     public static final int PROG_BIND_MAP = 35;
 
     /** Linux's name for {@code cmd} (BPF_MAP_CREATE…), emu's extension names, or null. */
@@ -59,6 +64,11 @@ public final class BpfCommand {
             case BTF_GET_NEXT_ID -> "BPF_BTF_GET_NEXT_ID";
             case PROG_BIND_MAP -> "BPF_PROG_BIND_MAP";
             case LINK_CREATE -> "BPF_LINK_CREATE";
+            case MAP_LOOKUP_AND_DELETE_ELEM -> "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
+            case MAP_LOOKUP_BATCH -> "BPF_MAP_LOOKUP_BATCH";
+            case MAP_LOOKUP_AND_DELETE_BATCH -> "BPF_MAP_LOOKUP_AND_DELETE_BATCH";
+            case MAP_UPDATE_BATCH -> "BPF_MAP_UPDATE_BATCH";
+            case MAP_DELETE_BATCH -> "BPF_MAP_DELETE_BATCH";
             default -> null;
         };
     }

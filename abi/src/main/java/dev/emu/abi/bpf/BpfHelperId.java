@@ -24,6 +24,13 @@ public final class BpfHelperId {
     public static final int RINGBUF_SUBMIT = 132;
     public static final int RINGBUF_DISCARD = 133;
     public static final int RINGBUF_QUERY = 134;
+    public static final int SKB_LOAD_BYTES = 26;
+    public static final int XDP_ADJUST_HEAD = 44;
+    public static final int XDP_ADJUST_TAIL = 65;
+    public static final int SKB_LOAD_BYTES_RELATIVE = 68;
+    public static final int MAP_PUSH_ELEM = 87;
+    public static final int MAP_POP_ELEM = 88;
+    public static final int MAP_PEEK_ELEM = 89;
     public static final int KTIME_GET_COARSE_NS = 160;
     public static final int FOR_EACH_MAP_ELEM = 164;
     public static final int SNPRINTF = 165;

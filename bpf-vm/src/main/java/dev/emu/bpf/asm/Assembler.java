@@ -271,6 +271,14 @@ public final class Assembler {
                 int[] m = mem(ln, ops.get(0));
                 out.add(new Instruction(any.code(), m[0], reg(ln, ops.get(1)), m[1], 0));
             }
+            case LD_ABS -> {
+                expect(ln, mn, ops, 1);
+                out.add(new Instruction(any.code(), 0, 0, 0, imm32(ln, ops.get(0))));
+            }
+            case LD_IND -> {
+                expect(ln, mn, ops, 2);
+                out.add(new Instruction(any.code(), 0, reg(ln, ops.get(0)), 0, imm32(ln, ops.get(1))));
+            }
             default -> throw new AsmException(ln, "unknown mnemonic '" + mn + "'");
         }
     }

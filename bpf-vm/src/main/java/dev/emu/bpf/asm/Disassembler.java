@@ -51,6 +51,8 @@ public final class Disassembler {
             case CALL -> in.src() == 1 ? "call local " + rel(in.imm()) : "call " + in.imm();
             case CALLX -> "callx " + d;
             case EXIT -> "exit";
+            case LD_ABS -> mn + " " + in.imm();
+            case LD_IND -> mn + " " + s + ", " + in.imm();
             case LDDW -> throw new AssertionError();
         };
     }

@@ -31,5 +31,9 @@ public enum ArgType {
     /** As {@link #PTR_TO_UNINIT_MEM}, or 0 when the next (size) argument is 0. */
     PTR_TO_UNINIT_MEM_OR_NULL,
     /** A NUL-terminated string at a constant offset of a read-only (frozen BPF_F_RDONLY_PROG) map value (ARG_PTR_TO_CONST_STR). */
-    CONST_STR
+    CONST_STR,
+    /** Pointer to value_size writable (possibly uninitialised) bytes, filled by the helper (pop, peek). */
+    PTR_TO_UNINIT_MAP_VALUE,
+    /** The program's context pointer, unmodified (ARG_PTR_TO_CTX). */
+    PTR_TO_CTX
 }

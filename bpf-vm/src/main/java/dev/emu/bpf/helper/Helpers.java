@@ -34,12 +34,32 @@ public final class Helpers {
     private Helpers() {}
 
     private static final Helper[] BY_ID = new Helper[256];
+
+    /**
+     * emu-internal helpers, emitted only by the verifier's rewrite of LD_ABS/LD_IND (Linux's
+     * bpf_skb_load_helper_{8,16,32}_no_cache): ids outside Linux's range (emu's 'EM' prefix), which
+     * the verifier treats as unknown in a program.
+     */
+    public static final int LOAD_PACKET_B = 0x454d0101, LOAD_PACKET_H = 0x454d0102, LOAD_PACKET_W = 0x454d0104;
+    private static final Helper[] INTERNAL = {
+        new Helper(LOAD_PACKET_B, "skb_load_helper_8", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> PacketHelpers.loadPacket(c, r1, r2, 1)),
+        new Helper(LOAD_PACKET_H, "skb_load_helper_16", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> PacketHelpers.loadPacket(c, r1, r2, 2)),
+        new Helper(LOAD_PACKET_W, "skb_load_helper_32", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                (c, r1, r2, r3, r4, r5) -> PacketHelpers.loadPacket(c, r1, r2, 4)),
+    };
     private static final List<Helper> ALL;
 
     static {
         def(BpfHelperId.MAP_LOOKUP_ELEM, "map_lookup_elem", RetType.PTR_TO_MAP_VALUE_OR_NULL,
                 List.of(CONST_MAP_PTR, PTR_TO_MAP_KEY), (c, r1, r2, r3, r4, r5) -> {
                     BpfMap m = c.map(r1);
+                    if (m instanceof dev.emu.bpf.map.MapOfMaps outer) {
+                        // The inner map: a pointer helpers resolve (HelperContext.map), never dereferenced.
+                        var e = outer.lookupEntry(c.memory().read(r2, m.keySize()));
+                        return e == null ? 0 : c.memory().map(e.marker(), e);
+                    }
                     byte[] v = m.lookupValue(c.memory().read(r2, m.keySize()));
                     return v == null ? 0 : c.memory().map(v, m);
                 });
@@ -118,6 +138,42 @@ public final class Helpers {
                 });
         def(BpfHelperId.RINGBUF_QUERY, "ringbuf_query", RetType.INTEGER, List.of(CONST_MAP_PTR, ANYTHING),
                 (c, r1, r2, r3, r4, r5) -> ring(c, r1).query(r2));
+        def(BpfHelperId.SKB_LOAD_BYTES, "skb_load_bytes", RetType.INTEGER,
+                List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE), PacketHelpers::skbLoadBytes);
+        def(BpfHelperId.SKB_LOAD_BYTES_RELATIVE, "skb_load_bytes_relative", RetType.INTEGER,
+                List.of(ArgType.PTR_TO_CTX, ANYTHING, PTR_TO_UNINIT_MEM, CONST_SIZE, ANYTHING),
+                PacketHelpers::skbLoadBytesRelative);
+        def(BpfHelperId.XDP_ADJUST_HEAD, "xdp_adjust_head", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                PacketHelpers::xdpAdjustHead);
+        def(BpfHelperId.XDP_ADJUST_TAIL, "xdp_adjust_tail", RetType.INTEGER, List.of(ArgType.PTR_TO_CTX, ANYTHING),
+                PacketHelpers::xdpAdjustTail);
+        def(BpfHelperId.MAP_PUSH_ELEM, "map_push_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_MAP_VALUE, ANYTHING), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    return m.push(c.memory().read(r2, m.valueSize()), r3);
+                });
+        def(BpfHelperId.MAP_POP_ELEM, "map_pop_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, ArgType.PTR_TO_UNINIT_MAP_VALUE), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    byte[] v = new byte[m.valueSize()];
+                    int r = m.pop(v);
+                    if (r == 0) {
+                        c.memory().write(r2, v, v.length);
+                    }
+                    return r;
+                });
+        def(BpfHelperId.MAP_PEEK_ELEM, "map_peek_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, ArgType.PTR_TO_UNINIT_MAP_VALUE), (c, r1, r2, r3, r4, r5) -> {
+                    BpfMap m = c.map(r1);
+                    // A bloom filter tests the value it is given; a queue or stack fills it.
+                    byte[] v = m.type() == dev.emu.abi.bpf.BpfMapType.BLOOM_FILTER
+                            ? c.memory().read(r2, m.valueSize()) : new byte[m.valueSize()];
+                    int r = m.peek(v);
+                    if (r == 0) {
+                        c.memory().write(r2, v, v.length);
+                    }
+                    return r;
+                });
         def(BpfHelperId.TRACE_VPRINTK, "trace_vprintk", RetType.INTEGER,
                 List.of(PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM_OR_NULL, CONST_SIZE_OR_ZERO), Helpers::traceVprintk);
         def(BpfHelperId.SNPRINTF, "snprintf", RetType.INTEGER,
@@ -142,9 +198,21 @@ public final class Helpers {
         BY_ID[id] = new Helper(id, name, ret, args, body);
     }
 
-    /** The helper with Linux id {@code id}, or null if emu does not implement it. */
+    /** The helper with Linux id {@code id} (or an internal one), or null if emu does not implement it. */
     public static Helper byId(long id) {
+        if (isInternal(id)) {
+            for (Helper h : INTERNAL) {
+                if (h.id() == id) {
+                    return h;
+                }
+            }
+        }
         return id >= 0 && id < BY_ID.length ? BY_ID[(int) id] : null;
+    }
+
+    /** True for the ids of emu-internal helpers, which programs may not call. */
+    public static boolean isInternal(long id) {
+        return id == LOAD_PACKET_B || id == LOAD_PACKET_H || id == LOAD_PACKET_W;
     }
 
     /** Every implemented helper, by id. */

@@ -39,6 +39,9 @@ public class ProgramRun implements HelperContext {
 
     @Override
     public final BpfMap map(long ptr) {
+        if (mem.ownerAt(ptr) instanceof dev.emu.bpf.map.MapOfMaps.Entry inner) {
+            return inner.map(); // an inner map from a map-in-map lookup
+        }
         return program.mapAt(ptr);
     }
 

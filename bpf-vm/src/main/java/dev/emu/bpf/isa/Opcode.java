@@ -30,6 +30,8 @@ public record Opcode(int code, Kind kind, int insnClass, int op, boolean regSour
     public static final int SRC_K = 0x00, SRC_X = 0x08;
     /** Memory modes. */
     public static final int MODE_IMM = 0x00, MODE_MEM = 0x60, MODE_MEMSX = 0x80, MODE_ATOMIC = 0xc0;
+    /** Legacy packet access modes (BPF_ABS, BPF_IND). */
+    public static final int MODE_ABS = 0x20, MODE_IND = 0x40;
     /** Size bits. */
     public static final int SIZE_W = 0x00, SIZE_H = 0x08, SIZE_B = 0x10, SIZE_DW = 0x18;
     /** ALU operation codes (already shifted: bits 4-7). */
@@ -46,6 +48,13 @@ public record Opcode(int code, Kind kind, int insnClass, int op, boolean regSour
 
     /** Coarse instruction kinds. */
     public enum Kind {
+        /**
+         * Legacy packet load {@code r0 = ntoh(*(size *)(skb->data + imm))} (RFC 9669 5.5): only for
+         * socket filter and sched_cls programs, which the verifier rewrites into a helper call.
+         */
+        LD_ABS,
+        /** Legacy packet load at {@code src + imm}; as {@link #LD_ABS}. */
+        LD_IND,
         /** Two-operand arithmetic (incl. mov, div, mod and their signed variants). */
         ALU,
         /** {@code neg}: one operand. */
@@ -122,6 +131,12 @@ public record Opcode(int code, Kind kind, int insnClass, int op, boolean regSour
         put(new Opcode(JMP_CALL | SRC_X | CLS_JMP, Kind.CALLX, CLS_JMP, JMP_CALL, true, 0, "callx"));
         put(new Opcode(JMP_EXIT | CLS_JMP, Kind.EXIT, CLS_JMP, JMP_EXIT, false, 0, "exit"));
         put(new Opcode(MODE_IMM | SIZE_DW | CLS_LD, Kind.LDDW, CLS_LD, MODE_IMM, false, 8, "lddw"));
+        for (int s = 0; s < 3; s++) { // no DW form
+            put(new Opcode(MODE_ABS | SIZES[s] | CLS_LD, Kind.LD_ABS, CLS_LD, MODE_ABS, false, SIZE_BYTES[s],
+                    "ldabs" + SIZE_NAMES[s]));
+            put(new Opcode(MODE_IND | SIZES[s] | CLS_LD, Kind.LD_IND, CLS_LD, MODE_IND, true, SIZE_BYTES[s],
+                    "ldind" + SIZE_NAMES[s]));
+        }
         for (int s = 0; s < 4; s++) {
             put(new Opcode(MODE_MEM | SIZES[s] | CLS_LDX, Kind.LDX, CLS_LDX, MODE_MEM, true, SIZE_BYTES[s],
                     "ldx" + SIZE_NAMES[s]));
@@ -254,6 +269,11 @@ public record Opcode(int code, Kind kind, int insnClass, int op, boolean regSour
             }
             case CALLX -> {
                 return src != 0 || off != 0 || imm != 0 ? "reserved fields are not zero" : null;
+            }
+            case LD_ABS, LD_IND -> {
+                // check_ld_abs: BPF_LD_[ABS|IND] uses reserved fields
+                return dst != 0 || off != 0 || (kind == Kind.LD_ABS && src != 0)
+                        ? "BPF_LD_[ABS|IND] uses reserved fields" : null;
             }
             default -> {
                 return null;

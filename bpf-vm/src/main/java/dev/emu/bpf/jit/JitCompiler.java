@@ -589,6 +589,8 @@ public final class JitCompiler {
                     }
                 }
                 case CALLX -> helper(i, () -> ld(dst));
+                case LD_ABS, LD_IND -> throw new IllegalStateException(
+                        "legacy packet access is rewritten by the verifier; unverified, it is the interpreter's fault");
                 case EXIT -> {
                     if (chunked) {
                         leave(-1);

@@ -89,7 +89,8 @@ public final class LoadedProgram {
             if (in.dst() > 10) {
                 return refuse(i, "invalid destination register r" + in.dst(), Errno.EINVAL);
             }
-            boolean srcIsReg = o.regSource() || o.kind() == Opcode.Kind.LDX || o.kind() == Opcode.Kind.LDXS;
+            boolean srcIsReg = o.regSource() || o.kind() == Opcode.Kind.LDX || o.kind() == Opcode.Kind.LDXS
+                    || o.kind() == Opcode.Kind.LD_IND;
             if (srcIsReg && in.src() > 10) {
                 return refuse(i, "invalid source register r" + in.src(), Errno.EINVAL);
             }
@@ -264,6 +265,97 @@ public final class LoadedProgram {
             throw new VmFault("0x" + Long.toHexString(ptr) + " is not a function pointer");
         }
         return (int) entry;
+    }
+
+    /**
+     * This program with single-slot instructions replaced (index → new instruction), same maps:
+     * the verifier's rewrite of context loads. The replacements must not be jumps or lddw.
+     */
+    public LoadedProgram withSlots(Map<Integer, Instruction> replacements) {
+        List<Instruction> in = new ArrayList<>(insns);
+        long[] c = code.clone();
+        replacements.forEach((k, v) -> {
+            in.set(k, v);
+            c[k] = v.toRaw();
+        });
+        return new LoadedProgram(List.copyOf(in), c, maps);
+    }
+
+    /**
+     * This program with instructions replaced by sequences (index → instructions, none of them
+     * lddw), every jump and bpf-to-bpf call moved to its target's new index (Linux's
+     * bpf_patch_insn_data): the verifier's LD_ABS/LD_IND rewrite.
+     */
+    public LoadedProgram withExpansions(Map<Integer, List<Instruction>> expansions) {
+        int n = code.length;
+        int[] newPos = new int[n + 1];
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            newPos[i] = pos;
+            List<Instruction> e = expansions.get(i);
+            pos += e == null ? 1 : e.size();
+        }
+        newPos[n] = pos;
+        List<Instruction> out = new ArrayList<>(pos);
+        long[] c = new long[pos];
+        for (int i = 0; i < n; i++) {
+            List<Instruction> e = expansions.get(i);
+            if (e != null) {
+                for (Instruction x : e) {
+                    c[out.size()] = x.toRaw();
+                    out.add(x);
+                }
+                continue;
+            }
+            Instruction in = insns.get(i);
+            Opcode o = in.info();
+            Instruction moved = in;
+            if (o != null) {
+                switch (o.kind()) {
+                    case JA, JCOND -> moved = new Instruction(in.opcode(), in.dst(), in.src(),
+                            shortOffset(newPos[i + in.off() + 1] - newPos[i] - 1), in.imm());
+                    case JA32 -> moved = new Instruction(in.opcode(), in.dst(), in.src(), in.off(),
+                            newPos[i + in.imm() + 1] - newPos[i] - 1);
+                    case CALL -> {
+                        if (in.src() == BpfFlags.BPF_PSEUDO_CALL) {
+                            moved = new Instruction(in.opcode(), in.dst(), in.src(), in.off(),
+                                    newPos[i + in.imm() + 1] - newPos[i] - 1);
+                        }
+                    }
+                    case LDDW -> {
+                        if (in.src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                            // A callback's address moves with its subprogram, as a call's target does.
+                            int target = newPos[i + in.imm() + 1];
+                            Instruction ld = new Instruction(in.opcode(), in.dst(), in.src(), in.off(),
+                                    target - newPos[i] - 1);
+                            c[out.size()] = ld.toRaw();
+                            out.add(ld);
+                            i++;
+                            c[out.size()] = FUNC_PTR_REGION << 32 | target;
+                            out.add(insns.get(i));
+                            continue;
+                        }
+                        c[out.size()] = code[i];
+                        out.add(in);
+                        i++;
+                        c[out.size()] = code[i]; // the resolved value
+                        out.add(insns.get(i));
+                        continue;
+                    }
+                    default -> { }
+                }
+            }
+            c[out.size()] = moved == in ? code[i] : moved.toRaw();
+            out.add(moved);
+        }
+        return new LoadedProgram(List.copyOf(out), c, maps);
+    }
+
+    private static short shortOffset(int off) {
+        if (off != (short) off) {
+            throw new IllegalStateException("jump offset " + off + " out of range after the rewrite");
+        }
+        return (short) off;
     }
 
     /** The value a program sees for the map at {@code index} of {@link #maps()}. */

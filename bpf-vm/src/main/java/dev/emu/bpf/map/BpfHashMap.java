@@ -127,6 +127,19 @@ public final class BpfHashMap extends BpfMap {
     }
 
     @Override
+    public synchronized int lookupAndDelete(byte[] key, byte[] valueOut, long flags) {
+        if (flags != 0) {
+            return err(Errno.EINVAL); // BPF_F_LOCK: no spin lock in the value
+        }
+        byte[] v = elements.remove(key(key));
+        if (v == null) {
+            return err(Errno.ENOENT);
+        }
+        System.arraycopy(v, 0, valueOut, 0, v.length);
+        return 0;
+    }
+
+    @Override
     public synchronized int getNextKey(byte[] key, byte[] nextKeyOut) {
         Iterator<Key> it = elements.keySet().iterator();
         if (key != null && elements.containsKey(key(key))) {

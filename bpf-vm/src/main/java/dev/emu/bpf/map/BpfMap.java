@@ -99,6 +99,40 @@ public abstract class BpfMap {
         return (int) Errno.EINVAL.ret();
     }
 
+    /** num_possible_cpus() of emu's machine (/sys/devices/system/cpu/possible is "0"). */
+    public static final int POSSIBLE_CPUS = 1;
+
+    /**
+     * Bytes of a value as user space passes it to the element commands (bpf_map_value_size):
+     * value_size, or for per-CPU maps round_up(value_size, 8) for each possible CPU.
+     */
+    public int userValueSize() {
+        return valueSize;
+    }
+
+    /**
+     * BPF_MAP_LOOKUP_AND_DELETE_ELEM (hash types, and pop for queue/stack): copies the value into
+     * {@code valueOut} and deletes the element; -ENOTSUPP (524) for types without it, as Linux.
+     */
+    public int lookupAndDelete(byte[] key, byte[] valueOut, long flags) {
+        return (int) Errno.ENOTSUPP.ret();
+    }
+
+    /** bpf_map_push_elem (queue, stack, bloom filter); -EINVAL for other types (the verifier refuses them). */
+    public int push(byte[] value, long flags) {
+        return (int) Errno.EINVAL.ret();
+    }
+
+    /** bpf_map_pop_elem into {@code valueOut} (queue, stack). */
+    public int pop(byte[] valueOut) {
+        return (int) Errno.EINVAL.ret();
+    }
+
+    /** bpf_map_peek_elem into {@code valueOut} (queue, stack; bloom filter: membership test). */
+    public int peek(byte[] valueOut) {
+        return (int) Errno.EINVAL.ret();
+    }
+
     /**
      * Bytes of host memory (Java heap) the map holds at most, charged when it is created and
      * returned when it is freed: its storage plus the per-element object overhead.

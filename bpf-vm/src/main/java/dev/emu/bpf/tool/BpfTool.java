@@ -134,7 +134,8 @@ public final class BpfTool {
     /**
      * {@code emu bpf verify FILE}: verifies FILE (assembly text, or raw instruction bytes) as a
      * program of {@code type}; {@code maps} declares the maps its lddw map_fd(N) refer to, as
-     * {@code "fd:type:key_size:value_size:max_entries"} with type array, hash or ringbuf (e.g.
+     * {@code "fd:type:key_size:value_size:max_entries"} with type array, hash, ringbuf, percpu_array,
+     * percpu_hash, lru_hash, lru_percpu_hash, lpm_trie, queue, stack or bloom_filter (e.g.
      * {@code "1:array:4:8:16"}, {@code "3:ringbuf:0:0:4096"}). Prints the verifier log (level
      * {@code logLevel}) on {@code out}, the reason on {@code err} if refused.
      *
@@ -166,10 +167,20 @@ public final class BpfTool {
                     case "array" -> dev.emu.abi.bpf.BpfMapType.ARRAY;
                     case "hash" -> dev.emu.abi.bpf.BpfMapType.HASH;
                     case "ringbuf" -> dev.emu.abi.bpf.BpfMapType.RINGBUF;
+                    case "percpu_array" -> dev.emu.abi.bpf.BpfMapType.PERCPU_ARRAY;
+                    case "percpu_hash" -> dev.emu.abi.bpf.BpfMapType.PERCPU_HASH;
+                    case "lru_hash" -> dev.emu.abi.bpf.BpfMapType.LRU_HASH;
+                    case "lru_percpu_hash" -> dev.emu.abi.bpf.BpfMapType.LRU_PERCPU_HASH;
+                    case "lpm_trie" -> dev.emu.abi.bpf.BpfMapType.LPM_TRIE;
+                    case "queue" -> dev.emu.abi.bpf.BpfMapType.QUEUE;
+                    case "stack" -> dev.emu.abi.bpf.BpfMapType.STACK;
+                    case "bloom_filter" -> dev.emu.abi.bpf.BpfMapType.BLOOM_FILTER;
                     default -> throw new IllegalArgumentException("unknown map type " + f[1]);
                 };
+                // An LPM trie must be created with BPF_F_NO_PREALLOC (trie_alloc).
+                int mapFlags = mapType == dev.emu.abi.bpf.BpfMapType.LPM_TRIE ? dev.emu.abi.bpf.BpfFlags.BPF_F_NO_PREALLOC : 0;
                 dev.emu.bpf.map.MapCreateResult mr = dev.emu.bpf.map.MapTypes.create(mapType, Integer.parseInt(f[2]),
-                        Integer.parseInt(f[3]), Integer.parseInt(f[4]), 0);
+                        Integer.parseInt(f[3]), Integer.parseInt(f[4]), mapFlags);
                 if (!mr.isOk()) {
                     err.println("emu bpf verify: map " + spec + ": " + mr.error());
                     return 1;

@@ -30,24 +30,37 @@ public final class ProgramTypes {
             BpfHelperId.MAP_DELETE_ELEM, BpfHelperId.KTIME_GET_NS, BpfHelperId.TRACE_PRINTK,
             BpfHelperId.GET_PRANDOM_U32, BpfHelperId.GET_SMP_PROCESSOR_ID, BpfHelperId.RINGBUF_OUTPUT,
             BpfHelperId.RINGBUF_RESERVE, BpfHelperId.RINGBUF_SUBMIT, BpfHelperId.RINGBUF_DISCARD,
-            BpfHelperId.RINGBUF_QUERY, BpfHelperId.KTIME_GET_BOOT_NS, BpfHelperId.KTIME_GET_COARSE_NS,
-            BpfHelperId.KTIME_GET_TAI_NS, BpfHelperId.JIFFIES64, BpfHelperId.GET_NUMA_NODE_ID, BpfHelperId.LOOP,
-            BpfHelperId.FOR_EACH_MAP_ELEM, BpfHelperId.SNPRINTF, BpfHelperId.STRNCMP, BpfHelperId.TRACE_VPRINTK);
+            BpfHelperId.RINGBUF_QUERY, BpfHelperId.MAP_PUSH_ELEM, BpfHelperId.MAP_POP_ELEM, BpfHelperId.MAP_PEEK_ELEM,
+            BpfHelperId.KTIME_GET_BOOT_NS, BpfHelperId.KTIME_GET_COARSE_NS, BpfHelperId.KTIME_GET_TAI_NS,
+            BpfHelperId.JIFFIES64, BpfHelperId.GET_NUMA_NODE_ID, BpfHelperId.LOOP, BpfHelperId.FOR_EACH_MAP_ELEM,
+            BpfHelperId.SNPRINTF, BpfHelperId.STRNCMP, BpfHelperId.TRACE_VPRINTK);
 
     /** Base helpers plus the current-task helpers tracing programs get (pid/tgid, comm). */
     public static final Set<Integer> TRACING_HELPERS = union(BASE_HELPERS,
             Set.of(BpfHelperId.GET_CURRENT_PID_TGID, BpfHelperId.GET_CURRENT_COMM));
 
     /**
-     * Socket filter as emu runs it standalone: r1 points at the packet bytes (readable, not
-     * writable), at most {@link #DEFAULT_PACKET_SIZE} of them. (Linux's context is a
-     * {@code __sk_buff}; emu has no socket layer, so the context is the packet itself.)
+     * Linux's socket filter: r1 points at a {@code struct __sk_buff} (sk_filter_is_valid_access:
+     * scalar fields readable, cb[] writable, no direct packet access); the packet is read with
+     * {@code bpf_skb_load_bytes} (helpers: base + skb_load_bytes, as sk_filter_func_proto).
      */
-    public static final ProgramType SOCKET_FILTER = socketFilter(DEFAULT_PACKET_SIZE);
+    public static final ProgramType SOCKET_FILTER = PacketProgramTypes.socketFilter(
+            union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES, BpfHelperId.SKB_LOAD_BYTES_RELATIVE)));
 
-    /** A socket filter whose packet context is {@code packetSize} bytes. */
+    /** Linux's sched_cls: {@code __sk_buff} with tc's writable fields and direct packet access. */
+    public static final ProgramType SCHED_CLS = PacketProgramTypes.schedCls(
+            union(BASE_HELPERS, Set.of(BpfHelperId.SKB_LOAD_BYTES, BpfHelperId.SKB_LOAD_BYTES_RELATIVE)));
+
+    /** Linux's XDP: {@code struct xdp_md}, direct packet access, xdp_adjust_head/tail. */
+    public static final ProgramType XDP = PacketProgramTypes.xdp(
+            union(BASE_HELPERS, Set.of(BpfHelperId.XDP_ADJUST_HEAD, BpfHelperId.XDP_ADJUST_TAIL)));
+
+    /**
+     * A test type whose context is {@code packetSize} raw, read-only bytes (not Linux's socket
+     * filter, whose context is {@link #SOCKET_FILTER}'s {@code __sk_buff}).
+     */
     public static ProgramType socketFilter(int packetSize) {
-        return new ProgramType(SOCKET_FILTER_ID, "socket_filter", ContextLayout.raw(packetSize, false), BASE_HELPERS);
+        return new ProgramType(0, "raw_packet", ContextLayout.raw(packetSize, false), BASE_HELPERS);
     }
 
     /**
@@ -63,6 +76,8 @@ public final class ProgramTypes {
         return switch (name) {
             case "socket_filter", "socket", "SOCKET_FILTER" -> SOCKET_FILTER;
             case "raw_memory", "raw" -> rawMemory(DEFAULT_PACKET_SIZE);
+            case "sched_cls", "SCHED_CLS" -> SCHED_CLS;
+            case "xdp", "XDP" -> XDP;
             default -> null;
         };
     }

@@ -26,6 +26,8 @@ final class RegState {
     int id;
     /** Acquired reference (ringbuf reservation) this pointer carries, else 0. */
     int refObjId;
+    /** PTR_TO_PACKET(_META): bytes past the pointer a comparison with the end proved readable. */
+    int range;
 
     RegState copy() {
         RegState r = new RegState();
@@ -41,6 +43,7 @@ final class RegState {
         r.memSize = memSize;
         r.id = id;
         r.refObjId = refObjId;
+        r.range = range;
         return r;
     }
 
@@ -96,6 +99,7 @@ final class RegState {
         memSize = 0;
         id = 0;
         refObjId = 0;
+        range = 0;
     }
 
     void unboundSigned() {
@@ -182,7 +186,8 @@ final class RegState {
             return rangeWithin(cur);
         }
         return off == cur.off && frameNo == cur.frameNo && map == cur.map && memSize == cur.memSize
-                && rangeWithin(cur) && sameId(id, cur.id, idmap) && sameId(refObjId, cur.refObjId, idmap);
+                && rangeWithin(cur) && sameId(id, cur.id, idmap) && sameId(refObjId, cur.refObjId, idmap)
+                && range <= cur.range;
     }
 
     static boolean sameId(int old, int cur, Map<Integer, Integer> idmap) {
@@ -230,6 +235,9 @@ final class RegState {
                 }
                 if (map != null) {
                     sb.append(sep).append("ks=").append(map.keySize()).append(",vs=").append(map.valueSize());
+                }
+                if (type == RegType.PTR_TO_PACKET || type == RegType.PTR_TO_PACKET_META) {
+                    sb.append(sep).append("r=").append(range);
                 }
                 if (type == RegType.PTR_TO_MEM || type == RegType.PTR_TO_MEM_OR_NULL) {
                     sb.append(sep).append("sz=").append(memSize);

@@ -20,7 +20,6 @@ import dev.emu.bpf.load.LoadedProgram;
 import dev.emu.bpf.load.MapResolver;
 import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
-import dev.emu.bpf.map.RingBuf;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,6 +104,11 @@ public final class Verifier {
     private int maxStatesPerInsn;
     private int idGen;
     private int pc;
+    /** Per instruction: the packet-pointer context field it loads, if any (rewritten after verification). */
+    private final ContextField[] packetFieldLoads;
+    private final boolean[] plainAccess;
+    /** Per instruction: an LD_ABS/LD_IND, expanded into a helper call after verification. */
+    private final boolean[] legacyLoads;
 
     private Verifier(LoadedProgram prog, ProgramType type, int logLevel) {
         this.prog = prog;
@@ -113,6 +117,9 @@ public final class Verifier {
         this.insns = prog.instructions();
         this.code = prog.code();
         this.prune = new boolean[code.length];
+        this.packetFieldLoads = new ContextField[code.length];
+        this.plainAccess = new boolean[code.length];
+        this.legacyLoads = new boolean[code.length];
         this.explored = new ArrayList<>(code.length);
         for (int i = 0; i < code.length; i++) {
             explored.add(null);
@@ -136,7 +143,25 @@ public final class Verifier {
                     .append(") max_states_per_insn ").append(v.maxStatesPerInsn).append(" total_states ")
                     .append(v.totalStates).append(" peak_states ").append(v.peakStates).append(" mark_read 0\n");
         }
-        return new VerifierResult.Accepted(new VerifiedProgram(program, type), v.log.toString());
+        return new VerifierResult.Accepted(new VerifiedProgram(v.rewritten(), type), v.log.toString());
+    }
+
+    /**
+     * The program the engines run: each 4-byte load of a packet-pointer context field becomes an
+     * 8-byte load of the pointer kept past the public struct (Linux's convert_ctx_accesses).
+     */
+    private LoadedProgram rewritten() {
+        java.util.Map<Integer, Instruction> patches = new java.util.HashMap<>();
+        for (int k = 0; k < packetFieldLoads.length; k++) {
+            ContextField f = packetFieldLoads[k];
+            if (f != null) {
+                Instruction in = insn(k);
+                patches.put(k, new Instruction(Opcode.CLS_LDX | Opcode.MODE_MEM | 0x18, in.dst(), in.src(),
+                        f.hiddenOffset() - (f.offset() - in.off()), 0));
+            }
+        }
+        LoadedProgram p = patches.isEmpty() ? prog : prog.withSlots(patches);
+        return LegacyPacketAccess.expand(p, legacyLoads);
     }
 
     /**
@@ -176,6 +201,30 @@ public final class Verifier {
             }
         }
         return new VerifierResult.Rejected(insn, reason, logLevel > 0 ? log.toString() : "", errno);
+    }
+
+    /** A refusal with EACCES, for the verifier's helper classes. */
+    RuntimeException refusal(int insn, String reason) {
+        return refuse(insn, reason);
+    }
+
+    /** A refusal with EINVAL (a malformed program), for the verifier's helper classes. */
+    RuntimeException malformedProgram(int insn, String reason) {
+        return malformed(insn, reason);
+    }
+
+    ProgramType programType() {
+        return type;
+    }
+
+    /** True if the program has bpf-to-bpf calls. */
+    boolean hasSubprograms() {
+        for (int k = 0; k < code.length; k++) {
+            if (op(k).kind() == Opcode.Kind.CALL && insn(k).src() == BpfFlags.BPF_PSEUDO_CALL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Refusal refuse(int insn, String reason) {
@@ -500,6 +549,11 @@ public final class Verifier {
                 return helperCall(st, i, in.imm());
             }
             case CALLX -> throw malformed(i, "callx (BPF_CALL|BPF_X) is not supported");
+            case LD_ABS, LD_IND -> {
+                LegacyPacketAccess.check(this, st, i, in, o);
+                legacyLoads[i] = true;
+                return i + 1;
+            }
             case EXIT -> {
                 return exit(st, i);
             }
@@ -594,7 +648,8 @@ public final class Verifier {
                 throw refuse(i, "R" + dst + " 32-bit pointer arithmetic prohibited");
             }
             if (d.type.isPointer() && s.type.isPointer()) {
-                if (opc == Opcode.ALU_SUB && d.type == s.type) {
+                if (opc == Opcode.ALU_SUB && (d.type == s.type || (PacketPointers.isPacketFamily(d.type)
+                        && PacketPointers.isPacketFamily(s.type)))) {
                     set(st, dst, RegState.unknown()); // privileged: ptr - ptr is a scalar
                     return;
                 }
@@ -606,8 +661,8 @@ public final class Verifier {
                 throw refuse(i, "R" + dst + " pointer arithmetic on " + ptr.type.linuxName
                         + " prohibited, null-check it first");
             }
-            if (ptr.type == RegType.CONST_PTR_TO_MAP) {
-                throw refuse(i, "R" + dst + " pointer arithmetic on map_ptr prohibited");
+            if (ptr.type == RegType.CONST_PTR_TO_MAP || ptr.type == RegType.PTR_TO_PACKET_END) {
+                throw refuse(i, "R" + dst + " pointer arithmetic on " + ptr.type.linuxName + " prohibited");
             }
             if (opc == Opcode.ALU_AND || opc == Opcode.ALU_OR || opc == Opcode.ALU_XOR) {
                 throw refuse(i, "R" + dst + " bitwise operator " + opStr + " on pointer prohibited");
@@ -639,6 +694,10 @@ public final class Verifier {
                 r.smax = nv.smax;
                 r.umin = nv.umin;
                 r.umax = nv.umax;
+                if (PacketPointers.isPacket(r.type)) {
+                    r.id = ++idGen; // a new variable offset: its range must be proven again
+                    r.range = 0;
+                }
             }
             set(st, dst, r);
             return;
@@ -654,6 +713,9 @@ public final class Verifier {
      */
     private RegState access(VerifierState st, int i, int regno, RegState base, int off, int size, boolean write,
             RegState value, boolean signExt) {
+        if (base.type != RegType.PTR_TO_CTX) {
+            markPlainAccess(i);
+        }
         switch (base.type) {
             case PTR_TO_STACK -> {
                 if (!base.isConst()) {
@@ -680,12 +742,23 @@ public final class Verifier {
                 }
                 long o = (long) base.off + off;
                 ContextField fld = type.context().fieldFor(o, size);
-                if (fld == null || (write && !fld.writable())) {
+                if (fld == null || !fld.allows(o, size, write) || (signExt && fld.access().isPacketPointer())) {
                     throw refuse(i, "invalid bpf_context access off=" + o + " size=" + size);
                 }
                 if (write && value.type.isPointer()) {
                     throw refuse(i, "R" + srcOf(i) + " leaks addr into ctx");
                 }
+                if (fld.access().isPacketPointer()) {
+                    if (base.off != 0) {
+                        throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + base.off + " disallowed");
+                    }
+                    if (plainAccess[i] || (packetFieldLoads[i] != null && packetFieldLoads[i] != fld)) {
+                        throw refuse(i, "same insn cannot be used with different pointers");
+                    }
+                    packetFieldLoads[i] = fld; // rewritten to an 8-byte load of the pointer after verification
+                    return PacketPointers.fromContext(fld.access());
+                }
+                markPlainAccess(i);
                 return write ? null : loaded(size, signExt);
             }
             case PTR_TO_MAP_VALUE, PTR_TO_MEM -> {
@@ -700,6 +773,19 @@ public final class Verifier {
                 if (!write && base.type == RegType.PTR_TO_MAP_VALUE && base.isConst() && base.map.readOnly()
                         && base.map instanceof ArrayMap am && am.maxEntries() == 1) {
                     return directRead(am, (int) (base.off + base.constValue() + off), size, signExt);
+                }
+                return write ? null : loaded(size, signExt);
+            }
+            case PTR_TO_PACKET, PTR_TO_PACKET_META -> {
+                String bad = PacketPointers.checkAccess(regno, base, off, size);
+                if (bad != null) {
+                    throw refuse(i, bad);
+                }
+                if (write && !PacketProgramTypes.packetWritable(type)) {
+                    throw refuse(i, "cannot write into packet");
+                }
+                if (write && value.type.isPointer()) {
+                    throw refuse(i, "R" + srcOf(i) + " leaks addr into packet");
                 }
                 return write ? null : loaded(size, signExt);
             }
@@ -737,6 +823,14 @@ public final class Verifier {
             x = size == 1 ? (byte) x : size == 2 ? (short) x : size == 4 ? (int) x : x;
         }
         return RegState.constant(x);
+    }
+
+    /** An access that is not a packet-pointer field load: the instruction must never be one (it is not rewritten). */
+    private void markPlainAccess(int i) {
+        if (packetFieldLoads[i] != null) {
+            throw refuse(i, "same insn cannot be used with different pointers");
+        }
+        plainAccess[i] = true;
     }
 
     private int srcOf(int i) {
@@ -1122,7 +1216,11 @@ public final class Verifier {
         if (eqne && otherZero) { // a non-null pointer is never 0
             return op == Opcode.JMP_JEQ ? i + 1 : target;
         }
-        push(st.copy(), i, target);
+        VerifierState taken = st.copy();
+        if (op(i).insnClass() != Opcode.CLS_JMP32) { // try_match_pkt_pointers: 64-bit compares only
+            PacketPointers.compare(st, taken, a, b, op);
+        }
+        push(taken, i, target);
         return i + 1;
     }
 
@@ -1134,6 +1232,10 @@ public final class Verifier {
                 if (isNull) {
                     r.setUnknown();
                     r.setConst(0);
+                } else if (r.map instanceof dev.emu.bpf.map.MapOfMaps outer) {
+                    r.type = RegType.CONST_PTR_TO_MAP; // the inner map, typed as the template
+                    r.map = outer.template();
+                    r.id = 0;
                 } else {
                     r.type = r.type == RegType.PTR_TO_MAP_VALUE_OR_NULL ? RegType.PTR_TO_MAP_VALUE : RegType.PTR_TO_MEM;
                     r.id = 0;
@@ -1212,8 +1314,9 @@ public final class Verifier {
     private static String expected(ArgType t) {
         return switch (t) {
             case CONST_MAP_PTR -> "map_ptr";
-            case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> "fp, map_value";
-            case PTR_TO_MEM, PTR_TO_UNINIT_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM_OR_NULL -> "fp, map_value, ringbuf_mem";
+            case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_UNINIT_MAP_VALUE -> "fp, map_value";
+            case PTR_TO_MEM, PTR_TO_UNINIT_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM_OR_NULL ->
+                    "fp, pkt, pkt_meta, map_value, ringbuf_mem";
             case PTR_TO_ALLOC_MEM -> "ringbuf_mem";
             default -> "scalar";
         };
@@ -1221,7 +1324,7 @@ public final class Verifier {
 
     /** Checks a helper call (check_helper_call); the next instruction: i + 1, or a callback's entry. */
     private int helperCall(VerifierState st, int i, int id) {
-        Helper h = Helpers.byId(id);
+        Helper h = Helpers.isInternal(id) ? null : Helpers.byId(id);
         if (h == null) {
             throw malformed(i, "invalid func unknown#" + id);
         }
@@ -1245,21 +1348,33 @@ public final class Verifier {
             ArgType t = args.get(k);
             switch (t) {
                 case ANYTHING -> { }
+                case PTR_TO_CTX -> {
+                    if (r.type != RegType.PTR_TO_CTX) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=ctx");
+                    }
+                    if (r.off != 0 || !r.isConst() || r.constValue() != 0) {
+                        throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + r.off + " disallowed");
+                    }
+                }
                 case CONST_MAP_PTR -> {
                     if (r.type != RegType.CONST_PTR_TO_MAP) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=map_ptr");
                     }
                     map = r.map;
                 }
-                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> {
+                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_UNINIT_MAP_VALUE -> {
                     if (map == null) {
                         throw refuse(i, "R" + regno + " map argument missing");
                     }
-                    helperMem(st, i, regno, r, t, t == ArgType.PTR_TO_MAP_KEY ? map.keySize() : map.valueSize(), false);
+                    int size = t == ArgType.PTR_TO_MAP_KEY ? map.keySize() : map.valueSize();
+                    if (size == 0) {
+                        throw refuse(i, "invalid zero-sized read"); // e.g. a key for a queue, which has none
+                    }
+                    helperMem(st, i, regno, r, t, size, t == ArgType.PTR_TO_UNINIT_MAP_VALUE);
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
-                            || r.type == RegType.PTR_TO_MEM)) {
+                            || r.type == RegType.PTR_TO_MEM || PacketPointers.isPacket(r.type))) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=" + expected(t));
                     }
                     memRegno = regno;
@@ -1331,9 +1446,8 @@ public final class Verifier {
             }
         }
         if (map != null) {
-            boolean ringHelper = id >= BpfHelperId.RINGBUF_OUTPUT && id <= BpfHelperId.RINGBUF_QUERY;
-            if (ringHelper != (map instanceof RingBuf)) {
-                throw refuse(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+            if (!MapHelperRules.compatible(map, id)) {
+                throw malformed(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
             }
         }
         if (release != 0) {
@@ -1349,6 +1463,9 @@ public final class Verifier {
         }
         for (int r = 1; r <= 5; r++) {
             f.regs[r] = RegState.notInit();
+        }
+        if (PacketPointers.changesPacketData(id)) {
+            PacketPointers.invalidate(st);
         }
         RegState r0 = switch (h.ret()) {
             case INTEGER -> id == BpfHelperId.GET_PRANDOM_U32 || id == BpfHelperId.GET_SMP_PROCESSOR_ID
@@ -1465,6 +1582,18 @@ public final class Verifier {
                 }
             }
             case PTR_TO_MAP_VALUE, PTR_TO_MEM -> checkRegion(i, regno, r, 0, size);
+            case PTR_TO_PACKET, PTR_TO_PACKET_META -> { // check_helper_mem_access on packet memory
+                if (!PacketPointers.helperMayAccessPacket(insn(i).imm())) {
+                    throw refuse(i, "helper access to the packet is not allowed");
+                }
+                String bad = PacketPointers.checkAccess(regno, r, 0, size);
+                if (bad != null) {
+                    throw refuse(i, bad);
+                }
+                if (uninit && !PacketProgramTypes.packetWritable(type)) {
+                    throw refuse(i, "cannot write into packet");
+                }
+            }
             default -> throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=" + expected(t));
         }
     }

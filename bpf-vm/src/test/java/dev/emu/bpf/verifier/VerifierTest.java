@@ -22,7 +22,7 @@ class VerifierTest {
     static final BpfMap HASH = MapTypes.create(BpfMapType.HASH, 4, 8, 16, 0).map();
     static final BpfMap RING = RingBuf.ofSize(4096).map();
     static final Map<Integer, BpfMap> FDS = Map.of(1, ARRAY, 2, HASH, 3, RING);
-    static final ProgramType TYPE = ProgramTypes.socketFilter(64);
+    static final ProgramType TYPE = ProgramTypes.SOCKET_FILTER;
 
     static VerifierResult verify(String asm) throws Exception {
         return Verifier.verify(Assembler.assemble(asm), FDS::get, TYPE, 1);

@@ -73,7 +73,7 @@ public final class BpfCommand implements Runnable {
     static final class Verify implements Callable<Integer> {
         @Parameters(paramLabel = "FILE") Path file;
         @Option(names = "--type", paramLabel = "TYPE", defaultValue = "emu_timer",
-                description = "Program type: emu_timer (default), socket_filter or raw_memory.")
+                description = "Program type: emu_timer (default), socket_filter, sched_cls, xdp or raw_memory.")
         String type;
         @Option(names = "--map", paramLabel = "FD:TYPE:KEY:VALUE:ENTRIES",
                 description = "Declare a map the program refers to with lddw map_fd(FD), e.g. 3:array:4:8:1 or 4:ringbuf:0:0:4096.")
@@ -85,7 +85,7 @@ public final class BpfCommand implements Runnable {
         public Integer call() {
             dev.emu.bpf.verifier.ProgramType t = dev.emu.kernel.bpf.KernelProgramTypes.byName(type);
             if (t == null) {
-                System.err.println("emu bpf verify: unknown program type '" + type + "' (emu_timer, socket_filter, raw_memory)");
+                System.err.println("emu bpf verify: unknown program type '" + type + "' (emu_timer, socket_filter, sched_cls, xdp, raw_memory)");
                 return 2;
             }
             return BpfTool.verify(file, t, maps, logLevel, System.out, System.err);

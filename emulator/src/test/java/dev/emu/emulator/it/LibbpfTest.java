@@ -90,8 +90,8 @@ class LibbpfTest {
         sameAsNative("objects");
     }
 
+    /** A socket filter reading its packet (bpf_skb_load_bytes, skb->len), run with bpf_prog_test_run_opts. */
     @Test
-    @Disabled("needs h-maps: helper bpf_skb_load_bytes (26) and the socket filter's __sk_buff context (skb->len)")
     void socketFilterWithTestRun() throws Exception {
         sameAsNative("sockfilter");
     }

@@ -20,8 +20,9 @@ import java.util.Set;
  *       read-only; base + current-task helpers. A type of its own rather than Linux's PERF_EVENT
  *       (7) because its context is not Linux's bpf_perf_event_data: one number, one layout, and a
  *       host kernel refuses the emu program with EINVAL instead of misreading its context.
- *   <li>BPF_PROG_TYPE_SOCKET_FILTER: r1 = the packet bytes, read-only (emu has no __sk_buff);
- *       runnable only through PROG_TEST_RUN.
+ *   <li>BPF_PROG_TYPE_SOCKET_FILTER and SCHED_CLS: r1 = struct __sk_buff; XDP: r1 = struct
+ *       xdp_md ({@link dev.emu.bpf.verifier.PacketProgramTypes}); runnable through PROG_TEST_RUN
+ *       ({@link PacketTestRun}).
  * </ul>
  */
 public final class KernelProgramTypes {
@@ -52,6 +53,12 @@ public final class KernelProgramTypes {
         }
         if (progType == BpfProgType.SOCKET_FILTER) {
             return ProgramTypes.SOCKET_FILTER;
+        }
+        if (progType == BpfProgType.SCHED_CLS) {
+            return ProgramTypes.SCHED_CLS;
+        }
+        if (progType == BpfProgType.XDP) {
+            return ProgramTypes.XDP;
         }
         return null;
     }

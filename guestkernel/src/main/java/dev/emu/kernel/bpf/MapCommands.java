@@ -4,7 +4,11 @@ import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfAttr;
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.abi.bpf.BpfMapType;
+import dev.emu.bpf.map.BloomFilterMap;
 import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.MapOfMaps;
+import dev.emu.abi.bpf.BpfMapType;
+import dev.emu.bpf.map.QueueStackMap;
 import dev.emu.bpf.map.MapCreateResult;
 import dev.emu.bpf.map.MapTypes;
 import dev.emu.kernel.task.Task;
@@ -22,6 +26,8 @@ final class MapCommands {
     private static final int CREATE_END = 72, LOOKUP_END = 32, UPDATE_END = 32, DELETE_END = 16,
             NEXT_KEY_END = 24, BY_ID_END = 12;
     private static final int BPF_F_RDONLY = BpfFlags.BPF_F_RDONLY, BPF_F_WRONLY = BpfFlags.BPF_F_WRONLY;
+    /** union bpf_attr: map_extra of MAP_CREATE. */
+    private static final int MAP_EXTRA = 64;
 
     /** MAP_CREATE: a new map and an fd for it. */
     static long create(Task t, BpfSubsystem bpf, Attr a) {
@@ -51,10 +57,20 @@ final class MapCommands {
             bpf.reportUnsupported("map type " + Integer.toUnsignedString(a.u32(BpfAttr.MAP_TYPE)));
         }
         // Charged to the guest's memory (and its Java-heap share) before any storage exists.
-        MapCreateResult r = MapTypes.create(a.u32(BpfAttr.MAP_TYPE), a.u32(BpfAttr.KEY_SIZE),
-                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, t.kernel().memory()::tryChargeHeap);
+        // A map-in-map's template (bpf_map_meta_alloc): inner_map_fd must be a map.
+        int type = a.u32(BpfAttr.MAP_TYPE);
+        if (MapTypes.of(type) == null) {
+            t.kernel().log().info("bpf: map type " + Integer.toUnsignedString(type) + " is not implemented: EINVAL");
+        }
+        long[] innerErr = new long[1];
+        MapObject template = type == BpfMapType.ARRAY_OF_MAPS || type == BpfMapType.HASH_OF_MAPS
+                ? BpfFds.map(t, a.u32Long(BpfAttr.INNER_MAP_FD), innerErr) : null;
+        MapCreateResult r = MapTypes.create(type, new MapTypes.CreateAttrs(a.u32(BpfAttr.KEY_SIZE),
+                a.u32(BpfAttr.VALUE_SIZE), a.u32(BpfAttr.MAX_ENTRIES), flags, a.u64(MAP_EXTRA),
+                template == null ? null : template.map()), t.kernel().memory()::tryChargeHeap);
         if (!r.isOk()) {
-            return r.error().ret();
+            // No template: the fd's own error (EBADF, or EINVAL for a file that is not a map).
+            return r.error() == Errno.EBADF && innerErr[0] != 0 ? innerErr[0] : r.error().ret();
         }
         BtfObject btf = null;
         if (btfKey != 0 || btfValue != 0) {
@@ -87,8 +103,13 @@ final class MapCommands {
         if (map == null) {
             return err[0];
         }
+        if (flags != 0) {
+            return Errno.EINVAL.ret(); // BPF_F_LOCK needs a bpf_spin_lock in the value (BTF): none here
+        }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
-        byte[] value = new byte[map.valueSize()];
+        // A bloom filter is asked about the value the caller passes in.
+        byte[] value = map instanceof BloomFilterMap ? t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize())
+                : new byte[map.userValueSize()];
         int r = map.lookup(key, value);
         if (r < 0) {
             return r;
@@ -108,8 +129,80 @@ final class MapCommands {
             return err[0];
         }
         byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
-        byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.valueSize());
+        byte[] value = t.memory().read(a.u64(BpfAttr.ELEM_VALUE), map.userValueSize());
+        if (map instanceof MapOfMaps outer) {
+            return updateInner(t, outer, key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        }
         return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+    }
+
+    /**
+     * A map-in-map update: the value is a map fd (bpf_map_fd_get_ptr: EBADF, EINVAL for a map
+     * that does not match the template); the outer map takes a reference to the inner one.
+     */
+    static long updateInner(Task t, MapOfMaps outer, byte[] key, byte[] value, long flags) {
+        long fd = (value[0] & 0xffL) | (value[1] & 0xffL) << 8 | (value[2] & 0xffL) << 16 | (value[3] & 0xffL) << 24;
+        long[] err = new long[1];
+        MapObject inner = BpfFds.map(t, fd, err);
+        if (inner == null) {
+            return err[0];
+        }
+        if (!outer.fits(inner.map())) {
+            return Errno.EINVAL.ret();
+        }
+        inner.retain();
+        MapOfMaps.Inner ref = new MapOfMaps.Inner() {
+            @Override
+            public BpfMap map() {
+                return inner.map();
+            }
+
+            @Override
+            public int id() {
+                return inner.id();
+            }
+
+            @Override
+            public void release() {
+                inner.release();
+            }
+        };
+        int r = outer.updateInner(key, ref, flags);
+        if (r < 0) {
+            inner.release();
+        }
+        return r;
+    }
+
+    /**
+     * MAP_LOOKUP_AND_DELETE_ELEM (map_lookup_and_delete_elem): flags only BPF_F_LOCK, none for
+     * queue/stack; the map must be readable and writable (EPERM); pop for queue/stack, lookup and
+     * delete for the hash types, ENOTSUPP (524) for the others.
+     */
+    static long lookupAndDelete(Task t, Attr a) {
+        if (!a.tailZeroFrom(LOOKUP_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long flags = a.u64(BpfAttr.ELEM_FLAGS);
+        if ((flags & ~BpfFlags.BPF_F_LOCK) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        BpfMap map = elemMap(t, a, BPF_F_RDONLY | BPF_F_WRONLY, err);
+        if (map == null) {
+            return err[0];
+        }
+        if (flags != 0 && map instanceof QueueStackMap) {
+            return Errno.EINVAL.ret();
+        }
+        byte[] key = t.memory().read(a.u64(BpfAttr.ELEM_KEY), map.keySize());
+        byte[] value = new byte[map.userValueSize()];
+        int r = map.lookupAndDelete(key, value, flags);
+        if (r < 0) {
+            return r;
+        }
+        t.memory().write(a.u64(BpfAttr.ELEM_VALUE), value);
+        return 0;
     }
 
     /** MAP_DELETE_ELEM. */

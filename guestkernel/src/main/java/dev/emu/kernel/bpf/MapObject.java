@@ -1,6 +1,7 @@
 package dev.emu.kernel.bpf;
 
 import dev.emu.bpf.map.BpfMap;
+import dev.emu.bpf.map.MapOfMaps;
 import dev.emu.bpf.map.RingBuf;
 import dev.emu.abi.PollEvents;
 import dev.emu.abi.bpf.BpfFlags;
@@ -59,6 +60,9 @@ public final class MapObject {
     void release() {
         if (--references == 0) {
             owner.forget(this);
+            if (map instanceof MapOfMaps outer) {
+                outer.releaseAll(); // the inner maps' references die with the outer map
+            }
             if (btf != null) {
                 btf.release();
             }

@@ -118,19 +118,28 @@ final class ProgCommands {
         if (resumed != null && resumed.handlerFrames() != t.handlerFrames()) {
             return Errno.EINTR.ret(); // a signal handler ran while the test run was yielded
         }
+        PacketTestRun packet = null;
+        if (PacketTestRun.handles(p.type())) {
+            packet = PacketTestRun.prepare(t, p, a, err);
+            if (packet == null) {
+                return err[0];
+            }
+        }
         long ctxIn = a.u64(BpfAttr.TEST_CTX_IN);
         long ctxSize = a.u32Long(BpfAttr.TEST_CTX_SIZE_IN);
         long in = ctxSize > 0 ? ctxIn : a.u64(BpfAttr.TEST_DATA_IN);
-        long inSize = ctxSize > 0 ? ctxSize : a.u32Long(BpfAttr.TEST_DATA_SIZE_IN);
+        long inSize = packet != null ? 0 : ctxSize > 0 ? ctxSize : a.u32Long(BpfAttr.TEST_DATA_SIZE_IN);
         int max = p.code().type().context().size();
         if (inSize > max) {
             return Errno.EINVAL.ret();
         }
         boolean timer = p.type() == EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER;
-        if (!timer && inSize < ETH_HLEN) {
+        if (!timer && packet == null && inSize < ETH_HLEN) {
             return Errno.EINVAL.ret(); // bpf_test_init: a packet shorter than an Ethernet header
         }
         byte[] input = inSize == 0 ? new byte[0] : t.memory().read(in, (int) inSize);
+        byte[] packetCtx = packet == null ? null
+                : resumed != null && resumed.packetContext() != null ? resumed.packetContext() : packet.context();
         long repeat = Math.max(1, a.u32Long(BpfAttr.TEST_REPEAT));
         KernelHelperEnvironment env = new KernelHelperEnvironment(t.kernel(), t);
         Kernel k = t.kernel();
@@ -141,7 +150,8 @@ final class ProgCommands {
         ExecutionResult r;
         long start = System.nanoTime();
         for (;;) {
-            ctx = timer ? java.util.Arrays.copyOf(input, max) : input.clone();
+            // A packet program's repetitions share one skb / xdp_buff, as bpf_test_run's loop does.
+            ctx = packet != null ? packetCtx : timer ? java.util.Arrays.copyOf(input, max) : input.clone();
             long before = work.count();
             r = p.run(ctx, env, work);
             k.clock().charge((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
@@ -154,18 +164,22 @@ final class ProgCommands {
             }
             if (k.tickDue() || t.hasDeliverableSignal()) {
                 t.setResumeState(new TestRunProgress(a.address(), p, done,
-                        hostNanos + System.nanoTime() - start, t.handlerFrames()));
+                        hostNanos + System.nanoTime() - start, t.handlerFrames(), packetCtx));
                 k.requestReschedule();
                 return SyscallResults.RESTART;
             }
         }
         long elapsed = hostNanos + System.nanoTime() - start;
+        boolean host = k.clock().mode() != VirtualClock.Mode.VIRTUAL;
+        if (packet != null) {
+            return packet.finish(t, a, ctx, (int) ((ExecutionResult.Exit) r).r0(),
+                    host ? (int) Math.min(Integer.MAX_VALUE, elapsed / repeat) : 0);
+        }
         if (!timer) {
             // bpf_prog_test_run_skb: a socket filter runs from the network header, and the
             // link-layer header it skipped comes back zeroed (memset(__skb_push(skb, hh_len), 0, ...)).
             java.util.Arrays.fill(ctx, 0, Math.min(ETH_HLEN, ctx.length), (byte) 0);
         }
-        boolean host = k.clock().mode() != VirtualClock.Mode.VIRTUAL;
         a.putU32(BpfAttr.TEST_RETVAL, (int) ((ExecutionResult.Exit) r).r0());
         a.putU32(BpfAttr.TEST_DURATION, host ? (int) Math.min(Integer.MAX_VALUE, elapsed / repeat) : 0);
         long out = a.u64(BpfAttr.TEST_DATA_OUT);
@@ -190,7 +204,8 @@ final class ProgCommands {
      * Where a yielded PROG_TEST_RUN goes on: the attr it was called with, the program, the
      * repetitions done, the host time spent, and the task's handler-frame count when it yielded.
      */
-    record TestRunProgress(long attr, BpfProgram program, long done, long hostNanos, long handlerFrames) {}
+    record TestRunProgress(long attr, BpfProgram program, long done, long hostNanos, long handlerFrames,
+                           byte[] packetContext) {}
 
     /** PROG_GET_FD_BY_ID: a new fd for the live program with that id (-ENOENT if none). */
     static long progFdById(Task t, BpfSubsystem bpf, Attr a) {

@@ -34,6 +34,9 @@ public final class SysBpf {
             case BpfCommand.MAP_UPDATE_ELEM -> MapCommands.update(t, attr);
             case BpfCommand.MAP_DELETE_ELEM -> MapCommands.delete(t, attr);
             case BpfCommand.MAP_GET_NEXT_KEY -> MapCommands.getNextKey(t, attr);
+            case BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM -> MapCommands.lookupAndDelete(t, attr);
+            case BpfCommand.MAP_LOOKUP_BATCH, BpfCommand.MAP_LOOKUP_AND_DELETE_BATCH, BpfCommand.MAP_UPDATE_BATCH,
+                    BpfCommand.MAP_DELETE_BATCH -> MapBatch.batch(t, attr, c);
             case BpfCommand.PROG_LOAD -> ProgLoad.load(t, bpf, attr);
             case BpfCommand.PROG_ATTACH -> ProgCommands.attach(t, bpf, attr);
             case BpfCommand.PROG_DETACH -> ProgCommands.detach(t, bpf, attr);

@@ -1,7 +1,8 @@
 /*
  * A libbpf-style ringbuf consumer: epoll waits on the ringbuf map fd (ring_buffer__poll's
- * epoll_wait), and each wake-up is drained with emu's non-blocking ringbuf poll command (mmap'ed
- * ringbufs are a later issue). The same timer program as bpf_loader, attached every 5 ticks.
+ * epoll_wait), and each wake-up is drained with emu's non-blocking ringbuf poll command
+ * (bpf_ringbuf_mmap.c consumes the mmap'ed ring instead). The same timer program as bpf_loader,
+ * attached every 5 ticks.
  * An array map's fd, which has no map_poll, reports EPOLLERR.
  *
  * Usage: bpf_epoll [COUNT]   (default 6 events)

@@ -6,6 +6,7 @@
  * is identical. */
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -114,6 +115,23 @@ int main(void)
 	printf("lookup after freeze: %s\n", errname(bpf_map_lookup_elem(fd, &key, &value) ? errno : 0));
 	printf("freeze twice: %s\n", errname(bpf_map_freeze(fd) ? errno : 0));
 	printf("freeze a program fd: %s\n", errname(bpf_map_freeze(prog_fd) ? errno : 0));
+
+	/* FREEZE and mmap (bpf_map_freeze, bpf_map_mmap): a writable mapping blocks the freeze, and a
+	 * frozen map cannot be mapped writable. */
+	{
+		LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = BPF_F_MMAPABLE);
+		int mfd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "mapped", 4, 8, 4, &mopts);
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+
+		printf("freeze with a writable mmap: %s\n", errname(bpf_map_freeze(mfd) ? errno : 0));
+		munmap(p, 4096);
+		printf("freeze after munmap: %s\n", errname(bpf_map_freeze(mfd) ? errno : 0));
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		printf("writable mmap of a frozen map: %s\n", errname(p == MAP_FAILED ? errno : 0));
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, mfd, 0);
+		printf("read-only mmap of a frozen map: %s\n", errname(p == MAP_FAILED ? errno : 0));
+		close(mfd);
+	}
 
 	/* Map info (with BTF ids), program info (map ids, name, tag, lengths). */
 	memset(&minfo, 0, sizeof(minfo));

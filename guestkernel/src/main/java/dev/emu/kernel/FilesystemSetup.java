@@ -136,14 +136,34 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
             if (part.isEmpty()) {
                 continue;
             }
+            String parent = prefix.isEmpty() ? "/" : prefix.toString();
             prefix.append('/').append(part);
             long r = vfs.mkdir(null, ctx, ctx.root(), prefix.toString(), 0755);
+            if (r == dev.emu.abi.Errno.EROFS.ret()) {
+                r = syntheticMountpoint(vfs, ctx, parent, part);
+            }
             if (r < 0 && r != dev.emu.abi.Errno.EEXIST.ret()) {
                 return null;
             }
         }
         Result<Dentry> made = vfs.lookup(null, ctx, ctx.root(), path, true);
         return made.failed() ? null : made.value();
+    }
+
+    /**
+     * A mountpoint under a read-only host tree: a directory made only in the guest's view of it
+     * (as bwrap and Docker make one; the host is not changed). 0, or an errno.
+     */
+    private static long syntheticMountpoint(Vfs vfs, FsContext ctx, String parent, String name) {
+        Result<Dentry> dir = vfs.lookup(null, ctx, ctx.root(), parent, true);
+        if (dir.failed()) {
+            return dir.ret();
+        }
+        if (!(dir.value().inode().fs() instanceof HostFilesystem hostfs)) {
+            return dev.emu.abi.Errno.EROFS.ret();
+        }
+        Result<dev.emu.kernel.vfs.Inode> made = hostfs.makeMountpoint(dir.value().inode(), name);
+        return made.failed() ? made.ret() : 0;
     }
 
     /** /dev/tty: the console when the host's stdin is a terminal, else none (ENXIO). */

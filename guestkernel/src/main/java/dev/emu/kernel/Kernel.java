@@ -159,6 +159,10 @@ public final class Kernel {
     public dev.emu.kernel.vfs.FsContext bootFilesystem() {
         log.info("emu guest kernel, platform " + platform.description() + ", clock "
                 + clock.mode().name().toLowerCase() + ", tick " + config.tickHz() + " Hz, seed " + config.seed());
+        if (hostNetwork != null) {
+            log.info("network host (" + hostNetwork.description() + "): AF_INET/AF_INET6 sockets are the host's;"
+                    + " this run depends on the host and is not deterministic");
+        }
         filesystemSetupResult = filesystemSetup.build(this);
         vfs = filesystemSetupResult.vfs();
         return filesystemSetupResult.initContext();
@@ -279,20 +283,31 @@ public final class Kernel {
      * not in the engine at all.
      */
     private static StopReason inVma(Task t, StopReason why) {
+        if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().pastObjectEnd(why.faultAddress())) {
+            return new StopReason(StopReason.Kind.BUS_ERROR, why.faultAddress(), why.detail());
+        }
         if (why.kind() == StopReason.Kind.FAULT_UNMAPPED && t.process().mm().vmaAt(why.faultAddress()) != null) {
             return new StopReason(StopReason.Kind.FAULT_PROTECTION, why.faultAddress(), why.detail());
         }
         return why;
     }
 
-    /** Nothing is runnable: advance time to the next tick and run it; false on deadlock. */
+    /**
+     * Nothing is runnable: advance time to the next tick and run it; false on deadlock. When a
+     * task waits on a host socket (`--net host`) the time up to then is spent waiting on the host.
+     */
     private boolean idleUntilWork() {
         long deadline = Math.min(scheduler.nextDeadline(), timers.nextDeadline());
-        if (deadline == Long.MAX_VALUE && tickHooks.isEmpty()) {
+        boolean onHost = hostNetwork != null && network().hostWaiting();
+        if (deadline == Long.MAX_VALUE && tickHooks.isEmpty() && !onHost) {
             reportDeadlock();
             return false;
         }
-        clock.skipTo(Math.min(deadline, nextTickAt));
+        if (onHost) {
+            waitOnHost(Math.min(deadline, nextTickAt));
+        } else {
+            clock.skipTo(Math.min(deadline, nextTickAt));
+        }
         timers.runExpired(clock.nanos());
         if (clock.nanos() >= nextTickAt) {
             tick(null);
@@ -302,8 +317,27 @@ public final class Kernel {
         return true;
     }
 
+    /**
+     * Waits on the host network until {@code target} (kernel time) or until a host socket is
+     * ready. Virtual time advances by the host time the wait took and never jumps past it: a
+     * guest waiting on the host sees time pass as the host does (a run with host sockets is not
+     * deterministic anyway); host time advances by itself.
+     */
+    private void waitOnHost(long target) {
+        long now = clock.nanos();
+        long hostStart = System.nanoTime();
+        network().pollHost(Math.max(0, target - now));
+        if (clock.mode() == VirtualClock.Mode.VIRTUAL) {
+            long waited = System.nanoTime() - hostStart;
+            clock.skipTo(Math.min(target, now + waited));
+        }
+    }
+
     private void tick(Task interrupted) {
         long now = clock.nanos();
+        if (hostNetwork != null) {
+            network().pollHost(0); // tasks parked on host sockets wake even while others compute
+        }
         while (nextTickAt <= now) {
             nextTickAt += config.tickPeriodNanos();
             ticks++;
@@ -407,7 +441,7 @@ public final class Kernel {
      */
     private void finishProcess(GuestProcess p) {
         p.timers().release(this);
-        p.fds().closeAll();
+        p.fds().releaseTable();
         p.mm().close();
         if (p != init) {
             for (GuestProcess c : List.copyOf(p.children())) {
@@ -610,11 +644,21 @@ public final class Kernel {
     }
 
     private dev.emu.kernel.net.Network network;
+    /** The host's network for `--net host` (null: the guest's own loopback only). */
+    private dev.emu.kernel.net.HostNetwork hostNetwork;
 
-    /** The guest's network: its AF_UNIX names and its loopback stack (made on first use). */
+    /**
+     * Makes the guest's AF_INET and AF_INET6 sockets host sockets (`emu run --net host`); before
+     * {@link #spawnInit}. Such a run depends on the host and is not deterministic.
+     */
+    public void setHostNetwork(dev.emu.kernel.net.HostNetwork host) {
+        this.hostNetwork = host;
+    }
+
+    /** The guest's network: its AF_UNIX names and its loopback stack, or the host's (made on first use). */
     public dev.emu.kernel.net.Network network() {
         if (network == null) {
-            network = new dev.emu.kernel.net.Network(scheduler, memory, this::allocInode);
+            network = new dev.emu.kernel.net.Network(scheduler, memory, this::allocInode, hostNetwork);
         }
         return network;
     }

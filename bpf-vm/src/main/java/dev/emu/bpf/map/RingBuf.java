@@ -3,6 +3,8 @@ package dev.emu.bpf.map;
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfFlags;
 import dev.emu.abi.bpf.BpfMapType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * BPF_MAP_TYPE_RINGBUF, analogous to kernel/bpf/ringbuf.c, plus the consumer side that libbpf's
@@ -22,6 +24,12 @@ import dev.emu.abi.bpf.BpfMapType;
  * interpreter); commit copies it into the ring, wrapping as Linux's double mapping does, then
  * clears BUSY. Consumers never read a BUSY record, so the copy is invisible to them.
  *
+ * <p>Once user space maps the ring ({@link #attachShared}), the data and the two position pages
+ * live in memory the guest maps with Linux's layout: the consumer position is then read from
+ * the consumer page, which user space writes, so every use of it tolerates garbage (the ring
+ * never reads outside its data area, and a position that makes no sense means "nothing to
+ * read" / "no room"), as ringbuf.c must.
+ *
  * <p>Element operations are unsupported (user space sees EINVAL). Thread-safe: producer side
  * under the ring's lock as Linux's spinlock, consumer side likewise.
  */
@@ -33,7 +41,14 @@ public final class RingBuf extends BpfMap {
     private static final long MAX_RECORD_SZ = 0xffffffffL / 4;
     private static final int HDR = BpfFlags.BPF_RINGBUF_HDR_SZ;
 
-    private final byte[] data;
+    /** Offsets in the shared layout (ringbuf_map_mmap_kern, after RINGBUF_PGOFF): consumer page, producer page, data. */
+    public static final int CONSUMER_PAGE = 0, PRODUCER_PAGE = PAGE_SIZE, DATA_OFFSET = 2 * PAGE_SIZE;
+
+    /** The data area (little-endian); heap until {@link #attachShared}, then the shared pages. */
+    private ByteBuffer data;
+    /** The shared consumer and producer pages once attached, else null. */
+    private ByteBuffer positions;
+    private final int size;
     private final int mask;
     private long consumerPos;
     private long producerPos;
@@ -79,7 +94,8 @@ public final class RingBuf extends BpfMap {
 
     private RingBuf(int size) {
         super(BpfMapType.RINGBUF, 0, 0, size, 0);
-        data = new byte[size];
+        this.size = size;
+        data = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         mask = size - 1;
     }
 
@@ -112,6 +128,61 @@ public final class RingBuf extends BpfMap {
         return create(0, 0, size, 0, MemoryCharge.UNLIMITED);
     }
 
+    /** Bytes of the shared layout user space maps: consumer page, producer page, data. */
+    public long sharedLength() {
+        return DATA_OFFSET + (long) size;
+    }
+
+    /**
+     * Moves the ring into {@code shared} ({@link #sharedLength} bytes, zero-filled, little-endian
+     * or not): the consumer position at {@link #CONSUMER_PAGE}, the producer position at
+     * {@link #PRODUCER_PAGE}, the data at {@link #DATA_OFFSET}, as Linux lays out struct
+     * bpf_ringbuf for mmap. The current contents and positions are copied over.
+     */
+    public synchronized void attachShared(ByteBuffer shared) {
+        if (positions != null) {
+            throw new IllegalStateException("ringbuf already attached to shared pages");
+        }
+        if (shared.capacity() < sharedLength()) {
+            throw new IllegalArgumentException("shared pages too small for the ring");
+        }
+        ByteBuffer sh = shared.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer newData = sh.slice(DATA_OFFSET, size).order(ByteOrder.LITTLE_ENDIAN);
+        newData.put(0, data, 0, size);
+        data = newData;
+        positions = sh;
+        positions.putLong(CONSUMER_PAGE, consumerPos);
+        positions.putLong(PRODUCER_PAGE, producerPos);
+    }
+
+    /** The consumer position: user space's, from the consumer page, once mapped. */
+    private long cons() {
+        return positions != null ? positions.getLong(CONSUMER_PAGE) : consumerPos;
+    }
+
+    private void setCons(long pos) {
+        consumerPos = pos;
+        if (positions != null) {
+            positions.putLong(CONSUMER_PAGE, pos);
+        }
+    }
+
+    private void setProd(long pos) {
+        producerPos = pos;
+        if (positions != null) {
+            positions.putLong(PRODUCER_PAGE, pos); // smp_store_release(&rb->producer_pos, new_prod_pos)
+        }
+    }
+
+    /**
+     * Unread bytes between the consumer and producer positions, or -1 when the consumer
+     * position is garbage (ahead of the producer, or more than the ring behind it).
+     */
+    private long unread() {
+        long avail = producerPos - cons();
+        return avail < 0 || avail > size ? -1 : avail;
+    }
+
     /** Sets the callback run when a commit decides to wake the consumer (Linux: irq_work → wake_up_all). */
     public void setWakeupListener(Runnable listener) {
         this.wakeupListener = listener;
@@ -133,8 +204,9 @@ public final class RingBuf extends BpfMap {
             return null;
         }
         long newProd = producerPos + len;
-        // Never let the producer overtake the consumer: Linux fails if the ring would be fuller than size-1.
-        if (newProd - consumerPos > mask) {
+        // Never let the producer overtake the consumer: Linux fails if the ring would be fuller
+        // than size-1 (unsigned, so a consumer position ahead of the producer fails too).
+        if (Long.compareUnsigned(newProd - cons(), mask) > 0) {
             dropped++;
             return null;
         }
@@ -142,7 +214,7 @@ public final class RingBuf extends BpfMap {
         int off = (int) (pos & mask);
         putInt(off, (int) size | BpfFlags.BPF_RINGBUF_BUSY_BIT);
         putInt(off + 4, DATA_PGOFF + (off >>> 12));
-        producerPos = newProd;
+        setProd(newProd);
         return new Record(this, pos, new byte[(int) size]);
     }
 
@@ -166,12 +238,12 @@ public final class RingBuf extends BpfMap {
             int off = (int) (r.pos & mask);
             int n = r.sample.length;
             int start = (off + HDR) & mask;
-            int first = Math.min(n, data.length - start);
-            System.arraycopy(r.sample, 0, data, start, first);
-            System.arraycopy(r.sample, first, data, 0, n - first);
+            int first = Math.min(n, size - start);
+            data.put(start, r.sample, 0, first);
+            data.put(0, r.sample, first, n - first);
             int len = n | (discard ? BpfFlags.BPF_RINGBUF_DISCARD_BIT : 0);
             putInt(off, len);
-            long consOff = consumerPos & mask;
+            long consOff = cons() & mask;
             if ((flags & BpfFlags.BPF_RB_FORCE_WAKEUP) != 0) {
                 wake = true;
             } else {
@@ -205,11 +277,11 @@ public final class RingBuf extends BpfMap {
     /** bpf_ringbuf_query: AVAIL_DATA, RING_SIZE, CONS_POS, PROD_POS; 0 for unknown flags. */
     public synchronized long query(long flags) {
         if (flags == BpfFlags.BPF_RB_AVAIL_DATA) {
-            return producerPos - consumerPos;
+            return producerPos - cons();
         } else if (flags == BpfFlags.BPF_RB_RING_SIZE) {
-            return data.length;
+            return size;
         } else if (flags == BpfFlags.BPF_RB_CONS_POS) {
-            return consumerPos;
+            return cons();
         } else if (flags == BpfFlags.BPF_RB_PROD_POS) {
             return producerPos;
         }
@@ -233,14 +305,18 @@ public final class RingBuf extends BpfMap {
      * still BUSY.
      */
     public synchronized int peekLength() {
-        while (consumerPos < producerPos) {
-            int off = (int) (consumerPos & mask);
-            int len = getInt(off);
+        for (long avail = unread(); avail > 0; avail = unread()) {
+            long pos = cons();
+            int len = getInt((int) (pos & mask));
             if ((len & BpfFlags.BPF_RINGBUF_BUSY_BIT) != 0) {
                 return -1;
             }
+            long span = ((len & ~BpfFlags.BPF_RINGBUF_DISCARD_BIT) + HDR + 7) & ~7L;
+            if (span > avail) {
+                return -1; // a record header the producer never wrote there: a bad consumer position
+            }
             if ((len & BpfFlags.BPF_RINGBUF_DISCARD_BIT) != 0) {
-                consumerPos += ((len & ~BpfFlags.BPF_RINGBUF_DISCARD_BIT) + HDR + 7) & ~7L;
+                setCons(pos + span);
                 continue;
             }
             return len;
@@ -257,18 +333,19 @@ public final class RingBuf extends BpfMap {
         if (len < 0) {
             return null;
         }
-        int start = (int) ((consumerPos + HDR) & mask);
+        long pos = cons();
+        int start = (int) ((pos + HDR) & mask);
         byte[] out = new byte[len];
-        int first = Math.min(len, data.length - start);
-        System.arraycopy(data, start, out, 0, first);
-        System.arraycopy(data, 0, out, first, len - first);
-        consumerPos += (len + HDR + 7) & ~7L;
+        int first = Math.min(len, size - start);
+        data.get(start, out, 0, first);
+        data.get(0, out, first, len - first);
+        setCons(pos + ((len + HDR + 7) & ~7L));
         return out;
     }
 
     /** The consumer position (libbpf's consumer page). */
     public synchronized long consumerPosition() {
-        return consumerPos;
+        return cons();
     }
 
     /** The producer position. */
@@ -283,30 +360,29 @@ public final class RingBuf extends BpfMap {
 
     /** Ring data size in bytes. */
     public int size() {
-        return data.length;
+        return size;
     }
 
     /** A copy of the raw data area (for tests and debugging). */
     public synchronized byte[] rawData() {
-        return data.clone();
+        byte[] copy = new byte[size];
+        data.get(0, copy);
+        return copy;
     }
 
+    /** A record header word; headers are 8-byte aligned, so never split by the ring's end. */
     private void putInt(int off, int v) {
-        data[off] = (byte) v;
-        data[off + 1] = (byte) (v >>> 8);
-        data[off + 2] = (byte) (v >>> 16);
-        data[off + 3] = (byte) (v >>> 24);
+        data.putInt(off, v);
     }
 
     private int getInt(int off) {
-        return (data[off] & 0xff) | (data[off + 1] & 0xff) << 8 | (data[off + 2] & 0xff) << 16
-                | (data[off + 3] & 0xff) << 24;
+        return data.getInt(off);
     }
 
     /** For a debugger's variables view: positions as Linux's ringbuf header pages show them. */
     @Override
     public String toString() {
-        return "RingBuf{size=" + data.length + ", consumer=" + consumerPos + ", producer=" + producerPos
-                + ", unread=" + (producerPos - consumerPos) + ", dropped=" + dropped + "}";
+        return "RingBuf{size=" + size + ", consumer=" + cons() + ", producer=" + producerPos
+                + ", unread=" + (producerPos - cons()) + ", dropped=" + dropped + (positions != null ? ", mapped" : "") + "}";
     }
 }

@@ -21,7 +21,7 @@ final class RunArgs {
     /** The options with a value; a value follows as the next word or after '='. */
     static final Set<String> WITH_VALUE = Set.of("--env", "--serial-log", "--trace-file", "--clock", "--seed",
             "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect", "--memory",
-            "--mount", "--root", "--workdir");
+            "--mount", "--root", "--workdir", "--net");
     /** Flags; {@code --trace-syscalls} takes a value only after '='. */
     static final Set<String> FLAGS = Set.of("--trace-syscalls", "--trace-time", "--gdb-wait", "-v", "--verbose");
 
@@ -29,6 +29,7 @@ final class RunArgs {
     static RunCommand parse(List<String> args) {
         RunCommand c = new RunCommand();
         c.clock = "virtual";
+        c.net = "loopback";
         c.tickHz = 100;
         c.gdbPort = -1;
         int i = 0;
@@ -81,6 +82,7 @@ final class RunArgs {
                     case "--mount" -> c.mounts.add(value);
                     case "--root" -> c.root = Path.of(value);
                     case "--workdir" -> c.workdir = value;
+                    case "--net" -> c.net = value;
                     default -> throw new IllegalStateException(name);
                 }
             }

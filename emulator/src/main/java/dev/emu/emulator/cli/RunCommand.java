@@ -83,6 +83,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "virtual (deterministic, default) or host (wall-clock time).")
     String clock;
 
+    @Option(names = "--net", paramLabel = "MODE", defaultValue = "loopback",
+            description = "loopback (default: the guest reaches only its own sockets; deterministic) or host "
+                    + "(AF_INET/AF_INET6 sockets are host sockets: not deterministic; docs/network.md).")
+    String net;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed for getrandom, AT_RANDOM and bpf_get_prandom_u32 (default ${DEFAULT-VALUE}).")
     long seed;
@@ -139,6 +144,10 @@ public final class RunCommand implements Callable<Integer> {
         };
         if (mode == null) {
             System.err.println("emu: --clock must be 'virtual' or 'host', not '" + clock + "'");
+            return 2;
+        }
+        if (!net.equals("loopback") && !net.equals("host")) {
+            System.err.println("emu: --net must be 'loopback' or 'host', not '" + net + "'");
             return 2;
         }
         memoryLimit = memory == null ? MemorySize.defaultLimit() : MemorySize.parse(memory);
@@ -285,6 +294,11 @@ public final class RunCommand implements Callable<Integer> {
                 new FileOutputStream(FileDescriptor.err), hostKind(0), hostKind(1), hostKind(2), reports);
         Kernel kernel = new Kernel(platform, config, console, new SerialLog(serialOut), ImageLookup.defaults());
         kernel.setFilesystem(filesystem);
+        dev.emu.emulator.hostnet.NioHostNetwork hostNetwork = null;
+        if (net.equals("host")) {
+            hostNetwork = new dev.emu.emulator.hostnet.NioHostNetwork();
+            kernel.setHostNetwork(hostNetwork);
+        }
         StartupTrace.mark("kernel and filesystem");
         if (verbose) {
             kernel.log().mirrorTo(line -> System.err.println(line));
@@ -358,6 +372,9 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             if (watchdog != null) {
                 watchdog.interrupt();
+            }
+            if (hostNetwork != null) {
+                hostNetwork.close();
             }
             if (gdb != null) {
                 gdb.close();

@@ -132,6 +132,7 @@ final class Unicorn {
     private static final MemorySegment REG_READ_BATCH = symbol("uc_reg_read_batch");
     private static final MemorySegment REG_WRITE_BATCH = symbol("uc_reg_write_batch");
     private static final MemorySegment MEM_MAP = symbol("uc_mem_map");
+    private static final MemorySegment MEM_MAP_PTR = symbol("uc_mem_map_ptr");
     private static final MemorySegment MEM_UNMAP = symbol("uc_mem_unmap");
     private static final MemorySegment MEM_PROTECT = symbol("uc_mem_protect");
     private static final MemorySegment MEM_READ = symbol("uc_mem_read");
@@ -304,6 +305,14 @@ final class Unicorn {
 
     static void memMap(MemorySegment uc, long address, long size, int perms) {
         check("uc_mem_map", (int) call(MEM_MAP, uc.address(), address, size, perms));
+    }
+
+    /**
+     * uc_mem_map_ptr: maps [address, address + size) onto host memory at {@code hostAddress},
+     * which the caller keeps alive until the range is unmapped or the engine closed.
+     */
+    static void memMapPtr(MemorySegment uc, long address, long size, int perms, long hostAddress) {
+        check("uc_mem_map_ptr", (int) call(MEM_MAP_PTR, uc.address(), address, size, perms, hostAddress, 0));
     }
 
     static void memUnmap(MemorySegment uc, long address, long size) {

@@ -13,6 +13,7 @@ import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.PageFaultHandler;
 import dev.emu.kernel.platform.Reg;
+import dev.emu.kernel.platform.SharedPages;
 import dev.emu.kernel.platform.StopReason;
 import dev.emu.kernel.platform.SyscallTrap;
 import java.lang.foreign.Arena;
@@ -22,7 +23,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One guest process's memory and CPU: one Unicorn engine (x86, 64-bit mode).
@@ -105,6 +108,21 @@ final class UnicornAddressSpace implements AddressSpace {
     private long missesBeforeFlush = TLB_MISSES_BEFORE_FLUSH;
     /** The fill hook's count at the last TLB flush (see {@link #run}). */
     private long fillsAtFlush;
+
+    /**
+     * Ranges mapped onto shared pages (mapShared), by start: each holds one reference to its
+     * pages. Unicorn may split their regions (protect, partial unmap: split_region keeps a
+     * uc_mem_map_ptr region's host memory); this table says which host bytes back which
+     * addresses, for fork and for the references.
+     */
+    private final TreeMap<Long, SharedRange> sharedRanges = new TreeMap<>();
+
+    /** [start, end) mapped onto {@code pages} from byte {@code offset}. */
+    private record SharedRange(long start, long end, HostPages pages, long offset) {
+        long hostAddress(long address) {
+            return pages.hostAddress(offset + (address - start));
+        }
+    }
 
     /** The thread whose registers are in the engine, or null. */
     private UnicornCpu loaded;
@@ -224,6 +242,53 @@ final class UnicornAddressSpace implements AddressSpace {
         mappingChanged(address, length, prot);
     }
 
+    @Override
+    public void mapShared(long address, SharedPages pages, long pageOffset, long length, int prot) {
+        checkOpen();
+        if (!(pages instanceof HostPages host)) {
+            throw new IllegalArgumentException("not this platform's shared pages: " + pages);
+        }
+        if (pageOffset < 0 || length <= 0 || pageOffset + length > pages.length() || ((pageOffset | length) & 4095) != 0) {
+            throw new IllegalArgumentException("bad shared range: offset " + pageOffset + ", length " + length
+                    + " of " + pages);
+        }
+        try {
+            Unicorn.memMapPtr(uc, address, length, prot, host.hostAddress(pageOffset));
+        } catch (UnicornException e) {
+            throw hostMemory(e);
+        }
+        pages.retain();
+        sharedRanges.put(address, new SharedRange(address, address + length, host, pageOffset));
+        mappingChanged(address, length, prot);
+    }
+
+    /** Forgets [start, end) of the shared ranges, keeping (and retaining for) the parts outside. */
+    private void forgetShared(long start, long end) {
+        Map.Entry<Long, SharedRange> first = sharedRanges.floorEntry(start);
+        long from = first != null && first.getValue().end() > start ? first.getKey() : start;
+        for (SharedRange r : java.util.List.copyOf(sharedRanges.subMap(from, true, end, false).values())) {
+            if (r.end() <= start) {
+                continue;
+            }
+            sharedRanges.remove(r.start());
+            if (r.start() < start) {
+                r.pages().retain();
+                sharedRanges.put(r.start(), new SharedRange(r.start(), start, r.pages(), r.offset()));
+            }
+            if (end < r.end()) {
+                r.pages().retain();
+                sharedRanges.put(end, new SharedRange(end, r.end(), r.pages(), r.offset() + (end - r.start())));
+            }
+            r.pages().release();
+        }
+    }
+
+    /** The shared range holding {@code address}, or null. */
+    private SharedRange sharedAt(long address) {
+        Map.Entry<Long, SharedRange> e = sharedRanges.floorEntry(address);
+        return e != null && address < e.getValue().end() ? e.getValue() : null;
+    }
+
     /** UC_ERR_NOMEM (the host refused the memory) is the guest's ENOMEM; anything else a bug. */
     private static RuntimeException hostMemory(UnicornException e) {
         return e.code() == Unicorn.UC_ERR_NOMEM ? new HostMemoryException(e.getMessage()) : e;
@@ -252,6 +317,9 @@ final class UnicornAddressSpace implements AddressSpace {
             if (lo < hi) {
                 Unicorn.memUnmap(uc, lo, hi - lo);
             }
+        }
+        if (!sharedRanges.isEmpty()) {
+            forgetShared(address, end);
         }
         mappingChanged(address, length, 0);
     }
@@ -429,6 +497,12 @@ final class UnicornAddressSpace implements AddressSpace {
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(CHUNK, 16);
             for (Unicorn.Region r : Unicorn.memRegions(uc)) {
+                SharedRange shared = sharedAt(r.begin());
+                if (shared != null) {
+                    // Shared pages stay shared: the child maps the same host bytes.
+                    Unicorn.memMapPtr(child.uc, r.begin(), r.size(), r.perms(), shared.hostAddress(r.begin()));
+                    continue;
+                }
                 Unicorn.memMap(child.uc, r.begin(), r.size(), r.perms());
                 for (long done = 0; done < r.size(); ) {
                     long n = Math.min(CHUNK, r.size() - done);
@@ -443,6 +517,10 @@ final class UnicornAddressSpace implements AddressSpace {
                     }
                     done += n;
                 }
+            }
+            for (SharedRange r : sharedRanges.values()) {
+                r.pages().retain();
+                child.sharedRanges.put(r.start(), r);
             }
             child.mappingChanged(0, 0, 0);
         } catch (UnicornException e) {
@@ -923,6 +1001,11 @@ final class UnicornAddressSpace implements AddressSpace {
         Unicorn.contextFree(pristine);
         Unicorn.close(uc);
         arena.close();
+        // After uc_close: no engine maps the host memory any more.
+        for (SharedRange r : sharedRanges.values()) {
+            r.pages().release();
+        }
+        sharedRanges.clear();
     }
 
     boolean isClosed() {

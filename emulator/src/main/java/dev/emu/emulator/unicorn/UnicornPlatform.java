@@ -65,6 +65,11 @@ public final class UnicornPlatform implements Platform {
     }
 
     @Override
+    public dev.emu.kernel.platform.SharedPages newSharedPages(long length) {
+        return new HostPages(length);
+    }
+
+    @Override
     public AddressSpace newAddressSpace() {
         spacesCreated = true;
         try {

@@ -33,6 +33,8 @@ class RunArgsTest {
             "--trace-syscalls --trace-time --trace-file /tmp/t -v img a b",
             "--trace-syscalls=read,write --max-blocks 100 --max-instructions=5 --timeout 1.5 img",
             "--gdb 1234 --gdb-wait --verbose --expect x.expect img --env X=1",
+            "--net host img",
+            "--net=loopback img",
     })
     void agreesWithPicocli(String line) throws Exception {
         String[] words = line.split(" ");

@@ -100,6 +100,25 @@ class BpfLoaderTest {
         assertThat(emu("run", "bpf_epoll.elf").stdout()).isEqualTo(r.stdout());
     }
 
+    /**
+     * libbpf's own consumer protocol over an mmap'ed ringbuf (issue 15): the timer program's
+     * records appear in the shared pages, each commit wakes the epoll_wait on the map fd (the
+     * consumer had caught up, as it published in the consumer page), and the consumer position
+     * ends equal to the producer position.
+     */
+    @Test
+    void libbpfsMmapConsumerReadsTheTimerProgramsRecords() throws Exception {
+        EmuCli.Result r = emu("run", "bpf_ringbuf_mmap.elf");
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(lines.subList(0, 2)).containsExactly("ringbuf mapped", "program attached");
+        for (int i = 1; i <= 6; i++) {
+            assertThat(lines.get(1 + i)).isEqualTo("Event received: #" + i + " t=" + (i * 30_000_000L)
+                    + " (len 16, epoll wake-up " + i + ")");
+        }
+        assertThat(lines.get(8)).isEqualTo("consumer_pos = producer_pos: yes");
+    }
+
     @Test
     void expectPassesOnTheShippedExpectationFile() throws Exception {
         Path expect = DifferentialTest.imagesDir().getParent().resolve("bpf_loader.expect");

@@ -81,6 +81,10 @@ class DifferentialTest {
             new Program("sigfpu"),
             new Program("sigpipe"),
             new Program("execself"),
+            // clone(CLONE_FILES) of a new process shares the fd table.
+            new Program("clonefiles"),
+            // The order pending signals are taken in: signalfd and sigtimedwait.
+            new Program("sigorder"),
             // Generated and self-modifying code, W^X, non-executable data, fault fix-ups (issue 12).
             new Program("selfmod"),
             // Argument widths and validation (issue 11): raw syscalls with garbage upper halves.
@@ -97,9 +101,13 @@ class DifferentialTest {
             new Program("sock_inet"),
             // poll, select and epoll echo servers with several clients over AF_UNIX and loopback TCP.
             new Program("echoserv"),
+            // Two processes over 127.0.0.1 (HostNetworkTest runs the same with --net host).
+            new Program("net_host", List.of("pair"), new byte[0]),
             // The filesystem, second part (issue 13): locks, FIFOs, preadv/memfd/O_TMPFILE, shared mappings.
             new Program("fs_locks"),
             new Program("fs_fifo"),
+            // FIFOs and socket nodes in a host directory (the working directory under emu).
+            new Program("fs_hostnodes"),
             new Program("fs_more"),
             new Program("fs_mmap"),
             // Timers, signal gaps, job control (issue 14).
@@ -110,7 +118,13 @@ class DifferentialTest {
             new Program("jobctl"),
             new Program("procinfo"),
             new Program("pidfd"),
-            new Program("spawn"));
+            new Program("spawn"),
+            // Shared memory (issue 15): MAP_SHARED anonymous pages shared with forked children.
+            new Program("shm_anon"),
+            // mmap of an mmapable array and a ringbuf with raw bpf(): libbpf's layout and consumer protocol.
+            new Program("bpf_mmap"),
+            // MAP_SHARED of tmpfs files and memfds: one set of pages for mappings, read/write and children.
+            new Program("shm_file"));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

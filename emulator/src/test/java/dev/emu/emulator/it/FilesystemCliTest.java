@@ -82,11 +82,11 @@ class FilesystemCliTest {
     }
 
     @Test
-    void aMountpointMustExistOrBeCreatableInATmpfs() throws Exception {
+    void aMountpointCannotBeMadeUnderAFile() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("d"));
-        EmuCli.Result r = emuIn(tmp, "run", "--mount", data + ":/nonexistent/x", BUSYBOX, "true");
+        EmuCli.Result r = emuIn(tmp, "run", "--mount", data + ":" + BUSYBOX + "/x", BUSYBOX, "true");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.stderr()).contains("--mount: /nonexistent/x does not exist in the guest and cannot be created there");
+        assertThat(r.stderr()).contains("--mount: " + BUSYBOX + "/x does not exist in the guest and cannot be created there");
     }
 
     @Test
@@ -195,5 +195,32 @@ class FilesystemCliTest {
         EmuCli.Result second = emuIn(tmp, "run", BUSYBOX, "sh", "-c", script);
         assertThat(first.status()).as(first.stderr()).isZero();
         assertThat(first.stdout()).contains("a/b/g").isEqualTo(second.stdout());
+    }
+
+    @Test
+    void aMountpointMissingFromTheReadOnlyTreeIsMadeInTheGuestsViewOnly() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("f"), "hello\n");
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        EmuCli.Result r = sh(work, List.of("--mount", data + ":/emu-test-missing/deeper/place"),
+                "cat /emu-test-missing/deeper/place/f; ls /emu-test-missing/deeper; mkdir /emu-test-missing/x; echo status=$?");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello\nplace\nstatus=1\n");
+        assertThat(r.stderr()).contains("Read-only file system");
+        assertThat(Path.of("/emu-test-missing")).doesNotExist();
+    }
+
+    @Test
+    void fifosAndSocketNodesInAHostDirectoryLiveInTheGuestsViewOnly() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path ro = Files.createDirectories(tmp.resolve("ro"));
+        EmuCli.Result r = sh(work, List.of("--mount", ro + ":/mnt/ro"),
+                "mkfifo p && ls -l p | cut -c1; ls; mkfifo p; echo clash=$?; (echo through > p &); cat p; mkfifo /mnt/ro/q; echo ro=$?");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("p\np\nclash=1\nthrough\nro=1\n");
+        assertThat(r.stderr()).contains("File exists").contains("Read-only file system");
+        try (var files = Files.list(work)) {
+            assertThat(files.toList()).as("the host does not see the node").isEmpty();
+        }
     }
 }

@@ -98,22 +98,20 @@ class LibbpfTest {
 
     @Test
     @Disabled("needs h-trace: BPF_PROG_TYPE_PERF_EVENT (7), perf_event_open(PERF_TYPE_SOFTWARE, "
-            + "PERF_COUNT_SW_CPU_CLOCK) and attaching to it (BPF_LINK_CREATE/PERF_EVENT_IOC_SET_BPF); "
-            + "needs h-mmap: ring_buffer__new's mmap of the ringbuf")
+            + "PERF_COUNT_SW_CPU_CLOCK) and attaching to it (BPF_LINK_CREATE/PERF_EVENT_IOC_SET_BPF)")
     void perfEventTicksIntoARingbuf() throws Exception {
         sameAsNative("ticks");
     }
 
     @Test
-    @Disabled("needs h-trace: BPF_PROG_TYPE_TRACEPOINT (5), raw_syscalls:sys_enter in tracefs and its attach; "
-            + "needs h-mmap: the skeleton's read-only mmap of .rodata (BPF_F_MMAPABLE|BPF_F_RDONLY_PROG)")
+    @Disabled("needs h-trace: BPF_PROG_TYPE_TRACEPOINT (5), raw_syscalls:sys_enter in tracefs and its attach")
     void syscallCounter() throws Exception {
         sameAsNative("syscount");
     }
 
     @Test
     @Disabled("needs h-trace: BPF_PROG_TYPE_TRACEPOINT (5), syscalls:sys_enter_openat, bpf_probe_read_user_str "
-            + "(114) and the attach; needs h-mmap: the skeleton's mmap of .rodata/.bss and ring_buffer__new")
+            + "(114) and the attach")
     void opensnoopWithGlobals() throws Exception {
         sameAsNative("opensnoop");
     }

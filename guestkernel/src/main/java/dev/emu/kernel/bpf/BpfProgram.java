@@ -95,7 +95,17 @@ public final class BpfProgram {
 
     /** As {@link #run(byte[], HelperEnvironment)}, adding the instructions executed to {@code counter} (if not null). */
     public ExecutionResult run(byte[] context, HelperEnvironment env, InsnCounter counter) {
-        return code.run(context, env, VerifiedProgram.Engine.DEFAULT, owner.runBudget(), counter);
+        // Mapped mmapable arrays: user space's stores in, the program's stores out (MapObject).
+        for (MapObject m : maps) {
+            m.pullFromMappings();
+        }
+        try {
+            return code.run(context, env, VerifiedProgram.Engine.DEFAULT, owner.runBudget(), counter);
+        } finally {
+            for (MapObject m : maps) {
+                m.pushToMappings();
+            }
+        }
     }
 
     /** The maps this program uses, in the order of the loaded program's maps, then the bound ones. */

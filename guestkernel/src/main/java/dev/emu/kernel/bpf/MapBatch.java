@@ -70,13 +70,18 @@ final class MapBatch {
         if ((a.u64(ELEM_FLAGS) & ~BpfFlags.BPF_F_LOCK) != 0 || a.u64(ELEM_FLAGS) != 0) {
             return Errno.EINVAL.ret();
         }
-        return switch (cmd) {
+        m.pullFromMappings(); // an mmap'ed array: what user space stored through the mapping
+        long r = switch (cmd) {
             case BpfCommand.MAP_LOOKUP_BATCH, BpfCommand.MAP_LOOKUP_AND_DELETE_BATCH ->
                     hash ? bucketLookup(t, a, map, cmd == BpfCommand.MAP_LOOKUP_AND_DELETE_BATCH)
                             : genericLookup(t, a, map);
             case BpfCommand.MAP_UPDATE_BATCH -> genericUpdate(t, a, map);
             default -> genericDelete(t, a, map);
         };
+        if (write) {
+            m.pushToMappings();
+        }
+        return r;
     }
 
     /** generic_map_lookup_batch. */

@@ -133,7 +133,9 @@ final class MapCommands {
         if (map instanceof MapOfMaps outer) {
             return updateInner(t, outer, key, value, a.u64(BpfAttr.ELEM_FLAGS));
         }
-        return map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        int r = map.update(key, value, a.u64(BpfAttr.ELEM_FLAGS));
+        pushToMappings(t, a);
+        return r;
     }
 
     /**
@@ -254,6 +256,7 @@ final class MapCommands {
             err[0] = Errno.EPERM.ret(); // map_get_sys_perms: a frozen map is read-only for syscalls
             return null;
         }
+        m.pullFromMappings(); // what user space stored through an mmap of the map
         return map;
     }
 
@@ -264,7 +267,8 @@ final class MapCommands {
      * MAP_FREEZE (bpf_map_freeze): from now on user space may not write the map (update and
      * delete: EPERM); programs still may, unless the map is BPF_F_RDONLY_PROG. A map that is
      * already frozen, or was created BPF_F_RDONLY, cannot be written from the syscall side:
-     * EPERM, as map_get_sys_perms decides before the frozen check.
+     * EPERM, as map_get_sys_perms decides before the frozen check; while a writable mmap of the
+     * map exists, EBUSY.
      */
     static long freeze(Task t, Attr a) {
         if (!a.tailZeroFrom(FREEZE_END)) {
@@ -278,8 +282,19 @@ final class MapCommands {
         if ((m.map().flags() & BPF_F_RDONLY) != 0 || m.frozen()) {
             return Errno.EPERM.ret();
         }
+        if (m.hasWritableMappings()) {
+            return Errno.EBUSY.ret(); // bpf_map_write_active: a writable mmap of it exists
+        }
         m.freeze();
         return 0;
+    }
+
+    /** After an element command changed a map: its mapped pages show the change (MapObject). */
+    private static void pushToMappings(Task t, Attr a) {
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), new long[1]);
+        if (m != null) {
+            m.pushToMappings();
+        }
     }
 
     /** MAP_GET_FD_BY_ID: a new fd for the live map with that id (-ENOENT if none). */

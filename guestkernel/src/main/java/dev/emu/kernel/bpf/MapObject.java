@@ -1,10 +1,12 @@
 package dev.emu.kernel.bpf;
 
+import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.MapOfMaps;
 import dev.emu.bpf.map.RingBuf;
 import dev.emu.abi.PollEvents;
 import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.kernel.platform.SharedPages;
 import dev.emu.kernel.poll.PollTable;
 import dev.emu.kernel.sched.WaitQueue;
 import dev.emu.kernel.task.Task;
@@ -30,6 +32,12 @@ public final class MapObject {
     private final List<Task> pollers = new ArrayList<>();
     /** Woken with the pollers: poll, select and epoll waiting on a ringbuf map fd (rb->waitq). */
     private final WaitQueue waitQueue = new WaitQueue("ringbuf");
+    /**
+     * The pages user space maps (MapMmap), made at the first mmap; null before. For a ringbuf
+     * they are the ring itself (RingBuf#attachShared); for an mmapable array a mirror of the
+     * values that {@link #pullFromMappings}/{@link #pushToMappings} keep coherent.
+     */
+    private SharedPages pages;
 
     MapObject(BpfSubsystem owner, int id, BpfMap map, String name) {
         this.owner = owner;
@@ -63,6 +71,9 @@ public final class MapObject {
             if (map instanceof MapOfMaps outer) {
                 outer.releaseAll(); // the inner maps' references die with the outer map
             }
+            if (pages != null) {
+                pages.release(); // mappings that outlive the map keep their own references
+            }
             if (btf != null) {
                 btf.release();
             }
@@ -95,13 +106,107 @@ public final class MapObject {
         return btfVmlinuxValueTypeId;
     }
 
-    /** True once BPF_MAP_FREEZE succeeded: syscall-side writes are refused with EPERM. */
+    /**
+     * True once BPF_MAP_FREEZE succeeded: syscall-side writes are refused with EPERM, and so is
+     * a writable mmap (bpf_map_mmap). The flag is the bpf-vm map's, which the verifier reads.
+     */
     public boolean frozen() {
         return map.frozen();
     }
 
-    void freeze() {
+    /** BPF_MAP_FREEZE's effect; the command checks {@link #hasWritableMappings} (EBUSY) first. */
+    public void freeze() {
         map.freeze();
+    }
+
+    /**
+     * Whether some process has a mapping of this map that may write (Linux's
+     * bpf_map_write_active: BPF_MAP_FREEZE fails with EBUSY while it is true). Mappings
+     * inherited by fork and pieces left by a partial munmap count; munmap, exit and exec end them.
+     */
+    public boolean hasWritableMappings() {
+        return pages != null && pages.writableMappings() > 0;
+    }
+
+    /** The pages user space maps, or null before the first mmap. */
+    SharedPages pages() {
+        return pages;
+    }
+
+    /** Installs the pages the first mmap made (MapMmap). */
+    void setPages(SharedPages p) {
+        if (pages != null) {
+            throw new IllegalStateException("map pages already made");
+        }
+        pages = p;
+    }
+
+    /**
+     * Copies what user space wrote into its mapping of an mmapable array into the values the
+     * engines index (byte[] per element), before the kernel or a program reads them. emu runs
+     * one guest CPU and programs only while the guest is stopped in the kernel, so copying in
+     * at each kernel access and {@link #pushToMappings out} after it is exact.
+     */
+    void pullFromMappings() {
+        // Unless a writable mapping exists or existed since the last copy, user space cannot
+        // have changed anything.
+        if (pages != null && map instanceof ArrayMap array
+                && (pages.writableMappings() > 0 || pages.writableMappingsEnded() != endedAtLastPull)) {
+            endedAtLastPull = pages.writableMappingsEnded();
+            copyValues(array, true);
+        }
+    }
+
+    /** {@link SharedPages#writableMappingsEnded} at the last {@link #pullFromMappings} copy. */
+    private long endedAtLastPull;
+
+    /** Copies the values back into the mapped pages after the kernel or a program may have written them. */
+    void pushToMappings() {
+        if (pages != null && map instanceof ArrayMap array) {
+            copyValues(array, false);
+        }
+    }
+
+    /** Bytes of the mapping moved at once: per-element copies of small values cost ~10x more. */
+    private static final int COPY_CHUNK = 64 * 1024;
+
+    /** Moves every value between the pages and the per-element arrays, in page-sized chunks. */
+    private void copyValues(ArrayMap array, boolean fromPages) {
+        int size = array.valueSize();
+        int stride = (int) elemSize(size);
+        if (stride >= COPY_CHUNK) { // big values (a skeleton's .bss is one): each is one copy
+            for (int i = 0; i < array.maxEntries(); i++) {
+                if (fromPages) {
+                    pages.read((long) i * stride, array.valueAt(i), 0, size);
+                } else {
+                    pages.write((long) i * stride, array.valueAt(i), 0, size);
+                }
+            }
+            return;
+        }
+        int perChunk = COPY_CHUNK / stride;
+        byte[] chunk = new byte[perChunk * stride];
+        for (int first = 0; first < array.maxEntries(); first += perChunk) {
+            int n = Math.min(perChunk, array.maxEntries() - first);
+            long at = (long) first * stride;
+            int bytes = (n - 1) * stride + size;
+            if (fromPages) {
+                pages.read(at, chunk, 0, bytes);
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(chunk, i * stride, array.valueAt(first + i), 0, size);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(array.valueAt(first + i), 0, chunk, i * stride, size);
+                }
+                pages.write(at, chunk, 0, bytes);
+            }
+        }
+    }
+
+    /** An array element's stride in the mapping: round_up(value_size, 8) (array->elem_size). */
+    static long elemSize(int valueSize) {
+        return (valueSize + 7L) & ~7L;
     }
 
     /** Parks {@code t} until a commit wakes this ringbuf's consumers (Linux: rb->waitq). */

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * A process's file descriptor table (Linux's struct files_struct): fd → open file plus the
- * close-on-exec flag. Shared between threads, copied by fork.
+ * close-on-exec flag. Shared between threads and between processes made with CLONE_FILES
+ * (counted, as files_struct's count), copied by fork.
  */
 public final class FdTable {
     private File[] files = new File[16];
@@ -15,6 +16,8 @@ public final class FdTable {
     private ResourceLimits limits;
     /** Told of every file this table stops referring to (filp_close's locks_remove_posix). */
     private CloseHook closeHook;
+    /** The processes using this table (files_struct.count); the last one's exit closes the fds. */
+    private int users = 1;
 
     /** What a table calls as one of its fds is closed, before the file's reference is dropped. */
     @FunctionalInterface
@@ -125,6 +128,24 @@ public final class FdTable {
             if (files[fd] != null && closeOnExec[fd]) {
                 close(fd);
             }
+        }
+    }
+
+    /** Another process uses this table (copy_files with CLONE_FILES). */
+    public FdTable share() {
+        users++;
+        return this;
+    }
+
+    /** Whether another process uses this table too. */
+    public boolean shared() {
+        return users > 1;
+    }
+
+    /** A process stops using this table (exit_files): the last one closes every fd. */
+    public void releaseTable() {
+        if (--users == 0) {
+            closeAll();
         }
     }
 

@@ -51,7 +51,7 @@ public final class SignalFd extends AnonInodeFile {
         }
         int n = 0;
         while (n < room && ready(task) != 0) {
-            int sig = Long.numberOfTrailingZeros(ready(task)) + 1;
+            int sig = task.nextPending(mask);
             SigInfo info = task.takePending(sig);
             encode(sig, info, dst, off + n * SIGINFO_SIZE);
             n++;

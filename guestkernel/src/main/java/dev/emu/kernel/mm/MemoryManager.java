@@ -7,6 +7,7 @@ import dev.emu.kernel.mm.Vma.Backing;
 import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.HostMemoryException;
 import dev.emu.kernel.platform.Prot;
+import dev.emu.kernel.platform.SharedPages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,9 @@ public final class MemoryManager {
     /** What it is charged now (equal to committed between operations). */
     private long charged;
     private boolean closed;
+    /** Shared pages some VMA here maps, with how many VMAs: their valid-length changes come here. */
+    private final Map<SharedPages, Integer> sharedHeld = new java.util.IdentityHashMap<>();
+    private final SharedPages.ValidLengthListener validLengthListener = this::validLengthChanged;
     /** The MAP_SHARED file mappings, written back at the sync points ({@link SharedFileMapping}). */
     private final List<SharedFileMapping> shared = new java.util.ArrayList<>();
 
@@ -193,31 +197,9 @@ public final class MemoryManager {
             return Errno.ENOMEM.ret();
         }
         long len = pageUp(length);
-        long addr = 0;
-        if (fixed || noReplace) {
-            if ((hint & (PAGE - 1)) != 0) {
-                return Errno.EINVAL.ret();
-            }
-            if (hint < MMAP_MIN || hint + len > TASK_SIZE || hint + len < hint) {
-                return Errno.ENOMEM.ret();
-            }
-            if (!overlapping(hint, hint + len).isEmpty() && noReplace) {
-                return Errno.EEXIST.ret();
-            }
-            addr = hint;
-        } else {
-            if (hint != 0) {
-                long h = pageDown(hint);
-                if (h >= MMAP_MIN && h + len <= TASK_SIZE && h + len > h && overlapping(h, h + len).isEmpty()) {
-                    addr = h;
-                }
-            }
-            if (addr == 0) {
-                addr = findFreeTopDown(len);
-                if (addr < 0) {
-                    return Errno.ENOMEM.ret();
-                }
-            }
+        long addr = placement(hint, len, fixed, noReplace);
+        if (addr < 0) {
+            return addr;
         }
         long replaced = mappedIn(addr, addr + len);
         long replacedData = dataIn(addr, addr + len);
@@ -232,6 +214,67 @@ public final class MemoryManager {
         unmapRange(addr, addr + len);
         try {
             mapNew(addr, len, prot, name, noReserve);
+        } catch (HostMemoryException e) {
+            settle();
+            return Errno.ENOMEM.ret();
+        }
+        settle();
+        return addr;
+    }
+
+    /** Where a new mapping of {@code len} bytes goes (get_unmapped_area), or -errno. */
+    private long placement(long hint, long len, boolean fixed, boolean noReplace) {
+        if (fixed || noReplace) {
+            if ((hint & (PAGE - 1)) != 0) {
+                return Errno.EINVAL.ret();
+            }
+            if (hint < MMAP_MIN || hint + len > TASK_SIZE || hint + len < hint) {
+                return Errno.ENOMEM.ret();
+            }
+            if (!overlapping(hint, hint + len).isEmpty() && noReplace) {
+                return Errno.EEXIST.ret();
+            }
+            return hint;
+        }
+        if (hint != 0) {
+            long h = pageDown(hint);
+            if (h >= MMAP_MIN && h + len <= TASK_SIZE && h + len > h && overlapping(h, h + len).isEmpty()) {
+                return h;
+            }
+        }
+        long addr = findFreeTopDown(len);
+        return addr < 0 ? Errno.ENOMEM.ret() : addr;
+    }
+
+    /**
+     * mmap(2) of shared pages (a BPF map, a shared memory object, a perf ring): maps
+     * [offset, offset + length) of {@code pages} so that this process, the kernel and every other
+     * mapping see the same bytes. The pages are charged to their owner, not to this mapping.
+     *
+     * @param mayWrite VM_MAYWRITE: whether mprotect may later add PROT_WRITE
+     * @param mayExec VM_MAYEXEC: whether mprotect may later add PROT_EXEC
+     * @return the address or -errno
+     */
+    public long mmapShared(long hint, long length, int prot, boolean fixed, boolean noReplace, SharedPages pages,
+                           long offset, boolean mayWrite, boolean mayExec, String name) {
+        if (length <= 0 || length > TASK_SIZE) {
+            return Errno.ENOMEM.ret();
+        }
+        long len = pageUp(length);
+        if ((offset & (PAGE - 1)) != 0 || offset < 0 || offset + len > pages.length()) {
+            return Errno.EINVAL.ret();
+        }
+        long addr = placement(hint, len, fixed, noReplace);
+        if (addr < 0) {
+            return addr;
+        }
+        if (!mayExpand(len - mappedIn(addr, addr + len), prot, 0)) {
+            return Errno.ENOMEM.ret();
+        }
+        unmapRange(addr, addr + len);
+        try {
+            mapLike(new Vma(addr, addr + len, prot, name, Backing.SHARED, false,
+                    new Vma.Shared(pages, offset, mayWrite, mayExec)));
         } catch (HostMemoryException e) {
             settle();
             return Errno.ENOMEM.ret();
@@ -340,6 +383,12 @@ public final class MemoryManager {
         if (!fullyMapped(addr, end)) {
             return Errno.ENOMEM.ret();
         }
+        for (Vma v : overlapping(addr, end)) {
+            if (v.shared() != null && ((prot & Prot.WRITE) != 0 && !v.shared().mayWrite()
+                    || (prot & Prot.EXEC) != 0 && !v.shared().mayExec())) {
+                return Errno.EACCES.ret(); // mprotect_fixup: the VMA lacks VM_MAYWRITE / VM_MAYEXEC
+            }
+        }
         List<Vma> pieces = new ArrayList<>();
         long need = 0;
         long newData = 0;
@@ -367,6 +416,12 @@ public final class MemoryManager {
                         }
                     }
                     case EAGER -> space.protect(old.start(), old.length(), prot);
+                    case SHARED -> {
+                        long e = engineEnd(old);
+                        if (e > old.start()) {
+                            space.protect(old.start(), e - old.start(), prot);
+                        }
+                    }
                     case ON_DEMAND -> {
                         for (Map.Entry<Long, Long> p : populatedIn(old.start(), old.end())) {
                             long s = Math.max(p.getKey(), old.start());
@@ -387,6 +442,9 @@ public final class MemoryManager {
 
     /** {@code v} with protection {@code prot}: a reservation made accessible becomes committed. */
     private static Vma reprotected(Vma v, int prot) {
+        if (v.backing() == Backing.SHARED) {
+            return v.withProt(prot);
+        }
         Backing b = v.backing() == Backing.RESERVED && prot != Prot.NONE ? Backing.EAGER : v.backing();
         boolean accounted = v.accounted() || b == Backing.EAGER && (prot & Prot.WRITE) != 0;
         return new Vma(v.start(), v.end(), prot, v.name(), b, accounted);
@@ -403,6 +461,11 @@ public final class MemoryManager {
         Vma v = vmaAt(oldAddr);
         if (v == null || oldAddr + oldLen > v.end()) {
             return Errno.EFAULT.ret();
+        }
+        if (v.shared() != null && v.shared().offset() + (oldAddr - v.start()) + newLen > v.shared().pages().length()) {
+            // Linux grows the VMA and raises SIGBUS past the end of the shared object; emu
+            // maps no pages that do not exist, so it refuses the growth.
+            return Errno.ENOMEM.ret();
         }
         if (fixed) {
             if (!mayMove || (newAddr & (PAGE - 1)) != 0 || newAddr < MMAP_MIN || newAddr + newLen > TASK_SIZE
@@ -421,6 +484,7 @@ public final class MemoryManager {
         long tailStart = oldAddr + oldLen;
         long tailEnd = oldAddr + newLen;
         long grow = newLen - oldLen;
+
         if (!mayExpand(grow, v.prot(), isData(v) ? grow : 0)) {
             return Errno.ENOMEM.ret();
         }
@@ -448,6 +512,27 @@ public final class MemoryManager {
     }
 
     /**
+     * mremap with an old length of 0 on a shared mapping: a second mapping of the same pages from
+     * {@code oldAddr}'s offset, at {@code newAddr} (MREMAP_FIXED) or wherever it fits; the first
+     * stays. Without MREMAP_MAYMOVE it would have to grow in place over itself: ENOMEM.
+     */
+    public long duplicateShared(long oldAddr, long newLen, boolean mayMove, boolean fixed, long newAddr) {
+        Vma v = vmaAt(oldAddr);
+        if (v == null || v.shared() == null) {
+            return Errno.EINVAL.ret();
+        }
+        if (!mayMove) {
+            return Errno.ENOMEM.ret();
+        }
+        long offset = v.shared().offset() + (pageDown(oldAddr) - v.start());
+        if (offset + pageUp(newLen) > v.shared().pages().length()) {
+            return Errno.ENOMEM.ret(); // past the shared object (Linux: SIGBUS there)
+        }
+        return mmapShared(fixed ? newAddr : 0, newLen, v.prot(), fixed, false, v.shared().pages(), offset,
+                v.shared().mayWrite(), v.shared().mayExec(), v.name());
+    }
+
+    /**
      * Moves [oldAddr, oldAddr+oldLen) of {@code v} to {@code dest} with {@code newLen} bytes. Only
      * pages the engine holds are copied: a reservation or the untouched part of a demand-paged
      * mapping moves as bookkeeping.
@@ -457,7 +542,7 @@ public final class MemoryManager {
             return Errno.ENOMEM.ret();
         }
         unmapRange(dest, dest + newLen);
-        Vma moved = v.slice(dest, dest + newLen);
+        Vma moved = v.slice(oldAddr, oldAddr + newLen).movedTo(dest);
         long copy = Math.min(oldLen, newLen);
         try {
             mapLike(moved);
@@ -510,7 +595,7 @@ public final class MemoryManager {
             switch (v.backing()) {
                 case EAGER -> space.zero(s, e - s);
                 case ON_DEMAND -> unpopulate(s, e);
-                case RESERVED -> { }
+                case RESERVED, SHARED -> { } // shared pages keep their bytes (zap_page_range drops PTEs only)
             }
         }
         settle();
@@ -545,6 +630,9 @@ public final class MemoryManager {
         }
         MemoryManager copy = new MemoryManager(childSpace, accountant);
         copy.vmas.putAll(vmas);
+        for (Vma v : vmas.values()) {
+            copy.hold(v); // the child's VMAs (dup_mmap, vm_ops->open)
+        }
         copy.populated.putAll(populated);
         copy.populatedBytes = populatedBytes;
         copy.brkStart = brkStart;
@@ -579,6 +667,9 @@ public final class MemoryManager {
         closed = true;
         for (SharedFileMapping m : List.copyOf(shared)) {
             dropShared(m);
+        }
+        for (Vma v : vmas.values()) {
+            unhold(v);
         }
         space.close();
         accountant.uncharge(charged);
@@ -659,6 +750,11 @@ public final class MemoryManager {
     private void mapLike(Vma v) {
         if (v.backing() == Backing.EAGER) {
             space.map(v.start(), v.length(), v.prot());
+        } else if (v.backing() == Backing.SHARED) {
+            long e = engineEnd(v); // the pages past the object's end stay out: SIGBUS there
+            if (e > v.start()) {
+                space.mapShared(v.start(), v.shared().pages(), v.shared().offset(), e - v.start(), v.prot());
+            }
         }
         putMerged(v);
     }
@@ -710,7 +806,7 @@ public final class MemoryManager {
         return n;
     }
 
-    /** Linux's data_vm: private writable mappings that are not the stack. */
+    /** Linux's data_vm: private writable mappings that are not the stack (shared ones are not data). */
     private long dataVm() {
         long n = 0;
         for (Vma v : vmas.values()) {
@@ -720,7 +816,7 @@ public final class MemoryManager {
     }
 
     private static boolean isData(Vma v) {
-        return (v.prot() & Prot.WRITE) != 0 && !v.name().equals("[stack]");
+        return (v.prot() & Prot.WRITE) != 0 && !v.name().equals("[stack]") && v.backing() != Backing.SHARED;
     }
 
     private long mappedIn(long start, long end) {
@@ -750,11 +846,89 @@ public final class MemoryManager {
     private void insert(Vma v) {
         vmas.put(v.start(), v);
         committed += v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
+        hold(v);
     }
 
     private void remove(Vma v) {
         vmas.remove(v.start());
         committed -= v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
+        unhold(v);
+    }
+
+    /**
+     * A SHARED VMA holds its pages, counts as a writable mapping if it may write, and makes this
+     * memory follow the pages' valid length.
+     */
+    private void hold(Vma v) {
+        if (v.shared() != null) {
+            SharedPages p = v.shared().pages();
+            p.retain();
+            if (v.shared().mayWrite()) {
+                p.addWritableMapping();
+            }
+            if (sharedHeld.merge(p, 1, Integer::sum) == 1) {
+                p.addListener(validLengthListener);
+            }
+        }
+    }
+
+    private void unhold(Vma v) {
+        if (v.shared() != null) {
+            SharedPages p = v.shared().pages();
+            if (v.shared().mayWrite()) {
+                p.removeWritableMapping();
+            }
+            if (sharedHeld.merge(p, -1, Integer::sum) == 0) {
+                sharedHeld.remove(p);
+                p.removeListener(validLengthListener);
+            }
+            p.release();
+        }
+    }
+
+    /** The end of the part of a SHARED VMA within its pages' valid length (what the engine maps). */
+    private static long engineEnd(Vma v) {
+        long valid = v.shared().pages().validLength() - v.shared().offset();
+        return v.start() + Math.clamp(valid, 0, v.length());
+    }
+
+    /**
+     * The object behind shared pages shrank or grew (a tmpfs file truncated or extended):
+     * mappings drop the pages past its end (later accesses there are SIGBUS) or map the pages
+     * it gained (Linux: unmap_mapping_range on truncation; faults map them back in).
+     */
+    private void validLengthChanged(SharedPages pages, long oldValid, long newValid) {
+        if (closed) {
+            return;
+        }
+        for (Vma v : List.copyOf(vmas.values())) {
+            if (v.shared() == null || v.shared().pages() != pages) {
+                continue;
+            }
+            long off = v.shared().offset();
+            long lo = Math.max(Math.min(oldValid, newValid), off);
+            long hi = Math.min(Math.max(oldValid, newValid), off + v.length());
+            if (lo >= hi) {
+                continue;
+            }
+            long at = v.start() + (lo - off);
+            if (newValid < oldValid) {
+                space.unmap(at, hi - lo);
+            } else {
+                try {
+                    space.mapShared(at, pages, lo, hi - lo, v.prot());
+                } catch (HostMemoryException e) {
+                    // The host refused the mapping: those pages stay out, and an access is SIGBUS.
+                }
+            }
+        }
+    }
+
+    /** Whether {@code address} is in a shared mapping but past the end of the object it maps (SIGBUS). */
+    public boolean pastObjectEnd(long address) {
+        Vma v = vmaAt(address);
+        return v != null && v.shared() != null
+                && v.shared().offset() + (pageDown(address) - v.start()) >= v.shared().pages().validLength();
     }
 
     /** Inserts {@code v}, merging it with neighbours of the same kind (vma_merge). */
@@ -783,7 +957,7 @@ public final class MemoryManager {
             long e = Math.min(v.end(), end);
             removeRange(v, s, e);
             switch (v.backing()) {
-                case EAGER -> space.unmap(s, e - s);
+                case EAGER, SHARED -> space.unmap(s, e - s);
                 case ON_DEMAND -> unpopulate(s, e);
                 case RESERVED -> { }
             }
@@ -867,7 +1041,7 @@ public final class MemoryManager {
         return top - len >= MMAP_MIN ? top - len : -1;
     }
 
-    static long pageUp(long x) {
+    public static long pageUp(long x) {
         return (x + PAGE - 1) & -PAGE;
     }
 

@@ -50,6 +50,9 @@ public final class SysSocket {
                 };
             }
             case AF_INET, AF_INET6 -> {
+                if (net.host() != null && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
+                    return hostSocket(net, family, type, protocol, flags);
+                }
                 return switch (type) {
                     case SOCK_STREAM -> protocol == 0 || protocol == IPPROTO_TCP
                             ? Result.ok(new TcpSocket(net, family, flags)) : Result.err(Errno.EPROTONOSUPPORT);
@@ -64,6 +67,20 @@ public final class SysSocket {
                 return Result.err(Errno.EAFNOSUPPORT);
             }
         }
+    }
+
+    /** An AF_INET or AF_INET6 socket of `--net host`: a host TCP or UDP socket behind the guest's file. */
+    private static Result<SocketFile> hostSocket(Network net, int family, int type, int protocol, int flags) {
+        int expected = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+        if (protocol != 0 && protocol != expected) {
+            return Result.err(Errno.EPROTONOSUPPORT);
+        }
+        Result<HostSocket> h = net.host().open(family, type);
+        if (h.failed()) {
+            return h.cast();
+        }
+        return Result.ok(type == SOCK_STREAM ? new HostTcpSocket(net, h.value(), family, flags)
+                : new HostUdpSocket(net, h.value(), family, flags));
     }
 
     /** Socket implements Linux syscall socket(2). */

@@ -13,7 +13,8 @@ import java.util.Map;
  * The AF_UNIX name table (unix_socket_table in net/unix/af_unix.c): abstract names, path names by
  * the socket node bind created in the guest's filesystem, and autobind's names.
  *
- * <p>A path name is an S_IFSOCK node made by bind with mknod in the guest's tree (on tmpfs; it is
+ * <p>A path name is an S_IFSOCK node made by bind with mknod in the guest's tree (on tmpfs, or a
+ * guest-only node in a host directory; it is
  * never a host socket) and found again by its device and inode number, so a rename or a hard link
  * still reaches the socket and an unlink leaves it unreachable, as on Linux.
  */

@@ -21,6 +21,20 @@ public interface AddressSpace extends AutoCloseable {
     void map(long address, long length, int prot);
 
     /**
+     * Maps [address, address + length) onto bytes [pageOffset, pageOffset + length) of
+     * {@code pages}: guest accesses, kernel {@link #read}/{@link #write} and
+     * {@link SharedPages}' own accessors see the same bytes. The range must not overlap an existing
+     * mapping; the same pages may be mapped any number of times, also at adjacent ranges (a
+     * ringbuf's data area twice). The address space retains the pages for as long as any part of
+     * the range stays mapped. {@link #unmap} and {@link #protect} work on it as on other mappings
+     * (also partially), {@link #fork} maps the same pages in the child (shared, not copied), and
+     * {@link #close} releases them.
+     *
+     * @throws HostMemoryException if the host cannot map the range
+     */
+    void mapShared(long address, SharedPages pages, long pageOffset, long length, int prot);
+
+    /**
      * Installs the kernel's demand-paging handler: a guest access or a kernel {@link #read}/
      * {@link #write} that reaches an unmapped address asks it to map the page, then retries.
      */

@@ -13,6 +13,15 @@ public interface Platform {
     AddressSpace newAddressSpace();
 
     /**
+     * New zero-filled host pages of {@code length} bytes (a positive multiple of 4096) that
+     * address spaces can map with {@link AddressSpace#mapShared}; the caller holds the first
+     * reference ({@link SharedPages}). Untouched pages cost the host nothing.
+     *
+     * @throws HostMemoryException if the host refuses the memory
+     */
+    SharedPages newSharedPages(long length);
+
+    /**
      * Total work units executed by all guest threads so far (basic blocks for the Unicorn
      * platform). Monotonic; virtual time is derived from it, so it must be deterministic for the
      * same guest code and inputs.

@@ -25,6 +25,12 @@ public record StopReason(Kind kind, long faultAddress, String detail) {
         DIVIDE_ERROR,
         /** int3 or another breakpoint trap (SIGTRAP). */
         BREAKPOINT,
+        /**
+         * An access to a page of a shared mapping past the end of the object it maps (a truncated
+         * tmpfs file): SIGBUS, BUS_ADRERR. The kernel's reading of an unmapped fault inside such
+         * a VMA; platforms never return it.
+         */
+        BUS_ERROR,
         /** A general protection fault or other CPU exception (SIGSEGV, as Linux delivers #GP). */
         GENERAL_PROTECTION,
         /** Something asked the platform to stop from outside (a debugger, a timeout). */

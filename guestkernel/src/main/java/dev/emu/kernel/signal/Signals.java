@@ -48,6 +48,7 @@ public final class Signals {
     public static int signalFor(StopReason.Kind kind) {
         return switch (kind) {
             case FAULT_UNMAPPED, FAULT_PROTECTION, GENERAL_PROTECTION -> SIGSEGV;
+            case BUS_ERROR -> SIGBUS;
             case ILLEGAL_INSTRUCTION -> SIGILL;
             case DIVIDE_ERROR -> SIGFPE;
             case BREAKPOINT -> SIGTRAP;
@@ -99,6 +100,11 @@ public final class Signals {
      * thread that does not block it is woken with its syscall interrupted.
      */
     public static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info) {
+        sendToTask(kernel, t, sig, info, false);
+    }
+
+    /** {@code shared}: a process-directed signal queued on {@code t} (Linux's shared_pending). */
+    private static void sendToTask(Kernel kernel, Task t, int sig, SigInfo info, boolean shared) {
         GuestProcess p = t.process();
         // valid_signal(): legacy clone() takes any exit signal up to 255, and a number past 64
         // names no signal, so a parent told of its child's exit with one is told nothing.
@@ -123,7 +129,7 @@ public final class Signals {
             }
             return;
         }
-        t.addPending(sig, info);
+        t.addPending(sig, info, shared);
         p.signalfdWaiters().wakeAll(kernel.scheduler()); // signalfd_notify
         if ((t.sigwaitSet() & bit(sig)) != 0 && t.state() == TaskState.BLOCKED) {
             kernel.scheduler().wake(t); // rt_sigtimedwait takes it: a wake-up, not an interruption
@@ -144,19 +150,20 @@ public final class Signals {
             }
         }
         if (target != null) {
-            sendToTask(kernel, target, sig, info);
+            sendToTask(kernel, target, sig, info, true);
         }
     }
 
     /**
-     * Delivers the lowest pending unblocked signal of {@code t} (get_signal + handle_signal in
+     * Delivers the next pending unblocked signal of {@code t} in dequeue_signal's order
+     * ({@link Task#nextPending}; get_signal + handle_signal in
      * kernel/signal.c and arch/x86/kernel/signal.c): default actions terminate or are skipped;
      * a handler gets an rt_sigframe and runs when the task next runs. One handler frame per call.
      */
     public static void deliverPending(Kernel kernel, Task t) {
         boolean interrupted = t.takeInterrupted();
         while (t.state() == TaskState.RUNNABLE && t.hasDeliverableSignal()) {
-            int sig = Long.numberOfTrailingZeros(t.pendingSignals() & ~t.signalMask() & ~t.sigwaitSet()) + 1;
+            int sig = t.nextPending(~t.signalMask() & ~t.sigwaitSet());
             SigInfo info = t.takePending(sig);
             SignalAction a = t.process().action(sig);
             if (a.handler() == SignalAction.SIG_IGN) {
@@ -358,14 +365,15 @@ public final class Signals {
         if (a.handler() != SignalAction.SIG_DFL && a.handler() != SignalAction.SIG_IGN
                 && (task.signalMask() & bit(sig)) == 0) {
             int code = why.kind() == StopReason.Kind.FAULT_PROTECTION ? SigInfo.SEGV_ACCERR
-                    : why.kind() == StopReason.Kind.FAULT_UNMAPPED ? SigInfo.SEGV_MAPERR : SigInfo.SI_KERNEL;
+                    : why.kind() == StopReason.Kind.FAULT_UNMAPPED ? SigInfo.SEGV_MAPERR
+                    : why.kind() == StopReason.Kind.BUS_ERROR ? SigInfo.BUS_ADRERR : SigInfo.SI_KERNEL;
             task.addPending(sig, new SigInfo(sig, code, 0, why.faultAddress(), 0));
             return;
         }
         long rip = task.cpu().get(Reg.RIP);
         String last = task.lastSyscall() < 0 ? "none" : Kernel.syscallName(task.lastSyscall());
         String what = switch (why.kind()) {
-            case FAULT_UNMAPPED, FAULT_PROTECTION -> "fault address 0x" + Long.toHexString(why.faultAddress()) + ", ";
+            case FAULT_UNMAPPED, FAULT_PROTECTION, BUS_ERROR -> "fault address 0x" + Long.toHexString(why.faultAddress()) + ", ";
             default -> "";
         };
         String detail = why.detail() == null || why.detail().isEmpty() ? "" : why.detail() + ", ";

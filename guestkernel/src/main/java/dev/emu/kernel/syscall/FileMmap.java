@@ -2,6 +2,7 @@ package dev.emu.kernel.syscall;
 
 import dev.emu.abi.Errno;
 import dev.emu.kernel.fs.File;
+import dev.emu.kernel.fs.MappableFile;
 import dev.emu.kernel.task.Task;
 import dev.emu.kernel.mm.SharedFileMapping;
 import dev.emu.kernel.vfs.RegularFile;
@@ -11,9 +12,11 @@ import dev.emu.kernel.vfs.tmpfs.Seals;
  * mmap(2) of a file (mm/mmap.c do_mmap with a file): the pages are filled with the file's bytes
  * from {@code offset} at map time, the rest of the last page with zeros. A private mapping is a
  * copy, which is exactly MAP_PRIVATE as long as the file is not written meanwhile (what ld.so and
- * readers need). A shared mapping is the same copy, registered as a {@link SharedFileMapping}:
- * its stores reach the file and the file's other shared mappings at msync, munmap, exit, exec
- * and fork (see there for what is coherent when).
+ * readers need). A shared mapping of a tmpfs file (memfds included) maps the file's own shared
+ * pages ({@link RegularFile#sharedPages}), coherent with read/write and every other mapping at
+ * once; on other filesystems (hostfs) it is the same copy, registered as a
+ * {@link SharedFileMapping}: its stores reach the file and the file's other shared mappings at
+ * msync, munmap, exit, exec and fork (see there for what is coherent when).
  */
 final class FileMmap {
     private FileMmap() {}
@@ -22,6 +25,9 @@ final class FileMmap {
     private static final int CHUNK = 1 << 20;
 
     static long map(Task t, long addr, long length, int prot, int flags, File f, long offset) {
+        if (f instanceof MappableFile m) {
+            return m.mmap(t, addr, length, prot, flags, offset); // it checks its own access mode
+        }
         if (!(f instanceof RegularFile file)) {
             return Errno.ENODEV.ret(); // pipes, the console, directories and devices cannot be mapped
         }
@@ -42,6 +48,19 @@ final class FileMmap {
         boolean fixed = (flags & SysMemory.MAP_FIXED) != 0;
         boolean noReplace = (flags & SysMemory.MAP_FIXED_NOREPLACE) != 0;
         String name = file.dentry().path();
+        if (shared) {
+            var pages = file.sharedPages(t.kernel().platform(), offset, SysMemory.pageUp(length));
+            if (pages != null) {
+                if (pages.failed()) {
+                    return pages.ret();
+                }
+                // VM_MAYWRITE: open for writing and not sealed against it (seal_check_write).
+                boolean mayWrite = (f.statusFlags() & 3) == 2 && !(f instanceof Seals s
+                        && (s.seals() & (Seals.F_SEAL_WRITE | Seals.F_SEAL_FUTURE_WRITE)) != 0);
+                return t.process().mm().mmapShared(addr, length, prot, fixed, noReplace, pages.value(), offset,
+                        mayWrite, true, name);
+            }
+        }
         long at = t.process().mm().mmapAnonymous(addr, length, prot, fixed, noReplace, name);
         if (at < 0) {
             return at;

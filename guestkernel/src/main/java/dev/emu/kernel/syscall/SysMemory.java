@@ -52,8 +52,29 @@ final class SysMemory {
         boolean fixed = (flags & MAP_FIXED) != 0;
         boolean noReplace = (flags & MAP_FIXED_NOREPLACE) != 0;
         boolean noReserve = (flags & MAP_NORESERVE) != 0;
-        // MAP_SHARED anonymous memory behaves as private until fork shares pages (not modelled).
+        if (type == MAP_SHARED) {
+            return mmapSharedAnonymous(t, addr, len, (int) prot & PROT_RWX, fixed, noReplace);
+        }
         return t.process().mm().mmapAnonymous(addr, len, (int) prot & PROT_RWX, fixed, noReplace, noReserve, "");
+    }
+
+    /**
+     * MAP_SHARED|MAP_ANONYMOUS (shmem_zero_setup): pages of their own, shared with the children
+     * forked later and charged to the guest's memory whatever MAP_NORESERVE says (emu cannot see
+     * which shared pages are touched). /proc/PID/maps names them "/dev/zero (deleted)", as Linux.
+     */
+    private static long mmapSharedAnonymous(Task t, long addr, long len, int prot, boolean fixed, boolean noReplace) {
+        dev.emu.kernel.platform.SharedPages pages = dev.emu.kernel.mm.SharedMemory.allocate(t.kernel().platform(),
+                t.kernel().memory(), len);
+        if (pages == null) {
+            return Errno.ENOMEM.ret();
+        }
+        try {
+            return t.process().mm().mmapShared(addr, len, prot, fixed, noReplace, pages, 0, true, true,
+                    "/dev/zero (deleted)");
+        } finally {
+            pages.release(); // the mapping holds it now (or nobody: freed and uncharged)
+        }
     }
 
     /**
@@ -115,8 +136,13 @@ final class SysMemory {
             return Errno.EINVAL.ret();
         }
         if (oldLen == 0) {
-            // Linux duplicates a shared mapping for a zero old length; emu's are all private.
-            return t.process().mm().vmaAt(oldAddr) == null ? Errno.EFAULT.ret() : Errno.EINVAL.ret();
+            // A zero old length duplicates a shared mapping (vma_to_resize: EINVAL for a private one).
+            var v = t.process().mm().vmaAt(oldAddr);
+            if (v == null) {
+                return Errno.EFAULT.ret();
+            }
+            return v.shared() == null ? Errno.EINVAL.ret()
+                    : t.process().mm().duplicateShared(oldAddr, newLen, mayMove, fixed, newAddr);
         }
         return t.process().mm().mremap(oldAddr, oldLen, newLen, mayMove, fixed, newAddr);
     }

@@ -164,7 +164,7 @@ final class SysSignal {
         }
         long ready = t.pendingSignals() & set;
         if (ready != 0) {
-            int sig = Long.numberOfTrailingZeros(ready) + 1;
+            int sig = t.nextPending(set);
             dev.emu.kernel.task.SigInfo info = t.takePending(sig);
             if (uinfo != 0) {
                 t.memory().write(uinfo, info.encode());

@@ -103,16 +103,14 @@ final class SysTask {
             Cpu cpu = t.cpu().copyInto(t.memory());
             child = new Task(k, k.allocPid(), parent, cpu, t.comm());
         } else {
-            if ((flags & CLONE_FILES) != 0) {
-                k.log().once("clone-files-copy", "clone(CLONE_FILES) of a new process: the child gets a copy of the fd table");
-            }
             // CLONE_VM (vfork, posix_spawn): the child runs in the parent's memory until it execs or exits.
             MemoryManager mm = (flags & CLONE_VM) != 0 ? parent.mm().share() : parent.mm().fork();
             if (mm == null) {
                 k.memory().uncharge(MemoryAccountant.TASK_COST);
                 return Errno.ENOMEM.ret(); // the memory limit cannot take a copy (dup_mmap's vm_enough_memory)
             }
-            FdTable fds = parent.fds().fork();
+            // copy_files: CLONE_FILES shares the table itself, else the child gets a copy
+            FdTable fds = (flags & CLONE_FILES) != 0 ? parent.fds().share() : parent.fds().fork();
             int tid = k.allocPid();
             boolean sibling = (flags & CLONE_PARENT) != 0 && parent.parent() != null;
             GuestProcess proc = new GuestProcess(tid, sibling ? parent.parent() : parent, mm, fds, parent.exePath());
@@ -390,6 +388,12 @@ final class SysTask {
         p.setMm(loaded.mm());
         t.setCpu(loaded.cpu());
         old.close(); // the engine's close is deferred by the platform until this syscall's run returns
+        if (p.fds().shared()) {
+            // unshare_files: an exec'd program gets its own table before close-on-exec applies
+            FdTable own = p.fds().fork();
+            p.fds().releaseTable();
+            p.setFds(own);
+        }
         p.fds().closeOnExec();
         p.markExeced();
         p.timers().deletePosixTimers(k); // exit_itimers; the interval timers survive exec

@@ -116,12 +116,12 @@ public final class SyscallTable {
         r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----
         r.add(def(12, FULL, "", SysMemory::brk, PTR));
-        r.add(def(9, PARTIAL, "private and shared file mappings (shared: stores written back and shown to the file's other mappings at msync/munmap/exit/exec/fork, docs/filesystem.md); anonymous MAP_SHARED behaves as private until fork", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
+        r.add(def(9, PARTIAL, "private and shared file mappings (shared: stores written back and shown to the file's other mappings at msync/munmap/exit/exec/fork, docs/filesystem.md); MAP_SHARED|MAP_ANONYMOUS pages are shared with forked children (SharedPages)", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));
         r.add(def(26, PARTIAL, "MS_SYNC and MS_ASYNC write back at once; MS_INVALIDATE reloads from the file", SysMemory::msync, PTR, SIZE, INT_HEX));
         r.add(def(11, FULL, "", SysMemory::munmap, PTR, SIZE));
         r.add(def(10, FULL, "", SysMemory::mprotect, PTR, SIZE, PROT));
         r.add(def(25, FULL, "", SysMemory::mremap, PTR, SIZE, SIZE, HEX, PTR));
-        r.add(def(28, PARTIAL, "MADV_DONTNEED zeroes pages; other advice is accepted and has no effect", SysMemory::madvise, PTR, SIZE, INT));
+        r.add(def(28, PARTIAL, "MADV_DONTNEED zeroes private pages (shared ones keep their bytes); other advice is accepted and has no effect", SysMemory::madvise, PTR, SIZE, INT));
         // ---- time (SysTime) ----
         r.add(def(228, FULL, "", SysTime::clockGettime, CLOCK_ID, TIMESPEC_OUT));
         r.add(def(229, FULL, "", SysTime::clockGetres, CLOCK_ID, TIMESPEC_OUT));
@@ -203,7 +203,7 @@ public final class SyscallTable {
         r.add(def(225, FULL, "", SysTimer::timerGetoverrun, INT));
         r.add(def(226, FULL, "", SysTimer::timerDelete, INT));
         // ---- tasks (SysTask) ----
-        r.add(def(56, PARTIAL, "threads, fork, and CLONE_VM processes sharing memory; a new process with CLONE_FILES gets a copy of the fd table; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
+        r.add(def(56, PARTIAL, "threads, fork, and CLONE_VM processes sharing memory; a new process with CLONE_FILES shares the fd table; no CLONE_PIDFD or namespaces", SysTask::clone, CLONE_FLAGS, PTR, PTR, PTR, HEX));
         r.add(def(435, PARTIAL, "as clone; no set_tid or cgroup", SysTask::clone3, PTR, SIZE));
         r.add(def(57, FULL, "", SysTask::fork));
         r.add(def(58, FULL, "", SysTask::vfork));
@@ -246,13 +246,13 @@ public final class SyscallTable {
         r.add(def(282, PARTIAL, "reads the reading thread's pending signals (a process-directed signal is queued on one thread)", SysEventFiles::signalfd, INT, PTR, SIZE));
         r.add(def(289, PARTIAL, "as signalfd", SysEventFiles::signalfd4, INT, PTR, SIZE, INT_HEX));
         // ---- sockets (dev.emu.kernel.net; docs/network.md) ----
-        r.add(def(41, PARTIAL, "AF_UNIX stream/dgram/seqpacket; AF_INET/AF_INET6 TCP and UDP on the guest's loopback only; raw sockets, netlink and other families → EPROTONOSUPPORT/EAFNOSUPPORT", SysSocket::socket, INT, INT_HEX, INT));
+        r.add(def(41, PARTIAL, "AF_UNIX stream/dgram/seqpacket; AF_INET/AF_INET6 TCP and UDP on the guest's loopback (host sockets with --net host); raw sockets, netlink and other families → EPROTONOSUPPORT/EAFNOSUPPORT", SysSocket::socket, INT, INT_HEX, INT));
         r.add(def(53, PARTIAL, "AF_UNIX only (others → EOPNOTSUPP, as Linux)", SysSocket::socketpair, INT, INT_HEX, INT, PTR));
-        r.add(def(49, PARTIAL, "AF_UNIX path names only on tmpfs (/tmp, /dev/shm; hostfs → EPERM), abstract names, autobind; INET: loopback and wildcard addresses", SysSocket::bind, FD, PTR, INT));
+        r.add(def(49, PARTIAL, "AF_UNIX path names (on tmpfs, or guest-only nodes in host directories), abstract names, autobind; INET: loopback and wildcard addresses (--net host: the host's)", SysSocket::bind, FD, PTR, INT));
         r.add(def(50, FULL, "", SysSocket::listen, FD, INT));
         r.add(def(43, FULL, "", SysSocket::accept, FD, PTR, PTR));
         r.add(def(288, FULL, "", SysSocket::accept4, FD, PTR, PTR, INT_HEX));
-        r.add(def(42, PARTIAL, "INET: loopback destinations only, others → ENETUNREACH", SysSocket::connect, FD, PTR, INT));
+        r.add(def(42, PARTIAL, "INET: loopback destinations only, others → ENETUNREACH (--net host: the host's network)", SysSocket::connect, FD, PTR, INT));
         r.add(def(51, FULL, "", SysSocket::getsockname, FD, PTR, PTR));
         r.add(def(52, FULL, "", SysSocket::getpeername, FD, PTR, PTR));
         r.add(def(48, FULL, "", SysSocket::shutdown, FD, INT));

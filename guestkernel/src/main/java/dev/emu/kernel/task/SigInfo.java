@@ -16,6 +16,8 @@ public record SigInfo(int signo, int code, int pid, long addr, int status, long 
     public static final int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3,
             SI_ASYNCIO = -4, SI_SIGIO = -5, SI_TKILL = -6;
     public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+    /** si_code of SIGBUS for an access past the end of a mapped object. */
+    public static final int BUS_ADRERR = 2;
     public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
             CLD_CONTINUED = 6;
 

@@ -250,6 +250,9 @@ public final class Task {
         return i;
     }
 
+    /** The pending signals that were process-directed (see {@link #addPending(int, SigInfo, boolean)}). */
+    private long sharedPending;
+
     public long pendingSignals() {
         return pendingSignals;
     }
@@ -259,6 +262,17 @@ public final class Task {
      * merges, real-time signals (32 and up) queue (kernel/signal.c legacy_queue).
      */
     public void addPending(int sig, SigInfo info) {
+        addPending(sig, info, false);
+    }
+
+    /**
+     * As {@link #addPending(int, SigInfo)}; {@code shared}: a process-directed signal, which emu
+     * queues on one thread but dequeues after the thread's own, as Linux's shared_pending.
+     */
+    public void addPending(int sig, SigInfo info, boolean shared) {
+        if (shared && (pendingSignals & (1L << (sig - 1))) == 0) {
+            sharedPending |= 1L << (sig - 1);
+        }
         java.util.ArrayDeque<SigInfo> q = pendingInfo[sig];
         if (q == null) {
             q = pendingInfo[sig] = new java.util.ArrayDeque<>(1);
@@ -278,11 +292,32 @@ public final class Task {
         SigInfo i = q == null ? null : q.pollFirst();
         if (q == null || q.isEmpty()) {
             pendingSignals &= ~(1L << (sig - 1));
+            sharedPending &= ~(1L << (sig - 1));
         }
         if (i != null && i.onDequeue() != null) {
             i = i.onDequeue().dequeued(i);
         }
         return i;
+    }
+
+    /** SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE and SIGSYS: dequeued first (kernel/signal.c SYNCHRONOUS_MASK). */
+    private static final long SYNCHRONOUS_MASK = 1L << 10 | 1L << 6 | 1L << 3 | 1L << 4 | 1L << 7 | 1L << 30;
+
+    /**
+     * The pending signal of {@code allowed} that Linux's dequeue_signal takes next: the thread's
+     * own before process-directed ones, and in each (next_signal) a synchronous signal first,
+     * else the lowest number (so standard signals before real-time ones); 0 when none.
+     */
+    public int nextPending(long allowed) {
+        long own = pendingSignals & ~sharedPending & allowed;
+        long set = own != 0 ? own : pendingSignals & sharedPending & allowed;
+        if (set == 0) {
+            return 0;
+        }
+        if ((set & SYNCHRONOUS_MASK) != 0) {
+            set &= SYNCHRONOUS_MASK;
+        }
+        return Long.numberOfTrailingZeros(set) + 1;
     }
 
     public long sigwaitSet() {

@@ -98,6 +98,17 @@ public abstract class RegularFile extends VfsFile {
         };
     }
 
+    /**
+     * The pages a MAP_SHARED mapping of [offset, offset + length) maps (at byte {@code offset})
+     * for a filesystem whose file data can live in shared pages (tmpfs, as shmem's page cache),
+     * or the errno; null when the filesystem's shared mappings are write-back copies instead
+     * ({@link dev.emu.kernel.mm.SharedFileMapping}: hostfs).
+     */
+    public Result<dev.emu.kernel.platform.SharedPages> sharedPages(dev.emu.kernel.platform.Platform platform,
+                                                                   long offset, long length) {
+        return null;
+    }
+
     /** fsync/fdatasync: data reaches its store at once, so there is nothing to flush. */
     public long sync() {
         return 0;

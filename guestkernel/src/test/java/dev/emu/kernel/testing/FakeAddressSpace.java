@@ -4,6 +4,7 @@ import dev.emu.kernel.platform.AddressSpace;
 import dev.emu.kernel.platform.BadAddressException;
 import dev.emu.kernel.platform.Cpu;
 import dev.emu.kernel.platform.Prot;
+import dev.emu.kernel.platform.SharedPages;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
  * <p>Follows the interface contract strictly, so tests catch kernel bugs: map/unmap/protect
  * require page alignment, map refuses overlaps, protect refuses unmapped pages, and kernel
  * accesses fail with {@link BadAddressException} on unmapped or PROT_NONE pages. {@link #fork()}
- * is a deep copy; {@link #newCpu()} is unsupported.
+ * is a deep copy except for {@link #mapShared} pages, which the child shares; {@link #newCpu()}
+ * is unsupported.
  */
 public class FakeAddressSpace implements AddressSpace {
     private static final long PAGE = PAGE_SIZE;
@@ -24,6 +26,9 @@ public class FakeAddressSpace implements AddressSpace {
     private static final class Page {
         int prot;
         byte[] data; // null until first written: reads as zeroes
+        /** Non-null for a page of mapShared: its bytes are these pages' at sharedOffset. */
+        SharedPages shared;
+        long sharedOffset;
 
         Page(int prot) {
             this.prot = prot;
@@ -32,7 +37,19 @@ public class FakeAddressSpace implements AddressSpace {
         Page copy() {
             Page p = new Page(prot);
             p.data = data == null ? null : data.clone();
+            p.shared = shared;
+            p.sharedOffset = sharedOffset;
+            if (shared != null) {
+                shared.retain(); // fork maps the same pages
+            }
             return p;
+        }
+
+        void drop() {
+            if (shared != null) {
+                shared.release();
+                shared = null;
+            }
         }
     }
 
@@ -60,10 +77,28 @@ public class FakeAddressSpace implements AddressSpace {
         }
     }
 
+    /** {@inheritDoc} Each fake page holds one reference to {@code pages}. */
+    @Override
+    public void mapShared(long address, SharedPages shared, long pageOffset, long length, int prot) {
+        checkRange(address, length);
+        checkRange(pageOffset, length);
+        if (pageOffset + length > shared.length()) {
+            throw new IllegalArgumentException("shared range past the pages' end");
+        }
+        map(address, length, prot);
+        for (long a = address; a != address + length; a += PAGE) {
+            Page p = pages.get(a);
+            p.shared = shared.retain();
+            p.sharedOffset = pageOffset + (a - address);
+        }
+    }
+
     @Override
     public void unmap(long address, long length) {
         checkRange(address, length);
-        pages.subMap(address, address + length).clear();
+        Map<Long, Page> gone = pages.subMap(address, address + length);
+        gone.values().forEach(Page::drop);
+        gone.clear();
     }
 
     @Override
@@ -89,7 +124,9 @@ public class FakeAddressSpace implements AddressSpace {
             int in = (int) (a & (PAGE - 1));
             int n = Math.min(length - done, PAGE_SIZE - in);
             Page p = pages.get(a - in);
-            if (p.data == null) {
+            if (p.shared != null) {
+                p.shared.read(p.sharedOffset + in, dst, offset + done, n);
+            } else if (p.data == null) {
                 java.util.Arrays.fill(dst, offset + done, offset + done + n, (byte) 0);
             } else {
                 System.arraycopy(p.data, in, dst, offset + done, n);
@@ -108,6 +145,11 @@ public class FakeAddressSpace implements AddressSpace {
             int in = (int) (a & (PAGE - 1));
             int n = Math.min(length - done, PAGE_SIZE - in);
             Page p = pages.get(a - in);
+            if (p.shared != null) {
+                p.shared.write(p.sharedOffset + in, src, offset + done, n);
+                done += n;
+                continue;
+            }
             if (p.data == null) {
                 p.data = new byte[PAGE_SIZE];
             }
@@ -164,7 +206,9 @@ public class FakeAddressSpace implements AddressSpace {
             int in = (int) (a & (PAGE - 1));
             int n = (int) Math.min(length - done, PAGE_SIZE - in);
             Page p = pages.get(a - in);
-            if (p.data != null) {
+            if (p.shared != null) {
+                p.shared.zero(p.sharedOffset + in, n);
+            } else if (p.data != null) {
                 java.util.Arrays.fill(p.data, in, in + n, (byte) 0);
             }
             done += n;
@@ -189,6 +233,7 @@ public class FakeAddressSpace implements AddressSpace {
     @Override
     public void close() {
         closed = true;
+        pages.values().forEach(Page::drop);
         pages.clear();
     }
 

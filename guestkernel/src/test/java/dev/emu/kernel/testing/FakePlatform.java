@@ -21,6 +21,11 @@ public final class FakePlatform implements Platform {
     }
 
     @Override
+    public dev.emu.kernel.platform.SharedPages newSharedPages(long length) {
+        return new FakeSharedPages(length);
+    }
+
+    @Override
     public long workDone() {
         return 0;
     }

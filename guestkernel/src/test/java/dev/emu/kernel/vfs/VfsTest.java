@@ -133,13 +133,18 @@ class VfsTest {
 
     /** The device-node policy (no CAP_MKNOD) and what a host directory cannot hold or make. */
     @Test
-    void deviceNodesAreEpermAndHostDirectoriesMakeNoFifosOrTmpfiles() {
+    void deviceNodesAreEpermAndHostDirectoriesHoldFifosOnlyInTheGuestsView() {
         int chr = dev.emu.kernel.fs.FileStat.S_IFCHR | 0644;
         int fifo = dev.emu.kernel.fs.FileStat.S_IFIFO | 0644;
         assertThat(vfs.mknod(null, ctx, ctx.root(), "/etc/null", chr, 0x103)).isEqualTo(Errno.EPERM.ret());
         assertThat(vfs.mknod(null, ctx, ctx.root(), "/etc/fifo", fifo, 0)).isZero();
         assertThat(lookup("/etc/fifo", true).value().inode().type()).isEqualTo(dev.emu.kernel.fs.FileStat.S_IFIFO);
-        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/host/fifo", fifo, 0)).isEqualTo(Errno.EPERM.ret());
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/host/fifo", fifo, 0)).isZero();
+        assertThat(lookup("/mnt/host/fifo", false).value().inode().type()).isEqualTo(dev.emu.kernel.fs.FileStat.S_IFIFO);
+        assertThat(host.resolve("fifo")).as("the host does not see it").doesNotExist();
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/host/fifo", fifo, 0)).isEqualTo(Errno.EEXIST.ret());
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/host/null", chr, 0x103)).isEqualTo(Errno.EPERM.ret());
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/ro/fifo2", fifo, 0)).isEqualTo(Errno.EROFS.ret());
         assertThat(error(open("/mnt/host", Vfs.O_TMPFILE | Vfs.O_RDWR))).isEqualTo(Errno.EOPNOTSUPP);
         assertThat(error(open("/mnt/ro", Vfs.O_TMPFILE | Vfs.O_RDWR))).isEqualTo(Errno.EROFS);
         assertThat(error(open("/etc", Vfs.O_TMPFILE))).as("O_TMPFILE needs write access").isEqualTo(Errno.EINVAL);
@@ -147,6 +152,23 @@ class VfsTest {
         assertThat(tmp.stat().nlink()).isZero();
         assertThat(tmp.describe()).startsWith("/etc/#").endsWith(" (deleted)");
         tmp.release();
+    }
+
+    @Test
+    void aHostDirectoryListsItsSyntheticNodesAndIsNotEmptyWithThem() {
+        int fifo = dev.emu.kernel.fs.FileStat.S_IFIFO | 0644;
+        assertThat(vfs.mkdir(null, ctx, ctx.root(), "/mnt/host/d", 0755)).isZero();
+        assertThat(vfs.mknod(null, ctx, ctx.root(), "/mnt/host/d/p", fifo, 0)).isZero();
+        assertThat(lookup("/mnt/host/d", true).value().inode().list().value())
+                .extracting(dev.emu.kernel.vfs.DirEntry::name).containsExactly("p");
+        assertThat(vfs.rmdir(null, ctx, ctx.root(), "/mnt/host/d")).isEqualTo(Errno.ENOTEMPTY.ret());
+        assertThat(host.resolve("d")).isEmptyDirectory();
+        assertThat(vfs.rename(null, ctx, ctx.root(), "/mnt/host/d", ctx.root(), "/mnt/host/e", 0)).isZero();
+        assertThat(lookup("/mnt/host/e/p", false).value().inode().type()).as("moved with its directory")
+                .isEqualTo(dev.emu.kernel.fs.FileStat.S_IFIFO);
+        assertThat(vfs.unlink(null, ctx, ctx.root(), "/mnt/host/e/p")).isZero();
+        assertThat(vfs.rmdir(null, ctx, ctx.root(), "/mnt/host/e")).isZero();
+        assertThat(host.resolve("e")).doesNotExist();
     }
 
     @Test

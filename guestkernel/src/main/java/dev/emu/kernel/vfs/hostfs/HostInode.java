@@ -97,6 +97,10 @@ final class HostInode extends Inode {
             return Result.err(Errno.ENOTDIR);
         }
         Path p = child(name);
+        SyntheticNode n = hostfs.synthetic(p);
+        if (n != null) {
+            return Result.ok(n);
+        }
         if (!Files.exists(p, NOFOLLOW)) {
             return Result.err(Errno.ENOENT);
         }
@@ -123,7 +127,30 @@ final class HostInode extends Inode {
         } catch (IOException e) {
             return Result.err(HostErrors.of(e));
         }
+        out.addAll(hostfs.syntheticEntries(path)); // the guest's own nodes, after the host's
         return Result.ok(out);
+    }
+
+    /** Whether {@code name} is a synthetic node here (the host has no such file). */
+    private boolean synthetic(String name) {
+        return hostfs.synthetic(child(name)) != null;
+    }
+
+    /**
+     * mknod of a FIFO or socket node (bind of an AF_UNIX path): the host is not asked to make one;
+     * the node lives in the guest kernel's view of this directory ({@link SyntheticNode}).
+     * Device nodes are EPERM, as on tmpfs (no CAP_MKNOD).
+     */
+    @Override
+    public Result<Inode> mknod(String name, int mode, long rdev) {
+        int type = mode & FileStat.S_IFMT;
+        if (type != FileStat.S_IFIFO && type != FileStat.S_IFSOCK) {
+            return Result.err(Errno.EPERM);
+        }
+        if (synthetic(name) || Files.exists(child(name), NOFOLLOW)) {
+            return Result.err(Errno.EEXIST);
+        }
+        return Result.ok(hostfs.addSynthetic(child(name), mode, dev()));
     }
 
     @Override
@@ -163,6 +190,9 @@ final class HostInode extends Inode {
 
     @Override
     public Result<Inode> create(String name, int mode) {
+        if (synthetic(name)) {
+            return Result.err(Errno.EEXIST);
+        }
         try {
             Files.createFile(child(name));
             return created(child(name), mode);
@@ -173,6 +203,9 @@ final class HostInode extends Inode {
 
     @Override
     public Result<Inode> mkdir(String name, int mode) {
+        if (synthetic(name)) {
+            return Result.err(Errno.EEXIST);
+        }
         try {
             Files.createDirectory(child(name));
             return created(child(name), mode);
@@ -183,6 +216,9 @@ final class HostInode extends Inode {
 
     @Override
     public Result<Inode> symlink(String name, String target) {
+        if (synthetic(name)) {
+            return Result.err(Errno.EEXIST);
+        }
         try {
             Files.createSymbolicLink(child(name), path.getFileSystem().getPath(target));
             hostfs.forget(child(name));
@@ -194,6 +230,12 @@ final class HostInode extends Inode {
 
     @Override
     public long link(String name, Inode target) {
+        if (synthetic(name)) {
+            return Errno.EEXIST.ret();
+        }
+        if (target instanceof SyntheticNode) {
+            return Errno.EPERM.ret(); // a second name would need the host to hold the node
+        }
         try {
             Files.createLink(child(name), ((HostInode) target).path);
             return 0;
@@ -204,6 +246,14 @@ final class HostInode extends Inode {
 
     @Override
     public long unlink(String name) {
+        SyntheticNode n = hostfs.synthetic(child(name));
+        if (n != null) {
+            if (n.isDirectory()) {
+                return Errno.EISDIR.ret();
+            }
+            hostfs.removeSynthetic(child(name));
+            return 0;
+        }
         try {
             Files.delete(child(name));
             hostfs.forget(child(name));
@@ -215,6 +265,20 @@ final class HostInode extends Inode {
 
     @Override
     public long rmdir(String name) {
+        SyntheticNode n = hostfs.synthetic(child(name));
+        if (n != null) {
+            if (!n.isDirectory()) {
+                return Errno.ENOTDIR.ret();
+            }
+            if (hostfs.hasSyntheticChildren(child(name))) {
+                return Errno.ENOTEMPTY.ret();
+            }
+            hostfs.removeSynthetic(child(name));
+            return 0;
+        }
+        if (hostfs.hasSyntheticChildren(child(name))) {
+            return Errno.ENOTEMPTY.ret(); // the host directory is empty, the guest's view is not
+        }
         return unlink(name);
     }
 
@@ -223,9 +287,32 @@ final class HostInode extends Inode {
         if (exchange) {
             return Errno.EINVAL.ret(); // renameat2(RENAME_EXCHANGE) is not reachable through the JDK
         }
-        Path to = ((HostInode) newDir).child(newName);
+        if (!(newDir instanceof HostInode target)) {
+            return Errno.EXDEV.ret(); // a synthetic directory holds only mountpoints
+        }
+        Path to = target.child(newName);
+        SyntheticNode moving = hostfs.synthetic(child(name));
+        if (moving != null) {
+            // the guest's own node takes the new name, replacing what is there (the host file too)
+            if (hostfs.synthetic(to) == null && Files.exists(to, NOFOLLOW)) {
+                try {
+                    Files.delete(to);
+                    hostfs.forget(to);
+                } catch (IOException e) {
+                    return HostErrors.ret(e);
+                }
+            }
+            hostfs.removeSynthetic(to);
+            hostfs.removeSynthetic(child(name));
+            hostfs.moveSynthetic(child(name), to);
+            moving.movedTo(to);
+            hostfs.putSynthetic(to, moving);
+            return 0;
+        }
         try {
             Files.move(child(name), to, StandardCopyOption.ATOMIC_MOVE);
+            hostfs.removeSynthetic(to); // a host file replaced the guest's node of that name
+            hostfs.moveSynthetic(child(name), to);
             hostfs.forget(child(name));
             hostfs.forget(to);
             return 0;

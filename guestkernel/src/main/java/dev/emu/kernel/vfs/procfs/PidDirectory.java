@@ -192,7 +192,7 @@ final class PidDirectory extends KernDir {
         for (Vma v : process.mm().vmas()) {
             String line = String.format("%08x-%08x %c%c%c%c %08x 00:00 %d", v.start(), v.end(),
                     (v.prot() & 1) != 0 ? 'r' : '-', (v.prot() & 2) != 0 ? 'w' : '-',
-                    (v.prot() & 4) != 0 ? 'x' : '-', 'p', 0, 0);
+                    (v.prot() & 4) != 0 ? 'x' : '-', v.shared() != null ? 's' : 'p', 0, 0);
             sb.append(line);
             if (!v.name().isEmpty()) {
                 sb.append(" ".repeat(Math.max(1, 73 - line.length()))).append(v.name());

@@ -39,7 +39,14 @@ final class TmpfsFile extends RegularFile implements Seals {
         return inode.seals;
     }
 
-    /** memfd_add_seals (mm/memfd.c). No writable shared mapping exists, so F_SEAL_WRITE is never EBUSY. */
+    /** shmem_mmap: the inode's data moves into shared pages that every mapping shares (TmpfsData). */
+    @Override
+    public dev.emu.kernel.vfs.Result<dev.emu.kernel.platform.SharedPages> sharedPages(
+            dev.emu.kernel.platform.Platform platform, long offset, long length) {
+        return inode.data.mapShared(platform, inode.tmpfs.capacity(), offset, length);
+    }
+
+    /** memfd_add_seals (mm/memfd.c): F_SEAL_WRITE is EBUSY while a writable shared mapping exists. */
     @Override
     public long addSeals(int add) {
         if ((add & ~F_ALL_SEALS) != 0) {
@@ -47,6 +54,10 @@ final class TmpfsFile extends RegularFile implements Seals {
         }
         if (!writable() || (inode.seals & F_SEAL_SEAL) != 0) {
             return dev.emu.abi.Errno.EPERM.ret();
+        }
+        if ((add & F_SEAL_WRITE) != 0 && (inode.seals & F_SEAL_WRITE) == 0 && inode.data.shared() != null
+                && inode.data.shared().writableMappings() > 0) {
+            return dev.emu.abi.Errno.EBUSY.ret(); // mapping_deny_writable
         }
         inode.seals |= add;
         return 0;

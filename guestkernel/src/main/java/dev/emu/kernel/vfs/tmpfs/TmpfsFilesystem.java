@@ -82,6 +82,11 @@ public final class TmpfsFilesystem extends Filesystem {
      * Takes {@code pages} pages of the capacity and charges them (they live on the Java heap):
      * 0, or -ENOSPC when the filesystem is full, -ENOMEM when the guest's memory is.
      */
+    /** The most bytes of file data it holds (also the size of a mapped file's shared pages). */
+    long capacity() {
+        return capacity;
+    }
+
     long reserve(long pages) {
         if ((usedPages + pages) * TmpfsData.PAGE > capacity) {
             return Errno.ENOSPC.ret();

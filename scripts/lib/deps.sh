@@ -4,6 +4,8 @@
 # libunicorn-dev: the headers the native hooks compile against, and the fallback engine (2.0.1 on
 # Debian 12) when the Unicorn 2.1.4 wheel below cannot be fetched; python3-pip fetches the wheel.
 EMU_DEBIAN_PACKAGES=(libunicorn-dev python3-pip gcc make musl-tools libc6-dev linux-libc-dev maven qemu-user gdb time busybox-static)
+# The libbpf programs (userspace-images/libbpf): clang-compiled BPF objects, skeletons, static libbpf.
+EMU_DEBIAN_PACKAGES+=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool strace)
 emu_ensure_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0 # not Debian: the build says what is missing
   local missing=() p

@@ -63,5 +63,44 @@ int main(void) {
            offsetof(struct bpf_prog_info, xlated_prog_len), offsetof(struct bpf_prog_info, load_time),
            offsetof(struct bpf_prog_info, created_by_uid), offsetof(struct bpf_prog_info, nr_map_ids),
            offsetof(struct bpf_prog_info, map_ids), offsetof(struct bpf_prog_info, name));
+    /* The object commands and base helpers (issue 15). */
+    N(BPF_FUNC_get_numa_node_id); N(BPF_FUNC_jiffies64); N(BPF_FUNC_ktime_get_boot_ns);
+    N(BPF_FUNC_ktime_get_coarse_ns); N(BPF_FUNC_for_each_map_elem); N(BPF_FUNC_snprintf);
+    N(BPF_FUNC_trace_vprintk); N(BPF_FUNC_loop); N(BPF_FUNC_strncmp); N(BPF_FUNC_ktime_get_tai_ns);
+    N(BPF_PSEUDO_BTF_ID); N(BPF_PSEUDO_FUNC); N(BPF_PSEUDO_MAP_IDX); N(BPF_PSEUDO_MAP_IDX_VALUE);
+    N(BPF_PSEUDO_KFUNC_CALL); N(BPF_F_RDONLY); N(BPF_F_WRONLY); N(BPF_F_RDONLY_PROG); N(BPF_F_WRONLY_PROG);
+    N(BPF_F_MMAPABLE);
+    N(BPF_BTF_GET_FD_BY_ID); N(BPF_MAP_FREEZE); N(BPF_BTF_GET_NEXT_ID); N(BPF_PROG_BIND_MAP);
+    OFF("MAP_IFINDEX", map_ifindex); OFF("BTF_FD", btf_fd); OFF("BTF_KEY_TYPE_ID", btf_key_type_id);
+    OFF("BTF_VALUE_TYPE_ID", btf_value_type_id); OFF("BTF_VMLINUX_VALUE_TYPE_ID", btf_vmlinux_value_type_id);
+    OFF("MAP_EXTRA", map_extra);
+    OFF("PROG_BTF_FD", prog_btf_fd); OFF("FUNC_INFO_REC_SIZE", func_info_rec_size); OFF("FUNC_INFO", func_info);
+    OFF("FUNC_INFO_CNT", func_info_cnt); OFF("LINE_INFO_REC_SIZE", line_info_rec_size); OFF("LINE_INFO", line_info);
+    OFF("LINE_INFO_CNT", line_info_cnt); OFF("ATTACH_BTF_ID", attach_btf_id); OFF("ATTACH_PROG_FD", attach_prog_fd);
+    OFF("FD_ARRAY", fd_array); OFF("CORE_RELO_CNT", core_relo_cnt);
+    OFF("START_ID", start_id); OFF("NEXT_ID", next_id);
+    OFF("BIND_PROG_FD", prog_bind_map.prog_fd); OFF("BIND_MAP_FD", prog_bind_map.map_fd);
+    OFF("BIND_FLAGS", prog_bind_map.flags);
+    OFF("BTF", btf); OFF("BTF_LOG_BUF", btf_log_buf); OFF("BTF_SIZE", btf_size); OFF("BTF_LOG_SIZE", btf_log_size);
+    OFF("BTF_LOG_LEVEL", btf_log_level);
+    OFF("PATHNAME", pathname); OFF("PIN_BPF_FD", bpf_fd); OFF("FILE_FLAGS", file_flags);
+    OFF("QUERY_TARGET_FD", query.target_fd); OFF("QUERY_ATTACH_TYPE", query.attach_type);
+    OFF("QUERY_FLAGS", query.query_flags); OFF("QUERY_ATTACH_FLAGS", query.attach_flags);
+    OFF("QUERY_PROG_IDS", query.prog_ids); OFF("QUERY_PROG_CNT", query.prog_cnt);
+#define MI(name, f) printf("MAP_INFO_" name " %zu\n", offsetof(struct bpf_map_info, f))
+#define PI(name, f) printf("PROG_INFO_" name " %zu\n", offsetof(struct bpf_prog_info, f))
+#define BI(name, f) printf("BTF_INFO_" name " %zu\n", offsetof(struct bpf_btf_info, f))
+    MI("BTF_VMLINUX_VALUE_TYPE_ID", btf_vmlinux_value_type_id); MI("BTF_ID", btf_id);
+    MI("BTF_KEY_TYPE_ID", btf_key_type_id); MI("BTF_VALUE_TYPE_ID", btf_value_type_id); MI("MAP_EXTRA", map_extra);
+    PI("JITED_PROG_INSNS", jited_prog_insns); PI("XLATED_PROG_INSNS", xlated_prog_insns);
+    /* gpl_compatible:1 is a bitfield: the u32 right after ifindex. */
+    printf("PROG_INFO_GPL_COMPATIBLE_WORD %zu\n", offsetof(struct bpf_prog_info, ifindex) + 4);
+    PI("BTF_ID", btf_id); PI("FUNC_INFO_REC_SIZE", func_info_rec_size); PI("FUNC_INFO", func_info);
+    PI("NR_FUNC_INFO", nr_func_info); PI("NR_LINE_INFO", nr_line_info); PI("LINE_INFO", line_info);
+    PI("LINE_INFO_REC_SIZE", line_info_rec_size); PI("RUN_TIME_NS", run_time_ns); PI("RUN_CNT", run_cnt);
+    PI("VERIFIED_INSNS", verified_insns);
+    BI("BTF", btf); BI("BTF_SIZE", btf_size); BI("ID", id); BI("NAME", name); BI("NAME_LEN", name_len);
+    BI("KERNEL_BTF", kernel_btf);
+    printf("BTF_INFO_SIZE %zu\n", sizeof(struct bpf_btf_info));
     return 0;
 }

@@ -98,6 +98,10 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
             HostFilesystem fs = new HostFilesystem(m.host(), nextDev.getAsLong());
             table.mount(at, fs, fs.root(), m.host().toString(), m.readOnly());
         }
+        // The BPF filesystem where BPF_OBJ_PIN puts objects (systemd mounts it there on Linux); last, so
+        // the other mounts keep their device numbers.
+        mountKernelFs(kernel, vfs, ctx, "/sys/fs/bpf", new dev.emu.kernel.vfs.bpffs.BpfFilesystem(nextDev.getAsLong(),
+                () -> kernel.clock().realtimeNanos()), "bpf");
         Result<Dentry> cwd = vfs.lookup(null, ctx, ctx.root(), workdir, true);
         if (cwd.failed() || !cwd.value().inode().isDirectory()) {
             throw new IllegalArgumentException("--workdir: " + workdir + " is not a directory in the guest");

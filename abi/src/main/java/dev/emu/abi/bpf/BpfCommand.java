@@ -23,6 +23,9 @@ public final class BpfCommand {
     public static final int PROG_QUERY = 16;
     public static final int RAW_TRACEPOINT_OPEN = 17;
     public static final int BTF_LOAD = 18;
+    public static final int BTF_GET_FD_BY_ID = 19;
+    public static final int MAP_FREEZE = 22;
+    public static final int BTF_GET_NEXT_ID = 23;
     public static final int LINK_CREATE = 28;
     public static final int MAP_LOOKUP_AND_DELETE_ELEM = 21;
     public static final int MAP_LOOKUP_BATCH = 24;
@@ -33,6 +36,7 @@ public final class BpfCommand {
     public static final int LINK_GET_FD_BY_ID = 30;
     public static final int LINK_GET_NEXT_ID = 31;
     public static final int LINK_DETACH = 34;
+    public static final int PROG_BIND_MAP = 35;
 
     /** Linux's name for {@code cmd} (BPF_MAP_CREATE…), emu's extension names, or null. */
     public static String name(long cmd) {
@@ -59,6 +63,10 @@ public final class BpfCommand {
             case PROG_QUERY -> "BPF_PROG_QUERY";
             case RAW_TRACEPOINT_OPEN -> "BPF_RAW_TRACEPOINT_OPEN";
             case BTF_LOAD -> "BPF_BTF_LOAD";
+            case BTF_GET_FD_BY_ID -> "BPF_BTF_GET_FD_BY_ID";
+            case MAP_FREEZE -> "BPF_MAP_FREEZE";
+            case BTF_GET_NEXT_ID -> "BPF_BTF_GET_NEXT_ID";
+            case PROG_BIND_MAP -> "BPF_PROG_BIND_MAP";
             case LINK_CREATE -> "BPF_LINK_CREATE";
             case MAP_LOOKUP_AND_DELETE_ELEM -> "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
             case MAP_LOOKUP_BATCH -> "BPF_MAP_LOOKUP_BATCH";

@@ -25,6 +25,9 @@ public final class BpfHelperId {
     public static final int PROBE_READ_USER_STR = 114;
     public static final int PROBE_READ_KERNEL_STR = 115;
     public static final int SEND_SIGNAL_THREAD = 117;
+    public static final int GET_NUMA_NODE_ID = 42;
+    public static final int JIFFIES64 = 118;
+    public static final int KTIME_GET_BOOT_NS = 125;
     public static final int RINGBUF_OUTPUT = 130;
     public static final int RINGBUF_RESERVE = 131;
     public static final int RINGBUF_SUBMIT = 132;
@@ -37,4 +40,11 @@ public final class BpfHelperId {
     public static final int MAP_PUSH_ELEM = 87;
     public static final int MAP_POP_ELEM = 88;
     public static final int MAP_PEEK_ELEM = 89;
+    public static final int KTIME_GET_COARSE_NS = 160;
+    public static final int FOR_EACH_MAP_ELEM = 164;
+    public static final int SNPRINTF = 165;
+    public static final int TRACE_VPRINTK = 177;
+    public static final int LOOP = 181;
+    public static final int STRNCMP = 182;
+    public static final int KTIME_GET_TAI_NS = 208;
 }

@@ -22,6 +22,16 @@ public enum ArgType {
     PTR_TO_ALLOC_MEM,
     /** Size of the allocation to make, known at verification time. */
     CONST_ALLOC_SIZE_OR_ZERO,
+    /** A subprogram from lddw BPF_PSEUDO_FUNC, called back by the helper (ARG_PTR_TO_FUNC). */
+    PTR_TO_FUNC,
+    /** A pointer to the stack, or 0: the callback's context (ARG_PTR_TO_STACK_OR_NULL). */
+    PTR_TO_STACK_OR_NULL,
+    /** As {@link #PTR_TO_MEM}, or 0 when the next (size) argument is 0. */
+    PTR_TO_MEM_OR_NULL,
+    /** As {@link #PTR_TO_UNINIT_MEM}, or 0 when the next (size) argument is 0. */
+    PTR_TO_UNINIT_MEM_OR_NULL,
+    /** A NUL-terminated string at a constant offset of a read-only (frozen BPF_F_RDONLY_PROG) map value (ARG_PTR_TO_CONST_STR). */
+    CONST_STR,
     /** Pointer to value_size writable (possibly uninitialised) bytes, filled by the helper (pop, peek). */
     PTR_TO_UNINIT_MAP_VALUE,
     /** The program's context pointer, unmodified (ARG_PTR_TO_CTX). */

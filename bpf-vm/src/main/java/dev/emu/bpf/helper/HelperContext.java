@@ -17,4 +17,14 @@ public interface HelperContext {
 
     /** The map a CONST_MAP_PTR argument designates; faults if {@code ptr} is not a map pointer. */
     BpfMap map(long ptr);
+
+    /**
+     * Calls the subprogram {@code func} (a PTR_TO_FUNC argument) with r1-r5 and returns its r0,
+     * for callback helpers (bpf_loop, bpf_for_each_map_elem); it runs one frame below the caller
+     * and spends the run's instruction budget. Faults (as a {@link dev.emu.bpf.interp.VmFault})
+     * where an engine cannot call back.
+     */
+    default long callback(long func, long r1, long r2, long r3, long r4, long r5) {
+        throw new dev.emu.bpf.interp.VmFault("this engine cannot run callbacks");
+    }
 }

@@ -6,6 +6,11 @@ import static dev.emu.bpf.helper.ArgType.CONST_MAP_PTR;
 import static dev.emu.bpf.helper.ArgType.CONST_SIZE;
 import static dev.emu.bpf.helper.ArgType.CONST_SIZE_OR_ZERO;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_ALLOC_MEM;
+import static dev.emu.bpf.helper.ArgType.CONST_STR;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_FUNC;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_MEM_OR_NULL;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_UNINIT_MEM_OR_NULL;
+import static dev.emu.bpf.helper.ArgType.PTR_TO_STACK_OR_NULL;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_MAP_KEY;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_MAP_VALUE;
 import static dev.emu.bpf.helper.ArgType.PTR_TO_MEM;
@@ -13,7 +18,6 @@ import static dev.emu.bpf.helper.ArgType.PTR_TO_UNINIT_MEM;
 
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfHelperId;
-import dev.emu.bpf.interp.MemoryMap;
 import dev.emu.bpf.interp.VmFault;
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.RingBuf;
@@ -72,8 +76,20 @@ public final class Helpers {
                 });
         def(BpfHelperId.KTIME_GET_NS, "ktime_get_ns", RetType.INTEGER, List.of(),
                 (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetNs());
+        def(BpfHelperId.KTIME_GET_BOOT_NS, "ktime_get_boot_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetBootNs());
+        def(BpfHelperId.KTIME_GET_COARSE_NS, "ktime_get_coarse_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetCoarseNs());
+        def(BpfHelperId.KTIME_GET_TAI_NS, "ktime_get_tai_ns", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().ktimeGetTaiNs());
+        def(BpfHelperId.JIFFIES64, "jiffies64", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().jiffies64());
+        def(BpfHelperId.GET_NUMA_NODE_ID, "get_numa_node_id", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> c.env().numaNodeId() & 0xffffffffL);
+        // bpf_trace_printk_proto declares only fmt and fmt_size: r3-r5 are not checked (ARG_DONTCARE),
+        // so bpf_printk with fewer than three arguments need not initialise them.
         def(BpfHelperId.TRACE_PRINTK, "trace_printk", RetType.INTEGER,
-                List.of(PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING, ANYTHING), Helpers::tracePrintk);
+                List.of(PTR_TO_MEM, CONST_SIZE), Helpers::tracePrintk);
         def(BpfHelperId.GET_PRANDOM_U32, "get_prandom_u32", RetType.INTEGER, List.of(),
                 (c, r1, r2, r3, r4, r5) -> c.env().prandomU32() & 0xffffffffL);
         def(BpfHelperId.GET_SMP_PROCESSOR_ID, "get_smp_processor_id", RetType.INTEGER, List.of(),
@@ -159,6 +175,17 @@ public final class Helpers {
                     return r;
                 });
         TracingHelpers.define();
+        def(BpfHelperId.TRACE_VPRINTK, "trace_vprintk", RetType.INTEGER,
+                List.of(PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM_OR_NULL, CONST_SIZE_OR_ZERO), Helpers::traceVprintk);
+        def(BpfHelperId.SNPRINTF, "snprintf", RetType.INTEGER,
+                List.of(PTR_TO_UNINIT_MEM_OR_NULL, CONST_SIZE_OR_ZERO, CONST_STR, PTR_TO_MEM_OR_NULL, CONST_SIZE_OR_ZERO),
+                Helpers::snprintf);
+        def(BpfHelperId.STRNCMP, "strncmp", RetType.INTEGER, List.of(PTR_TO_MEM, CONST_SIZE, CONST_STR),
+                Helpers::strncmp);
+        def(BpfHelperId.LOOP, "loop", RetType.INTEGER, List.of(ANYTHING, PTR_TO_FUNC, PTR_TO_STACK_OR_NULL, ANYTHING),
+                Helpers::loop);
+        def(BpfHelperId.FOR_EACH_MAP_ELEM, "for_each_map_elem", RetType.INTEGER,
+                List.of(CONST_MAP_PTR, PTR_TO_FUNC, PTR_TO_STACK_OR_NULL, ANYTHING), Helpers::forEachMapElem);
         List<Helper> all = new ArrayList<>();
         for (Helper h : BY_ID) {
             if (h != null) {
@@ -194,6 +221,64 @@ public final class Helpers {
         return ALL;
     }
 
+    /** BPF_MAX_LOOPS: bpf_loop's most iterations. */
+    static final long MAX_LOOPS = 8L << 20;
+
+    /**
+     * bpf_loop(nr_loops, callback, ctx, flags) (kernel/bpf/bpf_iter.c): calls callback(i, ctx)
+     * for i = 0.. until it returns non-zero; the number of calls made. flags must be 0
+     * (-EINVAL), nr_loops at most {@link #MAX_LOOPS} (-E2BIG).
+     */
+    private static long loop(HelperContext c, long nr, long fn, long ctx, long flags, long r5) {
+        long n = nr & 0xffffffffL; // u32 nr_loops
+        if (flags != 0) {
+            return -Errno.EINVAL.number;
+        }
+        if (n > MAX_LOOPS) {
+            return -Errno.E2BIG.number;
+        }
+        for (long i = 0; i < n; i++) {
+            if (c.callback(fn, i, ctx, 0, 0, 0) != 0) {
+                return i + 1;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * bpf_for_each_map_elem(map, callback, ctx, flags) (the maps' map_for_each_callback): calls
+     * callback(map, &key, &value, ctx) for each element in the map's order (an array's indexes,
+     * a hash's keys) until it returns non-zero; the number of elements visited. The key is a
+     * copy, the value the element itself. flags must be 0.
+     */
+    private static long forEachMapElem(HelperContext c, long mapPtr, long fn, long ctx, long flags, long r5) {
+        if (flags != 0) {
+            return -Errno.EINVAL.number;
+        }
+        BpfMap m = c.map(mapPtr);
+        byte[] key = null;
+        long visited = 0;
+        for (;;) {
+            byte[] next = new byte[m.keySize()];
+            if (m.getNextKey(key, next) != 0) {
+                return visited;
+            }
+            byte[] value = m.lookupValue(next);
+            if (value != null) {
+                byte[] keyCopy = next.clone();
+                long keyAddr = c.memory().map(keyCopy, null);
+                long valueAddr = c.memory().map(value, m);
+                visited++;
+                long stop = c.callback(fn, mapPtr, keyAddr, valueAddr, ctx, 0);
+                c.memory().unmap(keyAddr);
+                if (stop != 0) {
+                    return visited;
+                }
+            }
+            key = next;
+        }
+    }
+
     private static int checkSize(long size) {
         if (size < 0 || size > Integer.MAX_VALUE) {
             throw new VmFault("helper size argument " + size + " out of range");
@@ -216,79 +301,97 @@ public final class Helpers {
     }
 
     /**
-     * bpf_trace_printk(fmt, fmt_size, a1, a2, a3): supports %d %i %u %x %X %p %c %s with l/ll
-     * length modifiers and %%, at most three conversions; anything else is -EINVAL, like Linux's
-     * bpf_bprintf_prepare. Returns the message length.
+     * bpf_trace_printk(fmt, fmt_size, a1, a2, a3): at most three conversions of the bprintf
+     * dialect ({@link BprintfFormat}); -EINVAL otherwise. Returns the message length.
      */
     private static long tracePrintk(HelperContext c, long fmtPtr, long fmtSize, long a1, long a2, long a3) {
+        String fmt = formatString(c, fmtPtr, fmtSize);
+        String msg = fmt == null ? null : BprintfFormat.format(c.memory(), fmt, new long[] {a1, a2, a3}, 3);
+        if (msg == null) {
+            return BprintfFormat.einval();
+        }
+        c.env().tracePrintk(msg);
+        return msg.getBytes(StandardCharsets.ISO_8859_1).length;
+    }
+
+    /** MAX_BPRINTF_VARARGS. */
+    static final int MAX_VARARGS = 12;
+
+    /** The bprintf data array: data_len bytes of u64 arguments (a multiple of 8, at most 12 of them); null → -EINVAL. */
+    private static long[] varargs(HelperContext c, long data, long len) {
+        if (len % 8 != 0 || len / 8 > MAX_VARARGS || (data == 0 && len != 0)) {
+            return null;
+        }
+        long[] args = new long[(int) (len / 8)];
+        if (len > 0) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(c.memory().read(data, (int) len))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < args.length; i++) {
+                args[i] = b.getLong();
+            }
+        }
+        return args;
+    }
+
+    /** bpf_trace_vprintk(fmt, fmt_size, data, data_len): trace_printk with up to 12 arguments in an array. */
+    private static long traceVprintk(HelperContext c, long fmtPtr, long fmtSize, long data, long len, long r5) {
+        long[] args = varargs(c, data, len);
+        String fmt = args == null ? null : formatString(c, fmtPtr, fmtSize);
+        String msg = fmt == null ? null : BprintfFormat.format(c.memory(), fmt, args, args.length);
+        if (msg == null) {
+            return BprintfFormat.einval();
+        }
+        c.env().tracePrintk(msg);
+        return msg.getBytes(StandardCharsets.ISO_8859_1).length;
+    }
+
+    /**
+     * bpf_snprintf(str, str_size, fmt, data, data_len): formats into str (truncated to
+     * str_size - 1 bytes and a NUL); returns the length the whole text needs with its NUL.
+     */
+    private static long snprintf(HelperContext c, long str, long size, long fmtPtr, long data, long len) {
+        long[] args = varargs(c, data, len);
+        if (args == null) {
+            return BprintfFormat.einval();
+        }
+        String msg = BprintfFormat.format(c.memory(), BprintfFormat.cString(c.memory(), fmtPtr), args, args.length);
+        if (msg == null) {
+            return BprintfFormat.einval();
+        }
+        byte[] text = msg.getBytes(StandardCharsets.ISO_8859_1);
+        int n = checkSize(size);
+        if (n > 0) {
+            // As snprintf: the text (cut to n - 1 bytes) and a NUL; the rest of str is untouched.
+            int kept = Math.min(text.length, n - 1);
+            byte[] out = java.util.Arrays.copyOf(text, kept + 1);
+            c.memory().write(str, out, kept + 1);
+        }
+        return text.length + 1L;
+    }
+
+    /** bpf_strncmp(s1, s1_sz, s2): the kernel's strncmp over at most s1_sz bytes: -1, 0 or 1. */
+    private static long strncmp(HelperContext c, long s1, long size, long s2, long r4, long r5) {
+        byte[] a = c.memory().read(s1, checkSize(size));
+        String b = BprintfFormat.cString(c.memory(), s2);
+        for (int i = 0; i < a.length; i++) {
+            int c1 = a[i] & 0xff, c2 = i < b.length() ? b.charAt(i) & 0xff : 0;
+            if (c1 != c2) {
+                return c1 < c2 ? -1 : 1;
+            }
+            if (c1 == 0) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    /** The NUL-terminated format of fmt_size bytes; null (→ -EINVAL) without a NUL inside. */
+    private static String formatString(HelperContext c, long fmtPtr, long fmtSize) {
         byte[] raw = c.memory().read(fmtPtr, checkSize(fmtSize));
         int end = 0;
         while (end < raw.length && raw[end] != 0) {
             end++;
         }
-        if (end == raw.length) {
-            return -Errno.EINVAL.number; // format must be NUL-terminated
-        }
-        String fmt = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
-        long[] args = {a1, a2, a3};
-        int used = 0;
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < fmt.length(); i++) {
-            char ch = fmt.charAt(i);
-            if (ch != '%') {
-                sb.append(ch);
-                continue;
-            }
-            if (++i >= fmt.length()) {
-                return -Errno.EINVAL.number;
-            }
-            if (fmt.charAt(i) == '%') {
-                sb.append('%');
-                continue;
-            }
-            int longs = 0;
-            while (i < fmt.length() && fmt.charAt(i) == 'l') {
-                longs++;
-                i++;
-            }
-            if (i >= fmt.length() || longs > 2 || used == 3) {
-                return -Errno.EINVAL.number;
-            }
-            long v = args[used++];
-            long sized = longs == 0 ? (int) v : v;
-            switch (fmt.charAt(i)) {
-                case 'd', 'i' -> sb.append(sized);
-                case 'u' -> sb.append(longs == 0 ? Long.toString(v & 0xffffffffL) : Long.toUnsignedString(v));
-                case 'x' -> sb.append(Long.toHexString(longs == 0 ? v & 0xffffffffL : v));
-                case 'X' -> sb.append(Long.toHexString(longs == 0 ? v & 0xffffffffL : v).toUpperCase());
-                case 'p' -> sb.append("0x").append(Long.toHexString(v));
-                case 'c' -> sb.append((char) (v & 0xff));
-                case 's' -> sb.append(cString(c.memory(), v));
-                default -> {
-                    return -Errno.EINVAL.number;
-                }
-            }
-        }
-        String msg = sb.toString();
-        c.env().tracePrintk(msg);
-        return msg.getBytes(StandardCharsets.ISO_8859_1).length;
-    }
-
-    private static String cString(MemoryMap mem, long addr) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 256; i++) {
-            byte[] m;
-            try {
-                m = mem.resolve(addr + i, 1);
-            } catch (VmFault f) {
-                return sb.length() == 0 ? "(fault)" : sb.toString();
-            }
-            byte b = m[(int) (addr + i)];
-            if (b == 0) {
-                break;
-            }
-            sb.append((char) (b & 0xff));
-        }
-        return sb.toString();
+        return end == raw.length ? null : new String(raw, 0, end, StandardCharsets.ISO_8859_1);
     }
 }

@@ -54,7 +54,7 @@ public final class Interpreter implements ExecutionEngine {
         r[2] = context == null ? 0 : context.length;
         r[10] = MemoryMap.STACK_TOP;
         long[] left = {budget};
-        ExecutionResult result = execute(run, r, budget, left);
+        ExecutionResult result = execute(run, r, budget, left, 0, 0);
         if (counter != null) {
             counter.addRun(budget, left[0]);
         }
@@ -72,15 +72,49 @@ public final class Interpreter implements ExecutionEngine {
         throw VmFault.access(a, n);
     }
 
-    /** Runs from instruction 0; {@code left[0]} receives the budget left at the end. */
-    private static ExecutionResult execute(ProgramRun run, long[] r, final long limit, long[] left) {
+    /**
+     * A callback helper's call of the subprogram at {@code entry} (bpf_loop, for_each_map_elem:
+     * Linux's callback calls): r1-r5 given, r10 one frame below the helper's caller, within the
+     * run's budget; returns r0. A fault inside it faults the helper, and so the run.
+     */
+    static long callback(ProgramRun run, int entry, long r1, long r2, long r3, long r4, long r5) {
+        int depth = run.callerDepth + 1;
+        if (depth >= MAX_FRAMES) {
+            throw new VmFault("call stack too deep: more than " + MAX_FRAMES + " frames");
+        }
+        long[] r = new long[11];
+        r[1] = r1;
+        r[2] = r2;
+        r[3] = r3;
+        r[4] = r4;
+        r[5] = r5;
+        r[10] = run.callerFp - FRAME;
+        long[] left = {run.budgetLeft};
+        long callerFp = run.callerFp;
+        ExecutionResult res = execute(run, r, run.budgetLeft, left, entry, depth);
+        run.callerDepth = depth - 1; // nested helper calls moved them; the caller's own helper call goes on
+        run.callerFp = callerFp;
+        run.budgetLeft = left[0];
+        return switch (res) {
+            case ExecutionResult.Exit e -> e.r0();
+            case ExecutionResult.Fault f -> throw new VmFault("in callback at instruction " + f.pc() + ": " + f.message());
+        };
+    }
+
+    /**
+     * Runs from instruction {@code startPc} at call depth {@code baseDepth} (0 and 0 for a run,
+     * a callback's entry and depth for a callback) until its function exits; {@code left[0]}
+     * receives the budget left at the end.
+     */
+    private static ExecutionResult execute(ProgramRun run, long[] r, final long limit, long[] left, int startPc,
+                                           int baseDepth) {
         final long[] code = run.program.code();
         final int[] costs = run.program.blockCosts();
         long budget = limit;
         byte[][] regions = run.mem.regions;
         long[] saved = new long[MAX_FRAMES * 5];
         int depth = 0;
-        int pc = 0;
+        int pc = startPc;
         try {
             for (;;) {
                 final int cost = costs[pc];
@@ -293,7 +327,7 @@ public final class Interpreter implements ExecutionEngine {
                     // ---- calls ----
                     case 0x85 -> {
                         if (src == 1) {
-                            if (depth + 1 >= MAX_FRAMES) {
+                            if (baseDepth + depth + 1 >= MAX_FRAMES) {
                                 throw new VmFault("call stack too deep: more than " + MAX_FRAMES + " frames");
                             }
                             int s = depth * 5;
@@ -306,7 +340,11 @@ public final class Interpreter implements ExecutionEngine {
                             r[10] -= FRAME;
                             pc += imm;
                         } else {
+                            run.callerDepth = baseDepth + depth;
+                            run.callerFp = r[10];
+                            run.budgetLeft = budget;
                             r[0] = callHelper(run, imm, r);
+                            budget = run.budgetLeft; // what callbacks spent
                             regions = run.mem.regions;
                         }
                     }

@@ -232,7 +232,8 @@ public record Opcode(int code, Kind kind, int insnClass, int op, boolean regSour
                 if (off != 0) {
                     return "reserved offset field is not zero";
                 }
-                return src <= 2 ? null : "unsupported lddw source " + src;
+                // imm64, map fd, map value, a subprogram (callback), map by fd_array index, map value by index
+                return src <= 2 || src == 4 || src == 5 || src == 6 ? null : "unsupported lddw source " + src;
             }
             case LDX, LDXS, STX -> {
                 return imm != 0 ? "reserved imm field is not zero" : null;

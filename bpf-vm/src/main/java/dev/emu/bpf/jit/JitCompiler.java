@@ -120,6 +120,10 @@ public final class JitCompiler {
             return new Result(null, "JIT: program of " + program.code().length + " slots is larger than the JIT's "
                     + MAX_SLOTS + ", using the interpreter");
         }
+        if (passesCallbacks(program.code())) {
+            return new Result(null, "JIT: program passes callbacks to helpers (bpf_loop, for_each_map_elem), "
+                    + "using the interpreter");
+        }
         byte[] bytes;
         try {
             bytes = generate(program, chunk);
@@ -136,6 +140,19 @@ public final class JitCompiler {
         } catch (Throwable e) {
             return new Result(null, "JIT: class not loaded (" + e + "), using the interpreter");
         }
+    }
+
+    /** An lddw BPF_PSEUDO_FUNC: a helper will call back into the program, which only the interpreter does. */
+    private static boolean passesCallbacks(long[] code) {
+        for (int i = 0; i < code.length; i++) {
+            if (((int) code[i] & 0xff) == 0x18) {
+                if (((int) code[i] >>> 12 & 0xf) == BpfFlags.BPF_PSEUDO_FUNC) {
+                    return true;
+                }
+                i++;
+            }
+        }
+        return false;
     }
 
     private record Compiled(LoadedProgram program, JitCode code) implements CompiledProgram {

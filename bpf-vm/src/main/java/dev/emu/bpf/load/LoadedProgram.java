@@ -32,6 +32,11 @@ public final class LoadedProgram {
      * uses, so dereferencing one faults.
      */
     public static final long MAP_PTR_REGION = 0xffff0000L;
+    /**
+     * A subprogram pointer (lddw BPF_PSEUDO_FUNC) is {@code FUNC_PTR_REGION << 32 | entry}: a
+     * region no memory map uses, so dereferencing one faults.
+     */
+    public static final long FUNC_PTR_REGION = 0xfffe0000L;
 
     private final List<Instruction> insns;
     private final long[] code;
@@ -110,15 +115,33 @@ public final class LoadedProgram {
                     long value;
                     if (in.src() == 0) {
                         value = (in.imm() & 0xffffffffL) | (long) hi.imm() << 32;
-                    } else {
-                        BpfMap m = maps.resolve(in.imm());
-                        if (m == null) {
-                            return refuse(i, "fd " + in.imm() + " is not a map", Errno.EBADF);
+                    } else if (in.src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                        String t = checkTarget(i, (long) i + in.imm() + 1, n, second);
+                        if (t != null || hi.imm() != 0) {
+                            return refuse(i, t != null ? "func " + t : "func lddw with non-zero upper immediate",
+                                    Errno.EINVAL);
                         }
-                        if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD && hi.imm() != 0) {
+                        value = FUNC_PTR_REGION << 32 | (i + in.imm() + 1);
+                    } else {
+                        // fd_array indexes (5, 6) name maps as fds (1, 2) do; the pre-decoded
+                        // slot carries the fd form, so the engines know only 1 and 2.
+                        boolean byIndex = in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX
+                                || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE;
+                        boolean mapValue = in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE
+                                || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE;
+                        BpfMap m = maps.resolve(in.src(), in.imm());
+                        if (m == null) {
+                            return refuse(i, byIndex ? "fd_array[" + in.imm() + "] is not a map"
+                                    : "fd " + in.imm() + " is not a map", Errno.EBADF);
+                        }
+                        if (byIndex) {
+                            code[i] = (code[i] & ~0xf000L)
+                                    | (long) (mapValue ? BpfFlags.BPF_PSEUDO_MAP_VALUE : BpfFlags.BPF_PSEUDO_MAP_FD) << 12;
+                        }
+                        if (!mapValue && hi.imm() != 0) {
                             return refuse(i, "map_fd lddw with non-zero upper immediate", Errno.EINVAL);
                         }
-                        if (in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE) {
+                        if (mapValue) {
                             // array_map_direct_value_addr: single-element arrays only, offset inside the value.
                             if (!(m instanceof ArrayMap) || m.maxEntries() != 1) {
                                 return refuse(i, "map_value lddw needs an array map with one element", Errno.EINVAL);
@@ -133,7 +156,7 @@ public final class LoadedProgram {
                             used.add(m);
                             usedIndex.put(m, idx);
                         }
-                        value = in.src() == BpfFlags.BPF_PSEUDO_MAP_FD
+                        value = !mapValue
                                 ? (MAP_PTR_REGION + idx) << 32
                                 : (long) idx << 32 | (hi.imm() & 0xffffffffL);
                     }
@@ -235,6 +258,15 @@ public final class LoadedProgram {
         return mem.map(v, m) + (slot & 0xffffffffL);
     }
 
+    /** The entry instruction of a subprogram pointer from lddw BPF_PSEUDO_FUNC; a {@link VmFault} for any other value. */
+    public int funcEntry(long ptr) {
+        long entry = ptr & 0xffffffffL;
+        if (ptr >>> 32 != FUNC_PTR_REGION || entry >= code.length) {
+            throw new VmFault("0x" + Long.toHexString(ptr) + " is not a function pointer");
+        }
+        return (int) entry;
+    }
+
     /**
      * This program with single-slot instructions replaced (index → new instruction), same maps:
      * the verifier's rewrite of context loads. The replacements must not be jumps or lddw.
@@ -291,6 +323,18 @@ public final class LoadedProgram {
                         }
                     }
                     case LDDW -> {
+                        if (in.src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                            // A callback's address moves with its subprogram, as a call's target does.
+                            int target = newPos[i + in.imm() + 1];
+                            Instruction ld = new Instruction(in.opcode(), in.dst(), in.src(), in.off(),
+                                    target - newPos[i] - 1);
+                            c[out.size()] = ld.toRaw();
+                            out.add(ld);
+                            i++;
+                            c[out.size()] = FUNC_PTR_REGION << 32 | target;
+                            out.add(insns.get(i));
+                            continue;
+                        }
                         c[out.size()] = code[i];
                         out.add(in);
                         i++;

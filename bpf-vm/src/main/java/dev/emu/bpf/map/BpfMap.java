@@ -13,6 +13,8 @@ import dev.emu.abi.Errno;
 public abstract class BpfMap {
     /** Immutable creation attributes. */
     private final int type, keySize, valueSize, maxEntries, flags;
+    /** Set once by BPF_MAP_FREEZE (bpf_map_freeze): user space may no longer write the map. */
+    private boolean frozen;
 
     protected BpfMap(int type, int keySize, int valueSize, int maxEntries, int flags) {
         this.type = type;
@@ -45,6 +47,24 @@ public abstract class BpfMap {
     /** map_flags as created. */
     public final int flags() {
         return flags;
+    }
+
+    /** BPF_MAP_FREEZE: from now on the syscall side may not write the map; programs still may. */
+    public final void freeze() {
+        frozen = true;
+    }
+
+    /** True once frozen. */
+    public final boolean frozen() {
+        return frozen;
+    }
+
+    /**
+     * Bpf_map_is_rdonly: neither programs (BPF_F_RDONLY_PROG) nor user space (frozen) can change
+     * the map any more, so the verifier may read its values as constants.
+     */
+    public final boolean readOnly() {
+        return frozen && (flags & dev.emu.abi.bpf.BpfFlags.BPF_F_RDONLY_PROG) != 0;
     }
 
     /**

@@ -30,7 +30,10 @@ public final class ProgramTypes {
             BpfHelperId.MAP_DELETE_ELEM, BpfHelperId.KTIME_GET_NS, BpfHelperId.TRACE_PRINTK,
             BpfHelperId.GET_PRANDOM_U32, BpfHelperId.GET_SMP_PROCESSOR_ID, BpfHelperId.RINGBUF_OUTPUT,
             BpfHelperId.RINGBUF_RESERVE, BpfHelperId.RINGBUF_SUBMIT, BpfHelperId.RINGBUF_DISCARD,
-            BpfHelperId.RINGBUF_QUERY, BpfHelperId.MAP_PUSH_ELEM, BpfHelperId.MAP_POP_ELEM, BpfHelperId.MAP_PEEK_ELEM);
+            BpfHelperId.RINGBUF_QUERY, BpfHelperId.MAP_PUSH_ELEM, BpfHelperId.MAP_POP_ELEM, BpfHelperId.MAP_PEEK_ELEM,
+            BpfHelperId.KTIME_GET_BOOT_NS, BpfHelperId.KTIME_GET_COARSE_NS, BpfHelperId.KTIME_GET_TAI_NS,
+            BpfHelperId.JIFFIES64, BpfHelperId.GET_NUMA_NODE_ID, BpfHelperId.LOOP, BpfHelperId.FOR_EACH_MAP_ELEM,
+            BpfHelperId.SNPRINTF, BpfHelperId.STRNCMP, BpfHelperId.TRACE_VPRINTK);
 
     /** Base helpers plus the current-task helpers tracing programs get (pid/tgid, comm). */
     public static final Set<Integer> TRACING_HELPERS = union(BASE_HELPERS,

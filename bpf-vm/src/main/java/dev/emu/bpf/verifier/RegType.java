@@ -11,6 +11,8 @@ enum RegType {
     CONST_PTR_TO_MAP("map_ptr"),
     PTR_TO_MEM("ringbuf_mem"),
     PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null"),
+    /** A subprogram from lddw BPF_PSEUDO_FUNC; {@code RegState.off} is its entry instruction. */
+    PTR_TO_FUNC("func"),
     PTR_TO_PACKET("pkt"),
     PTR_TO_PACKET_META("pkt_meta"),
     PTR_TO_PACKET_END("pkt_end");

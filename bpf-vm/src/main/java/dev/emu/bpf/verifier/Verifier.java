@@ -18,6 +18,7 @@ import dev.emu.bpf.isa.Opcode;
 import dev.emu.bpf.load.LoadResult;
 import dev.emu.bpf.load.LoadedProgram;
 import dev.emu.bpf.load.MapResolver;
+import dev.emu.bpf.map.ArrayMap;
 import dev.emu.bpf.map.BpfMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -263,6 +264,9 @@ public final class Verifier {
             Opcode o = op(i);
             if (o.kind() == Opcode.Kind.LDDW) {
                 second[i + 1] = true;
+                if (insn(i).src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                    subStart[i + insn(i).imm() + 1] = true; // a callback is a subprogram of its own
+                }
                 i++;
                 continue;
             }
@@ -325,6 +329,9 @@ public final class Verifier {
                 case JCOND -> new int[] {i + 1, i + in.off() + 1};
                 case CALL -> in.src() == BpfFlags.BPF_PSEUDO_CALL ? new int[] {i + 1, i + in.imm() + 1}
                         : new int[] {i + 1};
+                // check_cfg's visit_func_call_insn: a callback's body is reached from its lddw.
+                case LDDW -> in.src() == BpfFlags.BPF_PSEUDO_FUNC ? new int[] {i + 2, i + in.imm() + 1}
+                        : new int[] {i + 2};
                 default -> new int[] {i + o.slots()};
             };
             for (int t : next) {
@@ -510,7 +517,10 @@ public final class Verifier {
                 RegState r;
                 if (in.src() == 0) {
                     r = RegState.constant(v);
-                } else if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD) {
+                } else if (in.src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                    r = RegState.pointer(RegType.PTR_TO_FUNC);
+                    r.off = (int) (v & 0xffffffffL);
+                } else if (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX) {
                     r = RegState.pointer(RegType.CONST_PTR_TO_MAP);
                     r.map = prog.maps().get((int) ((v >>> 32) - LoadedProgram.MAP_PTR_REGION));
                 } else {
@@ -558,8 +568,7 @@ public final class Verifier {
                 if (in.src() == BpfFlags.BPF_PSEUDO_CALL) {
                     return localCall(st, i, in);
                 }
-                helperCall(st, i, in.imm());
-                return i + 1;
+                return helperCall(st, i, in.imm());
             }
             case CALLX -> throw malformed(i, "callx (BPF_CALL|BPF_X) is not supported");
             case LD_ABS, LD_IND -> {
@@ -776,10 +785,17 @@ public final class Verifier {
                 return write ? null : loaded(size, signExt);
             }
             case PTR_TO_MAP_VALUE, PTR_TO_MEM -> {
+                if (base.type == RegType.PTR_TO_MAP_VALUE) {
+                    checkMapAccessType(i, base, off, size, write);
+                }
                 checkRegion(i, regno, base, off, size);
                 if (write && value.type.isPointer()) {
                     throw refuse(i, "R" + srcOf(i) + " leaks addr into "
                             + (base.type == RegType.PTR_TO_MEM ? "mem" : "map"));
+                }
+                if (!write && base.type == RegType.PTR_TO_MAP_VALUE && base.isConst() && base.map.readOnly()
+                        && base.map instanceof ArrayMap am && am.maxEntries() == 1) {
+                    return directRead(am, (int) (base.off + base.constValue() + off), size, signExt);
                 }
                 return write ? null : loaded(size, signExt);
             }
@@ -798,6 +814,38 @@ public final class Verifier {
             }
             default -> throw refuse(i, "R" + regno + " invalid mem access '" + base.type.linuxName + "'");
         }
+    }
+
+    /**
+     * Check_map_access_type: programs may not write a BPF_F_RDONLY_PROG map nor read a
+     * BPF_F_WRONLY_PROG one.
+     */
+    private void checkMapAccessType(int i, RegState base, int off, int size, boolean write) {
+        int flags = base.map.flags();
+        if (write && (flags & BpfFlags.BPF_F_RDONLY_PROG) != 0) {
+            throw refuse(i, "write into map forbidden, value_size=" + base.map.valueSize() + " off=" + (base.off + off)
+                    + " size=" + size);
+        }
+        if (!write && (flags & BpfFlags.BPF_F_WRONLY_PROG) != 0) {
+            throw refuse(i, "read from map forbidden, value_size=" + base.map.valueSize() + " off=" + (base.off + off)
+                    + " size=" + size);
+        }
+    }
+
+    /**
+     * Bpf_map_direct_read: a load at a constant offset of a read-only map's value (a frozen
+     * .rodata) is that constant, so branches on `const volatile` globals are pruned as dead code.
+     */
+    private static RegState directRead(ArrayMap map, int off, int size, boolean signExt) {
+        byte[] v = map.valueAt(0);
+        long x = 0;
+        for (int b = size - 1; b >= 0; b--) {
+            x = x << 8 | (v[off + b] & 0xff);
+        }
+        if (signExt) {
+            x = size == 1 ? (byte) x : size == 2 ? (short) x : size == 4 ? (int) x : x;
+        }
+        return RegState.constant(x);
     }
 
     /** An access that is not a packet-pointer field load: the instruction must never be one (it is not rewritten). */
@@ -1252,6 +1300,22 @@ public final class Verifier {
         if (r0.type == RegType.NOT_INIT) {
             throw refuse(i, "R0 !read_ok");
         }
+        if (f.callback) {
+            // A callback returns 0 (go on) or 1 (stop): check_return_code's callback range.
+            if (!r0.isScalar() || r0.smin < 0 || Long.compareUnsigned(r0.umax, 1) > 0) {
+                throw refuse(i, "At callback return the register R0 has "
+                        + (r0.isScalar() && r0.isConst() ? "value 0x" + Long.toHexString(r0.constValue())
+                            : "unknown scalar value") + " should have been in (0x0; 0x1)");
+            }
+            st.frames.remove(st.frames.size() - 1);
+            VerifierState.Frame caller = st.cur();
+            caller.regs[0] = RegState.unknown(); // the helper's result
+            for (int r = 1; r <= 5; r++) {
+                caller.regs[r] = RegState.notInit();
+            }
+            st.written = 1;
+            return f.callsite + 1;
+        }
         if (st.frames.size() > 1) {
             if (r0.type == RegType.PTR_TO_STACK && r0.frameNo == f.frameNo) {
                 throw refuse(i, "cannot return stack pointer to the caller");
@@ -1279,19 +1343,22 @@ public final class Verifier {
         return switch (t) {
             case CONST_MAP_PTR -> "map_ptr";
             case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_UNINIT_MAP_VALUE -> "fp, map_value";
-            case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> "fp, pkt, pkt_meta, map_value, ringbuf_mem";
+            case PTR_TO_MEM, PTR_TO_UNINIT_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM_OR_NULL ->
+                    "fp, pkt, pkt_meta, map_value, ringbuf_mem";
             case PTR_TO_ALLOC_MEM -> "ringbuf_mem";
             default -> "scalar";
         };
     }
 
-    private void helperCall(VerifierState st, int i, int id) {
+    /** Checks a helper call (check_helper_call); the next instruction: i + 1, or a callback's entry. */
+    private int helperCall(VerifierState st, int i, int id) {
         Helper h = Helpers.isInternal(id) ? null : Helpers.byId(id);
         if (h == null) {
             throw malformed(i, "invalid func unknown#" + id);
         }
         if (!type.allowedHelpers().contains(id)) {
-            throw malformed(i, "program of this type cannot use helper " + h.name() + "#" + id);
+            // Linux's words (check_helper_call), which libbpf's helper probe reads.
+            throw malformed(i, "program of this type cannot use helper bpf_" + h.name() + "#" + id);
         }
         VerifierState.Frame f = st.cur();
         BpfMap map = null;
@@ -1299,6 +1366,9 @@ public final class Verifier {
         boolean memUninit = false;
         int release = 0;
         long allocSize = -1;
+        int callbackEntry = -1;
+        RegState callbackCtx = null;
+        boolean nullMem = false;
         List<ArgType> args = h.args();
         for (int k = 0; k < args.size(); k++) {
             int regno = k + 1;
@@ -1338,10 +1408,27 @@ public final class Verifier {
                     memRegno = regno;
                     memUninit = t == ArgType.PTR_TO_UNINIT_MEM;
                 }
+                case PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM_OR_NULL -> {
+                    if (r.isScalar() && r.isConst() && r.constValue() == 0) {
+                        nullMem = true; // NULL: the size that follows must be 0
+                        memRegno = -1;
+                    } else if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
+                            || r.type == RegType.PTR_TO_MEM)) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=" + expected(t));
+                    } else {
+                        memRegno = regno;
+                        memUninit = t == ArgType.PTR_TO_UNINIT_MEM_OR_NULL;
+                    }
+                }
+                case CONST_STR -> constString(i, regno, r);
                 case CONST_SIZE, CONST_SIZE_OR_ZERO -> {
                     if (!r.isScalar()) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=scalar");
                     }
+                    if (nullMem && (!r.isConst() || r.constValue() != 0)) {
+                        throw refuse(i, "R" + (regno - 1) + " type=scalar expected=fp, map_value, ringbuf_mem");
+                    }
+                    nullMem = false;
                     if (r.smin < 0) {
                         throw refuse(i, "R" + regno + " min value is negative, either use unsigned or 'var &= const'");
                     }
@@ -1370,6 +1457,19 @@ public final class Verifier {
                         throw refuse(i, "R" + regno + " is not a known constant'");
                     }
                     allocSize = r.constValue();
+                }
+                case PTR_TO_FUNC -> {
+                    if (r.type != RegType.PTR_TO_FUNC) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=func");
+                    }
+                    callbackEntry = r.off;
+                }
+                case PTR_TO_STACK_OR_NULL -> {
+                    boolean nullConst = r.isScalar() && r.isConst() && r.constValue() == 0;
+                    if (r.type != RegType.PTR_TO_STACK && !nullConst) {
+                        throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=fp");
+                    }
+                    callbackCtx = r.copy();
                 }
             }
         }
@@ -1420,6 +1520,70 @@ public final class Verifier {
         };
         set(st, 0, r0);
         st.written |= 0x3e;
+        return callbackEntry < 0 ? i + 1 : pushCallback(st, i, id, callbackEntry, map, callbackCtx);
+    }
+
+    /**
+     * The helper calls back into the program (push_callback_call): verify the callback as a
+     * call made from this instruction, with the arguments the helper passes — bpf_loop:
+     * (u32 index, ctx); bpf_for_each_map_elem: (map, key, value, ctx). Its exit returns here
+     * with r0 the helper's result. The body is walked once from the state at the call.
+     */
+    private int pushCallback(VerifierState st, int i, int id, int entry, BpfMap map, RegState ctx) {
+        if (st.frames.size() >= MAX_FRAMES) {
+            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep !", Errno.E2BIG);
+        }
+        VerifierState.Frame callee = new VerifierState.Frame(st.frames.size(), i, true);
+        for (int r = 0; r < 11; r++) {
+            callee.regs[r] = RegState.notInit();
+        }
+        RegState context = ctx == null ? RegState.constant(0) : ctx;
+        if (id == BpfHelperId.FOR_EACH_MAP_ELEM) {
+            RegState m = RegState.pointer(RegType.CONST_PTR_TO_MAP);
+            m.map = map;
+            // The key is a copy of key_size bytes (Linux: PTR_TO_MAP_KEY).
+            RegState key = RegState.pointer(RegType.PTR_TO_MEM);
+            key.memSize = map.keySize();
+            RegState value = RegState.pointer(RegType.PTR_TO_MAP_VALUE);
+            value.map = map;
+            callee.regs[1] = m;
+            callee.regs[2] = key;
+            callee.regs[3] = value;
+            callee.regs[4] = context;
+        } else {
+            callee.regs[1] = RegState.unknown32(); // the u32 index
+            callee.regs[2] = context;
+        }
+        RegState fp = RegState.pointer(RegType.PTR_TO_STACK);
+        fp.frameNo = callee.frameNo;
+        callee.regs[10] = fp;
+        st.frames.add(callee);
+        return entry;
+    }
+
+    /**
+     * ARG_PTR_TO_CONST_STR (check_reg_const_str): a constant offset into a read-only map's value
+     * (a frozen BPF_F_RDONLY_PROG single-element array, i.e. .rodata) where a NUL follows.
+     */
+    private void constString(int i, int regno, RegState r) {
+        if (r.type != RegType.PTR_TO_MAP_VALUE || !r.map.readOnly()) {
+            throw refuse(i, "R" + regno + " does not point to a readonly map'");
+        }
+        if (!r.isConst()) {
+            throw refuse(i, "R" + regno + " is not a constant address'");
+        }
+        if (!(r.map instanceof ArrayMap am) || am.maxEntries() != 1) {
+            throw refuse(i, "no direct value access support for this map type");
+        }
+        checkRegion(i, regno, r, 0, 1);
+        byte[] v = am.valueAt(0);
+        int off = r.off + (int) r.constValue();
+        for (int k = off; k < v.length; k++) {
+            if (v[k] == 0) {
+                return;
+            }
+        }
+        throw refuse(i, "string is not zero-terminated");
     }
 
     /**

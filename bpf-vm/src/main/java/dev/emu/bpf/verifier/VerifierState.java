@@ -25,14 +25,21 @@ final class VerifierState {
         final int frameNo;
         /** Index of the call instruction that made this frame (-1 for the main program). */
         final int callsite;
+        /** A callback a helper calls (bpf_loop, for_each_map_elem): its exit returns into the helper. */
+        final boolean callback;
 
         Frame(int frameNo, int callsite) {
+            this(frameNo, callsite, false);
+        }
+
+        Frame(int frameNo, int callsite, boolean callback) {
             this.frameNo = frameNo;
             this.callsite = callsite;
+            this.callback = callback;
         }
 
         Frame copy() {
-            Frame f = new Frame(frameNo, callsite);
+            Frame f = new Frame(frameNo, callsite, callback);
             for (int i = 0; i < 11; i++) {
                 f.regs[i] = regs[i].copy();
             }

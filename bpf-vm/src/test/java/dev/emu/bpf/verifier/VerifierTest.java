@@ -322,7 +322,7 @@ class VerifierTest {
         VerifierResult.Rejected r = rejected("""
                 call 14
                 exit
-                """, 0, "program of this type cannot use helper get_current_pid_tgid#14");
+                """, 0, "program of this type cannot use helper bpf_get_current_pid_tgid#14");
         assertThat(r.errno()).isEqualTo(Errno.EINVAL);
     }
 

@@ -32,6 +32,16 @@ final class BpfFds {
         return null;
     }
 
+    /** The BTF open as {@code fd}; null with {@code err[0]} = -EBADF or -EINVAL otherwise (btf_get_by_fd). */
+    static BtfObject btf(Task t, long fd, long[] err) {
+        File f = fd < 0 || fd > Integer.MAX_VALUE ? null : t.process().fds().get(fd);
+        if (f instanceof BtfFile b) {
+            return b.btf();
+        }
+        err[0] = f == null ? Errno.EBADF.ret() : Errno.EINVAL.ret();
+        return null;
+    }
+
     /** Installs {@code file} at the lowest free fd; on -EMFILE the file is released again. */
     static long install(Task t, File file) {
         int fd = t.process().fds().install(file, 0, true);

@@ -4,10 +4,10 @@ import dev.emu.kernel.fs.File;
 import dev.emu.kernel.fs.FileStat;
 
 /**
- * What the open files behind map and program fds share: an anon-inode stat with the object's
+ * What the open files behind map, program and BTF fds share: an anon-inode stat with the object's
  * inode number, and the anon-inode name ("anon_inode:bpf-map" / "anon_inode:bpf-prog").
  */
-abstract sealed class BpfObjectFile extends File permits BpfMapFile, BpfProgFile {
+abstract sealed class BpfObjectFile extends File permits BpfMapFile, BpfProgFile, BtfFile {
     /** Immutable. */
     private final long ino;
     /** Immutable. */

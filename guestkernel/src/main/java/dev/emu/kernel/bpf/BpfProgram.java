@@ -20,7 +20,12 @@ public final class BpfProgram {
     private final String name;
     private final String license;
     private final VerifiedProgram code;
+    /** The maps of its code, then those PROG_BIND_MAP added (bpf_prog_aux->used_maps). */
     private final List<MapObject> maps;
+    /** Its BTF (prog_btf_fd) and the func_info / line_info records as loaded, or null / empty. */
+    private BtfObject btf;
+    private byte[] funcInfo = new byte[0], lineInfo = new byte[0];
+    private int funcInfoCount, lineInfoCount;
     private final byte[] tag;
     private final long loadTimeNanos;
     private int references;
@@ -34,7 +39,7 @@ public final class BpfProgram {
         this.name = name;
         this.license = license;
         this.code = code;
-        this.maps = maps;
+        this.maps = new java.util.ArrayList<>(maps);
         this.tag = tag;
         this.loadTimeNanos = loadTimeNanos;
         for (MapObject m : maps) {
@@ -103,9 +108,55 @@ public final class BpfProgram {
         }
     }
 
-    /** The maps this program uses, in the order of the loaded program's maps. */
+    /** The maps this program uses, in the order of the loaded program's maps, then the bound ones. */
     public List<MapObject> maps() {
-        return maps;
+        return java.util.Collections.unmodifiableList(maps);
+    }
+
+    /**
+     * PROG_BIND_MAP: the program holds {@code m} as if its code used it (bpf_prog_bind_map).
+     * False if it already did.
+     */
+    boolean bindMap(MapObject m) {
+        if (maps.contains(m)) {
+            return false;
+        }
+        m.retain();
+        maps.add(m);
+        return true;
+    }
+
+    /** Keeps the program's BTF and its func_info / line_info records (reported by OBJ_GET_INFO_BY_FD). */
+    void setBtf(BtfObject btf, byte[] funcInfo, int funcInfoCount, byte[] lineInfo, int lineInfoCount) {
+        btf.retain();
+        this.btf = btf;
+        this.funcInfo = funcInfo;
+        this.funcInfoCount = funcInfoCount;
+        this.lineInfo = lineInfo;
+        this.lineInfoCount = lineInfoCount;
+    }
+
+    /** The program's BTF, or null. */
+    public BtfObject btf() {
+        return btf;
+    }
+
+    /** The bpf_func_info records (8 bytes each), as loaded. */
+    byte[] funcInfo() {
+        return funcInfo.clone();
+    }
+
+    int funcInfoCount() {
+        return funcInfoCount;
+    }
+
+    /** The bpf_line_info records (16 bytes each), as loaded. */
+    byte[] lineInfo() {
+        return lineInfo.clone();
+    }
+
+    int lineInfoCount() {
+        return lineInfoCount;
     }
 
     /** bpf_prog_info.tag: the first 8 bytes of the SHA-1 of the instructions. */
@@ -126,6 +177,9 @@ public final class BpfProgram {
             owner.forget(this);
             for (MapObject m : maps) {
                 m.release();
+            }
+            if (btf != null) {
+                btf.release();
             }
         }
     }

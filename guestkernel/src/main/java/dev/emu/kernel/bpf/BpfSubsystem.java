@@ -20,6 +20,7 @@ public final class BpfSubsystem {
     private final Kernel kernel;
     private final TreeMap<Integer, MapObject> maps = new TreeMap<>();
     private final TreeMap<Integer, BpfProgram> programs = new TreeMap<>();
+    private final TreeMap<Integer, BtfObject> btfs = new TreeMap<>();
     private final TimerAttachments timer;
     /**
      * Runtime guard: the most instructions one program run may execute (a timer tick or one
@@ -35,6 +36,7 @@ public final class BpfSubsystem {
     /** Links by id (link_idr). */
     private final TreeMap<Integer, BpfLink> links = new TreeMap<>();
     private int nextLinkId = 1;
+    private int nextBtfId = 1;
 
     private BpfSubsystem(Kernel kernel) {
         this.kernel = kernel;
@@ -86,6 +88,41 @@ public final class BpfSubsystem {
         return nextProgId++;
     }
 
+    BtfObject newBtf(dev.emu.bpf.btf.Btf btf) {
+        BtfObject b = new BtfObject(this, nextBtfId++, btf);
+        btfs.put(b.id(), b);
+        return b;
+    }
+
+    /** The live BTF object with global id {@code id}, or null. */
+    public BtfObject btfById(long id) {
+        return btfs.get((int) Math.min(id, Integer.MAX_VALUE));
+    }
+
+    /** The smallest live map id above {@code id}, or -1 (idr_get_next for BPF_MAP_GET_NEXT_ID). */
+    int nextMapId(long id) {
+        Integer k = maps.higherKey((int) Math.min(id, Integer.MAX_VALUE));
+        return k == null ? -1 : k;
+    }
+
+    /** The smallest live program id above {@code id}, or -1. */
+    int nextProgramId(long id) {
+        Integer k = programs.higherKey((int) Math.min(id, Integer.MAX_VALUE));
+        return k == null ? -1 : k;
+    }
+
+    /** The smallest live BTF id above {@code id}, or -1. */
+    int nextBtfId(long id) {
+        Integer k = btfs.higherKey((int) Math.min(id, Integer.MAX_VALUE));
+        return k == null ? -1 : k;
+    }
+
+    /** Called by the BTF object's last release. */
+    void forget(BtfObject b) {
+        btfs.remove(b.id());
+        kernel.memory().unchargeHeap(b.memoryCost());
+    }
+
     /** The live map with global id {@code id}, or null. */
     public MapObject mapById(long id) {
         return maps.get((int) Math.min(id, Integer.MAX_VALUE));
@@ -135,8 +172,18 @@ public final class BpfSubsystem {
         links.remove(l.id());
     }
 
-    /** Number of live maps and programs (tests, leak checks). */
+    /** What was already reported as unsupported (each is logged once, as unimplemented syscalls are). */
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
+
+    /** Logs {@code what} ("command 24", "program type 5") as unsupported, the first time only. */
+    void reportUnsupported(String what) {
+        if (reported.add(what)) {
+            kernel.log().info("bpf: " + what + " is not supported: EINVAL");
+        }
+    }
+
+    /** Number of live maps, programs and BTF objects (tests, leak checks). */
     public int liveObjects() {
-        return maps.size() + programs.size();
+        return maps.size() + programs.size() + btfs.size();
     }
 }

@@ -126,6 +126,24 @@ final class KernelHelperEnvironment implements HelperEnvironment, dev.emu.bpf.he
         return kernel.clock().nanos();
     }
 
+    /** The last tick's time: the clock rounded down to the tick period (--tick-hz). */
+    @Override
+    public long ktimeGetCoarseNs() {
+        long now = kernel.clock().nanos();
+        long period = 1_000_000_000L / Math.max(1, kernel.config().tickHz());
+        return now - now % period;
+    }
+
+    @Override
+    public long ktimeGetTaiNs() {
+        return kernel.clock().realtimeNanos();
+    }
+
+    @Override
+    public long jiffies64() {
+        return kernel.ticks();
+    }
+
     @Override
     public int prandomU32() {
         return kernel.random().nextInt();

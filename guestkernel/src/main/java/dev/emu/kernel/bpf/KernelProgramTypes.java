@@ -106,7 +106,8 @@ public final class KernelProgramTypes {
     private static final Set<Integer> GPL_ONLY = Set.of(BpfHelperId.TRACE_PRINTK, BpfHelperId.PROBE_READ,
             BpfHelperId.PROBE_READ_STR, BpfHelperId.PROBE_READ_USER, BpfHelperId.PROBE_READ_KERNEL,
             BpfHelperId.PROBE_READ_USER_STR, BpfHelperId.PROBE_READ_KERNEL_STR, BpfHelperId.PERF_EVENT_OUTPUT,
-            BpfHelperId.GET_STACKID, BpfHelperId.GET_STACK);
+            BpfHelperId.GET_STACKID, BpfHelperId.GET_STACK,
+            BpfHelperId.TRACE_VPRINTK, BpfHelperId.SNPRINTF);
 
     /** The type for {@code progType}, or null if PROG_LOAD should refuse it with EINVAL. */
     static ProgramType of(int progType) {

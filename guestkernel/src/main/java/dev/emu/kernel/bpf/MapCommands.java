@@ -3,6 +3,7 @@ package dev.emu.kernel.bpf;
 import dev.emu.abi.Errno;
 import dev.emu.abi.bpf.BpfAttr;
 import dev.emu.abi.bpf.BpfFlags;
+import dev.emu.abi.bpf.BpfMapType;
 import dev.emu.bpf.map.BloomFilterMap;
 import dev.emu.bpf.map.BpfMap;
 import dev.emu.bpf.map.MapOfMaps;
@@ -33,6 +34,17 @@ final class MapCommands {
         if (!a.tailZeroFrom(CREATE_END)) {
             return Errno.EINVAL.ret();
         }
+        int btfKey = a.u32(BpfAttr.BTF_KEY_TYPE_ID), btfValue = a.u32(BpfAttr.BTF_VALUE_TYPE_ID);
+        int btfVmlinuxValue = a.u32(BpfAttr.BTF_VMLINUX_VALUE_TYPE_ID);
+        if (btfVmlinuxValue != 0) {
+            return Errno.EINVAL.ret(); // only BPF_MAP_TYPE_STRUCT_OPS, which emu does not have
+        }
+        if (btfKey != 0 && btfValue == 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (a.u64(BpfAttr.MAP_EXTRA) != 0 && a.u32(BpfAttr.MAP_TYPE) != BpfMapType.BLOOM_FILTER) {
+            return Errno.EINVAL.ret();
+        }
         String name = ObjectName.parse(a.bytes(BpfAttr.MAP_NAME, BpfAttr.OBJ_NAME_LEN));
         if (name == null) {
             return Errno.EINVAL.ret();
@@ -40,6 +52,9 @@ final class MapCommands {
         int flags = a.u32(BpfAttr.MAP_FLAGS);
         if ((flags & BPF_F_RDONLY) != 0 && (flags & BPF_F_WRONLY) != 0) {
             return Errno.EINVAL.ret();
+        }
+        if (MapTypes.of(a.u32(BpfAttr.MAP_TYPE)) == null) {
+            bpf.reportUnsupported("map type " + Integer.toUnsignedString(a.u32(BpfAttr.MAP_TYPE)));
         }
         // Charged to the guest's memory (and its Java-heap share) before any storage exists.
         // A map-in-map's template (bpf_map_meta_alloc): inner_map_fd must be a map.
@@ -57,7 +72,20 @@ final class MapCommands {
             // No template: the fd's own error (EBADF, or EINVAL for a file that is not a map).
             return r.error() == Errno.EBADF && innerErr[0] != 0 ? innerErr[0] : r.error().ret();
         }
+        BtfObject btf = null;
+        if (btfKey != 0 || btfValue != 0) {
+            long[] err = new long[1];
+            btf = BpfFds.btf(t, a.u32Long(BpfAttr.BTF_FD), err);
+            Errno bad = btf == null ? null : MapBtfCheck.check(r.map(), btf.btf(), btfKey, btfValue);
+            if (btf == null || bad != null) {
+                t.kernel().memory().unchargeHeap(r.map().memoryCost()); // the map is freed unused
+                return btf == null ? err[0] : bad.ret();
+            }
+        }
         MapObject m = bpf.newMap(r.map(), name);
+        if (btf != null) {
+            m.setBtf(btf, btfKey, btfValue, btfVmlinuxValue);
+        }
         return BpfFds.install(t, new BpfMapFile(m, 0));
     }
 
@@ -230,12 +258,41 @@ final class MapCommands {
             return null;
         }
         BpfMap map = m.map();
-        if ((map.flags() & deniedFlag) != 0) {
-            err[0] = Errno.EPERM.ret();
+        if ((map.flags() & deniedFlag) != 0 || (deniedFlag == BPF_F_RDONLY && m.frozen())) {
+            err[0] = Errno.EPERM.ret(); // map_get_sys_perms: a frozen map is read-only for syscalls
             return null;
         }
         m.pullFromMappings(); // what user space stored through an mmap of the map
         return map;
+    }
+
+    /** BPF_MAP_FREEZE_LAST_FIELD (map_fd) ends here. */
+    private static final int FREEZE_END = 4;
+
+    /**
+     * MAP_FREEZE (bpf_map_freeze): from now on user space may not write the map (update and
+     * delete: EPERM); programs still may, unless the map is BPF_F_RDONLY_PROG. A map that is
+     * already frozen, or was created BPF_F_RDONLY, cannot be written from the syscall side:
+     * EPERM, as map_get_sys_perms decides before the frozen check; while a writable mmap of the
+     * map exists, EBUSY.
+     */
+    static long freeze(Task t, Attr a) {
+        if (!a.tailZeroFrom(FREEZE_END)) {
+            return Errno.EINVAL.ret();
+        }
+        long[] err = new long[1];
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.ELEM_MAP_FD), err);
+        if (m == null) {
+            return err[0];
+        }
+        if ((m.map().flags() & BPF_F_RDONLY) != 0 || m.frozen()) {
+            return Errno.EPERM.ret();
+        }
+        if (m.hasWritableMappings()) {
+            return Errno.EBUSY.ret(); // bpf_map_write_active: a writable mmap of it exists
+        }
+        m.freeze();
+        return 0;
     }
 
     /** After an element command changed a map: its mapped pages show the change (MapObject). */

@@ -25,6 +25,9 @@ public final class MapObject {
     private final BpfMap map;
     private final String name;
     private int references;
+    /** The BTF describing key and value (map_create's btf_fd), or null; with its type ids. */
+    private BtfObject btf;
+    private int btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId;
     /** Tasks parked in a blocking ringbuf poll on this map. */
     private final List<Task> pollers = new ArrayList<>();
     /** Woken with the pollers: poll, select and epoll waiting on a ringbuf map fd (rb->waitq). */
@@ -35,11 +38,6 @@ public final class MapObject {
      * values that {@link #pullFromMappings}/{@link #pushToMappings} keep coherent.
      */
     private SharedPages pages;
-    /**
-     * BPF_MAP_FREEZE happened (map->frozen): no writable mapping may be made any more
-     * (bpf_map_mmap: EPERM). Set by the MAP_FREEZE command (h-libbpf).
-     */
-    private boolean frozen;
 
     MapObject(BpfSubsystem owner, int id, BpfMap map, String name) {
         this.owner = owner;
@@ -76,17 +74,49 @@ public final class MapObject {
             if (pages != null) {
                 pages.release(); // mappings that outlive the map keep their own references
             }
+            if (btf != null) {
+                btf.release();
+            }
         }
     }
 
-    /** Whether BPF_MAP_FREEZE froze this map (writable mmap: EPERM). */
+    /** Records the map's BTF (map_create after map_check_btf accepted it); the map holds a reference. */
+    void setBtf(BtfObject btf, int keyTypeId, int valueTypeId, int vmlinuxValueTypeId) {
+        btf.retain();
+        this.btf = btf;
+        this.btfKeyTypeId = keyTypeId;
+        this.btfValueTypeId = valueTypeId;
+        this.btfVmlinuxValueTypeId = vmlinuxValueTypeId;
+    }
+
+    /** The map's BTF, or null. */
+    public BtfObject btf() {
+        return btf;
+    }
+
+    public int btfKeyTypeId() {
+        return btfKeyTypeId;
+    }
+
+    public int btfValueTypeId() {
+        return btfValueTypeId;
+    }
+
+    public int btfVmlinuxValueTypeId() {
+        return btfVmlinuxValueTypeId;
+    }
+
+    /**
+     * True once BPF_MAP_FREEZE succeeded: syscall-side writes are refused with EPERM, and so is
+     * a writable mmap (bpf_map_mmap). The flag is the bpf-vm map's, which the verifier reads.
+     */
     public boolean frozen() {
-        return frozen;
+        return map.frozen();
     }
 
     /** BPF_MAP_FREEZE's effect; the command checks {@link #hasWritableMappings} (EBUSY) first. */
     public void freeze() {
-        frozen = true;
+        map.freeze();
     }
 
     /**

@@ -15,16 +15,15 @@ import java.nio.ByteOrder;
 
 /**
  * BPF_PROG_ATTACH / PROG_DETACH (emu's timer attach type), PROG_TEST_RUN, PROG_GET_FD_BY_ID and
- * OBJ_GET_INFO_BY_FD (kernel/bpf/syscall.c bpf_prog_attach, bpf_prog_test_run,
- * bpf_prog_get_fd_by_id, bpf_obj_get_info_by_fd).
+ * PROG_BIND_MAP (kernel/bpf/syscall.c bpf_prog_attach, bpf_prog_test_run, bpf_prog_get_fd_by_id,
+ * bpf_prog_bind_map).
  */
 final class ProgCommands {
     private ProgCommands() {}
 
     /** Linux's ETH_HLEN: the link-layer header of a socket filter's test packet. */
     private static final int ETH_HLEN = 14;
-    private static final int ATTACH_END = 20, DETACH_END = 12, TEST_RUN_END = 76, PROG_BY_ID_END = 4,
-            INFO_END = 16;
+    private static final int ATTACH_END = 20, DETACH_END = 12, TEST_RUN_END = 76, PROG_BY_ID_END = 4;
 
     /**
      * PROG_ATTACH with attach_type BPF_EMU_TIMER and target_fd 0: run the program every
@@ -223,73 +222,31 @@ final class ProgCommands {
         return BpfFds.install(t, new BpfProgFile(p));
     }
 
+    /** BPF_PROG_BIND_MAP_LAST_FIELD (prog_bind_map.flags) ends here. */
+    private static final int BIND_MAP_END = 12;
+
     /**
-     * OBJ_GET_INFO_BY_FD for map and program fds: struct bpf_map_info / bpf_prog_info, at most
-     * info_len bytes of it (bytes the caller passes beyond the struct must be zero, else -E2BIG);
-     * info_len is set to the bytes written.
+     * PROG_BIND_MAP (bpf_prog_bind_map): the program keeps a reference on the map for its
+     * lifetime, as if its code used it (libbpf binds .rodata this way for metadata). Binding a map
+     * the program already uses succeeds and changes nothing. flags must be 0.
      */
-    static long objInfo(Task t, Attr a) {
-        if (!a.tailZeroFrom(INFO_END)) {
+    static long bindMap(Task t, Attr a) {
+        if (!a.tailZeroFrom(BIND_MAP_END)) {
             return Errno.EINVAL.ret();
         }
-        long fd = a.u32Long(BpfAttr.INFO_BPF_FD);
-        File f = t.process().fds().get(fd);
-        if (f == null) {
-            return Errno.EBADF.ret();
-        }
-        if (f instanceof BpfLinkFile lf) {
-            return LinkCommands.info(t, lf.link(), a, BpfAttr.INFO_LEN, BpfAttr.INFO_PTR);
-        }
-        long infoAddr = a.u64(BpfAttr.INFO_PTR);
-        long userLen = a.u32Long(BpfAttr.INFO_LEN);
-        int size = f instanceof BpfMapFile ? BpfAttr.MAP_INFO_SIZE : BpfAttr.PROG_INFO_SIZE;
-        if (!(f instanceof BpfMapFile) && !(f instanceof BpfProgFile)) {
+        if (a.u32(BpfAttr.BIND_FLAGS) != 0) {
             return Errno.EINVAL.ret();
         }
-        if (userLen > size) {
-            if (userLen > dev.emu.kernel.platform.AddressSpace.PAGE_SIZE) {
-                return Errno.E2BIG.ret();
-            }
-            for (byte b : t.memory().read(infoAddr + size, (int) (userLen - size))) {
-                if (b != 0) {
-                    return Errno.E2BIG.ret();
-                }
-            }
+        long[] err = new long[1];
+        BpfProgram p = BpfFds.program(t, a.u32Long(BpfAttr.BIND_PROG_FD), err);
+        if (p == null) {
+            return err[0];
         }
-        int n = (int) Math.min(userLen, size);
-        byte[] user = n == 0 ? new byte[size] : java.util.Arrays.copyOf(t.memory().read(infoAddr, n), size);
-        ByteBuffer info = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        if (f instanceof BpfMapFile mf) {
-            MapObject m = mf.map();
-            info.putInt(BpfAttr.MAP_INFO_TYPE, m.map().type()).putInt(BpfAttr.MAP_INFO_ID, m.id())
-                    .putInt(BpfAttr.MAP_INFO_KEY_SIZE, m.map().keySize())
-                    .putInt(BpfAttr.MAP_INFO_VALUE_SIZE, m.map().valueSize())
-                    .putInt(BpfAttr.MAP_INFO_MAX_ENTRIES, m.map().maxEntries())
-                    .putInt(BpfAttr.MAP_INFO_MAP_FLAGS, m.map().flags())
-                    .put(BpfAttr.MAP_INFO_NAME, ObjectName.toField(m.name()));
-        } else {
-            BpfProgram p = ((BpfProgFile) f).program();
-            ByteBuffer u = ByteBuffer.wrap(user).order(ByteOrder.LITTLE_ENDIAN);
-            long userNr = u.getInt(BpfAttr.PROG_INFO_NR_MAP_IDS) & 0xffffffffL;
-            long mapIds = u.getLong(BpfAttr.PROG_INFO_MAP_IDS);
-            info.putInt(BpfAttr.PROG_INFO_TYPE, p.type()).putInt(BpfAttr.PROG_INFO_ID, p.id())
-                    .put(BpfAttr.PROG_INFO_TAG, p.tag())
-                    .putInt(BpfAttr.PROG_INFO_JITED_PROG_LEN, 0)
-                    .putInt(BpfAttr.PROG_INFO_XLATED_PROG_LEN, p.code().program().length() * 8)
-                    .putLong(BpfAttr.PROG_INFO_LOAD_TIME, p.loadTimeNanos())
-                    .putInt(BpfAttr.PROG_INFO_CREATED_BY_UID, 0)
-                    .putInt(BpfAttr.PROG_INFO_NR_MAP_IDS, p.maps().size())
-                    .putLong(BpfAttr.PROG_INFO_MAP_IDS, mapIds)
-                    .put(BpfAttr.PROG_INFO_NAME, ObjectName.toField(p.name()));
-            if (n >= BpfAttr.PROG_INFO_MAP_IDS + 8 && mapIds != 0) {
-                int k = (int) Math.min(userNr, p.maps().size());
-                for (int i = 0; i < k; i++) {
-                    t.memory().writeInt(mapIds + 4L * i, p.maps().get(i).id());
-                }
-            }
+        MapObject m = BpfFds.map(t, a.u32Long(BpfAttr.BIND_MAP_FD), err);
+        if (m == null) {
+            return err[0];
         }
-        t.memory().write(infoAddr, info.array(), 0, n);
-        a.putU32(BpfAttr.INFO_LEN, n);
+        p.bindMap(m);
         return 0;
     }
 }

@@ -53,7 +53,21 @@ final class ProgLoad {
         int progType = a.u32(BpfAttr.PROG_TYPE);
         ProgramType type = KernelProgramTypes.of(progType);
         int expected = a.u32(BpfAttr.EXPECTED_ATTACH_TYPE);
-        if (type == null || !attachTypeFits(progType, expected)) {
+        if (type == null) {
+            bpf.reportUnsupported("program type " + Integer.toUnsignedString(progType));
+            return Errno.EINVAL.ret();
+        }
+        if (!attachTypeFits(progType, expected)) {
+            return Errno.EINVAL.ret();
+        }
+        // bpf_prog_load_check_attach: attach_btf_id and attach_prog_fd/attach_btf_obj_fd belong to
+        // BTF-attached types (tracing, LSM, struct_ops, extensions), which emu does not have.
+        if (a.u32(BpfAttr.ATTACH_BTF_ID) != 0 || a.u32(BpfAttr.ATTACH_PROG_FD) != 0) {
+            return Errno.EINVAL.ret();
+        }
+        if (a.u32(BpfAttr.CORE_RELO_CNT) != 0) {
+            // Kernel-side CO-RE relocation needs the kernel's BTF (vmlinux), which emu has none of.
+            bpf.reportUnsupported("PROG_LOAD with core_relos");
             return Errno.EINVAL.ret();
         }
         String license = readString(t, a.u64(BpfAttr.LICENSE), LICENSE_MAX - 1);
@@ -76,23 +90,43 @@ final class ProgLoad {
         byte[] code = t.memory().read(a.u64(BpfAttr.INSNS), (int) insnCnt * InstructionCodec.SLOT_SIZE);
         List<Instruction> insns = InstructionCodec.decode(code);
 
+        long fdArray = a.u64(BpfAttr.FD_ARRAY);
+        if (fdArray == 0 && usesFdArray(insns)) {
+            return logOnly(t, logLevel, logBuf, logSize, "fd_idx without fd_array is invalid\n", Errno.EPROTO);
+        }
         Map<BpfMap, MapObject> used = new IdentityHashMap<>();
-        LoadResult lr = LoadedProgram.load(insns, fd -> {
-            long[] err = new long[1];
-            MapObject m = BpfFds.map(t, fd & 0xffffffffL, err);
-            if (m == null) {
-                return null;
+        LoadResult lr = LoadedProgram.load(insns, new dev.emu.bpf.load.MapResolver() {
+            @Override
+            public BpfMap resolve(int fd) {
+                long[] err = new long[1];
+                MapObject m = BpfFds.map(t, fd & 0xffffffffL, err);
+                if (m == null) {
+                    return null;
+                }
+                used.put(m.map(), m);
+                return m.map();
             }
-            used.put(m.map(), m);
-            return m.map();
+
+            @Override
+            public BpfMap resolve(int src, int imm) {
+                boolean byIndex = src == BpfFlags.BPF_PSEUDO_MAP_IDX || src == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE;
+                // fd_array[imm]: a bad pointer surfaces as EFAULT, as copy_from_bpfptr_offset's.
+                return resolve(byIndex ? t.memory().readInt(fdArray + 4L * Integer.toUnsignedLong(imm)) : imm);
+            }
         });
         long result;
         String log;
         BpfProgram program = null;
+        // check_btf_info runs before the verifier (after the instructions' own checks).
+        ProgBtfInfo.Result btfInfo = lr instanceof LoadResult.Loaded ? ProgBtfInfo.check(t, a, insns) : null;
         switch (lr) {
             case LoadResult.Refused r -> {
                 result = r.errno().ret();
                 log = r.message() + "\n";
+            }
+            case LoadResult.Loaded l when btfInfo != null && btfInfo.errno() != null -> {
+                result = btfInfo.errno().ret();
+                log = btfInfo.message().isEmpty() ? "" : btfInfo.message() + "\n";
             }
             case LoadResult.Loaded l -> {
                 ProgramType checked = KernelProgramTypes.gplCompatible(license) ? type
@@ -115,6 +149,10 @@ final class ProgLoad {
                         }
                         program = new BpfProgram(bpf, bpf.allocProgramId(), progType, expected, name, license,
                                 ac.program(), maps, tag(code, insns), t.kernel().clock().nanos());
+                        if (btfInfo != null) {
+                            program.setBtf(btfInfo.btf(), btfInfo.funcInfo(), btfInfo.funcCount(), btfInfo.lineInfo(),
+                                    btfInfo.lineCount());
+                        }
                         result = 0;
                         log = ac.log();
                     }
@@ -139,6 +177,31 @@ final class ProgLoad {
         return BpfFds.install(t, file);
     }
 
+    /** An lddw that names its map by fd_array index (BPF_PSEUDO_MAP_IDX / MAP_IDX_VALUE). */
+    private static boolean usesFdArray(List<Instruction> insns) {
+        for (int i = 0; i < insns.size(); i++) {
+            Instruction in = insns.get(i);
+            if (in.opcode() == 0x18) {
+                if (in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX || in.src() == BpfFlags.BPF_PSEUDO_MAP_IDX_VALUE) {
+                    return true;
+                }
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /** A load refused before any checks ran: its one log line (if a log was asked for) and errno. */
+    private static long logOnly(Task t, int logLevel, long logBuf, long logSize, String line, Errno e) {
+        if (logLevel != 0) {
+            long r = copyLog(t, logBuf, logSize, line);
+            if (r < 0) {
+                return r;
+            }
+        }
+        return e.ret();
+    }
+
     private static boolean attachTypeFits(int progType, int expected) {
         if (progType == EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER) {
             return expected == 0 || expected == EmuBpfExtensions.BPF_EMU_TIMER;
@@ -147,7 +210,7 @@ final class ProgLoad {
     }
 
     /** Copies the log NUL-terminated; -ENOSPC if it had to be truncated. */
-    private static long copyLog(Task t, long buf, long size, String log) {
+    static long copyLog(Task t, long buf, long size, String log) {
         byte[] text = log.getBytes(StandardCharsets.UTF_8);
         boolean fits = text.length + 1 <= size;
         int n = fits ? text.length : (int) size - 1;
@@ -176,7 +239,7 @@ final class ProgLoad {
         byte[] c = code.clone();
         for (int i = 0; i + 1 < insns.size(); i++) {
             Instruction in = insns.get(i);
-            if (in.opcode() == 0x18 && (in.src() == BpfFlags.BPF_PSEUDO_MAP_FD || in.src() == BpfFlags.BPF_PSEUDO_MAP_VALUE)) {
+            if (in.opcode() == 0x18 && in.src() != 0) { // map fds and fd_array indexes
                 for (int b = 4; b < 8; b++) {
                     c[i * 8 + b] = 0;
                     c[(i + 1) * 8 + b] = 0;

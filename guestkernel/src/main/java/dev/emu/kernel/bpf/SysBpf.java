@@ -12,8 +12,8 @@ import dev.emu.kernel.task.Task;
  * command is allowed.
  *
  * <p>Families: {@link MapCommands} (create and element operations), {@link ProgLoad},
- * {@link ProgCommands} (attach, detach, test run, ids, info), {@link RingbufPoll} (emu's
- * extension, see {@link EmuBpfExtensions}).
+ * {@link ProgCommands} (attach, detach, test run, bind map), {@link BtfCommands}, {@link ObjectIds},
+ * {@link ObjectInfo}, {@link ObjectPins}, {@link ProgQuery}, {@link RingbufPoll} (emu's extension, see {@link EmuBpfExtensions}).
  */
 public final class SysBpf {
     private SysBpf() {}
@@ -43,15 +43,29 @@ public final class SysBpf {
             case BpfCommand.PROG_TEST_RUN -> ProgCommands.testRun(t, attr);
             case BpfCommand.PROG_GET_FD_BY_ID -> ProgCommands.progFdById(t, bpf, attr);
             case BpfCommand.MAP_GET_FD_BY_ID -> MapCommands.fdById(t, bpf, attr);
-            case BpfCommand.OBJ_GET_INFO_BY_FD -> ProgCommands.objInfo(t, attr);
             case BpfCommand.RAW_TRACEPOINT_OPEN -> LinkCommands.rawTracepointOpen(t, bpf, attr);
             case BpfCommand.LINK_CREATE -> LinkCommands.create(t, bpf, attr);
             case BpfCommand.LINK_UPDATE -> LinkCommands.update(t, attr);
             case BpfCommand.LINK_GET_FD_BY_ID -> LinkCommands.fdById(t, bpf, attr);
             case BpfCommand.LINK_GET_NEXT_ID -> LinkCommands.nextId(t, bpf, attr);
             case BpfCommand.LINK_DETACH -> LinkCommands.detach(t, attr);
+            case BpfCommand.OBJ_GET_INFO_BY_FD -> ObjectInfo.get(t, attr);
+            case BpfCommand.PROG_GET_NEXT_ID -> ObjectIds.nextProgram(t, bpf, attr);
+            case BpfCommand.MAP_GET_NEXT_ID -> ObjectIds.nextMap(t, bpf, attr);
+            case BpfCommand.BTF_GET_NEXT_ID -> ObjectIds.nextBtf(t, bpf, attr);
+            case BpfCommand.BTF_LOAD -> BtfCommands.load(t, bpf, attr);
+            case BpfCommand.BTF_GET_FD_BY_ID -> BtfCommands.fdById(t, bpf, attr);
+            case BpfCommand.MAP_FREEZE -> MapCommands.freeze(t, attr);
+            case BpfCommand.PROG_BIND_MAP -> ProgCommands.bindMap(t, attr);
+            case BpfCommand.OBJ_PIN -> ObjectPins.pin(t, attr);
+            case BpfCommand.OBJ_GET -> ObjectPins.get(t, attr);
+            case BpfCommand.PROG_QUERY -> ProgQuery.query(t, bpf, attr);
             case EmuBpfExtensions.BPF_EMU_RINGBUF_POLL -> RingbufPoll.poll(t, bpf, attr);
-            default -> Errno.EINVAL.ret();
+            default -> {
+                String name = BpfCommand.name(c);
+                bpf.reportUnsupported("command " + c + (name == null ? "" : " (" + name + ")"));
+                yield Errno.EINVAL.ret();
+            }
         };
     }
 }

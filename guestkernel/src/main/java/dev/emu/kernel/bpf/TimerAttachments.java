@@ -60,6 +60,11 @@ public final class TimerAttachments implements TickHook {
         return attached.size();
     }
 
+    /** The attached programs in attach order (PROG_QUERY). */
+    public java.util.List<BpfProgram> programs() {
+        return attached.stream().map(Attachment::program).toList();
+    }
+
     /**
      * Registers or removes the kernel tick hook to match the attachments. The kernel walks its
      * hook list while ticking, so nothing changes it from inside a tick; a detach during a tick

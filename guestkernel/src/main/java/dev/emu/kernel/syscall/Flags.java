@@ -133,6 +133,10 @@ final class Flags {
         if (v == dev.emu.abi.bpf.EmuBpfExtensions.BPF_EMU_RINGBUF_POLL) {
             return "BPF_EMU_RINGBUF_POLL";
         }
-        return v >= 0 && v < names.length ? names[(int) v] : Long.toString(v);
+        if (v >= 0 && v < names.length) {
+            return names[(int) v];
+        }
+        String known = dev.emu.abi.bpf.BpfCommand.name(v); // the commands past OBJ_GET_INFO_BY_FD
+        return known != null ? known : Long.toString(v);
     }
 }

@@ -37,7 +37,7 @@ public final class ProcSystemFiles {
         root.add("stat", new KernFile(fs, 0444, t -> stat(k)));
         root.add("version", KernFile.of(fs, "Linux version " + RELEASE + " (emu@emu) (javac) " + VERSION + "\n"));
         root.add("filesystems", KernFile.of(fs,
-                "nodev\tsysfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\thostfs\n"));
+                "nodev\tsysfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\nnodev\thostfs\nnodev\tbpf\n"));
         root.add("mounts", KernSymlink.to(fs, "self/mounts"));
         root.add("cmdline", KernFile.of(fs, "emu\n"));
         KernDir kernel = root.dir("sys").dir("kernel");

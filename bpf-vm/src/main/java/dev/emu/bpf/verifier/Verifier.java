@@ -1235,9 +1235,10 @@ public final class Verifier {
         boolean otherZero = other.isScalar() && other.isConst() && other.constValue() == 0;
         if (eqne && otherZero && ptr.type.maybeNull()) {
             VerifierState taken = st.copy();
+            int id = ptr.id; // read first: marking st's side NULL resets ptr (one of st's registers)
             // On the JEQ-taken / JNE-fallthrough side the pointer is NULL.
-            markNull(op == Opcode.JMP_JEQ ? taken : st, ptr.id, true);
-            markNull(op == Opcode.JMP_JEQ ? st : taken, ptr.id, false);
+            markNull(op == Opcode.JMP_JEQ ? taken : st, id, true);
+            markNull(op == Opcode.JMP_JEQ ? st : taken, id, false);
             push(taken, i, target);
             return i + 1;
         }

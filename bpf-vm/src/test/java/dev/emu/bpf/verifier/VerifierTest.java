@@ -166,6 +166,37 @@ class VerifierTest {
     }
 
     @Test
+    void aNullCheckByJneMakesTheTakenBranchNonNull() throws Exception {
+        // clang's `if (e) { use(e); }`: jne r, 0 jumps to the use. Every copy of the pointer
+        // (same id) becomes non-null on the taken side and NULL on the fall-through side.
+        accepted(RESERVE + """
+                mov %r8, %r0
+                jne %r8, 0, +2
+                mov %r0, 0
+                exit
+                stdw [%r0], 7
+                stdw [%r8], 8
+                mov %r1, %r8
+                mov %r2, 0
+                call 132
+                mov %r0, 0
+                exit
+                """);
+        accepted("""
+                mov %r1, 0
+                stxw [%r10-4], %r1
+                lddw %r1, map_fd(1)
+                mov %r2, %r10
+                add %r2, -4
+                call 1
+                jne %r0, 0, +1
+                exit
+                ldxdw %r0, [%r0]
+                exit
+                """);
+    }
+
+    @Test
     void ringbufOutOfBounds() throws Exception {
         rejected(RESERVE + """
                 jeq %r0, 0, +4

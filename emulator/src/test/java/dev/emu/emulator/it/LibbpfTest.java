@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,21 +96,16 @@ class LibbpfTest {
     }
 
     @Test
-    @Disabled("needs h-trace: BPF_PROG_TYPE_PERF_EVENT (7), perf_event_open(PERF_TYPE_SOFTWARE, "
-            + "PERF_COUNT_SW_CPU_CLOCK) and attaching to it (BPF_LINK_CREATE/PERF_EVENT_IOC_SET_BPF)")
     void perfEventTicksIntoARingbuf() throws Exception {
         sameAsNative("ticks");
     }
 
     @Test
-    @Disabled("needs h-trace: BPF_PROG_TYPE_TRACEPOINT (5), raw_syscalls:sys_enter in tracefs and its attach")
     void syscallCounter() throws Exception {
         sameAsNative("syscount");
     }
 
     @Test
-    @Disabled("needs h-trace: BPF_PROG_TYPE_TRACEPOINT (5), syscalls:sys_enter_openat, bpf_probe_read_user_str "
-            + "(114) and the attach")
     void opensnoopWithGlobals() throws Exception {
         sameAsNative("opensnoop");
     }

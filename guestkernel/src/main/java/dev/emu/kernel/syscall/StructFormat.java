@@ -114,6 +114,12 @@ final class StructFormat {
     static String progType(int t) {
         return switch (t) {
             case 1 -> "BPF_PROG_TYPE_SOCKET_FILTER";
+            case 2 -> "BPF_PROG_TYPE_KPROBE";
+            case 3 -> "BPF_PROG_TYPE_SCHED_CLS";
+            case 5 -> "BPF_PROG_TYPE_TRACEPOINT";
+            case 6 -> "BPF_PROG_TYPE_XDP";
+            case 7 -> "BPF_PROG_TYPE_PERF_EVENT";
+            case 17 -> "BPF_PROG_TYPE_RAW_TRACEPOINT";
             case EmuBpfExtensions.BPF_PROG_TYPE_EMU_TIMER -> "BPF_PROG_TYPE_EMU_TIMER";
             default -> Integer.toString(t);
         };

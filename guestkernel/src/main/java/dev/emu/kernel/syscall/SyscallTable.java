@@ -265,7 +265,7 @@ public final class SyscallTable {
         r.add(def(307, PARTIAL, "as sendmsg, entry by entry", SysSocketMessages::sendmmsg, FD, PTR, UINT, UINT_HEX));
         r.add(def(299, PARTIAL, "as recvmsg; after the first datagram only those already queued (as MSG_WAITFORONE)", SysSocketMessages::recvmmsg, FD, PTR, UINT, UINT_HEX, PTR));
         // ---- bpf (dev.emu.kernel.bpf.SysBpf) ----
-        r.add(def(321, PARTIAL, "maps (hash, array, ringbuf), PROG_LOAD with the verifier, timer attach, TEST_RUN, ids, info, and emu's ringbuf poll (docs/bpf-extensions.md); BTF_LOAD, MAP_FREEZE, PROG_BIND_MAP, OBJ_PIN/OBJ_GET (/sys/fs/bpf), PROG_QUERY (docs/tracing.md); other commands → EINVAL",
+        r.add(def(321, PARTIAL, "maps (hash, array, ringbuf, per-CPU, LRU, LPM trie, map-in-map, queue/stack, bloom, perf event array, stack trace; mmap of arrays and ringbufs), PROG_LOAD with the verifier (timer, socket filter, sched_cls, XDP, kprobe, tracepoint, raw tracepoint, perf_event), links, TEST_RUN, ids, info, BTF_LOAD, MAP_FREEZE, PROG_BIND_MAP, batch ops, OBJ_PIN/OBJ_GET (/sys/fs/bpf), PROG_QUERY, and emu's ringbuf poll (docs/bpf-extensions.md, docs/tracing.md); other commands → EINVAL",
                 dev.emu.kernel.bpf.SysBpf::bpf, BPF_CMD, BPF_ATTR, UINT));
         // ---- perf events (dev.emu.kernel.perf; docs/tracing.md) ----
         r.add(def(298, PARTIAL, "software cpu-clock/task-clock (sampling on the kernel clock), dummy, bpf-output; tracepoints by tracefs id; the kprobe PMU on __x64_sys_<name>; no hardware PMU (ENOENT); side-band records, inherit, enable_on_exec → EOPNOTSUPP",

@@ -46,7 +46,7 @@ public final class BenchSuite {
     /** Every row id, in table order. */
     static final List<String> ROW_IDS = List.of("syscall", "compute_virtual", "compute_host", "memory",
             "context_switch", "startup", "store", "load", "stride", "memcpy", "qsort", "interp", "forkexec",
-            "file_read", "bpf_interp", "bpf_jit", "ringbuf", "bpf_verify");
+            "forkbig", "threads", "file_read", "bpf_interp", "bpf_jit", "ringbuf", "bpf_verify");
 
     /** JVM options of scripts/emu, used when none are given. */
     private static final List<String> DEFAULT_JVM_OPTS = List.of("--enable-native-access=ALL-UNNAMED",
@@ -191,6 +191,12 @@ public final class BenchSuite {
                             q ? 100_000 : 3_000_000, 10_000, -1, Engine.EMU, Target.atMostQemu(3.0));
                     case "forkexec" -> perIteration(id, "fork + exec + wait", "us", "forkexec",
                             q ? 20 : 300, 5, 1e6, Engine.EMU, Target.NONE);
+                    // Processes at scale (issue 18): fork must not copy untouched memory, and a
+                    // thread must cost the same however many others are alive.
+                    case "forkbig" -> perIteration(id, "fork + wait, 1 GiB mapping, 1 page touched", "ms",
+                            "forkbig", q ? 4 : 40, 1, 1e3, Engine.EMU, Target.atMost(50, "<= 50 ms"), "1024");
+                    case "threads" -> perIteration(id, "thread create + join, all alive at once", "us",
+                            "threads", q ? 50 : 300, 10, 1e6, Engine.EMU, Target.NONE);
                     case "file_read" -> perIteration(id, "file read, 64 KiB read()s of a 64 MiB host file", "us",
                             "file_read", q ? 256 : 8_192, 64, 1e6, Engine.EMU, Target.NONE,
                             readFile().toString());

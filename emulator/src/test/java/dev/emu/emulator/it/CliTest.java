@@ -184,6 +184,22 @@ class CliTest {
     }
 
     @Test
+    void deathsByKillRaiseAbortAndAFailedHandlerFrameGiveOneReportLine() throws Exception {
+        String[][] cases = {
+            {"abort", "134", "killed by SIGABRT (sent by pid 1"},
+            {"kill", "143", "killed by SIGTERM (sent by pid 1, last syscall kill)"},
+            {"raise", "138", "killed by SIGUSR1 (sent by pid 1"},
+            {"badframe", "139", "killed by SIGSEGV (cannot write the signal frame for SIGUSR1"},
+        };
+        for (String[] c : cases) {
+            EmuCli.Result r = emu("run", image("musl/selfkill").toString(), c[0]);
+            assertThat(r.status()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(r.stderr().lines().toList()).as(c[0]).hasSize(1);
+            assertThat(r.stderr()).as(c[0]).startsWith("emu: pid 1 (selfkill) " + c[2]);
+        }
+    }
+
+    @Test
     void sameRunTwiceGivesByteIdenticalSerialLogs() throws Exception {
         Path a = tmp.resolve("a.log");
         Path b = tmp.resolve("b.log");

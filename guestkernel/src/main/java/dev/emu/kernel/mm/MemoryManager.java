@@ -48,6 +48,14 @@ public final class MemoryManager {
      */
     public static final long GRANULE = 64 * 1024;
     public static final long MAX_GRANULE = 32L << 20;
+    /**
+     * Writable private anonymous mappings from this size up are charged when made (strict
+     * overcommit, as before) but demand-paged like MAP_NORESERVE: the engine holds only what the
+     * guest touched, so fork copies that and not the untouched rest (Linux copies page tables of
+     * touched pages only). Smaller ones are mapped at once: one fault per granule would cost
+     * more than mapping them (malloc arenas, thread stacks of a few pages).
+     */
+    public static final long LAZY_MIN = 1L << 20;
 
     /** What the kernel does when a touched page cannot be charged (the OOM killer). */
     @FunctionalInterface
@@ -163,7 +171,7 @@ public final class MemoryManager {
                 return brk;
             }
             try {
-                mapNew(oldTop, grow, Prot.READ | Prot.WRITE, "[heap]", false);
+                mapNew(oldTop, grow, Prot.READ | Prot.WRITE, "[heap]", false, false);
             } catch (HostMemoryException e) {
                 settle();
                 return brk;
@@ -213,7 +221,7 @@ public final class MemoryManager {
         }
         unmapRange(addr, addr + len);
         try {
-            mapNew(addr, len, prot, name, noReserve);
+            mapNew(addr, len, prot, name, noReserve, true);
         } catch (HostMemoryException e) {
             settle();
             return Errno.ENOMEM.ret();
@@ -553,7 +561,7 @@ public final class MemoryManager {
                     long s = Math.max(p.getKey(), oldAddr);
                     long e = Math.min(p.getValue(), oldAddr + copy);
                     long to = dest + (s - oldAddr);
-                    if (!mapPopulated(to, to + (e - s), v.prot())) {
+                    if (!mapPopulated(to, to + (e - s), v.prot(), !v.accounted())) {
                         unmapRange(dest, dest + newLen);
                         settle();
                         return Errno.ENOMEM.ret();
@@ -594,7 +602,7 @@ public final class MemoryManager {
             long e = Math.min(v.end(), end);
             switch (v.backing()) {
                 case EAGER -> space.zero(s, e - s);
-                case ON_DEMAND -> unpopulate(s, e);
+                case ON_DEMAND -> unpopulate(s, e, v.accounted());
                 case RESERVED, SHARED -> { } // shared pages keep their bytes (zap_page_range drops PTEs only)
             }
         }
@@ -700,6 +708,7 @@ public final class MemoryManager {
         if (closed || v == null || v.backing() != Backing.ON_DEMAND || v.prot() == Prot.NONE) {
             return false;
         }
+        boolean charge = !v.accounted(); // an accounted VMA was charged whole when mapped
         Map.Entry<Long, Long> below = populated.floorEntry(address);
         if (below != null && below.getValue() > address) {
             return false; // mapped already: a real fault
@@ -711,16 +720,19 @@ public final class MemoryManager {
         for (; granule > PAGE; granule >>= 1) {
             long lo = Math.max(floor, address & -granule);
             long hi = Math.min(ceiling, (address & -granule) + granule);
-            if (MemoryAccountant.withPageTables(hi - lo) <= accountant.limit() - accountant.charged()) {
-                return mapPopulated(lo, hi, v.prot());
+            if (!charge || MemoryAccountant.withPageTables(hi - lo) <= accountant.limit() - accountant.charged()) {
+                return mapPopulated(lo, hi, v.prot(), charge);
             }
         }
-        return mapPopulated(address & -PAGE, (address & -PAGE) + PAGE, v.prot());
+        return mapPopulated(address & -PAGE, (address & -PAGE) + PAGE, v.prot(), charge);
     }
 
-    /** Maps and charges [lo, hi) of a demand-paged mapping, calling the OOM killer if needed. */
-    private boolean mapPopulated(long lo, long hi, int prot) {
-        long cost = MemoryAccountant.withPageTables(hi - lo);
+    /**
+     * Maps [lo, hi) of a demand-paged mapping and, if {@code charge} (MAP_NORESERVE), charges it,
+     * calling the OOM killer if needed.
+     */
+    private boolean mapPopulated(long lo, long hi, int prot, boolean charge) {
+        long cost = charge ? MemoryAccountant.withPageTables(hi - lo) : 0;
         while (!accountant.tryCharge(cost)) {
             if (oom == null || !oom.kill(this, cost) || closed) {
                 return false;
@@ -741,10 +753,15 @@ public final class MemoryManager {
 
     // ---- bookkeeping ---------------------------------------------------------------------------
 
-    /** Creates the VMA [addr, addr+len) and backs it in the engine as its kind needs. */
-    private void mapNew(long addr, long len, int prot, String name, boolean noReserve) {
-        Backing b = noReserve ? Backing.ON_DEMAND : prot == Prot.NONE ? Backing.RESERVED : Backing.EAGER;
-        mapLike(new Vma(addr, addr + len, prot, name, b, b == Backing.EAGER && (prot & Prot.WRITE) != 0));
+    /**
+     * Creates the VMA [addr, addr+len) and backs it in the engine as its kind needs; with
+     * {@code mayDefer}, a big writable one is demand-paged ({@link #LAZY_MIN}).
+     */
+    private void mapNew(long addr, long len, int prot, String name, boolean noReserve, boolean mayDefer) {
+        boolean writable = (prot & Prot.WRITE) != 0;
+        boolean lazy = mayDefer && !noReserve && writable && len >= LAZY_MIN;
+        Backing b = noReserve || lazy ? Backing.ON_DEMAND : prot == Prot.NONE ? Backing.RESERVED : Backing.EAGER;
+        mapLike(new Vma(addr, addr + len, prot, name, b, (b == Backing.EAGER || lazy) && writable));
     }
 
     private void mapLike(Vma v) {
@@ -958,14 +975,17 @@ public final class MemoryManager {
             removeRange(v, s, e);
             switch (v.backing()) {
                 case EAGER, SHARED -> space.unmap(s, e - s);
-                case ON_DEMAND -> unpopulate(s, e);
+                case ON_DEMAND -> unpopulate(s, e, v.accounted());
                 case RESERVED -> { }
             }
         }
     }
 
-    /** Unmaps the engine-held pieces of demand-paged memory in [s, e) and drops their charge. */
-    private void unpopulate(long s, long e) {
+    /**
+     * Unmaps the engine-held pieces of demand-paged memory in [s, e) and drops their charge
+     * (none for an accounted VMA: its charge goes with the VMA).
+     */
+    private void unpopulate(long s, long e, boolean accounted) {
         for (Map.Entry<Long, Long> p : List.copyOf(populatedIn(s, e))) {
             long ps = p.getKey();
             long pe = p.getValue();
@@ -980,7 +1000,7 @@ public final class MemoryManager {
             }
             space.unmap(cs, ce - cs);
             populatedBytes -= ce - cs;
-            committed -= MemoryAccountant.withPageTables(ce - cs);
+            committed -= accounted ? 0 : MemoryAccountant.withPageTables(ce - cs);
         }
     }
 

@@ -113,6 +113,7 @@ public final class Signals {
         }
         if (sig == SIGKILL) {
             kernel.log().info("pid " + p.pid() + " (" + t.comm() + ") killed by SIGKILL");
+            reportDeath(kernel, t, SIGKILL, sender(info));
             kernel.exitProcess(p, SIGKILL);
             return;
         }
@@ -185,6 +186,7 @@ public final class Signals {
                     return;
                 }
                 kernel.log().info("pid " + t.process().pid() + " (" + t.comm() + ") killed by " + name(sig));
+                reportDeath(kernel, t, sig, sender(info));
                 kernel.exitProcess(t.process(), sig | (dumpsCore(sig) ? 0x80 : 0));
                 return;
             }
@@ -242,6 +244,7 @@ public final class Signals {
         if ((nested || entering) && !t.withinAltStack(frame)) {
             // The frame would run off the alternate stack: force_sigsegv, as Linux does.
             kernel.log().info("pid " + t.process().pid() + ": the signal frame for " + name(sig) + " overflows the alternate stack");
+            reportDeath(kernel, t, SIGSEGV, "the frame for " + name(sig) + " overflows the alternate stack");
             kernel.exitProcess(t.process(), SIGSEGV | 0x80);
             return;
         }
@@ -270,6 +273,7 @@ public final class Signals {
             m.write(frame, b.array());
         } catch (BadAddressException e) {
             kernel.log().info("pid " + t.process().pid() + ": cannot write the signal frame for " + name(sig));
+            reportDeath(kernel, t, SIGSEGV, "cannot write the signal frame for " + name(sig) + " at 0x" + Long.toHexString(frame));
             kernel.exitProcess(t.process(), SIGSEGV | 0x80);
             return;
         }
@@ -387,5 +391,34 @@ public final class Signals {
         kernel.console().reports().flush();
         // Linux sets the core-dump bit (0x80) in the wait status when the action is "core".
         kernel.exitProcess(task.process(), sig | (dumpsCore(sig) ? 0x80 : 0));
+    }
+
+    /**
+     * The one report line on the host's stderr when pid 1, whose status is emu's, is killed by a
+     * signal that is not a CPU fault (kill, raise, abort, a failed handler delivery), in
+     * {@link #deliverFault}'s format. Other processes' deaths are their parent's to report, as
+     * natively (a shell prints "Killed"), so guest stderr stays what it is on Linux.
+     */
+    static void reportDeath(Kernel kernel, Task task, int sig, String why) {
+        if (task.process().pid() != 1) {
+            return;
+        }
+        String last = task.lastSyscall() < 0 ? "none" : Kernel.syscallName(task.lastSyscall());
+        String line = "emu: pid " + task.process().pid() + " (" + task.comm() + ") killed by " + name(sig)
+                + " (" + (why.isEmpty() ? "" : why + ", ") + "last syscall " + last + ")";
+        kernel.console().reports().println(line);
+        kernel.console().reports().flush();
+    }
+
+    /** Who sent a signal, as its siginfo says: the sending pid for kill/tgkill/sigqueue. */
+    private static String sender(SigInfo info) {
+        if (info == null) {
+            return "";
+        }
+        return switch (info.code()) {
+            case SigInfo.SI_USER, SigInfo.SI_TKILL, SigInfo.SI_QUEUE -> "sent by pid " + info.pid();
+            case SigInfo.SI_KERNEL -> "sent by the kernel";
+            default -> "";
+        };
     }
 }

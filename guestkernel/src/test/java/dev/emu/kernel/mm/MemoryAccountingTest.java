@@ -97,6 +97,34 @@ class MemoryAccountingTest {
     }
 
     @Test
+    void aBigWritableMappingIsChargedWhenMadeButOnlyTouchedPiecesReachTheEngineOrAFork() {
+        long a = mm.mmapAnonymous(0, 16 * MIB, RW, false, false, "");
+        long charge = MemoryAccountant.PROCESS_COST + 16 * MIB + 16 * MIB / 512;
+        assertThat(memory.charged()).isEqualTo(charge);
+        assertThat(space.mappedPageCount()).isZero();
+        assertThat(space.readInt(a + 10 * MIB)).isZero();
+        space.writeInt(a + 12345, 7);
+        assertThat(memory.charged()).isEqualTo(charge); // touching charges nothing more
+        assertThat(space.mappedPageCount()).isEqualTo(2 * (int) (MemoryManager.GRANULE / 4096));
+
+        MemoryManager child = mm.fork();
+        assertThat(child).isNotNull();
+        assertThat(memory.charged()).isEqualTo(2 * charge);
+        FakeAddressSpace childSpace = (FakeAddressSpace) child.space();
+        assertThat(childSpace.mappedPageCount()).isEqualTo(space.mappedPageCount());
+        assertThat(childSpace.readInt(a + 12345)).isEqualTo(7);
+        child.close();
+
+        // MADV_DONTNEED drops the touched pages and keeps the charge; munmap gives it back.
+        assertThat(mm.dontNeed(a, 16 * MIB)).isZero();
+        assertThat(space.mappedPageCount()).isZero();
+        assertThat(memory.charged()).isEqualTo(charge);
+        assertThat(space.readInt(a + 12345)).isZero();
+        assertThat(mm.munmap(a, 16 * MIB)).isZero();
+        assertThat(memory.charged()).isEqualTo(MemoryAccountant.PROCESS_COST);
+    }
+
+    @Test
     void brkBeyondTheLimitLeavesTheBreak() {
         mm.initBrk(0x600000);
         assertThat(mm.brk(0x600000 + 8 * MIB)).isEqualTo(0x600000 + 8 * MIB);

@@ -174,7 +174,11 @@ class LibbpfTest {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.emu.emulator.cli.EmuCommand", "run", "/bin/busybox", "sh", "-c", script));
+                "dev.emu.emulator.cli.EmuCommand", "run",
+                // the object's directory at its own path: a checkout under /tmp is otherwise
+                // covered by the guest's fresh tmpfs there
+                "--mount", object.getParent() + ":" + object.getParent() + ":ro",
+                "/bin/busybox", "sh", "-c", script));
         Run r = run(cmd, "bpftool");
         assertThat(r.status()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("socket_filter  name count_packets", "not jited", "btf_id ",

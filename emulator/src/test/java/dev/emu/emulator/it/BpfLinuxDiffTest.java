@@ -25,29 +25,37 @@ class BpfLinuxDiffTest {
     @TempDir
     Path tmp;
 
-    private String run(List<String> cmd, String name) throws Exception {
-        Path out = tmp.resolve(name);
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", name).isTrue();
-        assertThat(p.exitValue()).as("%s status", name).isZero();
-        return Files.readString(out);
-    }
-
     @Test
     void bpfSyscallBehavesAsTheHostKernel() throws Exception {
-        Path image = DifferentialTest.imagesDir().resolve("glibc").resolve("bpf_linux_diff");
+        sameAsHostKernel(tmp, "bpf_linux_diff");
+    }
+
+    /**
+     * Runs glibc image {@code name} natively and under emu (files in {@code tmp}) and requires the
+     * same lines; skipped when not root or when the program prints "SKIP reason" natively.
+     */
+    static void sameAsHostKernel(Path tmp, String name) throws Exception {
+        Path image = DifferentialTest.imagesDir().resolve("glibc").resolve(name);
         assertThat(image).as("run `make -C userspace-images`").isRegularFile();
         assumeTrue("root".equals(System.getProperty("user.name")), "bpf() natively needs root");
-        String host = run(List.of(image.toString()), "native");
+        String host = run(tmp, List.of(image.toString()), "native");
         assumeFalse(host.startsWith("SKIP"), host.strip());
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.emu.emulator.cli.EmuCommand", "run", "--serial-log", tmp.resolve("serial.log").toString(),
                 image.toString()));
-        String emu = run(cmd, "emu");
+        String emu = run(tmp, cmd, "emu");
         assertThat(emu.lines().toList()).isEqualTo(host.lines().toList());
         assertThat(host).contains("done");
+    }
+
+    private static String run(Path tmp, List<String> cmd, String name) throws Exception {
+        Path out = tmp.resolve(name);
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", name).isTrue();
+        assertThat(p.exitValue()).as("%s status", name).isZero();
+        return Files.readString(out);
     }
 }

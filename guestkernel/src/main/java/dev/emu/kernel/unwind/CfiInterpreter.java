@@ -5,10 +5,11 @@ import dev.emu.kernel.unwind.CfiRow.Rule;
 /**
  * Executes an FDE's call frame instructions (after its CIE's initial ones) up to a code
  * address, giving the row in effect there (DWARF 4 §6.4.2, as libgcc's execute_cfa_program).
- * The common ops: advance_loc (all forms), set_loc, def_cfa (register, offset, _sf forms),
+ * The common ops: advance_loc (all forms), def_cfa (register, offset, _sf forms),
  * offset (extended, _sf), val_offset, restore, undefined, same_value, register,
  * remember/restore_state, GNU_args_size, GNU_negative_offset_extended, nop. The expression
- * forms are recorded, not evaluated: a frame that needs one ends the walk.
+ * forms are recorded, not evaluated: a frame that needs one ends the walk. DW_CFA_set_loc
+ * (which assemblers do not emit) and unknown ops are an {@link UnwindException}.
  */
 public final class CfiInterpreter {
     private CfiInterpreter() {}
@@ -38,13 +39,9 @@ public final class CfiInterpreter {
             } else {
                 switch (op) {
                     case 0x00 -> { } // nop
-                    case 0x01 -> { // set_loc (absolute, as the CIE's encoding: emu sees absptr only here)
-                        long newLoc = r.u64();
-                        if (bounded && Long.compareUnsigned(newLoc, target) > 0) {
-                            return row;
-                        }
-                        loc = newLoc;
-                    }
+                    // set_loc: its operand is in the FDE's pointer encoding, relative to where it
+                    // sits in .eh_frame; gas and gcc never emit it, so emu does not decode it.
+                    case 0x01 -> throw new UnwindException("DW_CFA_set_loc");
                     case 0x02 -> advance = r.u8() * fde.codeAlign();
                     case 0x03 -> advance = r.u16() * fde.codeAlign();
                     case 0x04 -> advance = r.u32() * fde.codeAlign();
@@ -74,12 +71,14 @@ public final class CfiInterpreter {
                     }
                     case 0x0e -> row.cfaOffset = r.uleb();
                     case 0x0f -> { // def_cfa_expression
-                        r.seek(r.pos() + (int) r.uleb());
+                        int len = (int) r.uleb();
+                        r.seek(r.pos() + len);
                         row.cfaExpression = true;
                     }
                     case 0x10, 0x16 -> { // expression, val_expression
                         int reg = (int) r.uleb();
-                        r.seek(r.pos() + (int) r.uleb());
+                        int len = (int) r.uleb();
+                        r.seek(r.pos() + len);
                         set(row, reg, Rule.EXPRESSION, 0);
                     }
                     case 0x11 -> {

@@ -84,6 +84,29 @@ public final class EhFrameHdr {
         return h;
     }
 
+    /** The initial locations of every FDE the table or index lists, in order (tests, tools). */
+    public long[] locations() {
+        if (index != null) {
+            long[] out = new long[index.length];
+            for (int i = 0; i < index.length; i++) {
+                out[i] = index[i][0];
+            }
+            return out;
+        }
+        if (fdeCount < 0 || tableEnc != TABLE_ENC || fdeCount > 1 << 20) {
+            return new long[0];
+        }
+        long[] out = new long[(int) fdeCount];
+        byte[] e = new byte[4];
+        for (int i = 0; i < out.length; i++) {
+            if (!mem.read(table + i * 8L, e, 4)) {
+                return java.util.Arrays.copyOf(out, i);
+            }
+            out[i] = hdr + ((e[0] & 0xff) | (e[1] & 0xff) << 8 | (e[2] & 0xff) << 16 | e[3] << 24);
+        }
+        return out;
+    }
+
     /** The address of .eh_frame. */
     public long ehFrame() {
         return ehFrame;

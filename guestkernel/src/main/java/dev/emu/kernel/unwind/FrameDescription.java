@@ -63,8 +63,8 @@ public record FrameDescription(long pcBegin, long pcEnd, long codeAlign, long da
         long pcBegin = fde.pointer(cie.fdeEncoding, dataBase);
         long pcRange = fde.pointer(cie.fdeEncoding & 0x0f, dataBase);
         if (cie.augmented) {
-            long augLen = fde.uleb();
-            fde.seek(fde.pos() + (int) augLen); // the LSDA pointer: unwinding does not need it
+            int augLen = (int) fde.uleb();
+            fde.seek(fde.pos() + augLen); // the LSDA pointer: unwinding does not need it
         }
         byte[] insns = fde.bytes(fde.remaining());
         return new FrameDescription(pcBegin, pcBegin + pcRange, cie.codeAlign, cie.dataAlign, cie.returnColumn,

@@ -49,6 +49,20 @@ class ProfileToolTest {
     }
 
     @Test
+    void aRunningProcessIsProfiledByPidForADuration(@TempDir Path tmp) throws Exception {
+        // busybox sh starts the workload in the background and the tool on its pid for one
+        // second of virtual time; the workload ends first, its mappings were read while it ran.
+        EmuCli.Result r = EmuCli.run(tmp, "run", "/bin/busybox", "sh", "-c",
+                ProfileTest.image("hot_glibc") + " 40 & " + tool() + " -f -F 999 -p $! 1");
+        assertThat(r.status()).as("stderr: %s", r.stderr()).isZero();
+        String folded = r.stdout().replaceAll("(?m)^hot: .*\n", "");
+        assertThat(r.stdout()).contains("hot: 40 rounds");
+        // hot_glibc has no frame pointers: the walk ends at hot, as on Linux.
+        assertThat(widest(folded).getKey()).isEqualTo("hot_glibc;hot");
+        assertThat(FoldedStacks.parse(folded).keySet()).allMatch(k -> k.startsWith("hot_glibc;"));
+    }
+
+    @Test
     void nativelyTheSameBinaryReportsTheSameStack(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "perf_event_open and bpf() need root");
         Process p = new ProcessBuilder(tool().toString(), "-f", "-F", "999", "--", ProfileTest.image("hot_fp").toString(), "1000")

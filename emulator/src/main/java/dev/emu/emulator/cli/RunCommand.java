@@ -191,6 +191,12 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("emu: --profile-unwind must be 'cfi' or 'fp', not '" + profileUnwind + "'");
                 return 2;
             }
+            // Checked before the run, so a long run does not end without its profile.
+            Path dir = (profileOut != null ? profileOut : Path.of("emu-profile.folded")).toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                System.err.println("emu: --profile-out: cannot write in " + dir);
+                return 2;
+            }
         }
         for (String e : env) {
             if (!e.contains("=")) {

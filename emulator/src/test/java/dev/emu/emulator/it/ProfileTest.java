@@ -112,6 +112,9 @@ class ProfileTest {
         r = EmuCli.run(tmp, "run", "--profile", "--profile-unwind=dwarf", image("hot_fp").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.stderr()).contains("--profile-unwind");
+        r = EmuCli.run(tmp, "run", "--profile-out", tmp.resolve("missing/p.folded").toString(), image("hot_fp").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--profile-out: cannot write in " + tmp.resolve("missing"));
     }
 
     /** Headless Chromium (a Debian package, scripts/lib/deps.sh) renders the SVG: the DOM has the frames, the picture has them in colour. */

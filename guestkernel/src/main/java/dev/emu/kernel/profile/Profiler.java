@@ -192,7 +192,7 @@ public final class Profiler {
             String comm = comm(k);
             StringBuilder line = new StringBuilder(comm);
             if (stackId < 0 || stacks.map().lookup(le(stackId), stack) != 0) {
-                line.append(";[missed user stack]");
+                line.append(";[Missed User Stack]"); // libbpf-tools profile's words
             } else {
                 ByteBuffer sb = le(stack);
                 List<Long> ips = new ArrayList<>();

@@ -117,6 +117,10 @@ public final class Verifier {
     private final boolean[] plainAccess;
     /** Per instruction: an LD_ABS/LD_IND, expanded into a helper call after verification. */
     private final boolean[] legacyLoads;
+    /** Each function's stack use, for the combined limit across calls. */
+    private final StackDepth stackDepth;
+    /** subprogEnd[entry]: one past the last instruction of the function starting at entry. */
+    private final int[] subprogEnd;
 
     private Verifier(LoadedProgram prog, ProgramType type, int logLevel) {
         this.prog = prog;
@@ -128,6 +132,8 @@ public final class Verifier {
         this.packetFieldLoads = new ContextField[code.length];
         this.plainAccess = new boolean[code.length];
         this.legacyLoads = new boolean[code.length];
+        this.stackDepth = new StackDepth(code.length);
+        this.subprogEnd = new int[code.length];
         this.explored = new ArrayList<>(code.length);
         for (int i = 0; i < code.length; i++) {
             explored.add(null);
@@ -140,6 +146,10 @@ public final class Verifier {
         try {
             v.checkCfg();
             v.doCheck();
+            String tooLarge = v.stackDepth.check(v.code, v.subprogEnd);
+            if (tooLarge != null) {
+                throw refuse(-1, tooLarge); // check_max_stack_depth, after the walk
+            }
         } catch (Refusal r) {
             return v.reject(r.insn, r.getMessage(), r.errno);
         } catch (RuntimeException e) {
@@ -221,6 +231,11 @@ public final class Verifier {
         return malformed(insn, reason);
     }
 
+    /** A stack access of the function running in {@code f} reaching down to {@code fp + lowestOff}. */
+    void touchStack(VerifierState.Frame f, long lowestOff) {
+        stackDepth.touch(f.entry, lowestOff);
+    }
+
     ProgramType programType() {
         return type;
     }
@@ -288,6 +303,7 @@ public final class Verifier {
                 while (!subStart[end]) {
                     end++;
                 }
+                subprogEnd[start] = end;
             }
             int target = switch (o.kind()) {
                 case JA, JCOND -> i + insn(i).off() + 1;
@@ -595,7 +611,9 @@ public final class Verifier {
         if (o.kind() == Opcode.Kind.NEG || o.kind() == Opcode.Kind.END) {
             RegState d = reg(st, i, dst);
             if (d.type.isPointer()) {
-                throw refuse(i, "R" + dst + " pointer arithmetic prohibited");
+                // check_alu_op: is_pointer_value is false with allow_ptr_leaks, so the privileged result is a scalar.
+                set(st, dst, RegState.unknown());
+                return;
             }
             RegState r;
             if (o.kind() == Opcode.Kind.NEG) {
@@ -635,7 +653,7 @@ public final class Verifier {
                 if (off == 0) {
                     r = s.copy();
                 } else if (s.type.isPointer()) {
-                    throw refuse(i, "R" + in.src() + " sign-extension part of pointer");
+                    r = RegState.unknown(); // privileged: sign-extending part of a pointer gives a scalar
                 } else if (s.isConst()) {
                     long v = s.constValue();
                     r = RegState.constant(off == 8 ? (byte) v : off == 16 ? (short) v : (int) v);
@@ -666,16 +684,19 @@ public final class Verifier {
         RegState d = reg(st, i, dst);
         String opStr = OP_STR[opc >> 4];
         if (d.type.isPointer() || s.type.isPointer()) {
-            if (!is64) {
-                throw refuse(i, "R" + dst + " 32-bit pointer arithmetic prohibited");
-            }
             if (d.type.isPointer() && s.type.isPointer()) {
-                if (opc == Opcode.ALU_SUB && (d.type == s.type || (PacketPointers.isPacketFamily(d.type)
-                        && PacketPointers.isPacketFamily(s.type)))) {
-                    set(st, dst, RegState.unknown()); // privileged: ptr - ptr is a scalar
+                if (opc == Opcode.ALU_SUB) { // adjust_reg_min_max_vals: allow_ptr_leaks makes ptr - ptr a scalar
+                    set(st, dst, RegState.unknown());
                     return;
                 }
                 throw refuse(i, "R" + dst + " pointer " + opStr + " pointer prohibited");
+            }
+            if (!is64) {
+                if (opc == Opcode.ALU_SUB) { // adjust_ptr_min_max_vals: a privileged 32-bit sub gives a scalar
+                    set(st, dst, RegState.unknown());
+                    return;
+                }
+                throw refuse(i, "R" + dst + " 32-bit pointer arithmetic prohibited");
             }
             RegState ptr = d.type.isPointer() ? d : s;
             RegState off = d.type.isPointer() ? s : d;
@@ -686,21 +707,27 @@ public final class Verifier {
             if (ptr.type == RegType.CONST_PTR_TO_MAP || ptr.type == RegType.PTR_TO_PACKET_END) {
                 throw refuse(i, "R" + dst + " pointer arithmetic on " + ptr.type.linuxName + " prohibited");
             }
+            checkSaneOffset(i, off, ptr.type);
+            checkSaneOffset(i, ptr, ptr.type);
+            if (opc == Opcode.ALU_SUB && ptr == s) {
+                throw refuse(i, "R" + dst + " tried to subtract pointer from scalar");
+            }
+            if (opc == Opcode.ALU_SUB && ptr.type == RegType.PTR_TO_STACK) {
+                // Linux: JITs might not deal with it (test_verifier's "invalid fp arithmetic").
+                throw refuse(i, "R" + dst + " subtraction from stack pointer prohibited");
+            }
             if (opc == Opcode.ALU_AND || opc == Opcode.ALU_OR || opc == Opcode.ALU_XOR) {
                 throw refuse(i, "R" + dst + " bitwise operator " + opStr + " on pointer prohibited");
             }
             if (opc != Opcode.ALU_ADD && opc != Opcode.ALU_SUB) {
                 throw refuse(i, "R" + dst + " pointer arithmetic with " + opStr + " operator prohibited");
             }
-            if (opc == Opcode.ALU_SUB && ptr == s) {
-                throw refuse(i, "R" + dst + " tried to subtract pointer from scalar");
-            }
             RegState r = ptr.copy();
             if (off.isConst()) {
                 long c = opc == Opcode.ALU_ADD ? off.constValue() : -off.constValue();
                 long no = r.off + c;
-                if (Math.abs(c) >= (1L << 29) || Math.abs(no) >= (1L << 29)) {
-                    throw refuse(i, "value " + c + " makes " + ptr.type.linuxName + " pointer be out of bounds");
+                if (Math.abs(no) >= MAX_VAR_OFF) {
+                    throw malformed(i, ptr.type.linuxName + " pointer offset " + no + " is not allowed");
                 }
                 r.off = (int) no;
             } else {
@@ -720,11 +747,33 @@ public final class Verifier {
                     r.id = ++idGen; // a new variable offset: its range must be proven again
                     r.range = 0;
                 }
+                checkSaneOffset(i, r, ptr.type);
             }
             set(st, dst, r);
             return;
         }
         set(st, dst, ScalarOps.alu(opc, is64, in.off(), d, s));
+    }
+
+    /** BPF_MAX_VAR_OFF: the largest pointer offset, fixed or variable, pointer arithmetic may make. */
+    private static final long MAX_VAR_OFF = 1L << 29;
+
+    /** Linux's check_reg_sane_offset, for the scalar and the pointer of pointer arithmetic and its result (EINVAL). */
+    private void checkSaneOffset(int i, RegState r, RegType ptrType) {
+        String t = ptrType.linuxName;
+        long val = r.var.value();
+        if (r.isConst() && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF)) {
+            throw malformed(i, "math between " + t + " pointer and " + val + " is not allowed");
+        }
+        if (r.off >= MAX_VAR_OFF || r.off <= -MAX_VAR_OFF) {
+            throw malformed(i, t + " pointer offset " + r.off + " is not allowed");
+        }
+        if (r.smin == Long.MIN_VALUE) {
+            throw malformed(i, "math between " + t + " pointer and register with unbounded min value is not allowed");
+        }
+        if (r.smin >= MAX_VAR_OFF || r.smin <= -MAX_VAR_OFF) {
+            throw malformed(i, "value " + r.smin + " makes " + t + " pointer be out of bounds");
+        }
     }
 
     // ---- memory (cf. check_mem_access, check_stack_read/write, check_map_access, check_ctx_access)
@@ -752,6 +801,7 @@ public final class Verifier {
                             + o + " size=" + size);
                 }
                 VerifierState.Frame f = st.frames.get(base.frameNo);
+                stackDepth.touch(f.entry, o);
                 if (write) {
                     stackWrite(st, i, f, o, size, value);
                     return null;
@@ -759,6 +809,13 @@ public final class Verifier {
                 return stackRead(i, f, regno, o, size, signExt);
             }
             case PTR_TO_CTX -> {
+                // __check_ptr_off_reg: a negative or modified fixed offset, then a variable one.
+                if (base.off < 0) {
+                    throw refuse(i, "negative offset ctx ptr R" + regno + " off=" + base.off + " disallowed");
+                }
+                if (base.off != 0) {
+                    throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + base.off + " disallowed");
+                }
                 if (!base.isConst() || base.constValue() != 0) {
                     throw refuse(i, "variable ctx access var_off=" + base.var + " disallowed");
                 }
@@ -900,7 +957,7 @@ public final class Verifier {
         int idx = STACK + o;
         int slot = idx / 8;
         if (value.type == RegType.PTR_TO_STACK && value.frameNo > f.frameNo) {
-            throw refuse(i, "cannot spill pointers to stack into stack frame of the caller");
+            throw malformed(i, "cannot spill pointers to stack into stack frame of the caller");
         }
         if (size == 8) {
             f.spill[slot] = value.copy();
@@ -955,7 +1012,8 @@ public final class Verifier {
         if (in.imm() == Opcode.ATOMIC_CMPXCHG) {
             reg(st, i, 0);
         }
-        if (val.type.isPointer()) {
+        // Privileged Linux lets a pointer be the operand (is_pointer_value is false); emu keeps it off maps and memory.
+        if (val.type.isPointer() && base.type != RegType.PTR_TO_STACK) {
             throw refuse(i, "R" + in.src() + " leaks addr into mem");
         }
         if (base.type == RegType.PTR_TO_CTX) {
@@ -1233,7 +1291,9 @@ public final class Verifier {
         RegState ptr = a.type.isPointer() ? a : b;
         RegState other = a.type.isPointer() ? b : a;
         boolean otherZero = other.isScalar() && other.isConst() && other.constValue() == 0;
-        if (eqne && otherZero && ptr.type.maybeNull()) {
+        // check_cond_jmp_op: only a 64-bit 'jeq/jne dst, 0' (immediate) is a NULL check of dst.
+        boolean nullCheck = ptr == a && op(i).insnClass() != Opcode.CLS_JMP32 && !op(i).regSource();
+        if (eqne && otherZero && ptr.type.maybeNull() && nullCheck) {
             VerifierState taken = st.copy();
             int id = ptr.id; // read first: marking st's side NULL resets ptr (one of st's registers)
             // On the JEQ-taken / JNE-fallthrough side the pointer is NULL.
@@ -1242,7 +1302,7 @@ public final class Verifier {
             push(taken, i, target);
             return i + 1;
         }
-        if (eqne && otherZero) { // a non-null pointer is never 0
+        if (eqne && otherZero && !ptr.type.maybeNull()) { // a non-null pointer is never 0
             return op == Opcode.JMP_JEQ ? i + 1 : target;
         }
         VerifierState taken = st.copy();
@@ -1281,10 +1341,11 @@ public final class Verifier {
 
     private int localCall(VerifierState st, int i, Instruction in) {
         if (st.frames.size() >= MAX_FRAMES) {
-            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep !", Errno.E2BIG);
+            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep", Errno.E2BIG);
         }
         VerifierState.Frame caller = st.cur();
         VerifierState.Frame callee = new VerifierState.Frame(st.frames.size(), i);
+        callee.entry = i + in.imm() + 1;
         for (int r = 0; r < 11; r++) {
             callee.regs[r] = r >= 1 && r <= 5 ? caller.regs[r].copy() : RegState.notInit();
         }
@@ -1303,10 +1364,14 @@ public final class Verifier {
         }
         if (f.callback) {
             // A callback returns 0 (go on) or 1 (stop): check_return_code's callback range.
-            if (!r0.isScalar() || r0.smin < 0 || Long.compareUnsigned(r0.umax, 1) > 0) {
-                throw refuse(i, "At callback return the register R0 has "
-                        + (r0.isScalar() && r0.isConst() ? "value 0x" + Long.toHexString(r0.constValue())
-                            : "unknown scalar value") + " should have been in (0x0; 0x1)");
+            if (!r0.isScalar()) {
+                throw refuse(i, "R0 not a scalar value");
+            }
+            if (r0.smin < 0 || r0.smax > 1) { // retval_range_within, then verbose_invalid_scalar's words (EINVAL)
+                String has = (r0.smin > Long.MIN_VALUE ? " smin=" + r0.smin : "")
+                        + (r0.smax < Long.MAX_VALUE ? " smax=" + r0.smax : "");
+                throw malformed(i, "At callback return the register R0 has"
+                        + (has.isEmpty() ? " unknown scalar value" : has) + " should have been in [0, 1]");
             }
             st.frames.remove(st.frames.size() - 1);
             VerifierState.Frame caller = st.cur();
@@ -1319,7 +1384,7 @@ public final class Verifier {
         }
         if (st.frames.size() > 1) {
             if (r0.type == RegType.PTR_TO_STACK && r0.frameNo == f.frameNo) {
-                throw refuse(i, "cannot return stack pointer to the caller");
+                throw malformed(i, "cannot return stack pointer to the caller");
             }
             st.frames.remove(st.frames.size() - 1);
             VerifierState.Frame caller = st.cur();
@@ -1335,7 +1400,9 @@ public final class Verifier {
         }
         if (!st.refs.isEmpty()) {
             VerifierState.Ref ref = st.refs.get(0);
-            throw refuse(i, "Unreleased reference id=" + ref.id() + " alloc_insn=" + ref.insn());
+            // check_reference_leak's line, then check_resource_leak's (EINVAL), as Linux 6.18 logs them.
+            throw malformed(i, "Unreleased reference id=" + ref.id() + " alloc_insn=" + ref.insn()
+                    + "\nBPF_EXIT instruction in main prog would lead to reference leak");
         }
         return DONE;
     }
@@ -1370,6 +1437,7 @@ public final class Verifier {
         int callbackEntry = -1;
         RegState callbackCtx = null;
         boolean nullMem = false;
+        long constKey = -1;
         List<ArgType> args = h.args();
         for (int k = 0; k < args.size(); k++) {
             int regno = k + 1;
@@ -1400,6 +1468,9 @@ public final class Verifier {
                         throw refuse(i, "invalid zero-sized read"); // e.g. a key for a queue, which has none
                     }
                     helperMem(st, i, regno, r, t, size, t == ArgType.PTR_TO_UNINIT_MAP_VALUE);
+                    if (t == ArgType.PTR_TO_MAP_KEY) {
+                        constKey = ConstMapKey.of(st, map, r);
+                    }
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
@@ -1449,7 +1520,7 @@ public final class Verifier {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=ringbuf_mem");
                     }
                     if (r.off != 0 || !r.isConst() || r.constValue() != 0) {
-                        throw refuse(i, "R" + regno + " must have zero offset when passed to release func");
+                        throw malformed(i, "R" + regno + " must have zero offset when passed to release func or trusted arg to kfunc");
                     }
                     release = r.refObjId;
                 }
@@ -1502,6 +1573,11 @@ public final class Verifier {
                     ? RegState.unknown32() : RegState.unknown();
             case VOID -> RegState.notInit();
             case PTR_TO_MAP_VALUE_OR_NULL -> {
+                if (id == BpfHelperId.MAP_LOOKUP_ELEM && constKey >= 0 && constKey < map.maxEntries()) {
+                    RegState p = RegState.pointer(RegType.PTR_TO_MAP_VALUE); // an array slot that exists
+                    p.map = map;
+                    yield p;
+                }
                 RegState p = RegState.pointer(RegType.PTR_TO_MAP_VALUE_OR_NULL);
                 p.map = map;
                 p.id = ++idGen;
@@ -1532,9 +1608,10 @@ public final class Verifier {
      */
     private int pushCallback(VerifierState st, int i, int id, int entry, BpfMap map, RegState ctx) {
         if (st.frames.size() >= MAX_FRAMES) {
-            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep !", Errno.E2BIG);
+            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep", Errno.E2BIG);
         }
         VerifierState.Frame callee = new VerifierState.Frame(st.frames.size(), i, true);
+        callee.entry = entry;
         for (int r = 0; r < 11; r++) {
             callee.regs[r] = RegState.notInit();
         }
@@ -1604,14 +1681,19 @@ public final class Verifier {
     private void helperMem(VerifierState st, int i, int regno, RegState r, ArgType t, int size, boolean uninit) {
         switch (r.type) {
             case PTR_TO_STACK -> {
-                if (!r.isConst()) {
-                    throw refuse(i, "R" + regno + " variable stack access prohibited");
+                if (!r.isConst()) { // check_stack_range_initialized with a variable offset
+                    VarOffsetStack.helperRange(this, st, i, regno, r, size, uninit);
+                    return;
                 }
                 int o = r.off + (int) r.constValue();
-                if (o < -STACK || o + size > 0) {
-                    throw refuse(i, "invalid indirect access to stack R" + regno + " off=" + o + " size=" + size);
+                if (o < -STACK || o >= 0 || o + size > 0) {
+                    // check_stack_access_within_bounds: a start outside the frame is EACCES, an end above it EINVAL.
+                    String msg = "invalid " + (uninit ? "write to" : "read from") + " stack R" + regno + " off=" + o
+                            + " size=" + size;
+                    throw o < -STACK || o >= 0 ? refuse(i, msg) : malformed(i, msg);
                 }
                 VerifierState.Frame f = st.frames.get(r.frameNo);
+                stackDepth.touch(f.entry, o);
                 for (int k = STACK + o; k < STACK + o + size; k++) {
                     if (uninit) {
                         destroySpill(f, k / 8);

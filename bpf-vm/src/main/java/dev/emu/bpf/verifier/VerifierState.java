@@ -27,6 +27,8 @@ final class VerifierState {
         final int callsite;
         /** A callback a helper calls (bpf_loop, for_each_map_elem): its exit returns into the helper. */
         final boolean callback;
+        /** The first instruction of the function this frame runs (for its stack depth). */
+        int entry;
 
         Frame(int frameNo, int callsite) {
             this(frameNo, callsite, false);
@@ -40,6 +42,7 @@ final class VerifierState {
 
         Frame copy() {
             Frame f = new Frame(frameNo, callsite, callback);
+            f.entry = entry;
             for (int i = 0; i < 11; i++) {
                 f.regs[i] = regs[i].copy();
             }

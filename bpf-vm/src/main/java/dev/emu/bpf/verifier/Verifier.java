@@ -61,7 +61,6 @@ public final class Verifier {
     /** BPF_COMPLEXITY_LIMIT_INSNS. */
     public static final int INSN_LIMIT = BpfFlags.BPF_COMPLEXITY_LIMIT_INSNS;
     private static final int MAX_FRAMES = BpfFlags.MAX_CALL_FRAMES;
-    private static final int MAX_STATES_PER_INSN = 64;
     private static final int LOG_CAP = 8 << 20;
     private static final int DONE = -1;
 
@@ -71,6 +70,9 @@ public final class Verifier {
         final Checkpoint parent;
         /** Paths still being explored from here; 0 once every descendant finished. */
         int branches = 1;
+        /** Prunes it allowed, and prune points it failed to match while new states were being stored. */
+        int hits;
+        int misses;
 
         Checkpoint(VerifierState state, Checkpoint parent) {
             this.state = state;
@@ -99,6 +101,12 @@ public final class Verifier {
     private final long[] code;
     private final StringBuilder log = new StringBuilder();
     private final boolean[] prune;
+    /** Prune points where a state is stored whatever the heuristic says (is_force_checkpoint). */
+    private final boolean[] forceCheckpoint;
+    /** Jump-class instructions processed, and both counts when the last state was stored (is_state_visited). */
+    private int jmpsProcessed;
+    private int prevJmpsProcessed;
+    private int prevInsnProcessed;
     private final List<List<Checkpoint>> explored;
     private final Deque<Branch> stack = new ArrayDeque<>();
     /** Register liveness per instruction, for pruning (computed at the first prune point). */
@@ -128,7 +136,8 @@ public final class Verifier {
         this.logLevel = logLevel;
         this.insns = prog.instructions();
         this.code = prog.code();
-        this.prune = new boolean[code.length];
+        this.prune = new boolean[code.length + 1];
+        this.forceCheckpoint = new boolean[code.length + 1];
         this.packetFieldLoads = new ContextField[code.length];
         this.plainAccess = new boolean[code.length];
         this.legacyLoads = new boolean[code.length];
@@ -310,15 +319,10 @@ public final class Verifier {
                 case JA32 -> i + insn(i).imm() + 1;
                 default -> -1;
             };
-            if (target >= 0) {
-                prune[target] = true;
-                if (target < start || target >= end) {
-                    throw malformed(i, "jump out of range from insn " + i + " to " + target);
-                }
+            if (target >= 0 && (target < start || target >= end)) {
+                throw malformed(i, "jump out of range from insn " + i + " to " + target);
             }
-            if (o.kind() == Opcode.Kind.JCOND || o.kind() == Opcode.Kind.CALL) {
-                prune[i] = true;
-            }
+            markPrunePoints(i, o, target);
             int last = i + o.slots() - 1;
             if (subStart[last + 1] && o.kind() != Opcode.Kind.EXIT && o.kind() != Opcode.Kind.JA
                     && o.kind() != Opcode.Kind.JA32) {
@@ -367,6 +371,35 @@ public final class Verifier {
     // ---------------------------------------------------------------------------------------------
     // The walk (cf. do_check, is_state_visited, push_stack/pop_stack)
 
+    /**
+     * Linux's prune points (check_cfg's visit_insn): the target of an unconditional jump, a
+     * conditional jump itself, the instruction after a call, a bpf-to-bpf call and an lddw of a
+     * callback themselves, and a helper call that calls a callback (also a forced checkpoint).
+     */
+    private void markPrunePoints(int i, Opcode o, int target) {
+        switch (o.kind()) {
+            case JA, JA32 -> prune[target] = true;
+            case JCOND -> prune[i] = true;
+            case CALL -> {
+                prune[i + 1] = true;
+                int imm = insn(i).imm();
+                if (insn(i).src() == BpfFlags.BPF_PSEUDO_CALL) {
+                    prune[i] = true;
+                } else if (insn(i).src() == 0 && (imm == BpfHelperId.LOOP || imm == BpfHelperId.FOR_EACH_MAP_ELEM)) {
+                    prune[i] = true;
+                    forceCheckpoint[i] = true;
+                }
+            }
+            case LDDW -> {
+                if (insn(i).src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                    prune[i] = true;
+                    prune[i + 2] = true;
+                }
+            }
+            default -> { }
+        }
+    }
+
     private void doCheck() {
         VerifierState st = new VerifierState();
         VerifierState.Frame f = new VerifierState.Frame(0, -1);
@@ -412,6 +445,11 @@ public final class Verifier {
             }
             int prevWritten = st.written;
             st.written = 0;
+            Opcode.Kind kind = op(pc).kind();
+            if (kind == Opcode.Kind.JA || kind == Opcode.Kind.JA32 || kind == Opcode.Kind.JCOND
+                    || kind == Opcode.Kind.CALL || kind == Opcode.Kind.EXIT) {
+                jmpsProcessed++; // do_check: every BPF_JMP/BPF_JMP32 instruction
+            }
             try {
                 pc = step(st, pc);
             } catch (Refusal r) {
@@ -460,25 +498,48 @@ public final class Verifier {
             liveness = Liveness.compute(code);
         }
         int live = liveness.liveIn(at);
-        for (Checkpoint cp : list) {
-            // Fully explored: prune ignoring dead registers (states_equal); still being explored: the loop check, exact.
-            if (cp.branches > 0 ? cp.state.covers(st) : StateEquivalence.covers(cp.state, st, live)) {
-                if (cp.branches > 0) {
-                    // An ancestor on this very path is at least as general: the loop can repeat forever.
+        boolean force = forceCheckpoint[at];
+        // Linux's heuristic: store a new state only after at least 2 jumps and 8 instructions since the last one.
+        boolean add = force || (jmpsProcessed - prevJmpsProcessed >= 2 && processed - prevInsnProcessed >= 8);
+        int statesCnt = 0;
+        for (java.util.Iterator<Checkpoint> it = list.iterator(); it.hasNext(); ) {
+            Checkpoint cp = it.next();
+            statesCnt++;
+            if (cp.branches > 0) {
+                // Still being explored: this path came back to it. The same state exactly can repeat forever.
+                if (StateEquivalence.exact(cp.state, st, live)) {
                     throw malformed(at, "infinite loop detected at insn " + at);
                 }
+                // Inside a loop, store states sparsely: iterations differ and rarely help pruning.
+                if (!force && jmpsProcessed - prevJmpsProcessed < 20 && processed - prevInsnProcessed < 100) {
+                    add = false;
+                }
+            } else if (StateEquivalence.covers(cp.state, st, live)) { // fully explored: prune (states_equal)
+                cp.hits++;
                 return true;
             }
+            // A state that keeps missing is dropped (is_state_visited's miss_cnt/hit_cnt eviction).
+            if (add) {
+                cp.misses++;
+            }
+            int n = force && cp.branches > 0 ? 64 : 3;
+            if (cp.misses > cp.hits * n + n) {
+                it.remove();
+                curStates--;
+            }
         }
-        if (list.size() < MAX_STATES_PER_INSN) {
-            Checkpoint cp = new Checkpoint(st.copy(), st.parent);
-            st.parent = cp;
-            list.add(cp);
-            totalStates++;
-            curStates++;
-            peakStates = Math.max(peakStates, curStates);
-            maxStatesPerInsn = Math.max(maxStatesPerInsn, list.size());
+        maxStatesPerInsn = Math.max(maxStatesPerInsn, statesCnt);
+        if (!add) {
+            return false;
         }
+        Checkpoint cp = new Checkpoint(st.copy(), st.parent);
+        st.parent = cp;
+        list.add(0, cp); // Linux adds to the head of the list
+        totalStates++;
+        curStates++;
+        peakStates = Math.max(peakStates, curStates);
+        prevJmpsProcessed = jmpsProcessed;
+        prevInsnProcessed = processed;
         return false;
     }
 

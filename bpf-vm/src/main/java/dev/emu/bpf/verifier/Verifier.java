@@ -551,7 +551,13 @@ public final class Verifier {
         }
     }
 
+    /** BPF_COMPLEXITY_LIMIT_JMP_SEQ: branches pending exploration at once. */
+    private static final int JMP_SEQ_LIMIT = 8192;
+
     private void push(VerifierState other, int from, int to) {
+        if (stack.size() + 1 > JMP_SEQ_LIMIT) { // push_stack: Linux 6.18 fails the load with EFAULT
+            throw new Refusal(from, "The sequence of " + (stack.size() + 1) + " jumps is too complex.", Errno.EFAULT);
+        }
         if (other.parent != null) {
             other.parent.branches++;
         }

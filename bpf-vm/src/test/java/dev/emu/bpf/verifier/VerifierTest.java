@@ -310,6 +310,41 @@ class VerifierTest {
     }
 
     @Test
+    void jumpSequenceTooComplex() throws Exception {
+        // 8200 unknown outcomes in a row: 8193 branches pending at once is one too many (push_stack).
+        StringBuilder asm = new StringBuilder("ldxw %r2, [%r1+0]\n");
+        for (int k = 0; k < 8200; k++) {
+            asm.append("jeq %r2, ").append(k).append(", +0\n");
+        }
+        asm.append("mov %r0, 0\nexit\n");
+        VerifierResult.Rejected r = rejected(asm.toString(), 8193, "The sequence of 8193 jumps is too complex.");
+        assertThat(r.errno()).isEqualTo(Errno.EFAULT); // as the host kernel (6.18) answers
+    }
+
+    @Test
+    void combinedStackOfCallsTooLarge() throws Exception {
+        VerifierResult.Rejected r = rejected("""
+                stdw [%r10-512], 0
+                call local f
+                exit
+                f:
+                stdw [%r10-512], 0
+                mov %r0, 0
+                exit
+                """, -1, "combined stack size of 2 calls is 1024. Too large");
+        assertThat(r.errno()).isEqualTo(Errno.EACCES);
+        accepted("""
+                stdw [%r10-256], 0
+                call local f
+                exit
+                f:
+                stdw [%r10-256], 0
+                mov %r0, 0
+                exit
+                """);
+    }
+
+    @Test
     void tooManyFrames() throws Exception {
         VerifierResult.Rejected r = rejected("""
                 f:

@@ -44,14 +44,15 @@ import java.util.List;
  * stack are refused (Linux allows them to privileged users); pointers may not be stored into map
  * values, ringbuf memory or the context, nor returned from the main program; atomics must be
  * naturally aligned (the engines fault on misaligned atomics); callx is refused. Simplifications:
- * register liveness only (pruning against a fully explored state skips registers dead at the
- * prune point, {@link Liveness}; no stack liveness, no precision tracking: every live scalar's
- * range is compared), variable-offset loads and stores on the stack are checked as Linux's
- * privileged rules ({@link VarOffsetStack}) but variable-offset stack pointers passed to helpers
- * and variable-offset context accesses are refused, JMP32 refines the bounds only when the operands' upper halves are
- * known zero (or, for signed forms, the values are known to be in [0, 2^31)); otherwise only the
- * known bits of the low half carry over ({@link Jmp32Refinement}: no separate 32-bit bounds), and no combined
- * stack-depth limit across frames (each frame has its own 512 bytes, as the engines give).
+ * no precision tracking and no stack liveness (pruning against a fully explored state skips
+ * registers dead at the prune point, {@link Liveness}, and compares every live scalar's range);
+ * JMP32 refines the bounds only when the operands' upper halves are known zero (or, for signed
+ * forms, the values are known to be in [0, 2^31)); otherwise only the known bits of the low half
+ * carry over ({@link Jmp32Refinement}: no separate 32-bit bounds). States are stored at Linux's
+ * prune points under its rule (2 jumps and 8 instructions since the last one, see
+ * {@code stateVisited}); the combined stack of a call chain is limited to 512 bytes
+ * ({@link StackDepth}). The differential corpus (emulator's VerifierCorpusTest) checks the
+ * verdicts against the host kernel.
  *
  * <p>Log levels as Linux's {@code log_level}: 0 nothing (the reason is in the result), 1 the
  * instruction trace of the path being explored (on failure: the failing path) with register

@@ -862,7 +862,9 @@ public final class Verifier {
                 }
                 int o = base.off + (int) base.constValue() + off;
                 if (o % size != 0) {
-                    throw refuse(i, "misaligned stack access off " + o + " size " + size);
+                    // check_generic_ptr_alignment's words: var_off + fixed offset + instruction offset.
+                    throw refuse(i, "misaligned stack access off " + base.constValue() + "+" + base.off + "+" + off
+                            + " size " + size);
                 }
                 if (o < -STACK || o + size > 0) {
                     throw refuse(i, "invalid " + (write ? "write to" : "read from") + " stack R" + regno + " off="
@@ -995,15 +997,14 @@ public final class Verifier {
         if (Long.compareUnsigned(base.umax, 1L << 29) >= 0) {
             throw refuse(i, "R" + regno + " unbounded memory access, make sure to bounds check any such access");
         }
+        // check_mem_region_access: __check_mem_access's line for the lowest, then the highest offset, and which.
         long lo = base.off + base.smin + off;
-        long hi = base.off + base.umax + off + size;
-        if (lo < 0 || hi > limit) {
-            if (base.isConst()) {
-                throw refuse(i, "invalid access to " + what + limit + " off=" + (base.off + base.constValue() + off)
-                        + " size=" + size);
+        long hi = base.off + base.umax + off;
+        for (long at : new long[] {lo, hi}) {
+            if (at < 0 || at + size > limit) {
+                throw refuse(i, "invalid access to " + what + limit + " off=" + at + " size=" + size + "\nR" + regno
+                        + " " + (at == lo ? "min" : "max") + " value is outside of the allowed memory range");
             }
-            throw refuse(i, "R" + regno + " " + (lo < 0 ? "min" : "max")
-                    + " value is outside of the allowed memory range");
         }
     }
 
@@ -1090,7 +1091,9 @@ public final class Verifier {
         if (base.type == RegType.PTR_TO_MAP_VALUE || base.type == RegType.PTR_TO_MEM) {
             long known = base.off + base.var.value() + in.off();
             if ((known & (size - 1)) != 0 || (base.var.mask() & (size - 1)) != 0) {
-                throw refuse(i, "misaligned access off " + known + " size " + size);
+                throw refuse(i, "misaligned " + (base.type == RegType.PTR_TO_MAP_VALUE ? "value " : "") + "access off "
+                        + (base.isConst() ? Long.toString(base.constValue()) : base.var.toString()) + "+" + base.off + "+"
+                        + in.off() + " size " + size);
             }
         }
         access(st, i, in.dst(), base, in.off(), size, false, null, false);
@@ -1517,8 +1520,14 @@ public final class Verifier {
                     if (r.type != RegType.PTR_TO_CTX) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=ctx");
                     }
-                    if (r.off != 0 || !r.isConst() || r.constValue() != 0) {
+                    if (r.off < 0) { // check_ptr_off_reg, as for a load through the context
+                        throw refuse(i, "negative offset ctx ptr R" + regno + " off=" + r.off + " disallowed");
+                    }
+                    if (r.off != 0) {
                         throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + r.off + " disallowed");
+                    }
+                    if (!r.isConst() || r.constValue() != 0) {
+                        throw refuse(i, "variable ctx access var_off=" + r.var + " disallowed");
                     }
                 }
                 case CONST_MAP_PTR -> {
@@ -1573,7 +1582,7 @@ public final class Verifier {
                         throw refuse(i, "R" + regno + " min value is negative, either use unsigned or 'var &= const'");
                     }
                     if (t == ArgType.CONST_SIZE && r.umin == 0) {
-                        throw refuse(i, "R" + regno + " invalid zero-sized read");
+                        throw refuse(i, "R" + regno + " invalid zero-sized read: u64=[" + r.umin + "," + r.umax + "]");
                     }
                     if (Long.compareUnsigned(r.umax, 1L << 29) >= 0) {
                         throw refuse(i, "R" + regno + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
@@ -1616,7 +1625,7 @@ public final class Verifier {
         if (map != null) {
             checkTracingMapCompat(i, map, h, id);
             if (!MapHelperRules.compatible(map, id)) {
-                throw malformed(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+                throw malformed(i, "cannot pass map_type " + map.type() + " into func bpf_" + h.name() + "#" + id);
             }
         }
         if (release != 0) {
@@ -1741,7 +1750,7 @@ public final class Verifier {
         boolean stackMap = map instanceof dev.emu.bpf.map.StackTraceMap;
         if ((perfArray && id != BpfHelperId.PERF_EVENT_OUTPUT) || (stackMap && id != BpfHelperId.GET_STACKID)
                 || (id == BpfHelperId.PERF_EVENT_OUTPUT && !perfArray) || (id == BpfHelperId.GET_STACKID && !stackMap)) {
-            throw refuse(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+            throw refuse(i, "cannot pass map_type " + map.type() + " into func bpf_" + h.name() + "#" + id);
         }
     }
 

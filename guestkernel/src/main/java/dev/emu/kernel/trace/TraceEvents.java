@@ -161,6 +161,11 @@ public final class TraceEvents {
         }
     }
 
+    /** The syscall wrappers {@code __x64_sys_NAME}, in syscall-number order (the kernel BTF's FUNCs). */
+    public List<String> syscallWrappers() {
+        return List.copyOf(kprobes.keySet());
+    }
+
     /** Every tracefs event, by id. */
     public List<TraceEvent> all() {
         return Collections.unmodifiableList(byId);

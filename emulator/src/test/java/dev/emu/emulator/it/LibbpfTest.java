@@ -110,6 +110,17 @@ class LibbpfTest {
         sameAsNative("opensnoop");
     }
 
+    /**
+     * CO-RE: a program built against emu's vmlinux.h reads the task_struct chain of
+     * bpf_get_current_task (pids, real_parent->tgid, comm, cred, mm->arg_start and argv, an fd's
+     * dentry name) and answers bpf_core_field_exists/type_exists/enum_value, relocated by libbpf
+     * against the host's BTF natively and against /sys/kernel/btf/vmlinux under emu.
+     */
+    @Test
+    void coreReadsTheCurrentTaskChain() throws Exception {
+        sameAsNative("core");
+    }
+
     private static final Pattern CALL = Pattern.compile("^bpf\\(([A-Z_0-9]+),.* = (?:-1 (E[A-Z0-9]+)|(\\d+))");
 
     /**

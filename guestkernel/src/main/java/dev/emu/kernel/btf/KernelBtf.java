@@ -29,7 +29,7 @@ public final class KernelBtf {
     private final byte[] blob;
     private final Btf btf;
     final StructLayout task, mm, cred, files, fdtable, file, path, dentry, inode, pid, upid, pidNamespace,
-            nsproxy, binprm, ptRegs, threadInfo, fs, vfsmount, superBlock;
+            nsproxy, binprm, ptRegs, threadInfo, fs, vfsmount, superBlock, qstr;
 
     private KernelBtf(List<String> syscallWrappers) {
         CTypes c = new CTypes();
@@ -66,7 +66,7 @@ public final class KernelBtf {
                 new CTypes.Member("", c.anonymous(false, List.of(new CTypes.Member("hash", c.id("u32")),
                         new CTypes.Member("len", c.id("u32"))))),
                 new CTypes.Member("hash_len", c.id("u64"))));
-        c.define("qstr", List.of(new CTypes.Member("", hashLen), new CTypes.Member("name", c.id("const unsigned char *"))));
+        qstr = c.define("qstr", List.of(new CTypes.Member("", hashLen), new CTypes.Member("name", c.id("const unsigned char *"))));
         dentry = c.struct("dentry",
                 "struct dentry *d_parent", "struct qstr d_name", "struct inode *d_inode",
                 "unsigned char d_iname[40]", "struct super_block *d_sb");

@@ -336,8 +336,9 @@ public final class KernelImages {
         b.putLong(l.off("d_parent"), d.parent() == null ? self : dentry(d.parent()));
         int nameAt = inline ? l.off("d_iname") : (int) l.size(); // a long name follows the dentry
         b.put(nameAt, name);
-        b.putInt(l.off("len"), name.length);
-        b.putLong(l.off("name"), self + nameAt);
+        int qstr = l.off("d_name");
+        b.putInt(qstr + btf.qstr.off("len"), name.length);
+        b.putLong(qstr + btf.qstr.off("name"), self + nameAt);
         b.putLong(l.off("d_inode"), address(INODE, id, STRIDE));
         b.putLong(l.off("d_sb"), d.mount() == null ? 0 : address(SUPER, d.mount().id(), STRIDE));
         mount(d.mount());

@@ -67,13 +67,16 @@ final class ObjectInfo {
         byte[] user = n == 0 ? new byte[size] : Arrays.copyOf(t.memory().read(infoAddr, n), size);
         ByteBuffer info = ByteBuffer.wrap(user).order(ByteOrder.LITTLE_ENDIAN);
         long r = filler.fill(info);
-        if (r < 0) {
+        if (r < 0 && r != COPY_THEN_ENOSPC) {
             return r;
         }
         t.memory().write(infoAddr, user, 0, n);
         a.putU32(BpfAttr.INFO_LEN, n);
-        return 0;
+        return r == COPY_THEN_ENOSPC ? Errno.ENOSPC.ret() : 0;
     }
+
+    /** A filler's answer: copy the info out, then fail with -ENOSPC (btf_get_info_by_fd's cut name). */
+    private static final long COPY_THEN_ENOSPC = Long.MIN_VALUE;
 
     /** Bpf_map_get_info_by_fd: starts from zero (nothing of the caller's copy is read). */
     private static long mapInfo(MapObject m, ByteBuffer info) {
@@ -203,7 +206,7 @@ final class ObjectInfo {
                 byte[] cut = java.util.Arrays.copyOf(name, (int) unameLen);
                 cut[cut.length - 1] = 0;
                 t.memory().write(uname, cut);
-                return Errno.ENOSPC.ret();
+                return COPY_THEN_ENOSPC;
             }
         }
         return 0;

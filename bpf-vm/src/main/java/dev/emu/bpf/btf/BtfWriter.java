@@ -44,6 +44,11 @@ public final class BtfWriter {
         stringOffsets.put("", 0);
     }
 
+    /** Adds {@code s} to the string section (a CO-RE access string, say); returns its offset. */
+    public int addString(String s) {
+        return string(s);
+    }
+
     private int string(String s) {
         Integer off = stringOffsets.get(s);
         if (off != null) {

@@ -87,11 +87,6 @@ final class ProgLoad {
         if (tracing == null && (a.u32(BpfAttr.ATTACH_BTF_ID) != 0 || a.u32(BpfAttr.ATTACH_PROG_FD) != 0)) {
             return Errno.EINVAL.ret();
         }
-        if (a.u32(BpfAttr.CORE_RELO_CNT) != 0) {
-            // Kernel-side CO-RE relocation needs the kernel's BTF (vmlinux), which emu has none of.
-            bpf.reportUnsupported("PROG_LOAD with core_relos");
-            return Errno.EINVAL.ret();
-        }
         String license = readString(t, a.u64(BpfAttr.LICENSE), LICENSE_MAX - 1);
         long insnCnt = a.u32Long(BpfAttr.INSN_CNT);
         if (insnCnt == 0 || insnCnt > LoadedProgram.MAX_INSNS) { // bpf_prog_load: both -E2BIG
@@ -110,6 +105,13 @@ final class ProgLoad {
             return Errno.EINVAL.ret();
         }
         byte[] code = t.memory().read(a.u64(BpfAttr.INSNS), (int) insnCnt * InstructionCodec.SLOT_SIZE);
+        // check_core_relo: kernel-side CO-RE against the kernel BTF, before the instructions are checked
+        StringBuilder reloLog = new StringBuilder();
+        CoreRelos.Applied relocated = CoreRelos.apply(t, a, code, reloLog);
+        if (relocated.errno() != null) {
+            return logOnly(t, logLevel, logBuf, logSize, relocated.log().isEmpty() ? "" : relocated.log() + "\n",
+                    relocated.errno());
+        }
         List<Instruction> insns = InstructionCodec.decode(code);
 
         long fdArray = a.u64(BpfAttr.FD_ARRAY);
@@ -183,7 +185,7 @@ final class ProgLoad {
             }
         }
         if (logLevel != 0) {
-            long logResult = copyLog(t, logBuf, logSize, log);
+            long logResult = copyLog(t, logBuf, logSize, reloLog + log);
             if (logResult < 0) {
                 result = logResult;
             }

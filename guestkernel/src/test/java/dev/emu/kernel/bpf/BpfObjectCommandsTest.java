@@ -365,7 +365,7 @@ class BpfObjectCommandsTest {
     }
 
     @Test
-    void btfAttachFieldsAndKernelCoreRelosAreRefused() {
+    void btfAttachFieldsAreRefusedAndCoreRelosNeedBtfInfo() {
         ByteBuffer insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0xb7L).putLong(0x95L);
         h.space.write(BUF, insns.array());
         h.space.write(BUF + 0x100, "GPL\0".getBytes(StandardCharsets.US_ASCII));
@@ -376,9 +376,10 @@ class BpfObjectCommandsTest {
         assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
         a.putInt(BpfAttr.ATTACH_BTF_ID, 0).putInt(BpfAttr.ATTACH_PROG_FD, 3);
         assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
+        // core_relos are applied (CoreRelosTest) only with func_info or line_info, as check_btf_info:
+        // without them Linux ignores the records, so a bad pointer is not even read
         a.putInt(BpfAttr.ATTACH_PROG_FD, 0).putInt(BpfAttr.CORE_RELO_CNT, 1);
-        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isEqualTo(Errno.EINVAL.ret());
-        assertThat(h.serialText()).contains("bpf: PROG_LOAD with core_relos is not supported: EINVAL");
+        assertThat(h.bpf(BpfCommand.PROG_LOAD, a.array())).isGreaterThanOrEqualTo(0);
     }
 
     @Test

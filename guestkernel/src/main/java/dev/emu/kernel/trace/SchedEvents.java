@@ -109,9 +109,10 @@ public final class SchedEvents {
         comm(r, 40, next);
         r.putInt(56, next == null ? 0 : next.tid()).putInt(60, PRIO);
         boolean preempt = prev != null && prev.state() == TaskState.RUNNABLE;
-        dev.emu.kernel.btf.KernelImages images = (prev != null ? prev : next != null ? next : current).kernel().kernelImages();
-        switchEvent.fire(new TraceHit(switchEvent, current, r.array(),
-                new long[] {preempt ? 1 : 0, images.task(prev), images.task(next), state}, KernelObjects.NONE));
+        Task any = prev != null ? prev : next != null ? next : current;
+        dev.emu.kernel.btf.KernelImages images = any == null ? null : any.kernel().kernelImages();
+        switchEvent.fire(new TraceHit(switchEvent, current, r.array(), new long[] {preempt ? 1 : 0,
+            images == null ? 0 : images.task(prev), images == null ? 0 : images.task(next), state}, KernelObjects.NONE));
     }
 
     /** {@code parent} made {@code child} (trace_sched_process_fork in kernel_clone). */

@@ -61,9 +61,12 @@ public final class Kernel {
     private final dev.emu.kernel.fs.TtyJobControl tty = new dev.emu.kernel.fs.TtyJobControl();
     /** Timers on the kernel clock (itimers, POSIX timers): each slice ends at the next deadline. */
     private final dev.emu.kernel.timer.TimerQueue timers = new dev.emu.kernel.timer.TimerQueue();
-    /** Tracepoints (dev.emu.kernel.trace); made before the dispatcher, which tests their flag. */
-    private final dev.emu.kernel.trace.TraceEvents trace =
-            new dev.emu.kernel.trace.TraceEvents(dev.emu.kernel.syscall.SyscallTable.byNumber());
+    /**
+     * Tracepoints (dev.emu.kernel.trace), made on first use ({@link #trace()}): building the
+     * ~900 events is a large part of a short run's start-up, and until they exist nothing can be
+     * attached to them.
+     */
+    private dev.emu.kernel.trace.TraceEvents trace;
     /** The task that ran last (null: idle), for sched_switch. */
     private Task lastRun;
     /** platform.workDone() when the current slice started, for the running task's CPU time. */
@@ -217,7 +220,9 @@ public final class Kernel {
                 }
                 Task t = scheduler.next();
                 if (t != lastRun) {
-                    trace.sched().switchTo(lastRun, t, lastRun);
+                    if (trace != null) {
+                        trace.sched().switchTo(lastRun, t, lastRun);
+                    }
                     lastRun = t;
                 }
                 if (t == null) {
@@ -414,7 +419,9 @@ public final class Kernel {
             }
         }
         releaseVforkParent(t);
-        trace.sched().exit(t, p.threads().stream().allMatch(x -> x == t || x.state() == TaskState.EXITED));
+        if (trace != null) {
+            trace.sched().exit(t, p.threads().stream().allMatch(x -> x == t || x.state() == TaskState.EXITED));
+        }
         p.addExitedThreadCpu(cpuTime(t));
         t.markExited();
         if (p.threads().stream().anyMatch(x -> x.state() != TaskState.EXITED)) {
@@ -551,8 +558,20 @@ public final class Kernel {
         return lastRun;
     }
 
-    /** The tracepoints and the trace pipe. */
+    /**
+     * The tracepoints if {@link #trace()} made them, else null: then nothing is attached to any,
+     * and a site has nothing to fire.
+     */
+    public dev.emu.kernel.trace.TraceEvents traceIfBuilt() {
+        return trace;
+    }
+
+    /** The tracepoints and the trace pipe, made on first use. */
     public dev.emu.kernel.trace.TraceEvents trace() {
+        if (trace == null) {
+            trace = new dev.emu.kernel.trace.TraceEvents(dev.emu.kernel.syscall.SyscallTable.byNumber());
+            dispatcher.setEvents(trace.syscalls());
+        }
         return trace;
     }
 

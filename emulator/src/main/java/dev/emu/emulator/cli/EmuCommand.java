@@ -29,12 +29,15 @@ public final class EmuCommand implements Runnable {
         dev.emu.emulator.StartupTrace.mark("main");
         int status = execute(args);
         dev.emu.emulator.StartupTrace.mark("exit");
+        dev.emu.emulator.StartupTrace.report();
         System.exit(status);
     }
 
     /** Runs the CLI and returns the exit status (2 for bad usage, as picocli reports it). */
     public static int execute(String... args) {
         if (args.length > 0 && args[0].equals("run")) {
+            // Start-up: libunicorn loads on a second thread while the kernel boots.
+            dev.emu.emulator.unicorn.UnicornPreload.start();
             // Start-up fast path: a well-formed `run` needs no picocli (RunArgs).
             RunCommand run = RunArgs.parse(java.util.Arrays.asList(args).subList(1, args.length));
             if (run != null) {

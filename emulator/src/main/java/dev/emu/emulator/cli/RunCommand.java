@@ -314,7 +314,7 @@ public final class RunCommand implements Callable<Integer> {
     private int runGuest(Path path, VirtualClock.Mode mode, OutputStream serialOut, FilesystemSetup filesystem) throws IOException {
         StartupTrace.mark("arguments and filesystem view");
         UnicornPlatform platform = new UnicornPlatform();
-        StartupTrace.mark("platform (libunicorn, native hooks)");
+        StartupTrace.mark("platform (its libraries load on two other threads)");
         if (maxInstructions < 0 || gdbPort > 65535 || (gdbWait && gdbPort < 0)) {
             System.err.println("emu: " + (maxInstructions < 0 ? "--max-instructions must be >= 0"
                     : gdbPort > 65535 ? "--gdb: no such port " + gdbPort : "--gdb-wait needs --gdb PORT"));
@@ -322,10 +322,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (maxInstructions > 0) {
             platform.setInstructionLimit(maxInstructions);
-        }
-        if (platform.slowMemoryWarning() != null) {
-            // Once per run; the serial log's first line (the platform's description) says it too.
-            System.err.println("emu: warning: " + platform.slowMemoryWarning());
         }
         dev.emu.emulator.unicorn.UnicornDebug debug = gdbPort >= 0 ? platform.enableDebugger() : null;
         long timeoutNanos = (long) (timeout * 1e9);
@@ -336,6 +332,12 @@ public final class RunCommand implements Callable<Integer> {
                 new FileOutputStream(FileDescriptor.err), hostKind(0), hostKind(1), hostKind(2), reports);
         Kernel kernel = new Kernel(platform, config, console, new SerialLog(serialOut), ImageLookup.defaults());
         kernel.setFilesystem(filesystem);
+        // After the kernel's construction, which runs while UnicornPreload loads the libraries.
+        if (platform.slowMemoryWarning() != null) {
+            // Once per run; the serial log's first line (the platform's description) says it too.
+            System.err.println("emu: warning: " + platform.slowMemoryWarning());
+        }
+        StartupTrace.mark("libraries ready");
         dev.emu.emulator.hostnet.NioHostNetwork hostNetwork = null;
         if (net.equals("host")) {
             hostNetwork = new dev.emu.emulator.hostnet.NioHostNetwork();

@@ -74,8 +74,7 @@ final class Unicorn {
      * nothing or a bool/int in rax, so the Java target takes six longs, narrows the ones that are
      * C ints ({@code (int)}), ignores the registers its C type does not pass, and returns 0 or 1.
      */
-    static final FunctionDescriptor UPCALL = FunctionDescriptor.of(JAVA_LONG,
-            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    static final FunctionDescriptor UPCALL = Shapes.SIX_LONGS;
 
     static final Linker LINKER = Linker.nativeLinker();
 
@@ -110,14 +109,33 @@ final class Unicorn {
      * (int); a void function leaves rax unspecified and the wrappers ignore it. None of the
      * functions is variadic (uc_hook_add is, so it is reached through emu_hook_add, which is not).
      */
-    private static final FunctionDescriptor SHAPE6 = FunctionDescriptor.of(JAVA_LONG,
-            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle CALL = LINKER.downcallHandle(SHAPE6);
-    // Calls that never re-enter Java and are short may skip the thread-state transition.
-    private static final MethodHandle CALL_CRITICAL = LINKER.downcallHandle(SHAPE6, Linker.Option.critical(false));
-    // SAFETY: uc_mem_read/uc_mem_write only memcpy (no callbacks); callers pass <= 1 MiB of heap.
-    private static final MethodHandle CALL_HEAP = LINKER.downcallHandle(
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
+    private static final MethodHandle CALL = Calls.CALL;
+    private static final MethodHandle CALL_CRITICAL = Calls.CALL_CRITICAL;
+    private static final MethodHandle CALL_HEAP = Calls.CALL_HEAP;
+
+    /** The descriptors of the shapes (cheap to make; linking them is what costs). */
+    static final class Shapes {
+        static final FunctionDescriptor SIX_LONGS = FunctionDescriptor.of(JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        static final FunctionDescriptor HEAP = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+
+        private Shapes() {}
+    }
+
+    /**
+     * The three downcall shapes, linked in a holder that needs no library: {@link UnicornPreload}
+     * links them on one thread while another loads libunicorn.
+     */
+    static final class Calls {
+        private static final Linker NATIVE = Linker.nativeLinker();
+        static final MethodHandle CALL = NATIVE.downcallHandle(Shapes.SIX_LONGS);
+        // Calls that never re-enter Java and are short may skip the thread-state transition.
+        static final MethodHandle CALL_CRITICAL = NATIVE.downcallHandle(Shapes.SIX_LONGS, Linker.Option.critical(false));
+        // SAFETY: uc_mem_read/uc_mem_write only memcpy (no callbacks); callers pass <= 1 MiB of heap.
+        static final MethodHandle CALL_HEAP = NATIVE.downcallHandle(Shapes.HEAP, Linker.Option.critical(true));
+
+        private Calls() {}
+    }
 
     // The functions, by address (prototypes: unicorn.h 2.0.1, the same in 2.1).
     private static final MemorySegment OPEN = symbol("uc_open");
@@ -148,7 +166,7 @@ final class Unicorn {
     private static final MemorySegment CONTEXT_REG_WRITE = symbol("uc_context_reg_write");
 
     static {
-        dev.emu.emulator.StartupTrace.mark("libunicorn downcall handles");
+        dev.emu.emulator.StartupTrace.mark("libunicorn symbols");
     }
 
     /** {@code fn(a1, ..., a6)} through {@link #CALL}; unused trailing arguments are 0. */

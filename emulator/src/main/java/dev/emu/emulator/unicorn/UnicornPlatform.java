@@ -15,10 +15,14 @@ import dev.emu.kernel.platform.Platform;
  */
 public final class UnicornPlatform implements Platform {
 
-    private final SliceCounter slice = new SliceCounter();
+    /**
+     * Made on first use ({@link #slice()}), not in the constructor: the libraries may still be
+     * loading on UnicornPreload's threads while the kernel is constructed.
+     */
+    private volatile SliceCounter slice;
     private final boolean preciseFaults;
     /** Unicorn 2.1.4+: virtual TLB and native fill hook (VirtualTlb); else 2.0's hook set. */
-    private final boolean fastMemory = VirtualTlb.supported();
+    private boolean fastMemory;
     private boolean running;
     /** The per-instruction hook; null unless an instruction limit or a debugger was enabled. */
     private InsnHook insn;
@@ -40,11 +44,13 @@ public final class UnicornPlatform implements Platform {
         this.preciseFaults = preciseFaults;
     }
 
+
     boolean preciseFaults() {
         return preciseFaults;
     }
 
     boolean fastMemory() {
+        slice();
         return fastMemory;
     }
 
@@ -53,7 +59,7 @@ public final class UnicornPlatform implements Platform {
      * library in use (every store takes Unicorn 2.0's slow path, ~10-30x qemu-user).
      */
     public String slowMemoryWarning() {
-        return fastMemory ? null
+        return fastMemory() ? null
                 : "Unicorn " + Unicorn.version() + " (" + Unicorn.LIBRARY + ") makes guest stores slow (10-30x); "
                         + "emu is tuned for Unicorn " + Unicorn.PREFERRED_VERSION
                         + ", which scripts/emu fetches (or set EMU_UNICORN_LIB=/path/to/libunicorn.so.2)";
@@ -84,7 +90,7 @@ public final class UnicornPlatform implements Platform {
 
     @Override
     public long workDone() {
-        return slice.blocks();
+        return slice().blocks();
     }
 
     @Override
@@ -102,12 +108,12 @@ public final class UnicornPlatform implements Platform {
      * thread, which races with the engine's own start/stop bookkeeping.
      */
     public void interrupt() {
-        slice.requestStop();
+        slice().requestStop();
     }
 
     /** Withdraws {@link #interrupt()}. */
     public void clearInterrupt() {
-        slice.clearStopRequest();
+        slice().clearStopRequest();
     }
 
     /**
@@ -126,13 +132,14 @@ public final class UnicornPlatform implements Platform {
      */
     public UnicornDebug enableDebugger() {
         if (debug == null) {
-            debug = new UnicornDebug(insnHook(), slice);
+            debug = new UnicornDebug(insnHook(), slice());
         }
         return debug;
     }
 
     private InsnHook insnHook() {
         if (insn == null) {
+            slice(); // the libraries
             if (spacesCreated) {
                 throw new IllegalStateException("the instruction hook must be enabled before the first address space");
             }
@@ -165,8 +172,21 @@ public final class UnicornPlatform implements Platform {
         return "instruction limit reached (" + insn.limit() + " instructions)";
     }
 
+    /** The platform's block counter; the first call waits for the libraries (UnicornPreload). */
     SliceCounter slice() {
-        return slice;
+        SliceCounter s = slice;
+        if (s == null) {
+            synchronized (this) {
+                s = slice;
+                if (s == null) {
+                    UnicornPreload.await();
+                    fastMemory = VirtualTlb.supported();
+                    s = new SliceCounter();
+                    slice = s; // volatile write: publishes fastMemory too
+                }
+            }
+        }
+        return s;
     }
 
     /** One guest thread runs at a time: the slice counter's budget belongs to it. */

@@ -119,10 +119,14 @@ public final class Signals {
         }
         JobControl.prepareSignal(kernel, p, sig);
         if (ignored(p, sig) && (t.signalMask() & bit(sig)) == 0) {
-            kernel.trace().signal().generate(kernel.current(), t, sig, info, shared, dev.emu.kernel.trace.SignalEvents.IGNORED);
+            if (kernel.traceIfBuilt() != null) {
+                kernel.trace().signal().generate(kernel.current(), t, sig, info, shared, dev.emu.kernel.trace.SignalEvents.IGNORED);
+            }
             return;
         }
-        kernel.trace().signal().generate(kernel.current(), t, sig, info, shared, dev.emu.kernel.trace.SignalEvents.DELIVERED);
+        if (kernel.traceIfBuilt() != null) {
+            kernel.trace().signal().generate(kernel.current(), t, sig, info, shared, dev.emu.kernel.trace.SignalEvents.DELIVERED);
+        }
         if (stopSignal(sig) && t.state() == TaskState.BLOCKED && (t.signalMask() & bit(sig)) == 0
                 && p.action(sig).handler() == SignalAction.SIG_DFL && (t.sigwaitSet() & bit(sig)) == 0) {
             // A sleeper stops where it sleeps (as its restarted syscall would in Linux), so a
@@ -169,7 +173,9 @@ public final class Signals {
             int sig = t.nextPending(~t.signalMask() & ~t.sigwaitSet());
             SigInfo info = t.takePending(sig);
             SignalAction a = t.process().action(sig);
-            kernel.trace().signal().deliver(t, sig, info, a.handler(), a.flags());
+            if (kernel.traceIfBuilt() != null) {
+                kernel.trace().signal().deliver(t, sig, info, a.handler(), a.flags());
+            }
             if (a.handler() == SignalAction.SIG_IGN) {
                 continue;
             }

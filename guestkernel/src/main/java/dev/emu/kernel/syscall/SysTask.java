@@ -159,7 +159,9 @@ final class SysTask {
             child.setClearChildTid(childTid);
         }
         k.addTask(child);
-        k.trace().sched().fork(t, child);
+        if (k.traceIfBuilt() != null) {
+            k.trace().sched().fork(t, child);
+        }
         if ((flags & CLONE_VFORK) != 0) {
             child.setVforkParent(t);
             t.blockKillable("vfork child " + tid); // wait_for_vfork_done: signals wait until the child execs or exits
@@ -411,7 +413,9 @@ final class SysTask {
         p.setExe(image == null ? program.value().dentry() : null);
         p.setCommandLine(image == null ? program.value().argv() : argv, envp);
         t.setComm(Exec.commOf(path));
-        k.trace().sched().exec(t, path, t.tid());
+        if (k.traceIfBuilt() != null) {
+            k.trace().sched().exec(t, path, t.tid());
+        }
         k.releaseVforkParent(t);
         k.log().info("pid " + p.pid() + " execve " + loaded.exePath());
         k.requestReschedule();

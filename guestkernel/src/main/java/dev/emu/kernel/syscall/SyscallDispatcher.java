@@ -20,13 +20,20 @@ public final class SyscallDispatcher implements SyscallTrap {
     private SyscallTracer tracer;
     /** Number and arguments of the current syscall; reused (no allocation per syscall). */
     private final long[] regs = new long[7];
-    /** The syscall tracepoints; {@code active} is false unless something is attached. */
-    private final dev.emu.kernel.trace.SyscallEvents events;
+    /**
+     * The syscall tracepoints, null until the kernel makes them (Kernel#trace); {@code active} is
+     * false unless something is attached.
+     */
+    private dev.emu.kernel.trace.SyscallEvents events;
 
     public SyscallDispatcher(Kernel kernel) {
         this.kernel = kernel;
         this.table = SyscallTable.byNumber();
-        this.events = kernel.trace().syscalls();
+    }
+
+    /** The syscall tracepoints, once the kernel made them. */
+    public void setEvents(dev.emu.kernel.trace.SyscallEvents events) {
+        this.events = events;
     }
 
     public void setTracer(SyscallTracer tracer) {
@@ -40,7 +47,8 @@ public final class SyscallDispatcher implements SyscallTrap {
         cpu.getSyscallRegs(regs);
         long nr = (int) regs[0]; // entry_64.S: movslq %eax — the upper half of RAX is not part of the number
         SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
-        if (events.active) {
+        dev.emu.kernel.trace.SyscallEvents events = this.events;
+        if (events != null && events.active) {
             events.enter(task, cpu, nr); // before narrowing: the record holds the registers as passed
         }
         if (def != null && def.handler() != null) {
@@ -78,7 +86,7 @@ public final class SyscallDispatcher implements SyscallTrap {
         if (traced != null) {
             tracer.exit(traced, ret);
         }
-        if (events.active && ret != SyscallResults.RESTART && task.state() != dev.emu.kernel.task.TaskState.EXITED) {
+        if (events != null && events.active && ret != SyscallResults.RESTART && task.state() != dev.emu.kernel.task.TaskState.EXITED) {
             events.exit(task, task.cpu(), nr, ret); // after execve: the new image's registers
         }
         return task.runnable() && !kernel.rescheduleRequested() && !task.hasDeliverableSignal();

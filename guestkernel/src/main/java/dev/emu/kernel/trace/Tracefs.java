@@ -20,11 +20,19 @@ public final class Tracefs extends KernFilesystem {
     /** TRACEFS_MAGIC. */
     private static final long MAGIC = 0x74726163L;
 
-    public Tracefs(TraceEvents events, long dev, long bootNanos, java.util.function.LongSupplier clock,
-                   dev.emu.kernel.sched.Scheduler scheduler) {
+    /**
+     * @param events the kernel's tracepoints, asked for when the tree is first looked at: a run
+     *     that never opens tracefs does not build them (start-up, docs/performance.md)
+     */
+    public Tracefs(java.util.function.Supplier<TraceEvents> events, long dev, long bootNanos,
+                   java.util.function.LongSupplier clock, dev.emu.kernel.sched.Scheduler scheduler) {
         super("tracefs", dev, MAGIC, bootNanos);
-        KernDir root = new KernDir(this, 0700);
-        setRoot(root);
+        setRoot(new LazyRoot(this, () -> populate((KernDir) root(), events.get(), clock, scheduler)));
+    }
+
+    /** The tree under the root: one directory per event, as trace_events.c makes them. */
+    private void populate(KernDir root, TraceEvents events, java.util.function.LongSupplier clock,
+                          dev.emu.kernel.sched.Scheduler scheduler) {
         KernDir eventsDir = root.dir("events");
         StringBuilder available = new StringBuilder();
         for (TraceEvent e : events.all()) {
@@ -36,6 +44,47 @@ public final class Tracefs extends KernFilesystem {
         }
         root.add("available_events", KernFile.of(this, available.toString()));
         root.add("trace_pipe", new TracePipeNode(this, events.pipe()));
+    }
+
+    /** The root directory, whose children are made when it is first looked up, listed or stat'ed. */
+    private static final class LazyRoot extends KernDir {
+        private Runnable populate;
+
+        LazyRoot(KernFilesystem fs, Runnable populate) {
+            super(fs, 0700);
+            this.populate = populate;
+        }
+
+        private void populated() {
+            Runnable p = populate;
+            if (p != null) {
+                populate = null;
+                p.run();
+            }
+        }
+
+        @Override
+        public int type() {
+            return FileStat.S_IFDIR; // without populating: path walks and mounts ask
+        }
+
+        @Override
+        protected int nlink() {
+            populated();
+            return super.nlink();
+        }
+
+        @Override
+        public Result<dev.emu.kernel.vfs.Inode> lookup(String name) {
+            populated();
+            return super.lookup(name);
+        }
+
+        @Override
+        public Result<java.util.List<dev.emu.kernel.vfs.DirEntry>> list() {
+            populated();
+            return super.list();
+        }
     }
 
     /** An event's enable file: 0644, read and written through {@link EventEnableFile}. */

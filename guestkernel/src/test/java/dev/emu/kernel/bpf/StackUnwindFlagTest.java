@@ -29,6 +29,7 @@ class StackUnwindFlagTest {
     /** A tracing environment whose two walkers give different stacks. */
     private static final class Walkers implements TracingEnvironment {
         @Override public long currentUidGid() { return 0; }
+        @Override public long currentTask() { return 0; }
         @Override public boolean readUser(long addr, byte[] dst, int len) { return false; }
         @Override public boolean readKernel(long addr, byte[] dst, int len) { return false; }
         @Override public long[] userStack(int max) { return FP.clone(); }

@@ -160,6 +160,7 @@ final class SysTask {
         }
         k.addTask(child);
         k.trace().sched().fork(t, child);
+        k.trace().sched().wakeupNew(child, t); // wake_up_new_task, after the fork tracepoint as in kernel_clone
         if ((flags & CLONE_VFORK) != 0) {
             child.setVforkParent(t);
             t.blockKillable("vfork child " + tid); // wait_for_vfork_done: signals wait until the child execs or exits

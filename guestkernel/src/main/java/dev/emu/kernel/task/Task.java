@@ -159,6 +159,14 @@ public final class Task {
             blockedOn = null;
             timeoutResult = null;
             onInterrupt = null;
+            tracedWakeup();
+        }
+    }
+
+    /** sched:sched_wakeup for this task, woken by the running task (try_to_wake_up's trace point). */
+    private void tracedWakeup() {
+        if (kernel != null) {
+            kernel.trace().sched().wakeup(this, kernel.current());
         }
     }
 
@@ -191,6 +199,8 @@ public final class Task {
             if (s != null) {
                 block(s.deadline(), s.what());
                 onInterrupt = s.onInterrupt();
+            } else {
+                tracedWakeup(); // wake_up_state(TASK_STOPPED) in signal_wake_up for SIGCONT
             }
         }
     }

@@ -32,7 +32,7 @@ int tracepoint__syscalls__sys_enter_execve(struct trace_event_raw_sys_enter *ctx
 	u64 id = bpf_get_current_pid_tgid();
 	pid_t tid = (pid_t)id;
 	unsigned int uid = (u32)bpf_get_current_uid_gid();
-	const char **argv = (const char **)BPF_CORE_READ(ctx, args[1]);
+	const char **argv = (const char **)ctx->args[1];
 	struct task_struct *task;
 	struct event *e;
 	const char *arg;
@@ -49,7 +49,7 @@ int tracepoint__syscalls__sys_enter_execve(struct trace_event_raw_sys_enter *ctx
 	task = (struct task_struct *)bpf_get_current_task();
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	/* args[0] is the path exec'd; argv[0] is what the program is called. */
-	bpf_probe_read_user_str(e->args[0], ARG_LEN, (const char *)BPF_CORE_READ(ctx, args[0]));
+	bpf_probe_read_user_str(e->args[0], ARG_LEN, (const char *)ctx->args[0]);
 	e->args_count = 1;
 #pragma unroll
 	for (int i = 1; i < MAX_ARGS; i++) {
@@ -73,7 +73,7 @@ int tracepoint__syscalls__sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
 	e = bpf_map_lookup_elem(&execs, &tid);
 	if (!e)
 		return 0;
-	ret = BPF_CORE_READ(ctx, ret);
+	ret = ctx->ret;
 	if (!(ignore_failed && ret < 0)) {
 		e->retval = ret;
 		bpf_get_current_comm(e->comm, sizeof(e->comm));

@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = argp_program_doc };
 	struct perf_buffer *pb = NULL;
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *obj;
 	int err;
 
@@ -143,7 +144,8 @@ int main(int argc, char **argv)
 		return err;
 	tools_setup();
 
-	obj = execsnoop_bpf__open();
+	tools_core_btf(&open_opts);
+	obj = execsnoop_bpf__open_opts(&open_opts);
 	if (!obj) {
 		fprintf(stderr, "failed to open BPF object\n");
 		return 1;

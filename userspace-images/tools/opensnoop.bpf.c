@@ -38,10 +38,12 @@ static __always_inline int trace_enter(const char *fname, int flags)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	u32 tgid = id >> 32, pid = id;
-	struct args_t args = { .fname = fname, .flags = flags };
+	struct args_t args = {};
 
 	if (!trace_allowed(tgid, pid))
 		return 0;
+	args.fname = fname;
+	args.flags = flags;
 	bpf_map_update_elem(&start, &pid, &args, BPF_ANY);
 	return 0;
 }
@@ -49,13 +51,13 @@ static __always_inline int trace_enter(const char *fname, int flags)
 SEC("tracepoint/syscalls/sys_enter_open")
 int tracepoint__syscalls__sys_enter_open(struct trace_event_raw_sys_enter *ctx)
 {
-	return trace_enter((const char *)BPF_CORE_READ(ctx, args[0]), (int)BPF_CORE_READ(ctx, args[1]));
+	return trace_enter((const char *)ctx->args[0], (int)ctx->args[1]);
 }
 
 SEC("tracepoint/syscalls/sys_enter_openat")
 int tracepoint__syscalls__sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
-	return trace_enter((const char *)BPF_CORE_READ(ctx, args[1]), (int)BPF_CORE_READ(ctx, args[2]));
+	return trace_enter((const char *)ctx->args[1], (int)ctx->args[2]);
 }
 
 static __always_inline int trace_exit(struct trace_event_raw_sys_exit *ctx)
@@ -68,7 +70,7 @@ static __always_inline int trace_exit(struct trace_event_raw_sys_exit *ctx)
 	ap = bpf_map_lookup_elem(&start, &pid);
 	if (!ap)
 		return 0;
-	ret = BPF_CORE_READ(ctx, ret);
+	ret = ctx->ret;
 	if (targ_failed && ret >= 0)
 		goto cleanup;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

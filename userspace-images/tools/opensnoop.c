@@ -119,6 +119,7 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = argp_program_doc };
 	struct ring_buffer *rb = NULL;
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct opensnoop_bpf *obj;
 	time_t end_time = 0;
 	int err;
@@ -128,7 +129,8 @@ int main(int argc, char **argv)
 		return err;
 	tools_setup();
 
-	obj = opensnoop_bpf__open();
+	tools_core_btf(&open_opts);
+	obj = opensnoop_bpf__open_opts(&open_opts);
 	if (!obj) {
 		fprintf(stderr, "failed to open BPF object\n");
 		return 1;

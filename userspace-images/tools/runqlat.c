@@ -151,6 +151,7 @@ static int print_hists(int fd)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = argp_program_doc };
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct runqlat_bpf *obj;
 	bool tp_btf;
 	char ts[32];
@@ -165,7 +166,8 @@ int main(int argc, char **argv)
 	}
 	tools_setup();
 
-	obj = runqlat_bpf__open();
+	tools_core_btf(&open_opts);
+	obj = runqlat_bpf__open_opts(&open_opts);
 	if (!obj) {
 		fprintf(stderr, "failed to open BPF object\n");
 		return 1;

@@ -73,7 +73,7 @@ int sys_exit(struct trace_event_raw_sys_exit *args)
 
 	if (filter_pid && filter_pid != (pid_t)(id >> 32))
 		return 0;
-	ret = BPF_CORE_READ(args, ret);
+	ret = args->ret;
 	if (filter_failed && ret >= 0)
 		return 0;
 	if (filter_errno && ret != -filter_errno)
@@ -87,7 +87,7 @@ int sys_exit(struct trace_event_raw_sys_exit *args)
 		lat = bpf_ktime_get_ns() - *start_ts;
 		bpf_map_delete_elem(&start, &tid);
 	}
-	key = count_by_process ? id >> 32 : (u32)BPF_CORE_READ(args, id);
+	key = count_by_process ? id >> 32 : (u32)args->id;
 	val = bpf_map_lookup_elem(&data, &key);
 	if (!val) {
 		bpf_map_update_elem(&data, &key, &zero, BPF_NOEXIST);

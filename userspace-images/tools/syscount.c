@@ -202,6 +202,7 @@ static int print_and_clear(int fd)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = argp_program_doc };
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct syscount_bpf *obj;
 	time_t end_time = 0;
 	char ts[32];
@@ -218,7 +219,8 @@ int main(int argc, char **argv)
 	}
 	tools_setup();
 
-	obj = syscount_bpf__open();
+	tools_core_btf(&open_opts);
+	obj = syscount_bpf__open_opts(&open_opts);
 	if (!obj) {
 		fprintf(stderr, "failed to open BPF object\n");
 		return 1;

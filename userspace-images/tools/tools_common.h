@@ -73,6 +73,17 @@ static inline bool tools_probe_tp_btf(const char *tp)
 	return fd >= 0;
 }
 
+/* Where the kernel has no BTF of its own (/sys/kernel/btf/vmlinux), CO-RE relocations can use a
+ * BTF file for it instead, as upstream's ensure_core_btf does with BTFHub's files: the file
+ * named by $TOOLS_BTF_PATH, if set, goes to libbpf as btf_custom_path. */
+static inline void tools_core_btf(struct bpf_object_open_opts *opts)
+{
+	const char *path = getenv("TOOLS_BTF_PATH");
+
+	if (path && *path && access("/sys/kernel/btf/vmlinux", R_OK))
+		opts->btf_custom_path = path;
+}
+
 /* "HH:MM:SS" of the (guest's) wall clock. */
 static inline void tools_strftime(char *buf, size_t n)
 {

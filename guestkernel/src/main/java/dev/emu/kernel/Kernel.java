@@ -241,6 +241,10 @@ public final class Kernel {
     private void runSlice(Task t) {
         current = t;
         preempt = false;
+        int forkReturn = t.takeForkReturn();
+        if (forkReturn >= 0) {
+            trace.syscalls().returnFromFork(t, t.cpu(), forkReturn);
+        }
         if (t.process().continueNotice()) {
             dev.emu.kernel.signal.JobControl.beforeRun(this, t.process());
         }

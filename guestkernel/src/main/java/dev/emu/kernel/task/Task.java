@@ -489,6 +489,20 @@ public final class Task {
         this.comm = comm.length() > 15 ? comm.substring(0, 15) : comm;
     }
 
+    /** The fork/clone this new task returns from on its first run (its sys_exit), or -1. */
+    private int forkReturn = -1;
+
+    public void setForkReturn(int nr) {
+        this.forkReturn = nr;
+    }
+
+    /** Returns and clears the fork/clone number set by {@link #setForkReturn}; -1 if none. */
+    public int takeForkReturn() {
+        int nr = forkReturn;
+        forkReturn = -1;
+        return nr;
+    }
+
     public int lastSyscall() {
         return lastSyscall;
     }

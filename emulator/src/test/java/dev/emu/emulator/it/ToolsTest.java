@@ -149,6 +149,23 @@ class ToolsTest {
         assertThat(second).isEqualTo(first);
     }
 
+    /** {@code emu run --with "TOOL ARGS" IMAGE ARGS} is the same composition, the tool found by its bare name. */
+    @Test
+    void withOptionRunsTheToolAroundTheImage() throws Exception {
+        Path serial = tmp.resolve("with.serial");
+        List<String> cmd = new ArrayList<>(List.of("run", "--serial-log", serial.toString(),
+                "--expect", expectFile("opensnoop").toString()));
+        cmd.addAll(hostBtfForTheGuest());
+        cmd.addAll(List.of("--with", "opensnoop -n busybox", "/bin/busybox", "cat", "/etc/hostname", "/nonexistent/opensnoop-test"));
+        Run r = run(EmuCli.command(cmd.toArray(String[]::new)), "with", serial);
+        assertExpectation("opensnoop", r.serial(), r.status(), "with --with (stderr: " + r.stderr() + ")");
+        assertThat(r.status()).isEqualTo(1);
+
+        EmuCli.Result missing = EmuCli.run(tmp, "run", "--with", "nosuchtool -x", "/bin/true");
+        assertThat(missing.status()).isEqualTo(127);
+        assertThat(missing.stderr()).contains("--with: nosuchtool: no such tool");
+    }
+
     // ---- syscount
 
     private static List<String> syscountRun() {

@@ -112,16 +112,18 @@ cleanup:
 	return 0;
 }
 
+/* Upstream reads p->tgid directly in its tp_btf programs (PTR_TO_BTF_ID); BPF_CORE_READ works on
+ * every kernel that has tp_btf, including verifiers that treat the argument as a plain value. */
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	return trace_enqueue(p->tgid, p->pid);
+	return trace_enqueue(BPF_CORE_READ(p, tgid), BPF_CORE_READ(p, pid));
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	return trace_enqueue(p->tgid, p->pid);
+	return trace_enqueue(BPF_CORE_READ(p, tgid), BPF_CORE_READ(p, pid));
 }
 
 SEC("tp_btf/sched_switch")

@@ -232,6 +232,8 @@ public final class Task {
                 cpu.set(Reg.RIP, cpu.get(Reg.RIP) + 2);
                 restartOnWake = false;
                 resumeState = null;
+                syscallRestartRip = -1; // the call is over: the next one at this address is a new call
+                pendingSyscallExit = lastSyscall; // it returns r when it next runs: its sys_exit then
             } else {
                 interrupted = true;
                 if (hook != null) {
@@ -487,6 +489,42 @@ public final class Task {
 
     public void setComm(String comm) {
         this.comm = comm.length() > 15 ? comm.substring(0, 15) : comm;
+    }
+
+    /**
+     * Where the syscall that returned RESTART resumes (the address after its `syscall`), so its
+     * re-execution is known as the same call; -1 if none.
+     */
+    private long syscallRestartRip = -1;
+
+    public void setSyscallRestartRip(long rip) {
+        this.syscallRestartRip = rip;
+    }
+
+    /** Returns and clears {@link #setSyscallRestartRip}'s address; -1 if none. */
+    public long takeSyscallRestartRip() {
+        long rip = syscallRestartRip;
+        syscallRestartRip = -1;
+        return rip;
+    }
+
+    /** The syscall this parked task returns from when it next runs (its sys_exit), or -1. */
+    private int pendingSyscallExit = -1;
+
+    public void setPendingSyscallExit(int nr) {
+        this.pendingSyscallExit = nr;
+    }
+
+    /** Returns and clears {@link #setPendingSyscallExit}'s number; -1 if none. */
+    public int takePendingSyscallExit() {
+        int nr = pendingSyscallExit;
+        pendingSyscallExit = -1;
+        return nr;
+    }
+
+    /** True if a signal cut the parked syscall short and delivery has not consumed it yet. */
+    public boolean interruptedPending() {
+        return interrupted;
     }
 
     /** The fork/clone this new task returns from on its first run (its sys_exit), or -1. */

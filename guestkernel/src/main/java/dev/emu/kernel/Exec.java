@@ -191,6 +191,7 @@ public final class Exec {
             long resident = stack.region().start();
             mm.registerMapped(resident, top - resident, stack.region().prot(), "[stack]");
             mm.setSavedAuxv(stack.auxv());
+            mm.setExecLayout(execLayout(image, stack));
             if (resident > bottom) {
                 mm.registerOnDemand(bottom, resident - bottom, stack.region().prot(), "[stack]");
             }
@@ -208,6 +209,25 @@ public final class Exec {
             as.close();
             throw e;
         }
+    }
+
+    /**
+     * mm->start_code … env_end as load_elf_binary sets them: the program's executable segment,
+     * its writable one, the initial stack pointer, and the argv and envp strings.
+     */
+    private static dev.emu.kernel.mm.ExecLayout execLayout(LoadedImage image, InitialStack stack) {
+        long startCode = 0, endCode = 0, startData = 0, endData = 0;
+        for (MappedRegion r : image.regions()) {
+            if ((r.prot() & dev.emu.kernel.platform.Prot.EXEC) != 0 && startCode == 0) {
+                startCode = r.start();
+                endCode = r.end();
+            } else if ((r.prot() & dev.emu.kernel.platform.Prot.WRITE) != 0 && startData == 0) {
+                startData = r.start();
+                endData = r.end();
+            }
+        }
+        return new dev.emu.kernel.mm.ExecLayout(startCode, endCode, startData, endData, stack.rsp(),
+                stack.argStart(), stack.argEnd(), stack.envStart(), stack.envEnd());
     }
 
     /** Reads and parses the program's PT_INTERP from the guest's tree (load_elf_binary's open_exec). */

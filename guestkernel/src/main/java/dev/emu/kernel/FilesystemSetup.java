@@ -76,7 +76,7 @@ public record FilesystemSetup(Path root, boolean rootReadOnly, List<MountSpec> m
         }
         FsContext ctx = new FsContext(table.root().rootDentry(), table.root().rootDentry(), 022);
         mountKernelFs(kernel, vfs, ctx, "/proc", new ProcFilesystem(kernel, table, nextDev.getAsLong(), boot), "proc");
-        mountKernelFs(kernel, vfs, ctx, "/sys", new SysFilesystem(nextDev.getAsLong(), boot), "sysfs");
+        mountKernelFs(kernel, vfs, ctx, "/sys", new SysFilesystem(nextDev.getAsLong(), boot, () -> kernel.kernelBtf().blob()), "sysfs");
         dev.emu.kernel.trace.Tracefs tracefs = new dev.emu.kernel.trace.Tracefs(kernel.trace(), nextDev.getAsLong(), boot,
                 () -> kernel.clock().nanos(), kernel.scheduler());
         mountKernelFs(kernel, vfs, ctx, "/sys/kernel/tracing", tracefs, "tracefs");

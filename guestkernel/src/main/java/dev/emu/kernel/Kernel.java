@@ -571,6 +571,25 @@ public final class Kernel {
         return trace;
     }
 
+    private dev.emu.kernel.btf.KernelBtf kernelBtf;
+    private dev.emu.kernel.btf.KernelImages kernelImages;
+
+    /** The kernel's BTF (/sys/kernel/btf/vmlinux), built the first time something asks for it. */
+    public dev.emu.kernel.btf.KernelBtf kernelBtf() {
+        if (kernelBtf == null) {
+            kernelBtf = dev.emu.kernel.btf.KernelBtf.build(trace.syscallWrappers());
+        }
+        return kernelBtf;
+    }
+
+    /** Kernel memory: the images of the objects the kernel BTF describes (task_struct & co.). */
+    public dev.emu.kernel.btf.KernelImages kernelImages() {
+        if (kernelImages == null) {
+            kernelImages = new dev.emu.kernel.btf.KernelImages(this, kernelBtf());
+        }
+        return kernelImages;
+    }
+
     public dev.emu.kernel.timer.TimerQueue timers() {
         return timers;
     }

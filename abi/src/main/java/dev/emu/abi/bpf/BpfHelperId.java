@@ -19,6 +19,8 @@ public final class BpfHelperId {
     public static final int GET_STACKID = 27;
     public static final int PROBE_READ_STR = 45;
     public static final int GET_STACK = 67;
+    public static final int GET_CURRENT_TASK = 35;
+    public static final int GET_CURRENT_TASK_BTF = 158;
     public static final int SEND_SIGNAL = 109;
     public static final int PROBE_READ_USER = 112;
     public static final int PROBE_READ_KERNEL = 113;

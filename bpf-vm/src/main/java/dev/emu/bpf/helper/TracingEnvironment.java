@@ -16,6 +16,9 @@ public interface TracingEnvironment extends HelperEnvironment {
     /** Copies {@code len} bytes of a kernel object the current hit exposes; false if there is none at {@code addr}. */
     boolean readKernel(long addr, byte[] dst, int len);
 
+    /** The kernel address of the current task's task_struct (bpf_get_current_task); 0 if none. */
+    long currentTask();
+
     /**
      * The current task's user stack as return addresses, innermost (the interrupted instruction)
      * first, at most {@code max}; walked by frame pointers. Empty when there is no task.

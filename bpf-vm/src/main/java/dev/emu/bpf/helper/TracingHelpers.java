@@ -34,6 +34,12 @@ final class TracingHelpers {
     static void define() {
         Helpers.def(BpfHelperId.GET_CURRENT_UID_GID, "get_current_uid_gid", RetType.INTEGER, List.of(),
                 (c, r1, r2, r3, r4, r5) -> env(c).currentUidGid());
+        Helpers.def(BpfHelperId.GET_CURRENT_TASK, "get_current_task", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> env(c).currentTask());
+        // Linux types its result PTR_TO_BTF_ID (task_struct); emu's verifier has no BTF pointers yet,
+        // so it is a scalar here: BPF_CORE_READ through it works, direct loads are refused.
+        Helpers.def(BpfHelperId.GET_CURRENT_TASK_BTF, "get_current_task_btf", RetType.INTEGER, List.of(),
+                (c, r1, r2, r3, r4, r5) -> env(c).currentTask());
         Helpers.def(BpfHelperId.PROBE_READ_USER, "probe_read_user", RetType.INTEGER,
                 List.of(PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING), (c, r1, r2, r3, r4, r5) -> read(c, r1, r2, r3, false));
         Helpers.def(BpfHelperId.PROBE_READ_KERNEL, "probe_read_kernel", RetType.INTEGER,

@@ -110,6 +110,39 @@ class LibbpfTest {
         sameAsNative("opensnoop");
     }
 
+    /**
+     * CO-RE: a program built against emu's vmlinux.h reads the task_struct chain of
+     * bpf_get_current_task (pids, real_parent->tgid, comm, cred, mm->arg_start and argv, an fd's
+     * dentry name) and answers bpf_core_field_exists/type_exists/enum_value, relocated by libbpf
+     * against the host's BTF natively and against /sys/kernel/btf/vmlinux under emu.
+     */
+    @Test
+    void coreReadsTheCurrentTaskChain() throws Exception {
+        sameAsNative("core");
+    }
+
+    /** tp_btf on sched_process_fork/exit: task_struct arguments read with BPF_CORE_READ, the same as natively. */
+    @Test
+    void tpBtfProgramsSeeTaskStructArguments() throws Exception {
+        sameAsNative("core_btf");
+    }
+
+    /**
+     * fentry/fexit on __x64_sys_getpgid with bpf_get_current_task_btf: emu only (this host's
+     * kernel refuses fentry loads with EPERM; its tp_btf half is compared above).
+     */
+    @Test
+    void fentryAndFexitOnASyscallEntryPoint() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.emu.emulator.cli.EmuCommand", "run", image("core_btf").toString(), "--fentry"));
+        Run r = run(cmd, "core_btf.fentry");
+        assertThat(r.status()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("fentry: 1, orig_ax 121, current task is me: 1\n",
+                "fexit: 1, ret is getpgid(0)'s: 1\n", "done\n");
+    }
+
     private static final Pattern CALL = Pattern.compile("^bpf\\(([A-Z_0-9]+),.* = (?:-1 (E[A-Z0-9]+)|(\\d+))");
 
     /**

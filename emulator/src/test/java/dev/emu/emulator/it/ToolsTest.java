@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on the serial log through {@code emu run --expect}. The same static binaries run in both
  * places. Native runs need root and the host's kernel BTF and are skipped, saying why, without.
  *
- * <p>Until emu's kernel has its own BTF (/sys/kernel/btf/vmlinux, branch h-btf), the guest gets
- * the host's BTF as a file (TOOLS_BTF_PATH, libbpf's btf_custom_path, as upstream tools do on
- * kernels without BTF): the tracepoint records the tools read have Linux's layout under emu, so
- * opensnoop and syscount relocate correctly against it. execsnoop and runqlat also need the
- * kernel's task_struct and are disabled until then.
+ * <p>Under emu libbpf relocates them against emu's own kernel BTF (/sys/kernel/btf/vmlinux):
+ * the tracepoint records, task_struct and its chain (execsnoop's real_parent->tgid, runqlat's
+ * tp_btf or raw_tp task arguments).
  */
 @Tag("integration")
 class ToolsTest {
@@ -105,7 +102,6 @@ class ToolsTest {
         Path serial = tmp.resolve(toolName + ".serial");
         List<String> all = new ArrayList<>(List.of("run", "--serial-log", serial.toString(),
                 "--expect", expectFile(toolName).toString()));
-        all.addAll(hostBtfForTheGuest());
         all.addAll(emuOptions);
         all.addAll(cmd);
         Run r = run(EmuCli.command(all.toArray(String[]::new)), toolName + ".emu", serial);
@@ -113,16 +109,6 @@ class ToolsTest {
         assertThat(r.status()).as("emu run --expect %s (stderr: %s)", expectFile(toolName), r.stderr())
                 .isNotEqualTo(RunCommand.EXIT_EXPECT_FAILED);
         return r;
-    }
-
-    /** The host's kernel BTF as a file the guest reads (outside /tmp, which the guest's tmpfs hides). */
-    private List<String> hostBtfForTheGuest() throws Exception {
-        if (!Files.isReadable(HOST_BTF)) {
-            return List.of();
-        }
-        Path dir = Files.createDirectories(Path.of(DifferentialTest.imagesDir().toString(), "tools", "obj", "host-btf"));
-        Files.write(dir.resolve("vmlinux"), Files.readAllBytes(HOST_BTF));
-        return List.of("--env", "TOOLS_BTF_PATH=" + dir.resolve("vmlinux"));
     }
 
     private static void assertExpectation(String toolName, String text, int status, String where) throws Exception {
@@ -162,7 +148,6 @@ class ToolsTest {
         Path serial = tmp.resolve("with.serial");
         List<String> cmd = new ArrayList<>(List.of("run", "--serial-log", serial.toString(),
                 "--expect", expectFile("opensnoop").toString()));
-        cmd.addAll(hostBtfForTheGuest());
         cmd.addAll(List.of("--with", "opensnoop -n busybox", "/bin/busybox", "cat", "/etc/hostname", "/nonexistent/opensnoop-test"));
         Run r = run(EmuCli.command(cmd.toArray(String[]::new)), "with", serial);
         assertExpectation("opensnoop", r.serial(), r.status(), "with --with (stderr: " + r.stderr() + ")");
@@ -295,7 +280,6 @@ class ToolsTest {
         Path serial = tmp.resolve("syscount-sh.serial");
         List<String> cmd = new ArrayList<>(List.of("run", "--serial-log", serial.toString(),
                 "--trace-syscalls", "--trace-file", trace.toString()));
-        cmd.addAll(hostBtfForTheGuest());
         cmd.addAll(toolRun(null, List.of("syscount", "-T", "100", "-n", "busybox"),
                 List.of("/bin/busybox", "sh", "-c", "(echo a; echo b) | { read x; read y; echo $x$y; }")));
         Run r = run(EmuCli.command(cmd.toArray(String[]::new)), "syscount-sh", serial);
@@ -346,7 +330,6 @@ class ToolsTest {
     }
 
     @Test
-    @Disabled("needs h-btf: kernel BTF, bpf_get_current_task and task_struct images (real_parent, tgid)")
     void execsnoopShowsExecdPathsAndParentsUnderEmu() throws Exception {
         parentsAreRight(runEmu("execsnoop", List.of(), execsnoopRun()).serial());
     }
@@ -382,7 +365,6 @@ class ToolsTest {
     }
 
     @Test
-    @Disabled("needs h-btf: kernel BTF and the task_struct pointer arguments of the sched tracepoints (tp_btf or raw_tp)")
     void runqlatHistogramIsPlausibleUnderEmu() throws Exception {
         String serial = runEmu("runqlat", List.of(), runqlatRun()).serial();
         long total = histogramTotal(serial);

@@ -10,7 +10,7 @@ import dev.emu.kernel.trace.TraceEvent;
  */
 public final class BpfLink {
     /** enum bpf_link_type. */
-    public static final int TYPE_RAW_TRACEPOINT = 1, TYPE_PERF_EVENT = 7;
+    public static final int TYPE_RAW_TRACEPOINT = 1, TYPE_TRACING = 2, TYPE_PERF_EVENT = 7;
 
     private final BpfSubsystem owner;
     private final int id;
@@ -45,6 +45,17 @@ public final class BpfLink {
         TracingAttach.RawTracepointAttachment probe = new TracingAttach.RawTracepointAttachment(owner.kernel(), program, tp);
         tp.attach(probe);
         return new BpfLink(owner, owner.allocLinkId(), TYPE_RAW_TRACEPOINT, program, tp, probe, null, null, cookie);
+    }
+
+    /**
+     * A TRACING link (fentry/fexit) of {@code program} on a syscall wrapper's entry or return
+     * site: the program runs on the site's u64 arguments, as a raw tracepoint probe does.
+     */
+    static BpfLink tracing(BpfSubsystem owner, BpfProgram program, TraceEvent site, long cookie) {
+        program.retain();
+        TracingAttach.RawTracepointAttachment probe = new TracingAttach.RawTracepointAttachment(owner.kernel(), program, site);
+        site.attach(probe);
+        return new BpfLink(owner, owner.allocLinkId(), TYPE_TRACING, program, site, probe, null, null, cookie);
     }
 
     /** A link holding {@code file} (one reference taken) whose event runs {@code a}. */
@@ -99,6 +110,7 @@ public final class BpfLink {
 
     @Override
     public String toString() {
-        return "link " + id + " (" + (type == TYPE_RAW_TRACEPOINT ? "raw_tracepoint " + tracepoint.name() : "perf_event") + ")";
+        return "link " + id + " (" + (type == TYPE_RAW_TRACEPOINT ? "raw_tracepoint " + tracepoint.name()
+                : type == TYPE_TRACING ? "tracing " + tracepoint.name() : "perf_event") + ")";
     }
 }

@@ -29,6 +29,16 @@ public final class BpfProgram {
     private final byte[] tag;
     private final long loadTimeNanos;
     private int references;
+    /** A TRACING program's attach point (from attach_btf_id), or null. */
+    private TracingTargets.Target tracingTarget;
+
+    TracingTargets.Target tracingTarget() {
+        return tracingTarget;
+    }
+
+    void setTracingTarget(TracingTargets.Target target) {
+        this.tracingTarget = target;
+    }
 
     BpfProgram(BpfSubsystem owner, int id, int type, int expectedAttachType, String name, String license,
                VerifiedProgram code, List<MapObject> maps, byte[] tag, long loadTimeNanos) {

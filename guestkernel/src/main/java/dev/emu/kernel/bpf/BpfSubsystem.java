@@ -36,7 +36,9 @@ public final class BpfSubsystem {
     /** Links by id (link_idr). */
     private final TreeMap<Integer, BpfLink> links = new TreeMap<>();
     private int nextLinkId = 1;
-    private int nextBtfId = 1;
+    /** Id 1 is the kernel's own BTF ("vmlinux", btf_vmlinux), as on Linux; loaded BTF starts at 2. */
+    private int nextBtfId = 2;
+    private BtfObject vmlinux;
 
     private BpfSubsystem(Kernel kernel) {
         this.kernel = kernel;
@@ -96,7 +98,18 @@ public final class BpfSubsystem {
 
     /** The live BTF object with global id {@code id}, or null. */
     public BtfObject btfById(long id) {
+        vmlinux();
         return btfs.get((int) Math.min(id, Integer.MAX_VALUE));
+    }
+
+    /** The kernel BTF as BTF object 1, made the first time it is asked for; never freed. */
+    public BtfObject vmlinux() {
+        if (vmlinux == null) {
+            vmlinux = new BtfObject(this, 1, kernel.kernelBtf().btf(), "vmlinux");
+            vmlinux.retain();
+            btfs.put(1, vmlinux);
+        }
+        return vmlinux;
     }
 
     /** The smallest live map id above {@code id}, or -1 (idr_get_next for BPF_MAP_GET_NEXT_ID). */
@@ -113,6 +126,7 @@ public final class BpfSubsystem {
 
     /** The smallest live BTF id above {@code id}, or -1. */
     int nextBtfId(long id) {
+        vmlinux();
         Integer k = btfs.higherKey((int) Math.min(id, Integer.MAX_VALUE));
         return k == null ? -1 : k;
     }

@@ -13,11 +13,28 @@ public final class BtfObject {
     private final int id;
     private final Btf btf;
     private int references;
+    /** "vmlinux" for the kernel's BTF; null for BTF loaded by user space (which has no name). */
+    private final String name;
 
     BtfObject(BpfSubsystem owner, int id, Btf btf) {
+        this(owner, id, btf, null);
+    }
+
+    BtfObject(BpfSubsystem owner, int id, Btf btf, String name) {
         this.owner = owner;
         this.id = id;
         this.btf = btf;
+        this.name = name;
+    }
+
+    /** The kernel's (or a module's) BTF: bpf_btf_info.kernel_btf. */
+    public boolean kernel() {
+        return name != null;
+    }
+
+    /** The name bpf_btf_info reports ("" for user BTF). */
+    public String name() {
+        return name == null ? "" : name;
     }
 
     public int id() {

@@ -57,7 +57,13 @@ final class KernelHelperEnvironment implements HelperEnvironment, dev.emu.bpf.he
 
     @Override
     public boolean readKernel(long addr, byte[] dst, int len) {
-        return objects.read(addr, dst, len);
+        return objects.read(addr, dst, len) || kernel.kernelImages().read(addr, dst, len);
+    }
+
+    /** The current task's task_struct image (the idle task's when the CPU was idle, as Linux's current). */
+    @Override
+    public long currentTask() {
+        return kernel.kernelImages().task(current);
     }
 
     /**

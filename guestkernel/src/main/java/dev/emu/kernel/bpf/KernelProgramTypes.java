@@ -45,7 +45,8 @@ public final class KernelProgramTypes {
             BpfHelperId.GET_CURRENT_UID_GID, BpfHelperId.PROBE_READ, BpfHelperId.PROBE_READ_STR,
             BpfHelperId.PROBE_READ_USER, BpfHelperId.PROBE_READ_KERNEL, BpfHelperId.PROBE_READ_USER_STR,
             BpfHelperId.PROBE_READ_KERNEL_STR, BpfHelperId.PERF_EVENT_OUTPUT, BpfHelperId.GET_STACKID,
-            BpfHelperId.GET_STACK, BpfHelperId.SEND_SIGNAL, BpfHelperId.SEND_SIGNAL_THREAD));
+            BpfHelperId.GET_STACK, BpfHelperId.SEND_SIGNAL, BpfHelperId.SEND_SIGNAL_THREAD,
+            BpfHelperId.GET_CURRENT_TASK, BpfHelperId.GET_CURRENT_TASK_BTF));
 
     /** PERF_MAX_TRACE_SIZE: how far a tracepoint program may read (tp_prog_is_valid_access). */
     static final int PERF_MAX_TRACE_SIZE = 2048;
@@ -125,6 +126,9 @@ public final class KernelProgramTypes {
         }
         if (progType == BpfProgType.KPROBE) {
             return KPROBE;
+        }
+        if (progType == TracingTargets.PROG_TYPE_TRACING) {
+            return RAW_TRACEPOINT; // a placeholder: PROG_LOAD verifies against the attach target's own context
         }
         if (progType == BpfProgType.TRACEPOINT) {
             return TRACEPOINT;

@@ -47,6 +47,10 @@ final class LinkCommands {
         if (p == null) {
             return err[0];
         }
+        if (p.type() == TracingTargets.PROG_TYPE_TRACING) {
+            // bpf_raw_tp_link_attach: a TRACING program names no tracepoint; it attaches where it was loaded for
+            return a.u64(RAW_TP_NAME) != 0 ? Errno.EINVAL.ret() : attachTracing(t, bpf, p, a.u64(16));
+        }
         if (p.type() != BpfProgType.RAW_TRACEPOINT) {
             return Errno.EINVAL.ret();
         }
@@ -77,6 +81,13 @@ final class LinkCommands {
             return err[0];
         }
         int attachType = a.u32(LC_ATTACH_TYPE);
+        if (p.type() == TracingTargets.PROG_TYPE_TRACING) {
+            // link_create: the attach type must be the one the program was loaded for; no target fd
+            if (attachType != p.expectedAttachType() || a.u32(LC_FLAGS) != 0 || a.u32(LC_TARGET_FD) != 0) {
+                return Errno.EINVAL.ret();
+            }
+            return attachTracing(t, bpf, p, a.u64(LC_COOKIE));
+        }
         boolean perfType = p.type() == BpfProgType.KPROBE || p.type() == BpfProgType.TRACEPOINT
                 || p.type() == BpfProgType.PERF_EVENT;
         if (!perfType || attachType != BPF_PERF_EVENT) {
@@ -97,6 +108,30 @@ final class LinkCommands {
             return r;
         }
         return install(t, bpf, BpfLink.perfEvent(bpf, pf, att, a.u64(LC_COOKIE)));
+    }
+
+    /**
+     * A TRACING program onto its target (bpf_tracing_prog_attach for fentry/fexit: a TRACING
+     * link; bpf_raw_tp_link_attach for tp_btf: a raw tracepoint link). A tracepoint emu's BTF
+     * names but whose events emu does not fire is ENOENT, as bpf_get_raw_tracepoint.
+     */
+    private static long attachTracing(Task t, BpfSubsystem bpf, BpfProgram p, long cookie) {
+        TracingTargets.Target target = p.tracingTarget();
+        if (target == null) {
+            return Errno.EINVAL.ret();
+        }
+        if (target.event() == null) {
+            t.kernel().log().once("tp_btf:" + target.name(), "bpf: tp_btf/" + target.name()
+                    + ": emu has no such raw tracepoint (ENOENT)");
+            return Errno.ENOENT.ret();
+        }
+        if (!TracingAttach.RawTracepointAttachment.fits(p, target.event())) {
+            return Errno.EINVAL.ret();
+        }
+        BpfLink link = target.attachType() == TracingTargets.TRACE_RAW_TP
+                ? BpfLink.rawTracepoint(bpf, p, target.event(), cookie)
+                : BpfLink.tracing(bpf, p, target.event(), cookie);
+        return install(t, bpf, link);
     }
 
     private static long install(Task t, BpfSubsystem bpf, BpfLink link) {
@@ -197,6 +232,10 @@ final class LinkCommands {
         long result = 0;
         if (link.type() == BpfLink.TYPE_RAW_TRACEPOINT) {
             result = name(t, info, user, 16, 24, link.tracepoint().name());
+        } else if (link.type() == BpfLink.TYPE_TRACING) {
+            // tracing: attach_type, target_obj_id (the kernel BTF, id 1), target_btf_id
+            TracingTargets.Target target = link.program().tracingTarget();
+            info.putInt(16, target.attachType()).putInt(20, 1).putInt(24, target.btfId());
         } else {
             PerfEvent e = link.perfEvent();
             switch (e.kind()) {

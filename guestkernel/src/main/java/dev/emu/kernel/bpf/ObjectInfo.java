@@ -67,13 +67,16 @@ final class ObjectInfo {
         byte[] user = n == 0 ? new byte[size] : Arrays.copyOf(t.memory().read(infoAddr, n), size);
         ByteBuffer info = ByteBuffer.wrap(user).order(ByteOrder.LITTLE_ENDIAN);
         long r = filler.fill(info);
-        if (r < 0) {
+        if (r < 0 && r != COPY_THEN_ENOSPC) {
             return r;
         }
         t.memory().write(infoAddr, user, 0, n);
         a.putU32(BpfAttr.INFO_LEN, n);
-        return 0;
+        return r == COPY_THEN_ENOSPC ? Errno.ENOSPC.ret() : 0;
     }
+
+    /** A filler's answer: copy the info out, then fail with -ENOSPC (btf_get_info_by_fd's cut name). */
+    private static final long COPY_THEN_ENOSPC = Long.MIN_VALUE;
 
     /** Bpf_map_get_info_by_fd: starts from zero (nothing of the caller's copy is read). */
     private static long mapInfo(MapObject m, ByteBuffer info) {
@@ -174,7 +177,11 @@ final class ObjectInfo {
         return out.array();
     }
 
-    /** Btf_get_info_by_fd: the blob (as much as btf_size allows), its size, id, name (""), kernel_btf 0. */
+    /**
+     * btf_get_info_by_fd: the blob (as much as btf_size allows), its size, id, kernel_btf, and
+     * the name ("vmlinux" for the kernel's, "" for user BTF) into name/name_len: cut with
+     * -ENOSPC when name_len is too small.
+     */
     private static long btfInfo(Task t, BtfObject b, ByteBuffer info) {
         long ubtf = info.getLong(BpfAttr.BTF_INFO_BTF);
         long userSize = Integer.toUnsignedLong(info.getInt(BpfAttr.BTF_INFO_BTF_SIZE));
@@ -186,13 +193,21 @@ final class ObjectInfo {
             t.memory().write(ubtf, raw, 0, copy);
         }
         info.putInt(BpfAttr.BTF_INFO_ID, b.id()).putInt(BpfAttr.BTF_INFO_BTF_SIZE, raw.length)
-                .putInt(BpfAttr.BTF_INFO_KERNEL_BTF, 0);
+                .putInt(BpfAttr.BTF_INFO_KERNEL_BTF, b.kernel() ? 1 : 0);
         if ((uname == 0) != (unameLen == 0)) {
             return Errno.EINVAL.ret();
         }
-        info.putInt(BpfAttr.BTF_INFO_NAME_LEN, 0); // a BTF loaded by user space has no name
+        byte[] name = b.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        info.putInt(BpfAttr.BTF_INFO_NAME_LEN, name.length);
         if (uname != 0) {
-            t.memory().write(uname, new byte[1]);
+            if (unameLen >= name.length + 1) {
+                t.memory().write(uname, java.util.Arrays.copyOf(name, name.length + 1));
+            } else {
+                byte[] cut = java.util.Arrays.copyOf(name, (int) unameLen);
+                cut[cut.length - 1] = 0;
+                t.memory().write(uname, cut);
+                return COPY_THEN_ENOSPC;
+            }
         }
         return 0;
     }

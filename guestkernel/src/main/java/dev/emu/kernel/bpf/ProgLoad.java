@@ -57,12 +57,34 @@ final class ProgLoad {
             bpf.reportUnsupported("program type " + Integer.toUnsignedString(progType));
             return Errno.EINVAL.ret();
         }
-        if (!attachTypeFits(progType, expected)) {
+        TracingTargets.Target tracing = null;
+        if (progType == TracingTargets.PROG_TYPE_TRACING) {
+            // bpf_prog_load: attach_btf_obj_fd names the kernel (or a module's) BTF; only vmlinux here.
+            long objFd = a.u32Long(BpfAttr.ATTACH_PROG_FD);
+            if (objFd != 0) {
+                long[] err = new long[1];
+                BtfObject obj = BpfFds.btf(t, objFd, err);
+                if (obj == null) {
+                    return err[0];
+                }
+                if (!obj.kernel()) {
+                    return Errno.ENOTSUPP.ret();
+                }
+            }
+            TracingTargets.Resolved r = TracingTargets.resolve(t.kernel(), bpf, expected, a.u32Long(BpfAttr.ATTACH_BTF_ID));
+            if (r.target() == null) {
+                int logLevel = a.u32(BpfAttr.LOG_LEVEL);
+                return logOnly(t, logLevel, a.u64(BpfAttr.LOG_BUF), a.u32Long(BpfAttr.LOG_SIZE),
+                        r.log().isEmpty() ? "" : r.log() + "\n", r.errno());
+            }
+            tracing = r.target();
+            type = tracing.programType();
+        } else if (!attachTypeFits(progType, expected)) {
             return Errno.EINVAL.ret();
         }
         // bpf_prog_load_check_attach: attach_btf_id and attach_prog_fd/attach_btf_obj_fd belong to
-        // BTF-attached types (tracing, LSM, struct_ops, extensions), which emu does not have.
-        if (a.u32(BpfAttr.ATTACH_BTF_ID) != 0 || a.u32(BpfAttr.ATTACH_PROG_FD) != 0) {
+        // BTF-attached types (tracing, LSM, struct_ops, extensions); emu has TRACING of those.
+        if (tracing == null && (a.u32(BpfAttr.ATTACH_BTF_ID) != 0 || a.u32(BpfAttr.ATTACH_PROG_FD) != 0)) {
             return Errno.EINVAL.ret();
         }
         if (a.u32(BpfAttr.CORE_RELO_CNT) != 0) {
@@ -149,6 +171,7 @@ final class ProgLoad {
                         }
                         program = new BpfProgram(bpf, bpf.allocProgramId(), progType, expected, name, license,
                                 ac.program(), maps, tag(code, insns), t.kernel().clock().nanos());
+                        program.setTracingTarget(tracing);
                         if (btfInfo != null) {
                             program.setBtf(btfInfo.btf(), btfInfo.funcInfo(), btfInfo.funcCount(), btfInfo.lineInfo(),
                                     btfInfo.lineCount());

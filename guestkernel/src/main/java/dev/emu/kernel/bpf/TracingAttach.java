@@ -69,7 +69,7 @@ public final class TracingAttach {
     /** KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT. */
     static boolean tracingType(int type) {
         return type == BpfProgType.KPROBE || type == BpfProgType.TRACEPOINT || type == BpfProgType.PERF_EVENT
-                || type == BpfProgType.RAW_TRACEPOINT;
+                || type == BpfProgType.RAW_TRACEPOINT || type == TracingTargets.PROG_TYPE_TRACING;
     }
 
     /**

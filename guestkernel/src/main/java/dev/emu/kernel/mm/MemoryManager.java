@@ -151,6 +151,27 @@ public final class MemoryManager {
         return true;
     }
 
+    /** Where exec put the program's parts (mm->start_code … env_end); copied by fork. */
+    private ExecLayout execLayout = ExecLayout.NONE;
+
+    public ExecLayout execLayout() {
+        return execLayout;
+    }
+
+    public void setExecLayout(ExecLayout layout) {
+        this.execLayout = layout;
+    }
+
+    /** mm->start_brk: where the heap begins. */
+    public long brkStart() {
+        return brkStart;
+    }
+
+    /** mm->brk: the current program break. */
+    public long currentBrk() {
+        return brk;
+    }
+
     /** Sets the initial program break (the page-aligned end of the image). */
     public void initBrk(long start) {
         brkStart = pageUp(start);
@@ -649,6 +670,7 @@ public final class MemoryManager {
         copy.charged = committed;
         copy.oom = oom;
         copy.savedAuxv = savedAuxv;
+        copy.execLayout = execLayout;
         for (SharedFileMapping m : shared) {
             m.sync(false); // the child's copy starts agreeing with the file
             copy.addShared(m.forkInto(childSpace));

@@ -57,6 +57,8 @@ public final class Task {
     private long sigwaitSet;
     /** Virtual CPU time this thread used, in ns (see Kernel#cpuTime: executed blocks). */
     private long cpuNanos;
+    /** When the task was created, on the kernel clock (task_struct's start_time). */
+    private final long startNanos;
     /** The alternate signal stack (sigaltstack): base, size, and SS_AUTODISARM; size 0 when none. */
     private long altStackBase;
     private long altStackSize;
@@ -77,7 +79,13 @@ public final class Task {
         this.process = process;
         this.cpu = cpu;
         this.comm = comm.length() > 15 ? comm.substring(0, 15) : comm;
+        this.startNanos = kernel == null ? 0 : kernel.clock().nanos();
         process.threads().add(this);
+    }
+
+    /** task_struct's start_time: when the task was created, in ns on the kernel's monotonic clock. */
+    public long startNanos() {
+        return startNanos;
     }
 
     public Kernel kernel() {

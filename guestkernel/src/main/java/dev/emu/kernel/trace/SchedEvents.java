@@ -12,8 +12,8 @@ import java.util.List;
  * sched_wakeup and sched_wakeup_new, fired where a task becomes runnable (Task) and where a new
  * one first is (clone).
  * Every task has Linux's default priority, 120 (nice 0). A raw tracepoint program gets TP_PROTO's
- * scalar arguments; its {@code struct task_struct *} arguments are 0, since emu has no
- * task_struct to point at.
+ * arguments; its {@code struct task_struct *} arguments point at the tasks' images in kernel
+ * memory ({@code KernelImages}).
  */
 public final class SchedEvents {
     private static final int PRIO = 120;
@@ -131,7 +131,9 @@ public final class SchedEvents {
         comm(r, 40, next);
         r.putInt(56, next == null ? 0 : next.tid()).putInt(60, PRIO);
         boolean preempt = prev != null && prev.state() == TaskState.RUNNABLE;
-        switchEvent.fire(new TraceHit(switchEvent, current, r.array(), new long[] {preempt ? 1 : 0, 0, 0, state}, KernelObjects.NONE));
+        dev.emu.kernel.btf.KernelImages images = (prev != null ? prev : next != null ? next : current).kernel().kernelImages();
+        switchEvent.fire(new TraceHit(switchEvent, current, r.array(),
+                new long[] {preempt ? 1 : 0, images.task(prev), images.task(next), state}, KernelObjects.NONE));
     }
 
     /** {@code parent} made {@code child} (trace_sched_process_fork in kernel_clone). */
@@ -147,7 +149,8 @@ public final class SchedEvents {
         full.putInt(8, pc.length << 16 | 24).putInt(12, parent.process().pid());
         full.putInt(16, cc.length << 16 | (24 + pc.length)).putInt(20, child.tid());
         full.put(24, pc).put(24 + pc.length, cc);
-        fork.fire(new TraceHit(fork, parent, full.array(), new long[] {0, 0}, KernelObjects.NONE));
+        dev.emu.kernel.btf.KernelImages images = parent.kernel().kernelImages();
+        fork.fire(new TraceHit(fork, parent, full.array(), new long[] {images.task(parent), images.task(child)}, KernelObjects.NONE));
     }
 
     /** {@code task} exec'd {@code filename} (trace_sched_process_exec in exec_binprm). */
@@ -160,7 +163,10 @@ public final class SchedEvents {
         full.put(exec.newRecord(task.tid()).array());
         full.putInt(8, f.length << 16 | 20).putInt(12, task.process().pid()).putInt(16, oldPid);
         full.put(20, f);
-        exec.fire(new TraceHit(exec, task, full.array(), new long[] {0, oldPid, 0}, KernelObjects.NONE));
+        dev.emu.kernel.btf.KernelImages images = task.kernel().kernelImages();
+        KernelObjects objects = new KernelObjects();
+        long bprm = images.binprm(objects, task, filename);
+        exec.fire(new TraceHit(exec, task, full.array(), new long[] {images.task(task), oldPid, bprm}, objects));
     }
 
     /** {@code task} exits (trace_sched_process_exit in do_exit); {@code groupDead}: it was its process's last thread. */
@@ -171,7 +177,8 @@ public final class SchedEvents {
         ByteBuffer r = exit.newRecord(task.tid());
         comm(r, 8, task);
         r.putInt(24, task.tid()).putInt(28, PRIO).put(32, (byte) (groupDead ? 1 : 0));
-        exit.fire(new TraceHit(exit, task, r.array(), new long[] {0, groupDead ? 1 : 0}, KernelObjects.NONE));
+        exit.fire(new TraceHit(exit, task, r.array(), new long[] {task.kernel().kernelImages().task(task), groupDead ? 1 : 0},
+                KernelObjects.NONE));
     }
 
     /**
@@ -194,7 +201,8 @@ public final class SchedEvents {
         ByteBuffer r = e.newRecord(current == null ? 0 : current.tid());
         comm(r, 8, task);
         r.putInt(24, task.tid()).putInt(28, PRIO).putInt(32, 0); // one CPU: target_cpu 0
-        e.fire(new TraceHit(e, current, r.array(), new long[] {0}, KernelObjects.NONE));
+        long p = task.kernel() == null ? 0 : task.kernel().kernelImages().task(task); // kernel tests' tasks have no kernel
+        e.fire(new TraceHit(e, current, r.array(), new long[] {p}, KernelObjects.NONE));
     }
 
     private static void comm(ByteBuffer r, int at, Task t) {

@@ -125,7 +125,9 @@ public final class SyscallEvents {
             ByteBuffer k = ByteBuffer.allocate(PtRegs.SIZE).order(ByteOrder.LITTLE_ENDIAN);
             k.putLong(PtRegs.RAX, ret);
             k.putLong(PtRegs.ORIG_RAX, -1);
-            krp.fire(new TraceHit(krp, task, k.array(), new long[] {ret}, KernelObjects.NONE));
+            // fexit's arguments: the wrapper's (the user's pt_regs) and its return value
+            KernelObjects objs = new KernelObjects();
+            krp.fire(new TraceHit(krp, task, k.array(), new long[] {objs.add(regs), ret}, objs));
         }
         exitTracepoints(task, nr, ret, regs, perCall, call, raw);
     }

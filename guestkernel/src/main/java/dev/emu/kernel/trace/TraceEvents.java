@@ -49,7 +49,7 @@ public final class TraceEvents {
             exit[d.number()].setText(h -> sys + " -> 0x" + Long.toHexString(longAt(h.record(), 16)));
             // Not tracefs events: kprobe attach points, a PtRegs context each.
             kprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + name, List.of(), PtRegs.SIZE, "", 1);
-            kretprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + name, List.of(), PtRegs.SIZE, "", 1);
+            kretprobe[d.number()] = new TraceEvent(0, "kprobes", "__x64_sys_" + name, List.of(), PtRegs.SIZE, "", 2);
             kprobes.put("__x64_sys_" + name, kprobe[d.number()]);
         }
         rawEnter.setText(h -> {
@@ -159,6 +159,11 @@ public final class TraceEvents {
                 return syscalls.kprobe(nr, retprobe);
             }
         }
+    }
+
+    /** The syscall wrappers {@code __x64_sys_NAME}, in syscall-number order (the kernel BTF's FUNCs). */
+    public List<String> syscallWrappers() {
+        return List.copyOf(kprobes.keySet());
     }
 
     /** Every tracefs event, by id. */

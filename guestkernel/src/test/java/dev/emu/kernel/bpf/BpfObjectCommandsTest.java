@@ -96,10 +96,12 @@ class BpfObjectCommandsTest {
         byte[] blob = btf();
         long fd = loadBtf(blob, 0, 0);
         assertThat(fd).isGreaterThanOrEqualTo(0);
+        // id 1 is the kernel's BTF (vmlinux), as on Linux; loaded BTF starts at 2
         assertThat(nextId(BpfCommand.BTF_GET_NEXT_ID, 0)).isEqualTo(1);
-        assertThat(nextId(BpfCommand.BTF_GET_NEXT_ID, 1)).isEqualTo(Errno.ENOENT.ret());
+        assertThat(nextId(BpfCommand.BTF_GET_NEXT_ID, 1)).isEqualTo(2);
+        assertThat(nextId(BpfCommand.BTF_GET_NEXT_ID, 2)).isEqualTo(Errno.ENOENT.ret());
 
-        ByteBuffer byId = BpfHarness.attr().putInt(BpfAttr.BY_ID_ID, 1);
+        ByteBuffer byId = BpfHarness.attr().putInt(BpfAttr.BY_ID_ID, 2);
         long fd2 = h.bpf(BpfCommand.BTF_GET_FD_BY_ID, byId.array());
         assertThat(fd2).isGreaterThan(fd);
         byId.putInt(BpfAttr.BY_ID_ID, 9);
@@ -110,10 +112,30 @@ class BpfObjectCommandsTest {
         h.space.writeLong(OUT + BpfAttr.BTF_INFO_BTF, BUF + 0x800);
         h.space.writeInt(OUT + BpfAttr.BTF_INFO_BTF_SIZE, blob.length);
         assertThat(info(fd2, BpfAttr.BTF_INFO_SIZE)).isZero();
-        assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_ID)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_ID)).isEqualTo(2);
         assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_BTF_SIZE)).isEqualTo(blob.length);
         assertThat(h.space.read(BUF + 0x800, blob.length)).isEqualTo(blob);
         assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_KERNEL_BTF)).isZero();
+    }
+
+    /** BTF id 1 is the kernel's: kernel_btf 1, name "vmlinux" (cut with ENOSPC when name_len is short). */
+    @Test
+    void btfIdOneIsTheKernelsNamedVmlinux() {
+        long fd = h.bpf(BpfCommand.BTF_GET_FD_BY_ID, BpfHarness.attr().putInt(BpfAttr.BY_ID_ID, 1).array());
+        assertThat(fd).isGreaterThanOrEqualTo(0);
+        h.space.write(OUT, new byte[32]);
+        h.space.writeLong(OUT + BpfAttr.BTF_INFO_NAME, BUF);
+        h.space.writeInt(OUT + BpfAttr.BTF_INFO_NAME_LEN, 16);
+        assertThat(info(fd, BpfAttr.BTF_INFO_SIZE)).isZero();
+        assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_ID)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_KERNEL_BTF)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_NAME_LEN)).isEqualTo(7);
+        assertThat(h.space.read(BUF, 8)).isEqualTo("vmlinux\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        h.space.writeInt(OUT + BpfAttr.BTF_INFO_NAME_LEN, 4);
+        h.space.writeInt(OUT + BpfAttr.BTF_INFO_BTF_SIZE, 0);
+        assertThat(info(fd, BpfAttr.BTF_INFO_SIZE)).isEqualTo(Errno.ENOSPC.ret());
+        assertThat(h.space.read(BUF, 4)).isEqualTo("vml\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(h.space.readInt(OUT + BpfAttr.BTF_INFO_BTF_SIZE)).as("copied out with ENOSPC").isGreaterThan(1000);
     }
 
     @Test
@@ -135,7 +157,7 @@ class BpfObjectCommandsTest {
         long map = createMap(BpfMapType.HASH, 4, 8, btf, 1, 2);
         assertThat(map).isGreaterThanOrEqualTo(0);
         assertThat(info(map, BpfAttr.MAP_INFO_SIZE)).isZero();
-        assertThat(h.space.readInt(OUT + BpfAttr.MAP_INFO_BTF_ID)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.MAP_INFO_BTF_ID)).isEqualTo(2);
         assertThat(h.space.readInt(OUT + BpfAttr.MAP_INFO_BTF_KEY_TYPE_ID)).isEqualTo(1);
         assertThat(h.space.readInt(OUT + BpfAttr.MAP_INFO_BTF_VALUE_TYPE_ID)).isEqualTo(2);
         long charged = h.kernel.memory().charged();
@@ -388,7 +410,7 @@ class BpfObjectCommandsTest {
         assertThat(prog).isGreaterThanOrEqualTo(0);
         h.space.write(OUT, new byte[BpfAttr.PROG_INFO_SIZE]);
         assertThat(info(prog, BpfAttr.PROG_INFO_SIZE)).isZero();
-        assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_BTF_ID)).isEqualTo(1);
+        assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_BTF_ID)).isEqualTo(2);
         assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_NR_LINE_INFO)).isEqualTo(1);
         assertThat(h.space.readInt(OUT + BpfAttr.PROG_INFO_LINE_INFO_REC_SIZE)).isEqualTo(16);
     }

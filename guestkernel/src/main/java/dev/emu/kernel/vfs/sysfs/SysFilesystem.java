@@ -15,6 +15,11 @@ public final class SysFilesystem extends KernFilesystem {
     private static final long MAGIC = 0x62656572L;
 
     public SysFilesystem(long dev, long bootNanos) {
+        this(dev, bootNanos, null);
+    }
+
+    /** With {@code vmlinuxBtf}: /sys/kernel/btf/vmlinux, the kernel's BTF (btf_vmlinux's sysfs file, 0444). */
+    public SysFilesystem(long dev, long bootNanos, java.util.function.Supplier<byte[]> vmlinuxBtf) {
         super("sysfs", dev, MAGIC, bootNanos);
         KernDir root = new KernDir(this, 0555);
         setRoot(root);
@@ -24,7 +29,10 @@ public final class SysFilesystem extends KernFilesystem {
         }
         cpu.dir("cpu0");
         KernDir kernel = root.dir("kernel");
-        kernel.dir("btf");
+        KernDir btf = kernel.dir("btf");
+        if (vmlinuxBtf != null) {
+            btf.add("vmlinux", new dev.emu.kernel.vfs.kernfs.KernBlobFile(this, 0444, vmlinuxBtf));
+        }
         kernel.dir("tracing");
         kernel.dir("debug").dir("tracing");
         kernel.dir("mm");

@@ -246,6 +246,21 @@ public final class Kernel {
     private void runSlice(Task t) {
         current = t;
         preempt = false;
+        int forkReturn = t.takeForkReturn();
+        if (forkReturn >= 0 && trace != null) {
+            trace.syscalls().returnFromFork(t, t.cpu(), forkReturn);
+        }
+        int parkedExit = t.takePendingSyscallExit();
+        if (parkedExit >= 0) { // before signal delivery, as syscall_exit_work precedes it; a handler makes it EINTR
+            long ret = t.interruptedPending() && !t.restartOnWake() ? dev.emu.abi.Errno.EINTR.ret() : t.cpu().get(Reg.RAX);
+            trace.syscalls().exit(t, t.cpu(), parkedExit, ret);
+        }
+        if (t.hasDeliverableSignal() && t.takeSyscallRestartRip() >= 0 && trace != null) {
+            // A parked call whose re-execution waits for a signal's handler leaves the kernel
+            // with -ERESTARTSYS first (the --trace-syscalls line says so too); restarted after
+            // the handler, it enters anew, as a restarted call does on Linux.
+            trace.syscalls().exit(t, t.cpu(), t.lastSyscall(), dev.emu.abi.Errno.ERESTARTSYS.ret());
+        }
         if (t.process().continueNotice()) {
             dev.emu.kernel.signal.JobControl.beforeRun(this, t.process());
         }

@@ -144,6 +144,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "or fp (frame pointers only, as Linux's bpf_get_stackid).")
     String profileUnwind;
 
+    @Option(names = "--with", paramLabel = "\"TOOL ARGS\"",
+            description = "Run the tracing tool TOOL (e.g. opensnoop, from userspace-images/build/tools) with IMAGE as its workload, "
+                    + "through tool_run: the tool starts first, IMAGE runs once it is attached, then the tool gets SIGINT and prints its summary.")
+    String with;
+
     /** --memory in bytes, once parsed. */
     private long memoryLimit;
     /** --profile's frequency, once parsed. */
@@ -212,6 +217,24 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         ImageLookup lookup = ImageLookup.defaults();
+        if (with != null) {
+            if (root != null) {
+                System.err.println("emu: --with cannot be combined with --root");
+                return 2;
+            }
+            ToolComposition composition;
+            try {
+                composition = ToolComposition.of(lookup, with, image, args);
+            } catch (IllegalArgumentException e) {
+                System.err.println("emu: " + e.getMessage());
+                return 127;
+            }
+            image = composition.image().toString();
+            args = composition.args();
+            for (Path p : composition.visible()) {
+                filesystem = withImageVisible(filesystem, p);
+            }
+        }
         Path path = root == null ? lookup.resolve(image) : null;
         if (path == null && root != null && image.startsWith("/")) {
             path = Path.of(image); // a guest path: resolved in the guest's tree at spawn

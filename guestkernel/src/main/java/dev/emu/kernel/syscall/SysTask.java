@@ -158,9 +158,11 @@ final class SysTask {
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             child.setClearChildTid(childTid);
         }
+        child.setForkReturn(t.lastSyscall()); // its sys_exit fires when it first runs (ret_from_fork)
         k.addTask(child);
         if (k.traceIfBuilt() != null) {
             k.trace().sched().fork(t, child);
+            k.trace().sched().wakeupNew(child, t); // wake_up_new_task, after the fork tracepoint as in kernel_clone
         }
         if ((flags & CLONE_VFORK) != 0) {
             child.setVforkParent(t);

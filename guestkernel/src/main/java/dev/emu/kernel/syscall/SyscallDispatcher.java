@@ -47,8 +47,12 @@ public final class SyscallDispatcher implements SyscallTrap {
         cpu.getSyscallRegs(regs);
         long nr = (int) regs[0]; // entry_64.S: movslq %eax — the upper half of RAX is not part of the number
         SyscallDef def = nr >= 0 && nr < table.length ? table[(int) nr] : null;
+        // A parked call re-executed when woken (RESTART) is one call to Linux, which sleeps inside
+        // it: its sys_enter fired at the first entry (else latency tools see only the last leg).
+        long restartRip = task.takeSyscallRestartRip();
+        boolean resumed = restartRip >= 0 && restartRip == cpu.get(Reg.RIP);
         dev.emu.kernel.trace.SyscallEvents events = this.events;
-        if (events != null && events.active) {
+        if (events != null && events.active && !resumed) {
             events.enter(task, cpu, nr); // before narrowing: the record holds the registers as passed
         }
         if (def != null && def.handler() != null) {
@@ -79,6 +83,7 @@ public final class SyscallDispatcher implements SyscallTrap {
             task.setRestartOnWake(ret == SyscallResults.RESTART);
         }
         if (ret == SyscallResults.RESTART) {
+            task.setSyscallRestartRip(cpu.get(Reg.RIP));
             cpu.set(Reg.RIP, cpu.get(Reg.RIP) - 2); // re-execute `syscall` (0f 05) when woken
         } else {
             cpu.set(Reg.RAX, ret);
@@ -87,7 +92,13 @@ public final class SyscallDispatcher implements SyscallTrap {
             tracer.exit(traced, ret);
         }
         if (events != null && events.active && ret != SyscallResults.RESTART && task.state() != dev.emu.kernel.task.TaskState.EXITED) {
-            events.exit(task, task.cpu(), nr, ret); // after execve: the new image's registers
+            if (task.state() == dev.emu.kernel.task.TaskState.BLOCKED) {
+                // Parked with its value decided at the wake-up (a sleep, a vfork): it returns to
+                // user space then, and so its sys_exit fires then (Kernel's slice start).
+                task.setPendingSyscallExit((int) nr);
+            } else {
+                events.exit(task, task.cpu(), nr, ret); // after execve: the new image's registers
+            }
         }
         return task.runnable() && !kernel.rescheduleRequested() && !task.hasDeliverableSignal();
     }

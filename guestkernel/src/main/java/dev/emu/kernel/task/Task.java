@@ -167,6 +167,14 @@ public final class Task {
             blockedOn = null;
             timeoutResult = null;
             onInterrupt = null;
+            tracedWakeup();
+        }
+    }
+
+    /** sched:sched_wakeup for this task, woken by the running task (try_to_wake_up's trace point). */
+    private void tracedWakeup() {
+        if (kernel != null && kernel.traceIfBuilt() != null) {
+            kernel.trace().sched().wakeup(this, kernel.current());
         }
     }
 
@@ -199,6 +207,8 @@ public final class Task {
             if (s != null) {
                 block(s.deadline(), s.what());
                 onInterrupt = s.onInterrupt();
+            } else {
+                tracedWakeup(); // wake_up_state(TASK_STOPPED) in signal_wake_up for SIGCONT
             }
         }
     }
@@ -230,6 +240,8 @@ public final class Task {
                 cpu.set(Reg.RIP, cpu.get(Reg.RIP) + 2);
                 restartOnWake = false;
                 resumeState = null;
+                syscallRestartRip = -1; // the call is over: the next one at this address is a new call
+                pendingSyscallExit = lastSyscall; // it returns r when it next runs: its sys_exit then
             } else {
                 interrupted = true;
                 if (hook != null) {
@@ -485,6 +497,56 @@ public final class Task {
 
     public void setComm(String comm) {
         this.comm = comm.length() > 15 ? comm.substring(0, 15) : comm;
+    }
+
+    /**
+     * Where the syscall that returned RESTART resumes (the address after its `syscall`), so its
+     * re-execution is known as the same call; -1 if none.
+     */
+    private long syscallRestartRip = -1;
+
+    public void setSyscallRestartRip(long rip) {
+        this.syscallRestartRip = rip;
+    }
+
+    /** Returns and clears {@link #setSyscallRestartRip}'s address; -1 if none. */
+    public long takeSyscallRestartRip() {
+        long rip = syscallRestartRip;
+        syscallRestartRip = -1;
+        return rip;
+    }
+
+    /** The syscall this parked task returns from when it next runs (its sys_exit), or -1. */
+    private int pendingSyscallExit = -1;
+
+    public void setPendingSyscallExit(int nr) {
+        this.pendingSyscallExit = nr;
+    }
+
+    /** Returns and clears {@link #setPendingSyscallExit}'s number; -1 if none. */
+    public int takePendingSyscallExit() {
+        int nr = pendingSyscallExit;
+        pendingSyscallExit = -1;
+        return nr;
+    }
+
+    /** True if a signal cut the parked syscall short and delivery has not consumed it yet. */
+    public boolean interruptedPending() {
+        return interrupted;
+    }
+
+    /** The fork/clone this new task returns from on its first run (its sys_exit), or -1. */
+    private int forkReturn = -1;
+
+    public void setForkReturn(int nr) {
+        this.forkReturn = nr;
+    }
+
+    /** Returns and clears the fork/clone number set by {@link #setForkReturn}; -1 if none. */
+    public int takeForkReturn() {
+        int nr = forkReturn;
+        forkReturn = -1;
+        return nr;
     }
 
     public int lastSyscall() {

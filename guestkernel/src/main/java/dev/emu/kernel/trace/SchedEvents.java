@@ -8,10 +8,12 @@ import java.util.List;
 
 /**
  * The sched tracepoints (include/trace/events/sched.h): sched_switch, sched_process_fork,
- * sched_process_exec and sched_process_exit, fired by the scheduler loop, clone, execve and exit.
+ * sched_process_exec and sched_process_exit, fired by the scheduler loop, clone, execve and exit;
+ * sched_wakeup and sched_wakeup_new, fired where a task becomes runnable (Task) and where a new
+ * one first is (clone).
  * Every task has Linux's default priority, 120 (nice 0). A raw tracepoint program gets TP_PROTO's
- * scalar arguments; its {@code struct task_struct *} arguments are 0, since emu has no
- * task_struct to point at.
+ * arguments; its {@code struct task_struct *} arguments point at the tasks' images in kernel
+ * memory ({@code KernelImages}).
  */
 public final class SchedEvents {
     private static final int PRIO = 120;
@@ -22,6 +24,8 @@ public final class SchedEvents {
     private final TraceEvent fork;
     private final TraceEvent exec;
     private final TraceEvent exit;
+    private final TraceEvent wakeup;
+    private final TraceEvent wakeupNew;
 
     SchedEvents(TraceEvents events) {
         switchEvent = events.add("sched", "sched_switch", List.of(
@@ -58,7 +62,25 @@ public final class SchedEvents {
                 new TraceField("bool", "group_dead", 32, 1, false)), 36,
                 "\"comm=%s pid=%d prio=%d group_dead=%s\", REC->comm, REC->pid, REC->prio, REC->group_dead ? \"true\" : \"false\"",
                 2);
+        wakeup = wakeupEvent(events, "sched_wakeup");
+        wakeupNew = wakeupEvent(events, "sched_wakeup_new");
         setTexts();
+    }
+
+    /** sched_wakeup and sched_wakeup_new share sched_wakeup_template's record; TP_PROTO is (struct task_struct *p). */
+    private static TraceEvent wakeupEvent(TraceEvents events, String name) {
+        TraceEvent e = events.add("sched", name, List.of(
+                new TraceField("char", "comm[16]", 8, 16, false),
+                new TraceField("pid_t", "pid", 24, 4, true),
+                new TraceField("int", "prio", 28, 4, true),
+                new TraceField("int", "target_cpu", 32, 4, true)), 36,
+                "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, REC->target_cpu", 1);
+        e.setText(h -> {
+            ByteBuffer r = ByteBuffer.wrap(h.record()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return name + ": comm=" + TraceEvent.cString(h.record(), 8, 16) + " pid=" + r.getInt(24) + " prio="
+                    + r.getInt(28) + " target_cpu=" + String.format("%03d", r.getInt(32));
+        });
+        return e;
     }
 
     /** The text trace lines, as the events' print fmts give them. */
@@ -158,6 +180,30 @@ public final class SchedEvents {
         r.putInt(24, task.tid()).putInt(28, PRIO).put(32, (byte) (groupDead ? 1 : 0));
         exit.fire(new TraceHit(exit, task, r.array(), new long[] {task.kernel().kernelImages().task(task), groupDead ? 1 : 0},
                 KernelObjects.NONE));
+    }
+
+    /**
+     * {@code task} became runnable again (trace_sched_wakeup in ttwu_do_wakeup): a blocked task
+     * woken, a stopped task continued. {@code waker} is the running task, or null (timer, idle).
+     */
+    public void wakeup(Task task, Task waker) {
+        fireWakeup(wakeup, task, waker);
+    }
+
+    /** The new {@code child} is first runnable (trace_sched_wakeup_new in wake_up_new_task). */
+    public void wakeupNew(Task child, Task parent) {
+        fireWakeup(wakeupNew, child, parent);
+    }
+
+    private static void fireWakeup(TraceEvent e, Task task, Task current) {
+        if (!e.enabled()) {
+            return;
+        }
+        ByteBuffer r = e.newRecord(current == null ? 0 : current.tid());
+        comm(r, 8, task);
+        r.putInt(24, task.tid()).putInt(28, PRIO).putInt(32, 0); // one CPU: target_cpu 0
+        long p = task.kernel() == null ? 0 : task.kernel().kernelImages().task(task); // kernel tests' tasks have no kernel
+        e.fire(new TraceHit(e, current, r.array(), new long[] {p}, KernelObjects.NONE));
     }
 
     private static void comm(ByteBuffer r, int at, Task t) {

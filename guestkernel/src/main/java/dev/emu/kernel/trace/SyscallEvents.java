@@ -129,6 +129,27 @@ public final class SyscallEvents {
             KernelObjects objs = new KernelObjects();
             krp.fire(new TraceHit(krp, task, k.array(), new long[] {objs.add(regs), ret}, objs));
         }
+        exitTracepoints(task, nr, ret, regs, perCall, call, raw);
+    }
+
+    /**
+     * A new task's first return to user space, from the fork/clone its parent made: Linux's
+     * ret_from_fork goes through syscall_exit_to_user_mode, so sys_exit (raw and per call, the
+     * clone's number, 0) fires in the child too; no kretprobe, the child never ran the wrapper.
+     */
+    public void returnFromFork(Task child, Cpu cpu, long nr) {
+        int n = (int) nr;
+        TraceEvent perCall = n >= 0 && n < exit.length ? exit[n] : null;
+        boolean raw = rawExit.enabled();
+        boolean call = perCall != null && perCall.enabled();
+        if (raw || call) {
+            exitTracepoints(child, nr, 0, PtRegs.current(cpu, nr), perCall, call, raw);
+        }
+    }
+
+    private void exitTracepoints(Task task, long nr, long ret, byte[] regs, TraceEvent perCall, boolean call, boolean raw) {
+        int n = (int) nr;
+        int pid = task.tid();
         if (call) {
             ByteBuffer r = perCall.newRecord(pid);
             r.putInt(8, n);

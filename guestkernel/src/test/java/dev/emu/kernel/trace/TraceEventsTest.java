@@ -146,4 +146,35 @@ class TraceEventsTest {
         exit.setTextEnabled(false, pipe, () -> 0, s);
         assertThat(events.syscalls().active).isFalse();
     }
+
+    /** The record and format a Linux 6.18 host's tracefs shows for sched_wakeup (sched_wakeup_template). */
+    @Test
+    void schedWakeupRecordsAreLinuxs() {
+        TraceEvent wakeup = events.byName("sched", "sched_wakeup");
+        TraceEvent wakeupNew = events.byName("sched", "sched_wakeup_new");
+        assertThat(wakeup.format()).contains("""
+                \tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;
+                \tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;
+                \tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;
+                \tfield:int target_cpu;\toffset:32;\tsize:4;\tsigned:1;
+
+                print fmt: "comm=%s pid=%d prio=%d target_cpu=%03d", REC->comm, REC->pid, REC->prio, REC->target_cpu
+                """);
+        assertThat(wakeupNew.recordSize()).isEqualTo(36);
+        assertThat(events.rawTracepoint("sched_wakeup").rawArgs()).isEqualTo(1);
+        List<TraceHit> hits = new ArrayList<>();
+        wakeup.attach(hits::add);
+        wakeupNew.attach(hits::add);
+        Task waker = Tasks.task(3);
+        Task woken = Tasks.task(9);
+        events.sched().wakeup(woken, waker);
+        events.sched().wakeupNew(woken, null);
+        assertThat(hits).extracting(h -> h.event().name()).containsExactly("sched_wakeup", "sched_wakeup_new");
+        ByteBuffer r = ByteBuffer.wrap(hits.get(0).record()).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(r.getInt(4)).as("common_pid: the waker").isEqualTo(3);
+        assertThat(TraceEvent.cString(hits.get(0).record(), 8, 16)).isEqualTo("t9");
+        assertThat(r.getInt(24)).isEqualTo(9);
+        assertThat(r.getInt(28)).isEqualTo(120);
+        assertThat(ByteBuffer.wrap(hits.get(1).record()).order(ByteOrder.LITTLE_ENDIAN).getInt(4)).isZero();
+    }
 }

@@ -596,7 +596,7 @@ public final class Kernel {
     /** The kernel's BTF (/sys/kernel/btf/vmlinux), built the first time something asks for it. */
     public dev.emu.kernel.btf.KernelBtf kernelBtf() {
         if (kernelBtf == null) {
-            kernelBtf = dev.emu.kernel.btf.KernelBtf.build(trace.syscallWrappers());
+            kernelBtf = dev.emu.kernel.btf.KernelBtf.build(trace().syscallWrappers());
         }
         return kernelBtf;
     }

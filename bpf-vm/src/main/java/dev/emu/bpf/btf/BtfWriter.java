@@ -157,6 +157,22 @@ public final class BtfWriter {
         return id;
     }
 
+    /** ENUM64 (8 bytes: a value is its low and high 32 bits), for enumerators past 32 bits. */
+    public int addEnum64(String name, Map<String, Long> values, boolean signed) {
+        int id = add(BtfKind.ENUM64, name, 8);
+        Entry e = entry(id);
+        e.vlen = values.size();
+        e.kflag = signed;
+        e.data = new int[values.size() * 3];
+        int i = 0;
+        for (Map.Entry<String, Long> v : values.entrySet()) {
+            e.data[i++] = string(v.getKey());
+            e.data[i++] = (int) (long) v.getValue();
+            e.data[i++] = (int) (v.getValue() >>> 32);
+        }
+        return id;
+    }
+
     public int addFuncProto(int returnType, List<Param> params) {
         int id = add(BtfKind.FUNC_PROTO, "", returnType);
         Entry e = entry(id);

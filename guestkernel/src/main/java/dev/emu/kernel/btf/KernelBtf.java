@@ -198,6 +198,41 @@ public final class KernelBtf {
         pidType.put("PIDTYPE_SID", 3);
         pidType.put("PIDTYPE_MAX", 4);
         c.btf.addEnum("pid_type", pidType, false);
+        bpfEnums(c);
+    }
+
+    /**
+     * The uapi enums a BPF program written against vmlinux.h names instead of including
+     * linux/bpf.h (libbpf-tools do): Linux's BTF has them because the kernel uses them, and so do
+     * {@code false}/{@code true}. The map types are the ones emu's kernel has.
+     */
+    private static void bpfEnums(CTypes c) {
+        Map<String, Integer> bool = new LinkedHashMap<>();
+        bool.put("false", 0);
+        bool.put("true", 1);
+        c.btf.addEnum("", bool, false);
+        java.util.TreeMap<Integer, String> byId = new java.util.TreeMap<>();
+        for (java.lang.reflect.Field f : dev.emu.abi.bpf.BpfMapType.class.getFields()) {
+            try {
+                byId.put(f.getInt(null), "BPF_MAP_TYPE_" + f.getName());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Map<String, Integer> mapTypes = new LinkedHashMap<>();
+        byId.forEach((id, name) -> mapTypes.put(name, id));
+        c.btf.addEnum("bpf_map_type", mapTypes, false);
+        Map<String, Integer> updateFlags = new LinkedHashMap<>();
+        updateFlags.put("BPF_ANY", 0);
+        updateFlags.put("BPF_NOEXIST", 1);
+        updateFlags.put("BPF_EXIST", 2);
+        updateFlags.put("BPF_F_LOCK", 4);
+        c.btf.addEnum("", updateFlags, false);
+        Map<String, Long> outputFlags = new LinkedHashMap<>(); // bpf_perf_event_output's flags
+        outputFlags.put("BPF_F_INDEX_MASK", 0xffff_ffffL);
+        outputFlags.put("BPF_F_CURRENT_CPU", 0xffff_ffffL);
+        outputFlags.put("BPF_F_CTXLEN_MASK", 0xf_ffffL << 32);
+        c.btf.addEnum64("", outputFlags, false);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.emu.kernel.vfs.kernfs;
 
+import dev.emu.kernel.fs.FileStat;
 import dev.emu.kernel.vfs.Attributes;
 import dev.emu.kernel.vfs.Inode;
 
@@ -32,6 +33,12 @@ public abstract class KernNode extends Inode {
 
     protected long rdev() {
         return 0;
+    }
+
+    /** From the fixed mode, without attributes(): a directory's nlink asks every child, and a blob's size builds it. */
+    @Override
+    public int type() {
+        return mode & FileStat.S_IFMT;
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class UnicornPlatform implements Platform {
      */
     public UnicornPlatform(boolean preciseFaults) {
         this.preciseFaults = preciseFaults;
+        HostPages.disableHugePages();
     }
 
     boolean preciseFaults() {

@@ -848,6 +848,7 @@ final class UnicornAddressSpace implements AddressSpace {
                 if (copy && run < 0) {
                     run = p;
                 } else if (!copy && run >= 0) {
+                    HostPages.populate(dst.address() + run * PAGE, (p - run) * PAGE);
                     MemorySegment.copy(src, run * PAGE, dst, run * PAGE, (p - run) * PAGE);
                     run = -1;
                 }

@@ -1,7 +1,8 @@
 /* Fork of a process with a big mapping it barely touched: N rounds of fork, child _exit,
- * waitpid, with MIB MiB of private anonymous memory mapped (one page of it written).
- * Usage: forkbig N [MIB]. Linux copies page tables of touched pages only, so a round costs
- * the same whatever MIB is; an emulator that copies mapped bytes pays for all of them. */
+ * waitpid, with MIB MiB of private anonymous memory mapped (one page of it written, or the
+ * first TOUCH MiB). Usage: forkbig N [MIB [TOUCH]]. Linux copies page tables of touched pages
+ * only (and shares the pages copy-on-write), so a round costs the same whatever MIB is; an
+ * emulator that copies mapped bytes pays for all of them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -15,6 +16,10 @@ int main(int argc, char **argv) {
     if (p == MAP_FAILED) {
         perror("mmap");
         return 1;
+    }
+    long touch = argc > 3 ? atol(argv[3]) : 0;
+    for (long off = 0; off < (touch << 20); off += 4096) {
+        p[off] = (char)(off >> 12 | 1);
     }
     p[4096] = 42;
     for (long i = 0; i < n; i++) {

@@ -3,11 +3,13 @@
  * shared/reference/unicorn.md "Guest stores").
  *
  * With UC_CTL_TLB_TYPE = UC_TLB_VIRTUAL, Unicorn asks a UC_HOOK_TLB_FILL callback for every
- * softmmu TLB miss. emu_mem_tlb_fill answers from a region table that UnicornAddressSpace
- * rewrites after every map/unmap/protect (then flushes the TLB):
- *  - an access the region allows maps the page at paddr = vaddr (Unicorn's memory regions are
- *    mapped at their guest address) with the region's full permissions, so a page that is read
- *    and written keeps one TLB entry, and a non-executable page's stores take the fast path;
+ * softmmu TLB miss. emu_mem_tlb_fill answers from a region table (the guest's page tables, one
+ * entry per range) that RegionTable.java edits on every map/unmap/protect (then flushes the TLB):
+ *  - an access the region allows maps the page at paddr = vaddr + delta with the region's full
+ *    permissions, so a page that is read and written keeps one TLB entry, and a non-executable
+ *    page's stores take the fast path. Private memory has delta 0 (large engine blocks mapped at
+ *    their guest address, GuestBlocks.java); shared pages are mapped once per engine above the
+ *    user address space and reached through their delta;
  *  - anything else (no region, or a permission the region lacks) maps to the shadow address
  *    EMU_SHADOW + vaddr, which nothing maps; the only invalid-access hook is registered over
  *    the shadow range, so Java sees the fault with its exact address and RIP, and decides
@@ -29,7 +31,7 @@
  *                                         flushes, clears it and resumes with saved_budget
  *       int32_t pad;                  60
  *   };
- *   struct emu_region { uint64_t begin, end (exclusive); uint32_t perms, pad; }   24 bytes
+ *   struct emu_region { uint64_t begin, end (exclusive); int64_t delta; uint32_t perms, pad; }   32 bytes
  */
 #include "emu_unicorn21.h"
 
@@ -39,6 +41,7 @@
 struct emu_region {
     uint64_t begin;
     uint64_t end;
+    int64_t delta;
     uint32_t perms;
     uint32_t pad;
 };
@@ -55,7 +58,7 @@ struct emu_mem {
     int32_t pad;
 };
 
-_Static_assert(sizeof(struct emu_region) == 24, "layout shared with UnicornAddressSpace.java");
+_Static_assert(sizeof(struct emu_region) == 32, "layout shared with UnicornAddressSpace.java");
 _Static_assert(sizeof(struct emu_mem) == 64, "layout shared with UnicornAddressSpace.java");
 
 bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct emu_uc_tlb_entry *result,
@@ -84,7 +87,7 @@ bool emu_mem_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, struct em
             lo = mid + 1;
         } else {
             if (r->perms & need) {
-                result->paddr = vaddr;
+                result->paddr = vaddr + (uint64_t)r->delta;
                 result->perms = (int)r->perms;
                 return true;
             }

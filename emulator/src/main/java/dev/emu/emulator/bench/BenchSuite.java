@@ -46,7 +46,7 @@ public final class BenchSuite {
     /** Every row id, in table order. */
     static final List<String> ROW_IDS = List.of("syscall", "compute_virtual", "compute_host", "memory",
             "context_switch", "startup", "store", "load", "stride", "memcpy", "qsort", "interp", "forkexec",
-            "forkbig", "threads", "file_read", "bpf_interp", "bpf_jit", "ringbuf", "bpf_verify");
+            "forkbig", "threads", "forkwait", "threads1k", "threads10k", "procmem", "file_read", "bpf_interp", "bpf_jit", "ringbuf", "bpf_verify");
 
     /** JVM options of scripts/emu, used when none are given. */
     private static final List<String> DEFAULT_JVM_OPTS = List.of("--enable-native-access=ALL-UNNAMED",
@@ -197,6 +197,16 @@ public final class BenchSuite {
                             "forkbig", q ? 4 : 40, 1, 1e3, Engine.EMU, Target.atMost(50, "<= 50 ms"), "1024");
                     case "threads" -> perIteration(id, "thread create + join, all alive at once", "us",
                             "threads", q ? 50 : 300, 10, 1e6, Engine.EMU, Target.NONE);
+                    case "forkwait" -> perIteration(id, "fork + exit + wait (small process)", "us", "forkwait",
+                            q ? 10 : 300, 5, 1e6, Engine.EMU, Target.NONE);
+                    // The same per-thread cost at 1000 and 10000 threads alive: equal if creation
+                    // and exit are independent of the number of threads.
+                    case "threads1k" -> perIteration(id, "thread create + join, 1000 alive", "us",
+                            "threads", q ? 20 : 1_000, 10, 1e6, Engine.EMU, Target.NONE);
+                    case "threads10k" -> perIteration(id, "thread create + join, 10000 alive", "us",
+                            "threads", q ? 20 : 10_000, 10, 1e6, Engine.EMU,
+                            Target.atMost(1000, "<= 1000 us (10000 in < 10 s)"));
+                    case "procmem" -> hostMemoryPerProcess(id, q);
                     case "file_read" -> perIteration(id, "file read, 64 KiB read()s of a 64 MiB host file", "us",
                             "file_read", q ? 256 : 8_192, 64, 1e6, Engine.EMU, Target.NONE,
                             readFile().toString());
@@ -305,6 +315,41 @@ public final class BenchSuite {
         }
         return Row.of(id, name, "ns/insn", Runner.median(values), null, null, target,
                 String.join(" ", cmd), iterations + " iterations, best of 8 rounds per JVM");
+    }
+
+    private static final Pattern MAXRSS = Pattern.compile("(?m)^MAXRSS (\\d+)$");
+
+    /**
+     * Host memory per idle process: the peak RSS of an emu run of bench/procmem (N children
+     * alive at once, blocked on a pipe) at N and at a small count, under /usr/bin/time; the value
+     * is the difference per process in KiB. emu only: qemu-user and native children are host
+     * processes, whose memory /usr/bin/time does not add up.
+     */
+    private Row hostMemoryPerProcess(String id, boolean quick) throws IOException, InterruptedException, RunFailed {
+        Path image = bench("procmem");
+        long n = quick ? 6 : 200;
+        long small = quick ? 2 : 5;
+        List<Double> big = new ArrayList<>();
+        List<Double> little = new ArrayList<>();
+        for (int rep = 0; rep < opt.reps(); rep++) {
+            big.add((double) maxRssKib(command(Engine.EMU, image, n)));
+            little.add((double) maxRssKib(command(Engine.EMU, image, small)));
+        }
+        double perProcess = Math.max(0, Runner.median(big) - Runner.median(little)) / (n - small);
+        return Row.of(id, "host memory per idle process (peak RSS)", "KiB", perProcess, null, null, Target.NONE,
+                "/usr/bin/time -f 'MAXRSS %M' " + String.join(" ", command(Engine.EMU, image, n))
+                        + "  minus the same at " + small, "N=" + n + ", baseline " + small);
+    }
+
+    private static long maxRssKib(List<String> cmd) throws IOException, InterruptedException, RunFailed {
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "MAXRSS %M"));
+        timed.addAll(cmd);
+        Run run = Runner.run(timed);
+        Matcher m = MAXRSS.matcher(run.output());
+        if (!m.find()) {
+            throw new RunFailed("/usr/bin/time printed no MAXRSS line: " + run.output().strip());
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static final Pattern RINGBUF = Pattern.compile("ringbuf_rate: (\\d+) events in (\\d+) ms");

@@ -33,6 +33,7 @@ final class Unicorn {
     // uc_err (unicorn.h, enum order)
     static final int UC_ERR_OK = 0;
     static final int UC_ERR_NOMEM = 1;
+    static final int UC_ERR_MAP = 11;
     static final int UC_ERR_READ_UNMAPPED = 6;
     static final int UC_ERR_WRITE_UNMAPPED = 7;
     static final int UC_ERR_FETCH_UNMAPPED = 8;

@@ -54,6 +54,10 @@ final class UnicornAddressSpace implements AddressSpace {
     /** Length of the {@code syscall} instruction (0F 05). */
     static final long SYSCALL_LENGTH = 2;
     private static final int CHUNK = 1 << 20;
+    /** Physical addresses of shared-page windows start here: above user space, below the shadow range. */
+    private static final long WINDOW_BASE = 1L << 47;
+    private static final int RWX = 7;
+    private static final long PAGE = 4096;
     /** TLB misses since the last flush after which {@link #run} flushes (lets the TLB grow; see flushTlb()). */
     private static final long TLB_MISSES_BEFORE_FLUSH = 4096;
     /** Blocks after which {@link #run} flushes anyway (about 0.1-0.3 s of guest code). */
@@ -100,6 +104,17 @@ final class UnicornAddressSpace implements AddressSpace {
 
     /** The fast memory configuration (Unicorn 2.1.4+), or null on older libraries. */
     private final VirtualTlb tlb;
+    /**
+     * With {@link #tlb}: the guest's page tables (what is mapped where, with which permissions),
+     * and the blocks of host memory behind its private pages. Without: null, and every mapping
+     * is its own Unicorn region.
+     */
+    private final RegionTable table;
+    private final GuestBlocks blocks;
+    /** With {@link #tlb}: shared pages mapped into the engine, each once, above user space. */
+    private final Map<HostPages, Window> windows = new IdentityHashMap<>();
+    /** Where the next window goes in the engine's physical address space. */
+    private long nextWindow = WINDOW_BASE;
     /** The platform's workDone() at the last TLB flush (see {@link #run}). */
     private long blocksAtFlush;
     /** The debugger's watch hook (uc_hook), 0 when not installed; see syncWatchHook. */
@@ -116,6 +131,13 @@ final class UnicornAddressSpace implements AddressSpace {
      * addresses, for fork and for the references.
      */
     private final TreeMap<Long, SharedRange> sharedRanges = new TreeMap<>();
+
+    /**
+     * Shared pages in the engine's physical address space at [phys, phys + length), above every
+     * user address: the table's entries for ranges mapped onto them carry delta = phys + offset
+     * - address. One window per pages, whatever the number of ranges mapping them.
+     */
+    private record Window(long phys, long length) { }
 
     /** [start, end) mapped onto {@code pages} from byte {@code offset}. */
     private record SharedRange(long start, long end, HostPages pages, long offset) {
@@ -156,6 +178,8 @@ final class UnicornAddressSpace implements AddressSpace {
             if (tlb != null) {
                 tlb.stopAfterMisses(TLB_MISSES_BEFORE_FLUSH); // see flushTlb()
             }
+            this.table = tlb == null ? null : tlb.table();
+            this.blocks = tlb == null ? null : new GuestBlocks(uc);
             this.scratch = arena.allocate(16, 16);
             this.syscallRegIds = arena.allocate(JAVA_INT, SYSCALL_REGS.length);
             this.syscallRegPtrs = arena.allocate(ADDRESS, SYSCALL_REGS.length);
@@ -234,10 +258,16 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public void map(long address, long length, int prot) {
         checkOpen();
-        try {
-            Unicorn.memMap(uc, address, length, prot);
-        } catch (UnicornException e) {
-            throw hostMemory(e);
+        if (table != null) {
+            refuseOverlap(address, length);
+            blocks.ensure(address, address + length);
+            table.set(address, address + length, prot, 0);
+        } else {
+            try {
+                Unicorn.memMap(uc, address, length, prot);
+            } catch (UnicornException e) {
+                throw hostMemory(e);
+            }
         }
         mappingChanged(address, length, prot);
     }
@@ -252,18 +282,80 @@ final class UnicornAddressSpace implements AddressSpace {
             throw new IllegalArgumentException("bad shared range: offset " + pageOffset + ", length " + length
                     + " of " + pages);
         }
-        try {
-            Unicorn.memMapPtr(uc, address, length, prot, host.hostAddress(pageOffset));
-        } catch (UnicornException e) {
-            throw hostMemory(e);
+        if (table != null) {
+            refuseOverlap(address, length);
+            Window w = window(host);
+            table.set(address, address + length, prot, w.phys() + pageOffset - address);
+        } else {
+            try {
+                Unicorn.memMapPtr(uc, address, length, prot, host.hostAddress(pageOffset));
+            } catch (UnicornException e) {
+                throw hostMemory(e);
+            }
         }
         pages.retain();
         sharedRanges.put(address, new SharedRange(address, address + length, host, pageOffset));
         mappingChanged(address, length, prot);
     }
 
-    /** Forgets [start, end) of the shared ranges, keeping (and retaining for) the parts outside. */
+    /** The range must not overlap a mapping (AddressSpace#map), as uc_mem_map refuses it. */
+    private void refuseOverlap(long address, long length) {
+        if (table.anyIn(address, address + length)) {
+            throw new UnicornException("uc_mem_map", Unicorn.UC_ERR_MAP, "0x" + Long.toHexString(address) + "+0x"
+                    + Long.toHexString(length) + " overlaps a mapping");
+        }
+    }
+
+    /**
+     * The window of {@code pages} in this engine, mapped now if it is not yet. It holds no
+     * reference of its own: the shared ranges mapping the pages do, and it goes with the last
+     * of them ({@link #dropUnusedWindows}, before their references are released).
+     */
+    private Window window(HostPages pages) {
+        Window w = windows.get(pages);
+        if (w != null) {
+            return w;
+        }
+        long length = (pages.length() + PAGE - 1) & -PAGE;
+        if (nextWindow + length > VirtualTlb.SHADOW_BEGIN) {
+            throw new HostMemoryException("no room left for shared-page windows in the engine");
+        }
+        try {
+            Unicorn.memMapPtr(uc, nextWindow, length, RWX, pages.hostAddress(0));
+        } catch (UnicornException e) {
+            throw hostMemory(e);
+        }
+        w = new Window(nextWindow, length);
+        nextWindow += length;
+        windows.put(pages, w);
+        return w;
+    }
+
+    /** Unmaps the windows of pages no shared range uses any more. */
+    private void dropUnusedWindows() {
+        if (windows.isEmpty()) {
+            return;
+        }
+        Set<HostPages> used = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SharedRange r : sharedRanges.values()) {
+            used.add(r.pages());
+        }
+        for (var it = windows.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HostPages, Window> e = it.next();
+            if (!used.contains(e.getKey())) {
+                Unicorn.memUnmap(uc, e.getValue().phys(), e.getValue().length());
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Forgets [start, end) of the shared ranges, keeping (and retaining for) the parts outside;
+     * windows no range uses any more go before the references are released (their pages may be
+     * freed then).
+     */
     private void forgetShared(long start, long end) {
+        java.util.List<HostPages> released = new java.util.ArrayList<>();
         Map.Entry<Long, SharedRange> first = sharedRanges.floorEntry(start);
         long from = first != null && first.getValue().end() > start ? first.getKey() : start;
         for (SharedRange r : java.util.List.copyOf(sharedRanges.subMap(from, true, end, false).values())) {
@@ -279,7 +371,11 @@ final class UnicornAddressSpace implements AddressSpace {
                 r.pages().retain();
                 sharedRanges.put(end, new SharedRange(end, r.end(), r.pages(), r.offset() + (end - r.start())));
             }
-            r.pages().release();
+            released.add(r.pages());
+        }
+        dropUnusedWindows();
+        for (HostPages p : released) {
+            p.release();
         }
     }
 
@@ -311,11 +407,15 @@ final class UnicornAddressSpace implements AddressSpace {
     public void unmap(long address, long length) {
         checkOpen();
         long end = address + length;
-        for (Unicorn.Region r : Unicorn.memRegions(uc)) {
-            long lo = Math.max(address, r.begin());
-            long hi = Math.min(end, r.end() + 1);
-            if (lo < hi) {
-                Unicorn.memUnmap(uc, lo, hi - lo);
+        if (table != null) {
+            unmapEntries(address, end);
+        } else {
+            for (Unicorn.Region r : Unicorn.memRegions(uc)) {
+                long lo = Math.max(address, r.begin());
+                long hi = Math.min(end, r.end() + 1);
+                if (lo < hi) {
+                    Unicorn.memUnmap(uc, lo, hi - lo);
+                }
             }
         }
         if (!sharedRanges.isEmpty()) {
@@ -324,29 +424,55 @@ final class UnicornAddressSpace implements AddressSpace {
         mappingChanged(address, length, 0);
     }
 
+    /** Removes [address, end) from the table and gives its private pages back to the host. */
+    private void unmapEntries(long address, long end) {
+        for (int i = table.firstEndingAfter(address); i < table.count()
+                && Long.compareUnsigned(table.begin(i), end) < 0; i++) {
+            if (table.delta(i) == 0) {
+                discardPrivate(Math.max(address, table.begin(i)), Math.min(end, table.end(i)));
+            }
+        }
+        table.remove(address, end);
+    }
+
+    /** Zeroes private pages [lo, hi) (page-aligned) by giving them back to the host. */
+    private void discardPrivate(long lo, long hi) {
+        if (!blocks.discard(lo, hi)) {
+            for (long at = lo; at < hi; ) { // cannot happen for private anonymous memory
+                long n = Math.min(hi, blocks.pieceEnd(at)) - at;
+                blocks.host(at, n).fill((byte) 0);
+                at += n;
+            }
+        }
+    }
+
     @Override
     public void protect(long address, long length, int prot) {
         checkOpen();
         long end = address + length;
-        for (Unicorn.Region r : Unicorn.memRegions(uc)) {
-            long lo = Math.max(address, r.begin());
-            long hi = Math.min(end, r.end() + 1);
-            if (lo < hi) {
-                Unicorn.memProtect(uc, lo, hi - lo, prot);
+        if (table != null) {
+            table.protect(address, end, prot);
+        } else {
+            for (Unicorn.Region r : Unicorn.memRegions(uc)) {
+                long lo = Math.max(address, r.begin());
+                long hi = Math.min(end, r.end() + 1);
+                if (lo < hi) {
+                    Unicorn.memProtect(uc, lo, hi - lo, prot);
+                }
             }
         }
         mappingChanged(address, length, prot);
     }
 
     /**
-     * Keeps the fast configuration in step after map/unmap/protect: the fill hook's region
-     * table, a TLB flush, and fresh translations for pages that (again) allow execution.
+     * Keeps the fast configuration in step after map/unmap/protect (the table was edited): a
+     * TLB flush, and fresh translations for pages that (again) allow execution.
      */
     private void mappingChanged(long address, long length, int prot) {
         if (tlb == null) {
             return;
         }
-        tlb.update();
+        tlb.flushTlb();
         if ((prot & 4) != 0 && length > 0) { // PROT_EXEC
             tlb.dropTranslations(address, address + length);
         }
@@ -361,6 +487,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void read(long address, byte[] dst, int offset, int length) {
         checkOpen();
         MemorySegment heap = MemorySegment.ofArray(dst);
+        if (table != null) {
+            transfer(address, heap.asSlice(offset, length), false);
+            return;
+        }
         for (int done = 0; done < length; ) {
             int n = Math.min(CHUNK, length - done);
             if (Unicorn.memRead(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
@@ -377,6 +507,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void write(long address, byte[] src, int offset, int length) {
         checkOpen();
         MemorySegment heap = MemorySegment.ofArray(src);
+        if (table != null) {
+            transfer(address, heap.asSlice(offset, length), true);
+            return;
+        }
         for (int done = 0; done < length; ) {
             int n = Math.min(CHUNK, length - done);
             if (Unicorn.memWrite(uc, address + done, heap.asSlice(offset + done, n), n) != Unicorn.UC_ERR_OK) {
@@ -389,9 +523,59 @@ final class UnicornAddressSpace implements AddressSpace {
         }
     }
 
+    /**
+     * Copies between {@code bytes} and guest memory at {@code address} through the table: each
+     * present piece at its physical address (uc_mem_write invalidates translated code it
+     * overwrites); an absent page is demand-paged or the first byte of a BadAddressException.
+     */
+    private void transfer(long address, MemorySegment bytes, boolean write) {
+        long length = bytes.byteSize();
+        for (long done = 0; done < length; ) {
+            long at = address + done;
+            int i = table.find(at);
+            if (i < 0) {
+                if (pageFaults != null && pageFaults.populate(at)) {
+                    continue;
+                }
+                throw new BadAddressException(at);
+            }
+            long n = Math.min(Math.min(length - done, table.end(i) - at), CHUNK);
+            long phys = at + table.delta(i);
+            MemorySegment part = bytes.asSlice(done, n);
+            int err = write ? Unicorn.memWrite(uc, phys, part, n) : Unicorn.memRead(uc, phys, part, n);
+            if (err != Unicorn.UC_ERR_OK) {
+                throw new IllegalStateException("a table entry's memory is not in the engine at 0x"
+                        + Long.toHexString(at) + ": " + Unicorn.strerror(err));
+            }
+            done += n;
+        }
+    }
+
+    /** The physical address of [address, address + n) if one table entry holds it, else -1. */
+    private long physical(long address, int n) {
+        int i = table.find(address);
+        return i >= 0 && Long.compareUnsigned(table.end(i) - address, n) >= 0 ? address + table.delta(i) : -1;
+    }
+
+    /** A small kernel access through {@link #scratch}: the fast path when one entry holds it. */
+    private void small(long address, int n, boolean write) {
+        long phys = physical(address, n);
+        if (phys != -1) {
+            int err = write ? Unicorn.memWrite(uc, phys, scratch, n) : Unicorn.memRead(uc, phys, scratch, n);
+            if (err == Unicorn.UC_ERR_OK) {
+                return;
+            }
+        }
+        transfer(address, scratch.asSlice(0, n), write);
+    }
+
     @Override
     public long readLong(long address) {
         checkOpen();
+        if (table != null) {
+            small(address, 8, false);
+            return scratch.get(JAVA_LONG_UNALIGNED, 0);
+        }
         while (Unicorn.memRead(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
             if (!faultIn(address, 8)) {
                 throw new BadAddressException(firstUnmapped(address, 8));
@@ -403,6 +587,10 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public int readInt(long address) {
         checkOpen();
+        if (table != null) {
+            small(address, 4, false);
+            return scratch.get(JAVA_INT_UNALIGNED, 0);
+        }
         while (Unicorn.memRead(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
             if (!faultIn(address, 4)) {
                 throw new BadAddressException(firstUnmapped(address, 4));
@@ -415,6 +603,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void writeLong(long address, long value) {
         checkOpen();
         scratch.set(JAVA_LONG_UNALIGNED, 0, value);
+        if (table != null) {
+            small(address, 8, true);
+            return;
+        }
         while (Unicorn.memWrite(uc, address, scratch, 8) != Unicorn.UC_ERR_OK) {
             if (!faultIn(address, 8)) {
                 throw new BadAddressException(firstUnmapped(address, 8));
@@ -426,6 +618,10 @@ final class UnicornAddressSpace implements AddressSpace {
     public void writeInt(long address, int value) {
         checkOpen();
         scratch.set(JAVA_INT_UNALIGNED, 0, value);
+        if (table != null) {
+            small(address, 4, true);
+            return;
+        }
         while (Unicorn.memWrite(uc, address, scratch, 4) != Unicorn.UC_ERR_OK) {
             if (!faultIn(address, 4)) {
                 throw new BadAddressException(firstUnmapped(address, 4));
@@ -436,6 +632,10 @@ final class UnicornAddressSpace implements AddressSpace {
     @Override
     public void zero(long address, long length) {
         checkOpen();
+        if (table != null) {
+            zeroEntries(address, length);
+            return;
+        }
         MemorySegment zeros = MemorySegment.ofArray(ZEROS);
         MemorySegment seen = MemorySegment.ofArray(new byte[ZEROS.length]);
         for (long done = 0; done < length; ) {
@@ -453,6 +653,56 @@ final class UnicornAddressSpace implements AddressSpace {
         }
     }
 
+    /**
+     * zero() through the table: whole private pages go back to the host (they read as zero, and
+     * untouched ones are not made resident), partial pages and shared pages are written.
+     */
+    private void zeroEntries(long address, long length) {
+        MemorySegment zeros = MemorySegment.ofArray(ZEROS);
+        MemorySegment seen = MemorySegment.ofArray(new byte[ZEROS.length]);
+        for (long done = 0; done < length; ) {
+            long at = address + done;
+            int i = table.find(at);
+            if (i < 0) {
+                if (pageFaults != null && pageFaults.populate(at)) {
+                    continue;
+                }
+                throw new BadAddressException(at);
+            }
+            long hi = Math.min(table.end(i), address + length);
+            long delta = table.delta(i);
+            if (delta == 0) {
+                long lo = (at + PAGE - 1) & -PAGE;
+                long top = hi & -PAGE;
+                if (lo < top) {
+                    write(at, ZEROS, 0, (int) (lo - at));
+                    discardPrivate(lo, top);
+                    write(top, ZEROS, 0, (int) (hi - top));
+                    if ((table.perms(i) & 4) != 0) {
+                        tlb.dropTranslations(lo, top); // code there is gone without uc_mem_write seeing it
+                    }
+                } else {
+                    zeroPhys(at, hi - at, zeros, seen);
+                }
+            } else {
+                zeroPhys(at + delta, hi - at, zeros, seen);
+            }
+            done = hi - address;
+        }
+    }
+
+    /** Writes zeros over the non-zero 64 KiB chunks of physical [phys, phys + n). */
+    private void zeroPhys(long phys, long n, MemorySegment zeros, MemorySegment seen) {
+        for (long done = 0; done < n; ) {
+            long k = Math.min(ZEROS.length, n - done);
+            if (Unicorn.memRead(uc, phys + done, seen, k) != Unicorn.UC_ERR_OK
+                    || !allZero(seen, k) && Unicorn.memWrite(uc, phys + done, zeros, k) != Unicorn.UC_ERR_OK) {
+                throw new IllegalStateException("a table entry's memory is not in the engine at 0x" + Long.toHexString(phys));
+            }
+            done += k;
+        }
+    }
+
     /** Whether the first {@code n} bytes of {@code seg} are all zero. */
     private static boolean allZero(MemorySegment seg, long n) {
         return MemorySegment.mismatch(seg, 0, n, ZERO_SEGMENT, 0, n) == -1;
@@ -460,6 +710,16 @@ final class UnicornAddressSpace implements AddressSpace {
 
     /** The first byte of [address, address+length) that no region covers (for the EFAULT report). */
     private long firstUnmapped(long address, long length) {
+        if (table != null) {
+            for (long at = address; Long.compareUnsigned(at, address + length) < 0; ) {
+                int i = table.find(at);
+                if (i < 0) {
+                    return at;
+                }
+                at = table.end(i);
+            }
+            return address + length;
+        }
         long at = address;
         long end = address + length;
         for (Unicorn.Region r : Unicorn.memRegions(uc)) { // sorted by address
@@ -493,6 +753,15 @@ final class UnicornAddressSpace implements AddressSpace {
             child = new UnicornAddressSpace(platform);
         } catch (UnicornException e) {
             throw hostMemory(e);
+        }
+        if (table != null) {
+            try {
+                forkEntries(child);
+            } catch (RuntimeException | Error e) {
+                child.close();
+                throw e;
+            }
+            return child;
         }
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment buf = tmp.allocate(CHUNK, 16);
@@ -531,6 +800,61 @@ final class UnicornAddressSpace implements AddressSpace {
             throw e;
         }
         return child;
+    }
+
+    /**
+     * fork() through the table: the child gets the same entries; private pages are copied host
+     * to host, only those the host backs (mincore) and that are not all zero, so untouched or
+     * zero pages cost the child nothing; shared pages get a window in the child.
+     */
+    private void forkEntries(UnicornAddressSpace child) {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment vec = tmp.allocate(CHUNK / PAGE);
+            for (int i = 0; i < table.count(); i++) {
+                long b = table.begin(i);
+                long e = table.end(i);
+                long delta = table.delta(i);
+                if (delta == 0) {
+                    child.blocks.ensure(b, e);
+                    copyPrivate(b, e, child, vec);
+                    child.table.set(b, e, table.perms(i), 0);
+                } else {
+                    SharedRange r = sharedAt(b);
+                    Window mine = windows.get(r.pages());
+                    Window theirs = child.window(r.pages());
+                    child.table.set(b, e, table.perms(i), delta - mine.phys() + theirs.phys());
+                }
+            }
+        }
+        for (SharedRange r : sharedRanges.values()) {
+            r.pages().retain();
+            child.sharedRanges.put(r.start(), r);
+        }
+        child.mappingChanged(0, 0, 0);
+    }
+
+    /** Copies the resident, non-zero pages of private [b, e) into {@code child}'s blocks. */
+    private void copyPrivate(long b, long e, UnicornAddressSpace child, MemorySegment vec) {
+        for (long at = b; at < e; ) {
+            long n = Math.min(Math.min(e, at + CHUNK), Math.min(blocks.pieceEnd(at), child.blocks.pieceEnd(at))) - at;
+            MemorySegment src = blocks.host(at, n);
+            MemorySegment dst = child.blocks.host(at, n);
+            int pages = (int) (n / PAGE);
+            boolean known = HostPages.mincore(src.address(), n, vec);
+            int run = -1;
+            for (int p = 0; p <= pages; p++) {
+                boolean copy = p < pages && (!known || (vec.get(JAVA_BYTE, p) & 1) != 0)
+                        && !allZero(src.asSlice(p * PAGE, PAGE), PAGE);
+                if (copy && run < 0) {
+                    run = p;
+                } else if (!copy && run >= 0) {
+                    HostPages.populate(dst.address() + run * PAGE, (p - run) * PAGE);
+                    MemorySegment.copy(src, run * PAGE, dst, run * PAGE, (p - run) * PAGE);
+                    run = -1;
+                }
+            }
+            at += n;
+        }
     }
 
     // ---- threads -----------------------------------------------------------------------------
@@ -779,7 +1103,7 @@ final class UnicornAddressSpace implements AddressSpace {
         // Unicorn ends emulation on hlt (privileged: #GP in user mode on Linux) with RIP past it.
         Unicorn.regRead(uc, X86.RIP, scratch);
         long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
-        if (Unicorn.memRead(uc, rip - 1, scratch, 1) == Unicorn.UC_ERR_OK
+        if (peek(rip - 1, scratch, 1) == Unicorn.UC_ERR_OK
                 && scratch.get(JAVA_BYTE, 0) == (byte) 0xf4) {
             scratch.set(JAVA_LONG_UNALIGNED, 0, rip - 1);
             Unicorn.regWrite(uc, X86.RIP, scratch);
@@ -947,11 +1271,20 @@ final class UnicornAddressSpace implements AddressSpace {
         Unicorn.regRead(uc, X86.RIP, scratch);
         long rip = scratch.get(JAVA_LONG_UNALIGNED, 0);
         for (int n = 15; n > 0; n--) { // at most 15 bytes, fewer before an unmapped page
-            if (Unicorn.memRead(uc, rip, scratch, n) == Unicorn.UC_ERR_OK) {
+            if (peek(rip, scratch, n) == Unicorn.UC_ERR_OK) {
                 return AccessSize.decode(scratch.asSlice(0, n).toArray(JAVA_BYTE), n);
             }
         }
         return 0;
+    }
+
+    /** Reads guest bytes without demand paging (for fault reports); a uc_err. */
+    private int peek(long address, MemorySegment buf, int n) {
+        if (table == null) {
+            return Unicorn.memRead(uc, address, buf, n);
+        }
+        long phys = physical(address, n);
+        return phys == -1 ? Unicorn.UC_ERR_READ_UNMAPPED : Unicorn.memRead(uc, phys, buf, n);
     }
 
     private void failInUpcall(Throwable t) {
@@ -1001,6 +1334,11 @@ final class UnicornAddressSpace implements AddressSpace {
         Unicorn.contextFree(pristine);
         Unicorn.close(uc);
         arena.close();
+        if (tlb != null) {
+            tlb.close();
+            blocks.close();
+            windows.clear();
+        }
         // After uc_close: no engine maps the host memory any more.
         for (SharedRange r : sharedRanges.values()) {
             r.pages().release();

@@ -42,6 +42,7 @@ public final class UnicornPlatform implements Platform {
      */
     public UnicornPlatform(boolean preciseFaults) {
         this.preciseFaults = preciseFaults;
+        HostPages.disableHugePages();
     }
 
 

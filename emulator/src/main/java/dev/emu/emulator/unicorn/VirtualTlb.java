@@ -18,14 +18,14 @@ import java.lang.foreign.MemorySegment;
  * guest addresses, which is what lets Unicorn keep stores to non-executable pages on its fast
  * path (about 5x faster per store than 2.0.1 with hooks over all addresses).
  *
- * <p>{@link #update} must follow every map, unmap and protect: it rewrites the table and flushes
- * the TLB (Unicorn does not flush when a protect only removes READ).
+ * <p>Every map, unmap and protect edits the {@link RegionTable} and then flushes the TLB
+ * (Unicorn does not flush when a protect only removes READ).
  *
  * <pre>
  *   struct emu_mem { struct emu_region *regions; int64 count; uint64 denied_vaddr; int64 fills;
  *                    int64 flush_after; int64 *budget; int64 saved_budget;
  *                    int32 flush_wanted, pad; }                                              64 bytes
- *   struct emu_region { uint64 begin; uint64 end (exclusive); uint32 perms, pad; }       24 bytes
+ *   struct emu_region { uint64 begin; uint64 end (exclusive); int64 delta; uint32 perms, pad; }  32 bytes
  * </pre>
  */
 final class VirtualTlb {
@@ -35,8 +35,8 @@ final class VirtualTlb {
     static final long SHADOW_END = SHADOW + (1L << 47) - 1;
     private static final long LOW_47 = (1L << 47) - 1;
 
-    private static final long REGIONS = 0;
-    private static final long COUNT = 8;
+    static final long REGIONS = 0;
+    static final long COUNT = 8;
     private static final long DENIED = 16;
     private static final long FILLS = 24;
     private static final long FLUSH_AFTER = 32;
@@ -44,7 +44,6 @@ final class VirtualTlb {
     private static final long SAVED_BUDGET = 48;
     private static final long FLUSH_WANTED = 56;
     private static final long STATE_SIZE = 64;
-    private static final long REGION_SIZE = 24;
 
     private static final MemorySegment FILL_HOOK = SliceCounter.symbol("emu_mem_tlb_fill");
     // SAFETY: int emu_mem_*(uc_engine *uc[, uint64_t begin, uint64_t end]), emu_mem.c, called
@@ -56,8 +55,7 @@ final class VirtualTlb {
 
     private final MemorySegment uc;
     private final MemorySegment state;
-    private MemorySegment table = MemorySegment.NULL;
-    private Unicorn.Region[] regions = new Unicorn.Region[0];
+    private final RegionTable table;
 
     /** Whether the loaded library supports and was verified with this configuration. */
     static boolean supported() {
@@ -74,32 +72,16 @@ final class VirtualTlb {
         state.set(JAVA_LONG, FLUSH_AFTER, Long.MAX_VALUE);
         // SAFETY: the platform's slice struct outlives its engines (the address space holds it).
         state.set(ADDRESS, BUDGET, slice.budgetAddress());
+        this.table = new RegionTable(state);
         call("UC_CTL_TLB_TYPE", ENABLE);
         // SAFETY: emu_mem_tlb_fill is a uc_cb_tlbevent_t; its user_data is `state`, a struct
         // emu_mem in `arena`, which is closed only after uc_close.
         Unicorn.hookAdd(uc, Unicorn.UC_HOOK_TLB_FILL, FILL_HOOK, state, 0);
     }
 
-    /** Rewrites the table from the engine's regions and flushes the TLB. */
-    void update() {
-        Unicorn.Region[] now = Unicorn.memRegions(uc);
-        MemorySegment t = table;
-        if (t.byteSize() < REGION_SIZE * now.length) {
-            // Grown by doubling; a replaced table is freed by the GC (Arena.ofAuto).
-            t = Arena.ofAuto().allocate(REGION_SIZE * Math.max(16, 2L * now.length), 8);
-        }
-        for (int i = 0; i < now.length; i++) {
-            t.set(JAVA_LONG, i * REGION_SIZE, now[i].begin());
-            t.set(JAVA_LONG, i * REGION_SIZE + 8, now[i].end() + 1);
-            t.set(JAVA_INT, i * REGION_SIZE + 16, now[i].perms());
-        }
-        // The fill hook runs only inside uc_emu_start on this thread, never during this swap.
-        state.set(JAVA_LONG, COUNT, 0);
-        state.set(ADDRESS, REGIONS, t);
-        state.set(JAVA_LONG, COUNT, now.length);
-        table = t;
-        regions = now;
-        flushTlb();
+    /** The fill hook's table: edit it on every map/unmap/protect, then {@link #flushTlb}. */
+    RegionTable table() {
+        return table;
     }
 
     /** TLB misses the fill hook has answered so far. */
@@ -159,22 +141,14 @@ final class VirtualTlb {
         return low;
     }
 
-    /** Whether a region covers {@code address} (so a denied access there is a protection fault). */
+    /** Whether a table entry covers {@code address} (so a denied access there is a protection fault). */
     boolean isMapped(long address) {
-        int lo = 0;
-        int hi = regions.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Unicorn.Region r = regions[mid];
-            if (Long.compareUnsigned(address, r.begin()) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(address, r.end()) > 0) {
-                lo = mid + 1;
-            } else {
-                return true;
-            }
-        }
-        return false;
+        return table.find(address) >= 0;
+    }
+
+    /** Frees the table; only after uc_close. */
+    void close() {
+        table.close();
     }
 
     private void call(String what, MemorySegment fn) {

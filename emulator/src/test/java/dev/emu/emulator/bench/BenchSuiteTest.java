@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSuiteTest {
 
     @Test
+    // Every row runs emu, qemu-user and native twice: past the suite's default 180 s once the
+    // machine is loaded (issue 18 added four rows).
+    @Timeout(value = 480, unit = TimeUnit.SECONDS)
     void quickRunPrintsEveryRowAndWritesJson(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("bench.json");
         List<String> args = new ArrayList<>(List.of("--quick", "--json", json.toString(),

@@ -27,6 +27,8 @@ public final class MemoryAccountant {
      * kernel's Task, rounded up to Linux's THREAD_SIZE.
      */
     public static final long TASK_COST = 16L << 10;
+    /** Linux's THREAD_SIZE on x86-64 (a kernel stack), the unit of threads-max. */
+    public static final long THREAD_SIZE = 16L << 10;
 
     private final long limit;
     private final long heapLimit;
@@ -118,11 +120,23 @@ public final class MemoryAccountant {
     }
 
     /**
-     * kernel.threads-max for this budget: as Linux sizes it from RAM (at most 1/8 of memory in
-     * thread structures), here at most half of the budget in processes' engines.
+     * kernel.threads-max for this budget, as Linux's set_max_threads sizes it from RAM: at most
+     * 1/8 of memory in thread structures of THREAD_SIZE (16 KiB), i.e. one thread per 128 KiB,
+     * between MIN_THREADS (20) and FUTEX_TID_MASK. A thread costs emu about {@link #TASK_COST}
+     * (measured: ~18 KiB of host RSS per extra thread, 10000 threads alive at once), so this is
+     * what Linux would allow on a machine with {@code --memory} of RAM.
      */
     public int maxThreads() {
-        return (int) Math.max(20, Math.min(1 << 22, limit / 2 / PROCESS_COST));
+        return (int) Math.max(20, Math.min(0x3fff_ffff, limit / (8 * THREAD_SIZE)));
+    }
+
+    /**
+     * The most processes (live and zombie, as a pids cgroup counts them) the guest may have: at
+     * most half of the budget in processes' engines ({@link #PROCESS_COST} each), so that a fork
+     * bomb stops with EAGAIN before it reaches the memory limit.
+     */
+    public int maxProcesses() {
+        return (int) Math.max(20, Math.min(0x3fff_ffff, limit / 2 / PROCESS_COST));
     }
 
     @Override

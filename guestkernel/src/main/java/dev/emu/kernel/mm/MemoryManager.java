@@ -70,6 +70,8 @@ public final class MemoryManager {
     private final AddressSpace space;
     private final MemoryAccountant accountant;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** The free gaps between the VMAs in the mmap area, for placement (kept in step by insert/remove). */
+    private FreeGaps gaps = new FreeGaps(MMAP_MIN, MMAP_BASE);
     /** Engine-mapped pieces of ON_DEMAND VMAs: start → end. */
     private final TreeMap<Long, Long> populated = new TreeMap<>();
     /** Bytes in {@link #populated}. */
@@ -659,6 +661,7 @@ public final class MemoryManager {
         }
         MemoryManager copy = new MemoryManager(childSpace, accountant);
         copy.vmas.putAll(vmas);
+        copy.gaps = gaps.copy();
         for (Vma v : vmas.values()) {
             copy.hold(v); // the child's VMAs (dup_mmap, vm_ops->open)
         }
@@ -884,12 +887,14 @@ public final class MemoryManager {
 
     private void insert(Vma v) {
         vmas.put(v.start(), v);
+        gaps.refresh(vmas, v.start(), v.end());
         committed += v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
         hold(v);
     }
 
     private void remove(Vma v) {
         vmas.remove(v.start());
+        gaps.refresh(vmas, v.start(), v.end());
         committed -= v.accounted() ? MemoryAccountant.withPageTables(v.length()) : 0;
         unhold(v);
     }
@@ -1072,15 +1077,9 @@ public final class MemoryManager {
         return at >= end;
     }
 
+    /** The highest free placement of {@code len} bytes below MMAP_BASE (top-down, as Linux with ASLR off), or -1. */
     private long findFreeTopDown(long len) {
-        long top = MMAP_BASE;
-        for (Vma v : vmas.headMap(MMAP_BASE, false).descendingMap().values()) {
-            if (v.end() <= top && top - v.end() >= len) {
-                return top - len;
-            }
-            top = Math.min(top, v.start());
-        }
-        return top - len >= MMAP_MIN ? top - len : -1;
+        return gaps.highestFit(len);
     }
 
     public static long pageUp(long x) {

@@ -95,6 +95,9 @@ final class SysTask {
                 || k.taskCount() >= k.memory().maxThreads()) {
             return Errno.EAGAIN.ret();
         }
+        if ((flags & CLONE_THREAD) == 0 && k.processes().size() >= k.memory().maxProcesses()) {
+            return Errno.EAGAIN.ret(); // the process limit (MemoryAccountant.maxProcesses, a pids cgroup's EAGAIN)
+        }
         if (!k.memory().tryCharge(MemoryAccountant.TASK_COST)) {
             return Errno.ENOMEM.ret(); // returned when the task exits (Kernel.exitTask)
         }

@@ -51,7 +51,8 @@ public final class ProcSystemFiles {
         // bpf() needs no capability in emu (the guest is root), and every program is JIT-compiled.
         kernel.add("unprivileged_bpf_disabled", KernFile.of(fs, "0\n"));
         kernel.add("bpf_stats_enabled", KernFile.of(fs, "0\n"));
-        kernel.add("threads-max", KernFile.of(fs, "32768\n"));
+        // Sized from --memory as Linux's set_max_threads sizes it from RAM (MemoryAccountant).
+        kernel.add("threads-max", new KernFile(fs, 0444, t -> k.memory().maxThreads() + "\n"));
         kernel.add("cap_last_cap", KernFile.of(fs, "40\n")); // CAP_CHECKPOINT_RESTORE in 6.1
         kernel.add("randomize_va_space", KernFile.of(fs, "0\n")); // mmap placement has no ASLR
         kernel.add("perf_event_paranoid", KernFile.of(fs, "2\n"));

@@ -17,34 +17,7 @@ final class StateEquivalence {
 
     /** {@code old} (explored) covers {@code cur}, ignoring innermost-frame registers not in {@code live}. */
     static boolean covers(VerifierState old, VerifierState cur, int live) {
-        if (old.frames.size() != cur.frames.size() || old.refs.size() != cur.refs.size()) {
-            return false;
-        }
-        Map<Integer, Integer> idmap = new HashMap<>();
-        int innermost = old.frames.size() - 1;
-        for (int i = 0; i < old.frames.size(); i++) {
-            VerifierState.Frame o = old.frames.get(i), c = cur.frames.get(i);
-            if (o.callsite != c.callsite) {
-                return false;
-            }
-            int mask = i == innermost ? live : 0x7ff;
-            for (int r = 0; r < 11; r++) {
-                if ((mask & 1 << r) != 0 && !o.regs[r].covers(c.regs[r], idmap)) {
-                    return false;
-                }
-            }
-        }
-        for (int i = 0; i < old.frames.size(); i++) {
-            if (!VerifierState.stackCovers(old.frames.get(i), cur.frames.get(i), idmap)) {
-                return false;
-            }
-        }
-        for (int i = 0; i < old.refs.size(); i++) {
-            if (!RegState.sameId(old.refs.get(i).id(), cur.refs.get(i).id(), idmap)) {
-                return false;
-            }
-        }
-        return true;
+        return compare(old, cur, live, COVERS);
     }
 
     /**
@@ -53,6 +26,57 @@ final class StateEquivalence {
      * stack byte and spill are the same, ids consistently renamed.
      */
     static boolean exact(VerifierState old, VerifierState cur, int live) {
+        return compare(old, cur, live, EXACT);
+    }
+
+    /** How a comparison judges one register and one frame's stack (ids renamed through {@code idmap}). */
+    private interface Rules {
+        boolean reg(RegState o, RegState c, Map<Integer, Integer> idmap);
+
+        boolean stack(VerifierState.Frame o, VerifierState.Frame c, Map<Integer, Integer> idmap);
+    }
+
+    /** regsafe and stacksafe. */
+    private static final Rules COVERS = new Rules() {
+        @Override
+        public boolean reg(RegState o, RegState c, Map<Integer, Integer> idmap) {
+            return o.covers(c, idmap);
+        }
+
+        @Override
+        public boolean stack(VerifierState.Frame o, VerifierState.Frame c, Map<Integer, Integer> idmap) {
+            return VerifierState.stackCovers(o, c, idmap);
+        }
+    };
+
+    /** regs_exact, and the same slot types and spills byte for byte. */
+    private static final Rules EXACT = new Rules() {
+        @Override
+        public boolean reg(RegState o, RegState c, Map<Integer, Integer> idmap) {
+            return same(o, c, idmap);
+        }
+
+        @Override
+        public boolean stack(VerifierState.Frame o, VerifierState.Frame c, Map<Integer, Integer> idmap) {
+            if (!java.util.Arrays.equals(o.stype, c.stype)) {
+                return false;
+            }
+            for (int k = 0; k < o.spill.length; k++) {
+                if ((o.spill[k] == null) != (c.spill[k] == null)
+                        || (o.spill[k] != null && !same(o.spill[k], c.spill[k], idmap))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    };
+
+    /**
+     * The frames match call site by call site, registers (the innermost frame's only where
+     * {@code live}) and stacks by {@code rules}, and the acquired references pair up; one id map
+     * for the whole state, so ids are renamed consistently (the order of the checks does not matter).
+     */
+    private static boolean compare(VerifierState old, VerifierState cur, int live, Rules rules) {
         if (old.frames.size() != cur.frames.size() || old.refs.size() != cur.refs.size()) {
             return false;
         }
@@ -65,18 +89,14 @@ final class StateEquivalence {
             }
             int mask = i == innermost ? live : 0x7ff;
             for (int r = 0; r < 11; r++) {
-                if ((mask & 1 << r) != 0 && !same(o.regs[r], c.regs[r], idmap)) {
+                if ((mask & 1 << r) != 0 && !rules.reg(o.regs[r], c.regs[r], idmap)) {
                     return false;
                 }
             }
-            if (!java.util.Arrays.equals(o.stype, c.stype)) {
+        }
+        for (int i = 0; i < old.frames.size(); i++) {
+            if (!rules.stack(old.frames.get(i), cur.frames.get(i), idmap)) {
                 return false;
-            }
-            for (int k = 0; k < o.spill.length; k++) {
-                if ((o.spill[k] == null) != (c.spill[k] == null)
-                        || (o.spill[k] != null && !same(o.spill[k], c.spill[k], idmap))) {
-                    return false;
-                }
             }
         }
         for (int i = 0; i < old.refs.size(); i++) {

@@ -157,7 +157,7 @@ final class ProgCommands {
             ctx = packet != null ? packetCtx : timer ? java.util.Arrays.copyOf(input, max) : input.clone();
             long before = work.count();
             r = p.run(ctx, env, work);
-            k.clock().charge((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
+            k.chargeKernelWork((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
             if (r instanceof ExecutionResult.Fault f) {
                 k.log().info("bpf: " + p + " faulted in a test run at " + f.message());
                 return Errno.EFAULT.ret();
@@ -165,7 +165,8 @@ final class ProgCommands {
             if (++done >= repeat) {
                 break;
             }
-            if (k.tickDue() || t.hasDeliverableSignal()) {
+            // A guard (--timeout) is host time: looked at every 1024 repetitions, not only at ticks.
+            if (k.tickDue() || t.hasDeliverableSignal() || ((done & 1023) == 0 && k.mustStop(t))) {
                 t.setResumeState(new TestRunProgress(a.address(), p, done,
                         hostNanos + System.nanoTime() - start, t.handlerFrames(), packetCtx));
                 k.requestReschedule();

@@ -369,6 +369,11 @@ public final class Task {
         return altStackSize != 0 && sp > altStackBase && sp - altStackBase <= altStackSize;
     }
 
+    /** A SIGKILL is pending (fatal_signal_pending): long kernel work stops for it. */
+    public boolean fatalSignalPending() {
+        return (pendingSignals & (1L << 8)) != 0;
+    }
+
     /** True if a pending signal is not blocked by the mask. */
     public boolean hasDeliverableSignal() {
         return (pendingSignals & ~signalMask & ~sigwaitSet) != 0;

@@ -113,20 +113,41 @@ static int verify(int n) {
 
 /* A child in a test run of 2^32 - 1 repetitions is killed by its parent's SIGKILL, or by its own
  * SIGALRM (default action) from an interval timer: Linux's bpf_test_timer_continue sees the
- * signal pending, so the call ends and the signal kills. The same natively and under emu. */
+ * signal pending, so the call ends and the signal kills. The same natively and under emu (1 ms
+ * of virtual time is some 80,000 repetitions: a test run is charged ~12 ns per repetition). */
+static void on_alarm(int sig) {
+    (void)sig;
+}
+
 static void killed_in_test_run(int by_alarm) {
+    /* The parent wakes from its own timer (SIGALRM blocked until sigsuspend: no race), which
+     * also makes the child's test run yield under emu at once rather than at the next tick. */
+    sigset_t alrm, old;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    if (!by_alarm) {
+        signal(SIGALRM, on_alarm);
+        sigprocmask(SIG_BLOCK, &alrm, &old);
+        struct itimerval it = {{0, 0}, {0, 1000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+    }
     pid_t c = fork();
     if (c == 0) {
         if (by_alarm) {
-            struct itimerval it = {{0, 0}, {0, 100000}};
+            struct itimerval it = {{0, 0}, {0, 1000}};
             setitimer(ITIMER_REAL, &it, NULL);
+        } else {
+            signal(SIGALRM, SIG_DFL);
+            sigprocmask(SIG_SETMASK, &old, NULL);
         }
         testrun();
         _exit(0);
     }
     if (!by_alarm) {
-        usleep(100000);
+        sigsuspend(&old);
         kill(c, SIGKILL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        signal(SIGALRM, SIG_DFL);
     }
     int st;
     waitpid(c, &st, 0);

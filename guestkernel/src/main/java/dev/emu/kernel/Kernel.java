@@ -204,7 +204,11 @@ public final class Kernel {
         try {
             while (!init.exiting()) {
                 if (timedOut()) {
-                    log.info("timeout: stopping the guest after " + config.timeoutNanos() / 1_000_000_000L + " s of host time");
+                    long ns = config.timeoutNanos();
+                    String after = (ns % 1_000_000_000L == 0 ? String.valueOf(ns / 1_000_000_000L)
+                            : java.math.BigDecimal.valueOf(ns, 9).stripTrailingZeros().toPlainString()) + " s of host time";
+                    log.info("timeout: stopping the guest after " + after);
+                    reportGuard("--timeout", "after " + after);
                     return finish(EXIT_GUARD);
                 }
                 if (platform.haltReason() != null) {
@@ -213,6 +217,7 @@ public final class Kernel {
                 }
                 if (blockLimitReached()) {
                     log.info("instruction limit reached: stopping the guest");
+                    reportGuard("--max-blocks", "after " + config.maxBlocks() + " blocks");
                     return finish(EXIT_GUARD);
                 }
                 Task t = scheduler.next();
@@ -720,6 +725,19 @@ public final class Kernel {
         return current;
     }
 
+    /**
+     * The one report line on the host's stderr when a guard ends the run (status 124): which
+     * guard, and what the guest was last doing (the task that ran last and its last syscall,
+     * where long kernel work stopped).
+     */
+    private void reportGuard(String guard, String when) {
+        Task t = lastRun != null ? lastRun : init.threads().isEmpty() ? null : init.threads().getFirst();
+        String doing = t == null ? "" : " (pid " + t.process().pid() + " (" + t.comm() + "), last syscall "
+                + (t.lastSyscall() < 0 ? "none" : syscallName(t.lastSyscall())) + ")";
+        console.reports().println("emu: " + guard + " stopped the guest " + when + doing);
+        console.reports().flush();
+    }
+
     /** Host time when {@link #run} started: --timeout counts from there. */
     private long runStartNanos = System.nanoTime();
     /** Blocks' worth of the virtual time charged for kernel work ({@link #chargeKernelWork}). */
@@ -775,11 +793,13 @@ public final class Kernel {
     }
 
     /**
-     * Linux's need_resched() for long work inside a syscall: the next timer tick is due, so the
-     * task should yield (the other tasks, timers and ticks run) before it goes on.
+     * Linux's need_resched() for long work inside a syscall: the next timer tick or a kernel
+     * timer (an hrtimer interrupt: an itimer's SIGALRM, a POSIX timer) is due, so the task should
+     * yield (the other tasks, timers and ticks run) before it goes on.
      */
     public boolean tickDue() {
-        return clock.nanos() >= nextTickAt;
+        long now = clock.nanos();
+        return now >= nextTickAt || now >= timers.nextDeadline();
     }
 
     public long ticks() {

@@ -29,9 +29,12 @@ class GuardsTest {
     private static final long SECOND = 1_000_000_000L;
     private static final String GUARDS = DifferentialTest.imagesDir().resolve("glibc/guards").toString();
 
-    private static void stoppedByTimeout(EmuRunner.Result r, double timeout) {
+    private static void stoppedByTimeout(EmuRunner.Result r, double timeout, String syscall) {
         assertThat(r.status()).as(r.serial()).isEqualTo(124);
         assertThat(r.serial()).contains("timeout: stopping the guest");
+        assertThat(r.stderr()).isEqualTo("emu: --timeout stopped the guest after " + (timeout == (long) timeout
+                ? String.valueOf((long) timeout) : String.valueOf(timeout)) + " s of host time (pid 1 (guards), last syscall "
+                + syscall + ")\n");
         assertThat(r.stdout()).as("the call never returned to the guest").isEmpty();
         assertThat(r.runNanos()).as("ended within a second of the timeout")
                 .isGreaterThanOrEqualTo((long) (timeout * SECOND))
@@ -41,7 +44,7 @@ class GuardsTest {
     @Test
     void aTestRunOf2To32RepetitionsEndsAtTheTimeout() throws Exception {
         EmuRunner.Result r = EmuRunner.image(GUARDS).args("testrun").timeout(1).run();
-        stoppedByTimeout(r, 1);
+        stoppedByTimeout(r, 1, "bpf");
     }
 
     @Test
@@ -53,6 +56,7 @@ class GuardsTest {
         assertThat(r.status()).isEqualTo(124);
         assertThat(r.trace()).contains("bpf(BPF_PROG_TEST_RUN");
         assertThat(r.serial()).contains("instruction limit reached");
+        assertThat(r.stderr()).isEqualTo("emu: --max-blocks stopped the guest after 100000 blocks (pid 1 (guards), last syscall bpf)\n");
         assertThat(r.stdout()).isEmpty();
         assertThat(r.runNanos()).isLessThan(10 * SECOND);
     }
@@ -62,7 +66,7 @@ class GuardsTest {
         // 2^22 paths that never prune: the verifier works to 1M processed instructions
         // (about 4 s natively on a loaded host, longer under emu) unless it is stopped.
         EmuRunner.Result r = EmuRunner.image(GUARDS).args("verify", "22").timeout(0.5).run();
-        stoppedByTimeout(r, 0.5);
+        stoppedByTimeout(r, 0.5, "bpf");
     }
 
     @Test
@@ -73,7 +77,7 @@ class GuardsTest {
         EmuRunner.Result r = EmuRunner.image(GUARDS).args("sendfile", "/data/sparse")
                 .filesystem(new FilesystemSetup(null, false, List.of(new MountSpec(dir, "/data", true)), "/"))
                 .timeout(1).run();
-        stoppedByTimeout(r, 1);
+        stoppedByTimeout(r, 1, "sendfile");
     }
 
     @Test
@@ -91,7 +95,7 @@ class GuardsTest {
             }
         };
         EmuRunner.Result r = EmuRunner.image(GUARDS).args("read", "/dev/stdin").stdin(silent).timeout(1).run();
-        stoppedByTimeout(r, 1);
+        stoppedByTimeout(r, 1, "read");
         never.countDown();
     }
 

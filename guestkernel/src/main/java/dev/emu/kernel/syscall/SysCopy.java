@@ -50,7 +50,7 @@ final class SysCopy {
                 break;
             }
             done += w;
-            if (w < n || t.kernel().mustStop(t)) {
+            if (w < n || t.mustStopKernelWork()) {
                 break; // mustStop: a guard or SIGKILL ends a long copy short, as filemap_read
             }
         }
@@ -106,7 +106,7 @@ final class SysCopy {
                 break;
             }
             done += w;
-            if (t.kernel().mustStop(t)) {
+            if (t.mustStopKernelWork()) {
                 break; // a guard or SIGKILL ends a long copy short, as filemap_read
             }
         }

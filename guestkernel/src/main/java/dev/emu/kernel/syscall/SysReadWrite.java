@@ -67,7 +67,7 @@ final class SysReadWrite {
             }
             t.memory().write(buf + done, b, 0, (int) n);
             done += n;
-            if (n < len || !f.readNeverBlocks() || t.kernel().mustStop(t)) {
+            if (n < len || !f.readNeverBlocks() || t.mustStopKernelWork()) {
                 break; // mustStop: a guard or SIGKILL ends a long read short (filemap_read)
             }
         }
@@ -132,7 +132,7 @@ final class SysReadWrite {
                 return done > 0 ? done : w;
             }
             done += w;
-            if (w == 0 || (w < n && !f.writesUntilDone()) || t.kernel().mustStop(t)) {
+            if (w == 0 || (w < n && !f.writesUntilDone()) || t.mustStopKernelWork()) {
                 break; // mustStop: a guard or SIGKILL ends a long write short
             }
         }
@@ -352,7 +352,7 @@ final class SysReadWrite {
                         return r;
                     }
                     fill = 0;
-                    if (t.kernel().mustStop(t)) {
+                    if (t.mustStopKernelWork()) {
                         return done[0]; // a guard or SIGKILL ends a long write short
                     }
                 }

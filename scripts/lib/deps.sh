@@ -6,6 +6,8 @@
 EMU_DEBIAN_PACKAGES=(libunicorn-dev python3-pip gcc make musl-tools libc6-dev linux-libc-dev maven qemu-user gdb time busybox-static)
 # The libbpf programs (userspace-images/libbpf): clang-compiled BPF objects, skeletons, static libbpf.
 EMU_DEBIAN_PACKAGES+=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool strace)
+# The flame graph test (ProfileTest): headless Chromium renders emu run --profile's SVG.
+EMU_DEBIAN_PACKAGES+=(chromium)
 emu_ensure_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0 # not Debian: the build says what is missing
   local missing=() p

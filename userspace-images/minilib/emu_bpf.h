@@ -213,6 +213,9 @@ struct emu_bpf_ringbuf_poll {
 /* Attach type: run on the timer tick; attach_flags = every N ticks (0 = 1). target_fd 0. */
 #define BPF_EMU_TIMER 0x454d0001
 
+/* bpf_get_stackid/bpf_get_stack flag, with BPF_F_USER_STACK: unwind with .eh_frame (Linux: EINVAL). */
+#define BPF_F_EMU_USER_STACK_CFI (1ULL << 62)
+
 struct emu_timer_ctx {
     __u64 tick;    /*  0: ticks since boot, first is 1 */
     __u64 time_ns; /*  8: kernel clock at the tick */

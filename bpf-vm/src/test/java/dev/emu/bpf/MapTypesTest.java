@@ -235,7 +235,7 @@ class MapTypesTest {
                 mov %r0, 0
                 exit
                 """), Map.of(1, q, 2, pa)::get, ProgramTypes.rawMemory(16), 1);
-        assertThat(((VerifierResult.Rejected) bad).log()).contains("cannot pass map_type 6 into func map_pop_elem#88");
+        assertThat(((VerifierResult.Rejected) bad).log()).contains("cannot pass map_type 6 into func bpf_map_pop_elem#88");
         assertThat(((VerifierResult.Rejected) bad).errno()).isEqualTo(Errno.EINVAL);
     }
 

@@ -61,7 +61,7 @@ class ProgramTest {
         r = (LoadResult.Refused) load(".insn 0x00000000000a00bf\nexit", MapResolver.NONE);
         assertThat(r.message()).contains("instruction 0: invalid offset 10");
         r = (LoadResult.Refused) load("lock xchg [%r1], %r10\nexit", MapResolver.NONE);
-        assertThat(r.message()).isEqualTo("instruction 0: r10 is read-only");
+        assertThat(r.message()).isEqualTo("instruction 0: frame pointer is read only");
         r = (LoadResult.Refused) load(".insn 0x00000011000001d7\nexit", MapResolver.NONE);
         assertThat(r.message()).isEqualTo("instruction 0: invalid byte swap width 17");
         r = (LoadResult.Refused) load(".insn 0x00000002000000c3\nexit", MapResolver.NONE);

@@ -34,6 +34,12 @@ package dev.emu.abi.bpf;
  * </pre>
  * PROG_ATTACH with attach_type BPF_EMU_TIMER, target_fd 0, runs the program every N ticks where
  * N = attach_flags (0 means 1).
+ *
+ * <h2>BPF_F_EMU_USER_STACK_CFI: user stacks unwound with .eh_frame</h2>
+ * A flag of bpf_get_stackid and bpf_get_stack, beside BPF_F_USER_STACK: the user stack is walked
+ * with the .eh_frame call frame information of the objects mapped at each pc (PT_GNU_EH_FRAME),
+ * falling back to a frame-pointer step where there is none, instead of by frame pointers only.
+ * Linux refuses the bit (EINVAL); `emu run --profile` sets it (docs/tracing.md, "Profiling").
  */
 public final class EmuBpfExtensions {
     private EmuBpfExtensions() {}
@@ -71,4 +77,7 @@ public final class EmuBpfExtensions {
     public static final int TIMER_CTX_TID = 20;
     public static final int TIMER_CTX_RIP = 24;
     public static final int TIMER_CTX_SIZE = 32;
+
+    /** bpf_get_stackid/bpf_get_stack flag: unwind the user stack with .eh_frame (bit 62; Linux: EINVAL). */
+    public static final long BPF_F_EMU_USER_STACK_CFI = 1L << 62;
 }

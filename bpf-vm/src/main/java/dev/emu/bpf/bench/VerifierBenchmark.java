@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Verifier speed: wall time to verify straight-line programs of 4k, 64k and 1M instructions
  * ({@code mov r0, k} repeated; Linux verifies the 1M one in under a second) and a bounded loop of
- * {@code LOOP_ITERATIONS} iterations (explored iteration by iteration, as Linux does). A command:
+ * {@code LOOP_ITERATIONS} iterations (explored iteration by iteration, as Linux does), and a clang -O2
+ * program with three loops and a nested one over a 256-byte stack buffer (resource
+ * {@code clang_loops.s}, its C in the comment; 12104 processed instructions, as Linux 6.18). A command:
  * {@code java -cp ... dev.emu.bpf.bench.VerifierBenchmark [rounds]}; each figure is the best of
  * {@code rounds} (default 5) in one JVM, log level 0.
  */
@@ -43,6 +45,15 @@ public final class VerifierBenchmark {
                 """.replace("ITER", Integer.toString(LOOP_ITERATIONS)));
     }
 
+    /** clang -O2 -target bpf output of stack-only loops, as {@code .insn} lines. */
+    static List<Instruction> clangLoops() throws AsmException {
+        try (java.io.InputStream in = VerifierBenchmark.class.getResourceAsStream("clang_loops.s")) {
+            return Assembler.assemble(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Best wall time of {@code rounds} verifications, in ms; fails unless the program is accepted. */
     static double measure(String name, List<Instruction> prog, int rounds) {
         double best = Double.MAX_VALUE;
@@ -65,6 +76,8 @@ public final class VerifierBenchmark {
         double k64 = measure("straight line, 65536 insns", straightLine(65536), rounds);
         double m1 = measure("straight line, 1000000 insns", straightLine(1_000_000), rounds);
         double loop = measure("bounded loop, " + LOOP_ITERATIONS + " iterations", boundedLoop(), rounds);
-        System.out.printf("RESULT verify 1M=%.1f ms 64k=%.1f ms 4k=%.1f ms loop=%.1f ms%n", m1, k64, k4, loop);
+        double clang = measure("clang -O2 loops (12104 processed)", clangLoops(), rounds);
+        System.out.printf("RESULT verify 1M=%.1f ms 64k=%.1f ms 4k=%.1f ms loop=%.1f ms clang=%.1f ms%n", m1, k64, k4,
+                loop, clang);
     }
 }

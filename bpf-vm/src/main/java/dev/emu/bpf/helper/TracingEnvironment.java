@@ -22,6 +22,14 @@ public interface TracingEnvironment extends HelperEnvironment {
      */
     long[] userStack(int max);
 
+    /**
+     * The current task's user stack unwound with .eh_frame call frame information where the
+     * mapped objects have it (emu's BPF_F_EMU_USER_STACK_CFI); frame pointers by default.
+     */
+    default long[] userStackCfi(int max) {
+        return userStack(max);
+    }
+
     /** bpf_send_signal(_thread): 0 or -errno. */
     long sendSignal(long sig, boolean thread);
 

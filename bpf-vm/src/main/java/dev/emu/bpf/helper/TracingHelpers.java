@@ -28,6 +28,8 @@ final class TracingHelpers {
     /** BPF_F_SKIP_FIELD_MASK, BPF_F_USER_STACK, BPF_F_FAST_STACK_CMP, BPF_F_REUSE_STACKID, BPF_F_USER_BUILD_ID. */
     private static final long SKIP_MASK = 0xff, USER_STACK = 1 << 8, FAST_STACK_CMP = 1 << 9, REUSE_STACKID = 1 << 10,
             USER_BUILD_ID = 1 << 11;
+    /** emu's BPF_F_EMU_USER_STACK_CFI: .eh_frame unwinding (EmuBpfExtensions). */
+    private static final long STACK_CFI = dev.emu.abi.bpf.EmuBpfExtensions.BPF_F_EMU_USER_STACK_CFI;
     /** BPF_F_INDEX_MASK and BPF_F_CURRENT_CPU. */
     private static final long INDEX_MASK = 0xffffffffL;
 
@@ -153,18 +155,23 @@ final class TracingHelpers {
         if (!(c.map(mapPtr) instanceof StackTraceMap map)) {
             throw new VmFault("get_stackid map is not a stack trace map");
         }
-        if ((flags & ~(SKIP_MASK | USER_STACK | FAST_STACK_CMP | REUSE_STACKID)) != 0) {
+        if ((flags & ~(SKIP_MASK | USER_STACK | FAST_STACK_CMP | REUSE_STACKID | STACK_CFI)) != 0) {
             return -Errno.EINVAL.number;
         }
         if ((flags & USER_STACK) == 0) {
             return -Errno.EFAULT.number;
         }
         int skip = (int) (flags & SKIP_MASK);
-        long[] stack = env(c).userStack(StackTraceMap.MAX_STACK + skip);
+        long[] stack = userStack(c, StackTraceMap.MAX_STACK + skip, flags);
         if (stack.length <= skip) {
             return -Errno.EFAULT.number;
         }
         return map.put(java.util.Arrays.copyOfRange(stack, skip, stack.length), (flags & REUSE_STACKID) != 0);
+    }
+
+    /** The user stack by frame pointers, or with .eh_frame when the flags carry emu's STACK_CFI bit. */
+    private static long[] userStack(HelperContext c, int max, long flags) {
+        return (flags & STACK_CFI) != 0 ? env(c).userStackCfi(max) : env(c).userStack(max);
     }
 
     /** bpf_get_stack: the user stack's addresses into buf; the bytes written, or zeros and -errno. */
@@ -172,7 +179,7 @@ final class TracingHelpers {
         int size = size(sizeArg);
         long ret;
         byte[] out = new byte[size];
-        if ((flags & ~(SKIP_MASK | USER_STACK | USER_BUILD_ID)) != 0 || size % 8 != 0) {
+        if ((flags & ~(SKIP_MASK | USER_STACK | USER_BUILD_ID | STACK_CFI)) != 0 || size % 8 != 0) {
             ret = -Errno.EINVAL.number;
         } else if ((flags & USER_BUILD_ID) != 0) {
             ret = -Errno.EINVAL.number; // build ids: emu cannot read them
@@ -180,7 +187,7 @@ final class TracingHelpers {
             ret = -Errno.EFAULT.number;
         } else {
             int skip = (int) (flags & SKIP_MASK);
-            long[] stack = env(c).userStack(StackTraceMap.MAX_STACK + skip);
+            long[] stack = userStack(c, StackTraceMap.MAX_STACK + skip, flags);
             if (stack.length < skip) {
                 ret = -Errno.EFAULT.number;
             } else {

@@ -99,11 +99,11 @@ public final class LoadedProgram {
                 return refuse(i, bad, Errno.EINVAL);
             }
             if (o.writesDst() && in.dst() == 10) {
-                return refuse(i, "r10 is read-only", Errno.EINVAL);
+                return refuse(i, "frame pointer is read only", Errno.EACCES); // check_reg_arg's words and errno
             }
             if (o.kind() == Opcode.Kind.ATOMIC && (in.imm() & Opcode.ATOMIC_FETCH) != 0 && in.src() == 10
                     && in.imm() != Opcode.ATOMIC_CMPXCHG) {
-                return refuse(i, "r10 is read-only", Errno.EINVAL);
+                return refuse(i, "frame pointer is read only", Errno.EACCES); // check_reg_arg's words and errno
             }
             code[i] = in.toRaw();
             switch (o.kind()) {

@@ -21,6 +21,14 @@ public record ContextLayout(int size, List<ContextField> fields) {
         return new ContextLayout(size, List.of(new ContextField("data", 0, size, writable)));
     }
 
+    /**
+     * A read-only context of {@code size} bytes where each access is naturally aligned (off % size
+     * == 0), as kprobe_prog_is_valid_access, tp_prog_is_valid_access and raw_tp's require.
+     */
+    public static ContextLayout alignedReadOnly(int size) {
+        return new ContextLayout(size, List.of(new ContextField("data", 0, size, false, FieldAccess.BUFFER)));
+    }
+
     /** The field wholly containing {@code [off, off + size)}, or null. */
     public ContextField fieldFor(long off, int size) {
         for (ContextField f : fields) {

@@ -112,6 +112,11 @@ final class ScalarOps {
      * result is the zero-extended low half.
      */
     static RegState alu(int op, boolean is64, int off, RegState a0, RegState b0) {
+        if (op == Opcode.ALU_DIV || op == Opcode.ALU_MOD) {
+            // Linux 6.18 (is_safe_to_compute_dst_reg_range) tracks no division, not even of constants, and a
+            // 32-bit one leaves the upper half unknown too (__mark_reg_unknown, no zero extension).
+            return RegState.unknown();
+        }
         RegState a = is64 ? a0 : trunc32(a0);
         RegState b = is64 ? b0 : trunc32(b0);
         if (a.isConst() && (b.isConst() || op == Opcode.ALU_NEG)) {

@@ -41,6 +41,7 @@ final class VarOffsetStack {
             throw minOff < -STACK ? v.refusal(i, msg) : v.malformedProgram(i, msg);
         }
         VerifierState.Frame f = st.frames.get(base.frameNo);
+        v.touchStack(f, minOff);
         int lo = (int) (STACK + minOff), hi = (int) (STACK + maxOff);
         if (!write) {
             boolean zero = true;
@@ -69,6 +70,45 @@ final class VarOffsetStack {
             f.stype[k] = writingZero && f.stype[k] == ZERO ? ZERO : MISC;
         }
         return null;
+    }
+
+    /**
+     * A helper's memory argument on the stack at a variable offset (check_stack_range_initialized):
+     * every byte of every possible range must be in the frame and initialised, also for a buffer
+     * the helper only writes (Linux drops raw_mode for variable offsets: which bytes get written is
+     * not known). The helper's writes make every byte of the range misc and forget its spills.
+     */
+    static void helperRange(Verifier v, VerifierState st, int i, int regno, RegState base, int size, boolean write) {
+        String extra = write ? " write to" : " read from";
+        if (base.smax >= MAX_VAR_OFF || base.smin <= -MAX_VAR_OFF) {
+            throw v.refusal(i, "invalid unbounded variable-offset" + extra + " stack R" + regno);
+        }
+        long minOff = base.smin + base.off;
+        long maxOff = base.smax + base.off + size;
+        if (minOff < -STACK || maxOff > 0) {
+            String msg = "invalid variable-offset" + extra + " stack R" + regno + " var_off=" + base.var
+                    + " off=" + base.off + " size=" + size;
+            throw minOff < -STACK ? v.refusal(i, msg) : v.malformedProgram(i, msg);
+        }
+        VerifierState.Frame f = st.frames.get(base.frameNo);
+        v.touchStack(f, minOff);
+        int lo = (int) (STACK + minOff), hi = (int) (STACK + maxOff);
+        for (int k = lo; k < hi; k++) {
+            if (f.stype[k] == INVALID) {
+                throw v.refusal(i, "invalid read from stack R" + regno + " var_off " + base.var + "+" + (k - STACK)
+                        + " size " + size);
+            }
+        }
+        if (write) {
+            for (int k = lo; k < hi; k++) {
+                int slot = k / 8;
+                if (f.stype[k] == SPILL) {
+                    java.util.Arrays.fill(f.stype, slot * 8, slot * 8 + 8, MISC);
+                    f.spill[slot] = null;
+                }
+                f.stype[k] = MISC;
+            }
+        }
     }
 
     /** An unknown scalar of a {@code size}-byte load (as the fixed-offset stack read gives). */

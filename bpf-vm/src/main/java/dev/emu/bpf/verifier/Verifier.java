@@ -44,14 +44,15 @@ import java.util.List;
  * stack are refused (Linux allows them to privileged users); pointers may not be stored into map
  * values, ringbuf memory or the context, nor returned from the main program; atomics must be
  * naturally aligned (the engines fault on misaligned atomics); callx is refused. Simplifications:
- * register liveness only (pruning against a fully explored state skips registers dead at the
- * prune point, {@link Liveness}; no stack liveness, no precision tracking: every live scalar's
- * range is compared), variable-offset loads and stores on the stack are checked as Linux's
- * privileged rules ({@link VarOffsetStack}) but variable-offset stack pointers passed to helpers
- * and variable-offset context accesses are refused, JMP32 refines the bounds only when the operands' upper halves are
- * known zero (or, for signed forms, the values are known to be in [0, 2^31)); otherwise only the
- * known bits of the low half carry over ({@link Jmp32Refinement}: no separate 32-bit bounds), and no combined
- * stack-depth limit across frames (each frame has its own 512 bytes, as the engines give).
+ * no precision tracking and no stack liveness (pruning against a fully explored state skips
+ * registers dead at the prune point, {@link Liveness}, and compares every live scalar's range);
+ * JMP32 refines the bounds only when the operands' upper halves are known zero (or, for signed
+ * forms, the values are known to be in [0, 2^31)); otherwise only the known bits of the low half
+ * carry over ({@link Jmp32Refinement}: no separate 32-bit bounds). States are stored at Linux's
+ * prune points under its rule (2 jumps and 8 instructions since the last one, see
+ * {@code stateVisited}); the combined stack of a call chain is limited to 512 bytes
+ * ({@link StackDepth}). The differential corpus (emulator's VerifierCorpusTest) checks the
+ * verdicts against the host kernel.
  *
  * <p>Log levels as Linux's {@code log_level}: 0 nothing (the reason is in the result), 1 the
  * instruction trace of the path being explored (on failure: the failing path) with register
@@ -61,7 +62,6 @@ public final class Verifier {
     /** BPF_COMPLEXITY_LIMIT_INSNS. */
     public static final int INSN_LIMIT = BpfFlags.BPF_COMPLEXITY_LIMIT_INSNS;
     private static final int MAX_FRAMES = BpfFlags.MAX_CALL_FRAMES;
-    private static final int MAX_STATES_PER_INSN = 64;
     private static final int LOG_CAP = 8 << 20;
     private static final int DONE = -1;
 
@@ -71,6 +71,9 @@ public final class Verifier {
         final Checkpoint parent;
         /** Paths still being explored from here; 0 once every descendant finished. */
         int branches = 1;
+        /** Prunes it allowed, and prune points it failed to match while new states were being stored. */
+        int hits;
+        int misses;
 
         Checkpoint(VerifierState state, Checkpoint parent) {
             this.state = state;
@@ -99,6 +102,12 @@ public final class Verifier {
     private final long[] code;
     private final StringBuilder log = new StringBuilder();
     private final boolean[] prune;
+    /** Prune points where a state is stored whatever the heuristic says (is_force_checkpoint). */
+    private final boolean[] forceCheckpoint;
+    /** Jump-class instructions processed, and both counts when the last state was stored (is_state_visited). */
+    private int jmpsProcessed;
+    private int prevJmpsProcessed;
+    private int prevInsnProcessed;
     private final List<List<Checkpoint>> explored;
     private final Deque<Branch> stack = new ArrayDeque<>();
     /** Register liveness per instruction, for pruning (computed at the first prune point). */
@@ -120,6 +129,10 @@ public final class Verifier {
     private final boolean[] plainAccess;
     /** Per instruction: an LD_ABS/LD_IND, expanded into a helper call after verification. */
     private final boolean[] legacyLoads;
+    /** Each function's stack use, for the combined limit across calls. */
+    private final StackDepth stackDepth;
+    /** subprogEnd[entry]: one past the last instruction of the function starting at entry. */
+    private final int[] subprogEnd;
 
     private Verifier(LoadedProgram prog, ProgramType type, int logLevel) {
         this.prog = prog;
@@ -127,10 +140,13 @@ public final class Verifier {
         this.logLevel = logLevel;
         this.insns = prog.instructions();
         this.code = prog.code();
-        this.prune = new boolean[code.length];
+        this.prune = new boolean[code.length + 1];
+        this.forceCheckpoint = new boolean[code.length + 1];
         this.packetFieldLoads = new ContextField[code.length];
         this.plainAccess = new boolean[code.length];
         this.legacyLoads = new boolean[code.length];
+        this.stackDepth = new StackDepth(code.length);
+        this.subprogEnd = new int[code.length];
         this.explored = new ArrayList<>(code.length);
         for (int i = 0; i < code.length; i++) {
             explored.add(null);
@@ -155,6 +171,10 @@ public final class Verifier {
         try {
             v.checkCfg();
             v.doCheck();
+            String tooLarge = v.stackDepth.check(v.code, v.subprogEnd);
+            if (tooLarge != null) {
+                throw refuse(-1, tooLarge); // check_max_stack_depth, after the walk
+            }
         } catch (Refusal r) {
             return v.reject(r.insn, r.getMessage(), r.errno);
         } catch (RuntimeException e) {
@@ -236,6 +256,11 @@ public final class Verifier {
         return malformed(insn, reason);
     }
 
+    /** A stack access of the function running in {@code f} reaching down to {@code fp + lowestOff}. */
+    void touchStack(VerifierState.Frame f, long lowestOff) {
+        stackDepth.touch(f.entry, lowestOff);
+    }
+
     ProgramType programType() {
         return type;
     }
@@ -303,21 +328,17 @@ public final class Verifier {
                 while (!subStart[end]) {
                     end++;
                 }
+                subprogEnd[start] = end;
             }
             int target = switch (o.kind()) {
                 case JA, JCOND -> i + insn(i).off() + 1;
                 case JA32 -> i + insn(i).imm() + 1;
                 default -> -1;
             };
-            if (target >= 0) {
-                prune[target] = true;
-                if (target < start || target >= end) {
-                    throw malformed(i, "jump out of range from insn " + i + " to " + target);
-                }
+            if (target >= 0 && (target < start || target >= end)) {
+                throw malformed(i, "jump out of range from insn " + i + " to " + target);
             }
-            if (o.kind() == Opcode.Kind.JCOND || o.kind() == Opcode.Kind.CALL) {
-                prune[i] = true;
-            }
+            markPrunePoints(i, o, target);
             int last = i + o.slots() - 1;
             if (subStart[last + 1] && o.kind() != Opcode.Kind.EXIT && o.kind() != Opcode.Kind.JA
                     && o.kind() != Opcode.Kind.JA32) {
@@ -365,6 +386,35 @@ public final class Verifier {
 
     // ---------------------------------------------------------------------------------------------
     // The walk (cf. do_check, is_state_visited, push_stack/pop_stack)
+
+    /**
+     * Linux's prune points (check_cfg's visit_insn): the target of an unconditional jump, a
+     * conditional jump itself, the instruction after a call, a bpf-to-bpf call and an lddw of a
+     * callback themselves, and a helper call that calls a callback (also a forced checkpoint).
+     */
+    private void markPrunePoints(int i, Opcode o, int target) {
+        switch (o.kind()) {
+            case JA, JA32 -> prune[target] = true;
+            case JCOND -> prune[i] = true;
+            case CALL -> {
+                prune[i + 1] = true;
+                int imm = insn(i).imm();
+                if (insn(i).src() == BpfFlags.BPF_PSEUDO_CALL) {
+                    prune[i] = true;
+                } else if (insn(i).src() == 0 && (imm == BpfHelperId.LOOP || imm == BpfHelperId.FOR_EACH_MAP_ELEM)) {
+                    prune[i] = true;
+                    forceCheckpoint[i] = true;
+                }
+            }
+            case LDDW -> {
+                if (insn(i).src() == BpfFlags.BPF_PSEUDO_FUNC) {
+                    prune[i] = true;
+                    prune[i + 2] = true;
+                }
+            }
+            default -> { }
+        }
+    }
 
     private void doCheck() {
         VerifierState st = new VerifierState();
@@ -414,6 +464,11 @@ public final class Verifier {
             }
             int prevWritten = st.written;
             st.written = 0;
+            Opcode.Kind kind = op(pc).kind();
+            if (kind == Opcode.Kind.JA || kind == Opcode.Kind.JA32 || kind == Opcode.Kind.JCOND
+                    || kind == Opcode.Kind.CALL || kind == Opcode.Kind.EXIT) {
+                jmpsProcessed++; // do_check: every BPF_JMP/BPF_JMP32 instruction
+            }
             try {
                 pc = step(st, pc);
             } catch (Refusal r) {
@@ -462,25 +517,48 @@ public final class Verifier {
             liveness = Liveness.compute(code);
         }
         int live = liveness.liveIn(at);
-        for (Checkpoint cp : list) {
-            // Fully explored: prune ignoring dead registers (states_equal); still being explored: the loop check, exact.
-            if (cp.branches > 0 ? cp.state.covers(st) : StateEquivalence.covers(cp.state, st, live)) {
-                if (cp.branches > 0) {
-                    // An ancestor on this very path is at least as general: the loop can repeat forever.
+        boolean force = forceCheckpoint[at];
+        // Linux's heuristic: store a new state only after at least 2 jumps and 8 instructions since the last one.
+        boolean add = force || (jmpsProcessed - prevJmpsProcessed >= 2 && processed - prevInsnProcessed >= 8);
+        int statesCnt = 0;
+        for (java.util.Iterator<Checkpoint> it = list.iterator(); it.hasNext(); ) {
+            Checkpoint cp = it.next();
+            statesCnt++;
+            if (cp.branches > 0) {
+                // Still being explored: this path came back to it. The same state exactly can repeat forever.
+                if (StateEquivalence.exact(cp.state, st, live)) {
                     throw malformed(at, "infinite loop detected at insn " + at);
                 }
+                // Inside a loop, store states sparsely: iterations differ and rarely help pruning.
+                if (!force && jmpsProcessed - prevJmpsProcessed < 20 && processed - prevInsnProcessed < 100) {
+                    add = false;
+                }
+            } else if (StateEquivalence.covers(cp.state, st, live)) { // fully explored: prune (states_equal)
+                cp.hits++;
                 return true;
             }
+            // A state that keeps missing is dropped (is_state_visited's miss_cnt/hit_cnt eviction).
+            if (add) {
+                cp.misses++;
+            }
+            int n = force && cp.branches > 0 ? 64 : 3;
+            if (cp.misses > cp.hits * n + n) {
+                it.remove();
+                curStates--;
+            }
         }
-        if (list.size() < MAX_STATES_PER_INSN) {
-            Checkpoint cp = new Checkpoint(st.copy(), st.parent);
-            st.parent = cp;
-            list.add(cp);
-            totalStates++;
-            curStates++;
-            peakStates = Math.max(peakStates, curStates);
-            maxStatesPerInsn = Math.max(maxStatesPerInsn, list.size());
+        maxStatesPerInsn = Math.max(maxStatesPerInsn, statesCnt);
+        if (!add) {
+            return false;
         }
+        Checkpoint cp = new Checkpoint(st.copy(), st.parent);
+        st.parent = cp;
+        list.add(0, cp); // Linux adds to the head of the list
+        totalStates++;
+        curStates++;
+        peakStates = Math.max(peakStates, curStates);
+        prevJmpsProcessed = jmpsProcessed;
+        prevInsnProcessed = processed;
         return false;
     }
 
@@ -492,7 +570,13 @@ public final class Verifier {
         }
     }
 
+    /** BPF_COMPLEXITY_LIMIT_JMP_SEQ: branches pending exploration at once. */
+    private static final int JMP_SEQ_LIMIT = 8192;
+
     private void push(VerifierState other, int from, int to) {
+        if (stack.size() + 1 > JMP_SEQ_LIMIT) { // push_stack: Linux 6.18 fails the load with EFAULT
+            throw new Refusal(from, "The sequence of " + (stack.size() + 1) + " jumps is too complex.", Errno.EFAULT);
+        }
         if (other.parent != null) {
             other.parent.branches++;
         }
@@ -613,7 +697,9 @@ public final class Verifier {
         if (o.kind() == Opcode.Kind.NEG || o.kind() == Opcode.Kind.END) {
             RegState d = reg(st, i, dst);
             if (d.type.isPointer()) {
-                throw refuse(i, "R" + dst + " pointer arithmetic prohibited");
+                // check_alu_op: is_pointer_value is false with allow_ptr_leaks, so the privileged result is a scalar.
+                set(st, dst, RegState.unknown());
+                return;
             }
             RegState r;
             if (o.kind() == Opcode.Kind.NEG) {
@@ -653,7 +739,7 @@ public final class Verifier {
                 if (off == 0) {
                     r = s.copy();
                 } else if (s.type.isPointer()) {
-                    throw refuse(i, "R" + in.src() + " sign-extension part of pointer");
+                    r = RegState.unknown(); // privileged: sign-extending part of a pointer gives a scalar
                 } else if (s.isConst()) {
                     long v = s.constValue();
                     r = RegState.constant(off == 8 ? (byte) v : off == 16 ? (short) v : (int) v);
@@ -684,16 +770,19 @@ public final class Verifier {
         RegState d = reg(st, i, dst);
         String opStr = OP_STR[opc >> 4];
         if (d.type.isPointer() || s.type.isPointer()) {
-            if (!is64) {
-                throw refuse(i, "R" + dst + " 32-bit pointer arithmetic prohibited");
-            }
             if (d.type.isPointer() && s.type.isPointer()) {
-                if (opc == Opcode.ALU_SUB && (d.type == s.type || (PacketPointers.isPacketFamily(d.type)
-                        && PacketPointers.isPacketFamily(s.type)))) {
-                    set(st, dst, RegState.unknown()); // privileged: ptr - ptr is a scalar
+                if (opc == Opcode.ALU_SUB) { // adjust_reg_min_max_vals: allow_ptr_leaks makes ptr - ptr a scalar
+                    set(st, dst, RegState.unknown());
                     return;
                 }
                 throw refuse(i, "R" + dst + " pointer " + opStr + " pointer prohibited");
+            }
+            if (!is64) {
+                if (opc == Opcode.ALU_SUB) { // adjust_ptr_min_max_vals: a privileged 32-bit sub gives a scalar
+                    set(st, dst, RegState.unknown());
+                    return;
+                }
+                throw refuse(i, "R" + dst + " 32-bit pointer arithmetic prohibited");
             }
             RegState ptr = d.type.isPointer() ? d : s;
             RegState off = d.type.isPointer() ? s : d;
@@ -704,21 +793,27 @@ public final class Verifier {
             if (ptr.type == RegType.CONST_PTR_TO_MAP || ptr.type == RegType.PTR_TO_PACKET_END) {
                 throw refuse(i, "R" + dst + " pointer arithmetic on " + ptr.type.linuxName + " prohibited");
             }
+            checkSaneOffset(i, off, ptr.type);
+            checkSaneOffset(i, ptr, ptr.type);
+            if (opc == Opcode.ALU_SUB && ptr == s) {
+                throw refuse(i, "R" + dst + " tried to subtract pointer from scalar");
+            }
+            if (opc == Opcode.ALU_SUB && ptr.type == RegType.PTR_TO_STACK) {
+                // Linux: JITs might not deal with it (test_verifier's "invalid fp arithmetic").
+                throw refuse(i, "R" + dst + " subtraction from stack pointer prohibited");
+            }
             if (opc == Opcode.ALU_AND || opc == Opcode.ALU_OR || opc == Opcode.ALU_XOR) {
                 throw refuse(i, "R" + dst + " bitwise operator " + opStr + " on pointer prohibited");
             }
             if (opc != Opcode.ALU_ADD && opc != Opcode.ALU_SUB) {
                 throw refuse(i, "R" + dst + " pointer arithmetic with " + opStr + " operator prohibited");
             }
-            if (opc == Opcode.ALU_SUB && ptr == s) {
-                throw refuse(i, "R" + dst + " tried to subtract pointer from scalar");
-            }
             RegState r = ptr.copy();
             if (off.isConst()) {
                 long c = opc == Opcode.ALU_ADD ? off.constValue() : -off.constValue();
                 long no = r.off + c;
-                if (Math.abs(c) >= (1L << 29) || Math.abs(no) >= (1L << 29)) {
-                    throw refuse(i, "value " + c + " makes " + ptr.type.linuxName + " pointer be out of bounds");
+                if (Math.abs(no) >= MAX_VAR_OFF) {
+                    throw malformed(i, ptr.type.linuxName + " pointer offset " + no + " is not allowed");
                 }
                 r.off = (int) no;
             } else {
@@ -738,11 +833,33 @@ public final class Verifier {
                     r.id = ++idGen; // a new variable offset: its range must be proven again
                     r.range = 0;
                 }
+                checkSaneOffset(i, r, ptr.type);
             }
             set(st, dst, r);
             return;
         }
         set(st, dst, ScalarOps.alu(opc, is64, in.off(), d, s));
+    }
+
+    /** BPF_MAX_VAR_OFF: the largest pointer offset, fixed or variable, pointer arithmetic may make. */
+    private static final long MAX_VAR_OFF = 1L << 29;
+
+    /** Linux's check_reg_sane_offset, for the scalar and the pointer of pointer arithmetic and its result (EINVAL). */
+    private void checkSaneOffset(int i, RegState r, RegType ptrType) {
+        String t = ptrType.linuxName;
+        long val = r.var.value();
+        if (r.isConst() && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF)) {
+            throw malformed(i, "math between " + t + " pointer and " + val + " is not allowed");
+        }
+        if (r.off >= MAX_VAR_OFF || r.off <= -MAX_VAR_OFF) {
+            throw malformed(i, t + " pointer offset " + r.off + " is not allowed");
+        }
+        if (r.smin == Long.MIN_VALUE) {
+            throw malformed(i, "math between " + t + " pointer and register with unbounded min value is not allowed");
+        }
+        if (r.smin >= MAX_VAR_OFF || r.smin <= -MAX_VAR_OFF) {
+            throw malformed(i, "value " + r.smin + " makes " + t + " pointer be out of bounds");
+        }
     }
 
     // ---- memory (cf. check_mem_access, check_stack_read/write, check_map_access, check_ctx_access)
@@ -763,13 +880,16 @@ public final class Verifier {
                 }
                 int o = base.off + (int) base.constValue() + off;
                 if (o % size != 0) {
-                    throw refuse(i, "misaligned stack access off " + o + " size " + size);
+                    // check_generic_ptr_alignment's words: var_off + fixed offset + instruction offset.
+                    throw refuse(i, "misaligned stack access off " + base.constValue() + "+" + base.off + "+" + off
+                            + " size " + size);
                 }
                 if (o < -STACK || o + size > 0) {
                     throw refuse(i, "invalid " + (write ? "write to" : "read from") + " stack R" + regno + " off="
                             + o + " size=" + size);
                 }
                 VerifierState.Frame f = st.frames.get(base.frameNo);
+                stackDepth.touch(f.entry, o);
                 if (write) {
                     stackWrite(st, i, f, o, size, value);
                     return null;
@@ -777,6 +897,13 @@ public final class Verifier {
                 return stackRead(i, f, regno, o, size, signExt);
             }
             case PTR_TO_CTX -> {
+                // __check_ptr_off_reg: a negative or modified fixed offset, then a variable one.
+                if (base.off < 0) {
+                    throw refuse(i, "negative offset ctx ptr R" + regno + " off=" + base.off + " disallowed");
+                }
+                if (base.off != 0) {
+                    throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + base.off + " disallowed");
+                }
                 if (!base.isConst() || base.constValue() != 0) {
                     throw refuse(i, "variable ctx access var_off=" + base.var + " disallowed");
                 }
@@ -888,15 +1015,14 @@ public final class Verifier {
         if (Long.compareUnsigned(base.umax, 1L << 29) >= 0) {
             throw refuse(i, "R" + regno + " unbounded memory access, make sure to bounds check any such access");
         }
+        // check_mem_region_access: __check_mem_access's line for the lowest, then the highest offset, and which.
         long lo = base.off + base.smin + off;
-        long hi = base.off + base.umax + off + size;
-        if (lo < 0 || hi > limit) {
-            if (base.isConst()) {
-                throw refuse(i, "invalid access to " + what + limit + " off=" + (base.off + base.constValue() + off)
-                        + " size=" + size);
+        long hi = base.off + base.umax + off;
+        for (long at : new long[] {lo, hi}) {
+            if (at < 0 || at + size > limit) {
+                throw refuse(i, "invalid access to " + what + limit + " off=" + at + " size=" + size + "\nR" + regno
+                        + " " + (at == lo ? "min" : "max") + " value is outside of the allowed memory range");
             }
-            throw refuse(i, "R" + regno + " " + (lo < 0 ? "min" : "max")
-                    + " value is outside of the allowed memory range");
         }
     }
 
@@ -918,7 +1044,7 @@ public final class Verifier {
         int idx = STACK + o;
         int slot = idx / 8;
         if (value.type == RegType.PTR_TO_STACK && value.frameNo > f.frameNo) {
-            throw refuse(i, "cannot spill pointers to stack into stack frame of the caller");
+            throw malformed(i, "cannot spill pointers to stack into stack frame of the caller");
         }
         if (size == 8) {
             f.spill[slot] = value.copy();
@@ -973,7 +1099,8 @@ public final class Verifier {
         if (in.imm() == Opcode.ATOMIC_CMPXCHG) {
             reg(st, i, 0);
         }
-        if (val.type.isPointer()) {
+        // Privileged Linux lets a pointer be the operand (is_pointer_value is false); emu keeps it off maps and memory.
+        if (val.type.isPointer() && base.type != RegType.PTR_TO_STACK) {
             throw refuse(i, "R" + in.src() + " leaks addr into mem");
         }
         if (base.type == RegType.PTR_TO_CTX) {
@@ -982,7 +1109,9 @@ public final class Verifier {
         if (base.type == RegType.PTR_TO_MAP_VALUE || base.type == RegType.PTR_TO_MEM) {
             long known = base.off + base.var.value() + in.off();
             if ((known & (size - 1)) != 0 || (base.var.mask() & (size - 1)) != 0) {
-                throw refuse(i, "misaligned access off " + known + " size " + size);
+                throw refuse(i, "misaligned " + (base.type == RegType.PTR_TO_MAP_VALUE ? "value " : "") + "access off "
+                        + (base.isConst() ? Long.toString(base.constValue()) : base.var.toString()) + "+" + base.off + "+"
+                        + in.off() + " size " + size);
             }
         }
         access(st, i, in.dst(), base, in.off(), size, false, null, false);
@@ -1251,7 +1380,9 @@ public final class Verifier {
         RegState ptr = a.type.isPointer() ? a : b;
         RegState other = a.type.isPointer() ? b : a;
         boolean otherZero = other.isScalar() && other.isConst() && other.constValue() == 0;
-        if (eqne && otherZero && ptr.type.maybeNull()) {
+        // check_cond_jmp_op: only a 64-bit 'jeq/jne dst, 0' (immediate) is a NULL check of dst.
+        boolean nullCheck = ptr == a && op(i).insnClass() != Opcode.CLS_JMP32 && !op(i).regSource();
+        if (eqne && otherZero && ptr.type.maybeNull() && nullCheck) {
             VerifierState taken = st.copy();
             int id = ptr.id; // read first: marking st's side NULL resets ptr (one of st's registers)
             // On the JEQ-taken / JNE-fallthrough side the pointer is NULL.
@@ -1260,7 +1391,7 @@ public final class Verifier {
             push(taken, i, target);
             return i + 1;
         }
-        if (eqne && otherZero) { // a non-null pointer is never 0
+        if (eqne && otherZero && !ptr.type.maybeNull()) { // a non-null pointer is never 0
             return op == Opcode.JMP_JEQ ? i + 1 : target;
         }
         VerifierState taken = st.copy();
@@ -1299,10 +1430,11 @@ public final class Verifier {
 
     private int localCall(VerifierState st, int i, Instruction in) {
         if (st.frames.size() >= MAX_FRAMES) {
-            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep !", Errno.E2BIG);
+            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep", Errno.E2BIG);
         }
         VerifierState.Frame caller = st.cur();
         VerifierState.Frame callee = new VerifierState.Frame(st.frames.size(), i);
+        callee.entry = i + in.imm() + 1;
         for (int r = 0; r < 11; r++) {
             callee.regs[r] = r >= 1 && r <= 5 ? caller.regs[r].copy() : RegState.notInit();
         }
@@ -1321,10 +1453,14 @@ public final class Verifier {
         }
         if (f.callback) {
             // A callback returns 0 (go on) or 1 (stop): check_return_code's callback range.
-            if (!r0.isScalar() || r0.smin < 0 || Long.compareUnsigned(r0.umax, 1) > 0) {
-                throw refuse(i, "At callback return the register R0 has "
-                        + (r0.isScalar() && r0.isConst() ? "value 0x" + Long.toHexString(r0.constValue())
-                            : "unknown scalar value") + " should have been in (0x0; 0x1)");
+            if (!r0.isScalar()) {
+                throw refuse(i, "R0 not a scalar value");
+            }
+            if (r0.smin < 0 || r0.smax > 1) { // retval_range_within, then verbose_invalid_scalar's words (EINVAL)
+                String has = (r0.smin > Long.MIN_VALUE ? " smin=" + r0.smin : "")
+                        + (r0.smax < Long.MAX_VALUE ? " smax=" + r0.smax : "");
+                throw malformed(i, "At callback return the register R0 has"
+                        + (has.isEmpty() ? " unknown scalar value" : has) + " should have been in [0, 1]");
             }
             st.frames.remove(st.frames.size() - 1);
             VerifierState.Frame caller = st.cur();
@@ -1337,7 +1473,7 @@ public final class Verifier {
         }
         if (st.frames.size() > 1) {
             if (r0.type == RegType.PTR_TO_STACK && r0.frameNo == f.frameNo) {
-                throw refuse(i, "cannot return stack pointer to the caller");
+                throw malformed(i, "cannot return stack pointer to the caller");
             }
             st.frames.remove(st.frames.size() - 1);
             VerifierState.Frame caller = st.cur();
@@ -1353,7 +1489,9 @@ public final class Verifier {
         }
         if (!st.refs.isEmpty()) {
             VerifierState.Ref ref = st.refs.get(0);
-            throw refuse(i, "Unreleased reference id=" + ref.id() + " alloc_insn=" + ref.insn());
+            // check_reference_leak's line, then check_resource_leak's (EINVAL), as Linux 6.18 logs them.
+            throw malformed(i, "Unreleased reference id=" + ref.id() + " alloc_insn=" + ref.insn()
+                    + "\nBPF_EXIT instruction in main prog would lead to reference leak");
         }
         return DONE;
     }
@@ -1388,6 +1526,7 @@ public final class Verifier {
         int callbackEntry = -1;
         RegState callbackCtx = null;
         boolean nullMem = false;
+        long constKey = -1;
         List<ArgType> args = h.args();
         for (int k = 0; k < args.size(); k++) {
             int regno = k + 1;
@@ -1399,8 +1538,14 @@ public final class Verifier {
                     if (r.type != RegType.PTR_TO_CTX) {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=ctx");
                     }
-                    if (r.off != 0 || !r.isConst() || r.constValue() != 0) {
+                    if (r.off < 0) { // check_ptr_off_reg, as for a load through the context
+                        throw refuse(i, "negative offset ctx ptr R" + regno + " off=" + r.off + " disallowed");
+                    }
+                    if (r.off != 0) {
                         throw refuse(i, "dereference of modified ctx ptr R" + regno + " off=" + r.off + " disallowed");
+                    }
+                    if (!r.isConst() || r.constValue() != 0) {
+                        throw refuse(i, "variable ctx access var_off=" + r.var + " disallowed");
                     }
                 }
                 case CONST_MAP_PTR -> {
@@ -1418,6 +1563,9 @@ public final class Verifier {
                         throw refuse(i, "invalid zero-sized read"); // e.g. a key for a queue, which has none
                     }
                     helperMem(st, i, regno, r, t, size, t == ArgType.PTR_TO_UNINIT_MAP_VALUE);
+                    if (t == ArgType.PTR_TO_MAP_KEY) {
+                        constKey = ConstMapKey.of(st, map, r);
+                    }
                 }
                 case PTR_TO_MEM, PTR_TO_UNINIT_MEM -> {
                     if (!(r.type == RegType.PTR_TO_STACK || r.type == RegType.PTR_TO_MAP_VALUE
@@ -1452,7 +1600,7 @@ public final class Verifier {
                         throw refuse(i, "R" + regno + " min value is negative, either use unsigned or 'var &= const'");
                     }
                     if (t == ArgType.CONST_SIZE && r.umin == 0) {
-                        throw refuse(i, "R" + regno + " invalid zero-sized read");
+                        throw refuse(i, "R" + regno + " invalid zero-sized read: u64=[" + r.umin + "," + r.umax + "]");
                     }
                     if (Long.compareUnsigned(r.umax, 1L << 29) >= 0) {
                         throw refuse(i, "R" + regno + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
@@ -1467,7 +1615,7 @@ public final class Verifier {
                         throw refuse(i, "R" + regno + " type=" + r.type.linuxName + " expected=ringbuf_mem");
                     }
                     if (r.off != 0 || !r.isConst() || r.constValue() != 0) {
-                        throw refuse(i, "R" + regno + " must have zero offset when passed to release func");
+                        throw malformed(i, "R" + regno + " must have zero offset when passed to release func or trusted arg to kfunc");
                     }
                     release = r.refObjId;
                 }
@@ -1495,7 +1643,7 @@ public final class Verifier {
         if (map != null) {
             checkTracingMapCompat(i, map, h, id);
             if (!MapHelperRules.compatible(map, id)) {
-                throw malformed(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+                throw malformed(i, "cannot pass map_type " + map.type() + " into func bpf_" + h.name() + "#" + id);
             }
         }
         if (release != 0) {
@@ -1520,6 +1668,11 @@ public final class Verifier {
                     ? RegState.unknown32() : RegState.unknown();
             case VOID -> RegState.notInit();
             case PTR_TO_MAP_VALUE_OR_NULL -> {
+                if (id == BpfHelperId.MAP_LOOKUP_ELEM && constKey >= 0 && constKey < map.maxEntries()) {
+                    RegState p = RegState.pointer(RegType.PTR_TO_MAP_VALUE); // an array slot that exists
+                    p.map = map;
+                    yield p;
+                }
                 RegState p = RegState.pointer(RegType.PTR_TO_MAP_VALUE_OR_NULL);
                 p.map = map;
                 p.id = ++idGen;
@@ -1550,9 +1703,10 @@ public final class Verifier {
      */
     private int pushCallback(VerifierState st, int i, int id, int entry, BpfMap map, RegState ctx) {
         if (st.frames.size() >= MAX_FRAMES) {
-            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep !", Errno.E2BIG);
+            throw new Refusal(i, "the call stack of " + (st.frames.size() + 1) + " frames is too deep", Errno.E2BIG);
         }
         VerifierState.Frame callee = new VerifierState.Frame(st.frames.size(), i, true);
+        callee.entry = entry;
         for (int r = 0; r < 11; r++) {
             callee.regs[r] = RegState.notInit();
         }
@@ -1614,7 +1768,7 @@ public final class Verifier {
         boolean stackMap = map instanceof dev.emu.bpf.map.StackTraceMap;
         if ((perfArray && id != BpfHelperId.PERF_EVENT_OUTPUT) || (stackMap && id != BpfHelperId.GET_STACKID)
                 || (id == BpfHelperId.PERF_EVENT_OUTPUT && !perfArray) || (id == BpfHelperId.GET_STACKID && !stackMap)) {
-            throw refuse(i, "cannot pass map_type " + map.type() + " into func " + h.name() + "#" + id);
+            throw refuse(i, "cannot pass map_type " + map.type() + " into func bpf_" + h.name() + "#" + id);
         }
     }
 
@@ -1622,14 +1776,19 @@ public final class Verifier {
     private void helperMem(VerifierState st, int i, int regno, RegState r, ArgType t, int size, boolean uninit) {
         switch (r.type) {
             case PTR_TO_STACK -> {
-                if (!r.isConst()) {
-                    throw refuse(i, "R" + regno + " variable stack access prohibited");
+                if (!r.isConst()) { // check_stack_range_initialized with a variable offset
+                    VarOffsetStack.helperRange(this, st, i, regno, r, size, uninit);
+                    return;
                 }
                 int o = r.off + (int) r.constValue();
-                if (o < -STACK || o + size > 0) {
-                    throw refuse(i, "invalid indirect access to stack R" + regno + " off=" + o + " size=" + size);
+                if (o < -STACK || o >= 0 || o + size > 0) {
+                    // check_stack_access_within_bounds: a start outside the frame is EACCES, an end above it EINVAL.
+                    String msg = "invalid " + (uninit ? "write to" : "read from") + " stack R" + regno + " off=" + o
+                            + " size=" + size;
+                    throw o < -STACK || o >= 0 ? refuse(i, msg) : malformed(i, msg);
                 }
                 VerifierState.Frame f = st.frames.get(r.frameNo);
+                stackDepth.touch(f.entry, o);
                 for (int k = STACK + o; k < STACK + o + size; k++) {
                     if (uninit) {
                         destroySpill(f, k / 8);

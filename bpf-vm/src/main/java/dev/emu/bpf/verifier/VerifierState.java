@@ -1,7 +1,6 @@
 package dev.emu.bpf.verifier;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +26,8 @@ final class VerifierState {
         final int callsite;
         /** A callback a helper calls (bpf_loop, for_each_map_elem): its exit returns into the helper. */
         final boolean callback;
+        /** The first instruction of the function this frame runs (for its stack depth). */
+        int entry;
 
         Frame(int frameNo, int callsite) {
             this(frameNo, callsite, false);
@@ -40,6 +41,7 @@ final class VerifierState {
 
         Frame copy() {
             Frame f = new Frame(frameNo, callsite, callback);
+            f.entry = entry;
             for (int i = 0; i < 11; i++) {
                 f.regs[i] = regs[i].copy();
             }
@@ -89,36 +91,6 @@ final class VerifierState {
             }
         }
         return out;
-    }
-
-    /** Linux's states_equal: {@code this} (explored) covers {@code cur}. */
-    boolean covers(VerifierState cur) {
-        if (frames.size() != cur.frames.size() || refs.size() != cur.refs.size()) {
-            return false;
-        }
-        Map<Integer, Integer> idmap = new HashMap<>();
-        for (int i = 0; i < frames.size(); i++) {
-            Frame o = frames.get(i), c = cur.frames.get(i);
-            if (o.callsite != c.callsite) {
-                return false;
-            }
-            for (int r = 0; r < 11; r++) {
-                if (!o.regs[r].covers(c.regs[r], idmap)) {
-                    return false;
-                }
-            }
-        }
-        for (int i = 0; i < frames.size(); i++) {
-            if (!stackCovers(frames.get(i), cur.frames.get(i), idmap)) {
-                return false;
-            }
-        }
-        for (int i = 0; i < refs.size(); i++) {
-            if (!RegState.sameId(refs.get(i).id(), cur.refs.get(i).id(), idmap)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean stackCovers(Frame o, Frame c, Map<Integer, Integer> idmap) {

@@ -86,6 +86,7 @@ class VerifierTest {
                 """, 0, "R0 !read_ok");
     }
 
+    /** A lookup in the array (fd 1) with the constant key 0. */
     static final String LOOKUP = """
             stw [%r10-4], 0
             mov %r2, %r10
@@ -94,9 +95,12 @@ class VerifierTest {
             call 1
             """;
 
+    /** A hash lookup: may return NULL whatever the key (an array lookup with a constant key in range cannot). */
+    static final String HASH_LOOKUP = LOOKUP.replace("map_fd(1)", "map_fd(2)");
+
     @Test
     void uncheckedNullablePointer() throws Exception {
-        VerifierResult.Rejected r = rejected(LOOKUP + """
+        VerifierResult.Rejected r = rejected(HASH_LOOKUP + """
                 ldxdw %r0, [%r0]
                 exit
                 """, 6, "R0 invalid mem access 'map_value_or_null'");
@@ -261,7 +265,7 @@ class VerifierTest {
                 mov %r0, 0
                 exit
                 """, 1, "R1 32-bit pointer arithmetic prohibited");
-        rejected(LOOKUP + """
+        rejected(HASH_LOOKUP + """
                 add %r0, 4
                 mov %r0, 0
                 exit
@@ -306,13 +310,48 @@ class VerifierTest {
     }
 
     @Test
+    void jumpSequenceTooComplex() throws Exception {
+        // 8200 unknown outcomes in a row: 8193 branches pending at once is one too many (push_stack).
+        StringBuilder asm = new StringBuilder("ldxw %r2, [%r1+0]\n");
+        for (int k = 0; k < 8200; k++) {
+            asm.append("jeq %r2, ").append(k).append(", +0\n");
+        }
+        asm.append("mov %r0, 0\nexit\n");
+        VerifierResult.Rejected r = rejected(asm.toString(), 8193, "The sequence of 8193 jumps is too complex.");
+        assertThat(r.errno()).isEqualTo(Errno.EFAULT); // as the host kernel (6.18) answers
+    }
+
+    @Test
+    void combinedStackOfCallsTooLarge() throws Exception {
+        VerifierResult.Rejected r = rejected("""
+                stdw [%r10-512], 0
+                call local f
+                exit
+                f:
+                stdw [%r10-512], 0
+                mov %r0, 0
+                exit
+                """, -1, "combined stack size of 2 calls is 1024. Too large");
+        assertThat(r.errno()).isEqualTo(Errno.EACCES);
+        accepted("""
+                stdw [%r10-256], 0
+                call local f
+                exit
+                f:
+                stdw [%r10-256], 0
+                mov %r0, 0
+                exit
+                """);
+    }
+
+    @Test
     void tooManyFrames() throws Exception {
         VerifierResult.Rejected r = rejected("""
                 f:
                 call local f
                 mov %r0, 0
                 exit
-                """, 0, "the call stack of 9 frames is too deep !");
+                """, 0, "the call stack of 9 frames is too deep");
         assertThat(r.errno()).isEqualTo(Errno.E2BIG);
     }
 
@@ -382,13 +421,16 @@ class VerifierTest {
     }
 
     @Test
-    void boundedLoopOverPacket() throws Exception {
+    void boundedLoopOverStackBuffer() throws Exception {
+        // (A context pointer may not move: Linux refuses 'dereference of modified ctx ptr'.)
         accepted("""
                 mov %r0, 0
                 mov %r2, 0
                 loop:
-                mov %r3, %r1
+                mov %r3, %r10
+                add %r3, -64
                 add %r3, %r2
+                stb [%r3], 1
                 ldxb %r4, [%r3]
                 add %r0, %r4
                 add %r2, 1

@@ -264,11 +264,13 @@ public final class BenchSuite {
 
     private static final Pattern NUMBER = Pattern.compile("([0-9.]+)");
 
-    private static final Pattern VERIFY = Pattern.compile("RESULT verify 1M=([0-9.]+) ms 64k=([0-9.]+) ms 4k=([0-9.]+) ms loop=([0-9.]+) ms");
+    private static final Pattern VERIFY = Pattern.compile(
+            "RESULT verify 1M=([0-9.]+) ms 64k=([0-9.]+) ms 4k=([0-9.]+) ms loop=([0-9.]+) ms clang=([0-9.]+) ms");
 
     /**
      * The verifier on straight-line programs of 4k, 64k and 1M instructions and a 1000-iteration
-     * bounded loop (dev.emu.bpf.bench.VerifierBenchmark, best of 5 in one JVM); the value is the
+     * bounded loop and a clang -O2 program with loops (dev.emu.bpf.bench.VerifierBenchmark, best of 5 in one
+     * JVM); the value is the
      * 1M program's time, the others are in the notes.
      */
     private Row bpfVerify(String id, boolean quick) throws IOException, InterruptedException, RunFailed {
@@ -280,7 +282,7 @@ public final class BenchSuite {
         return Row.of(id, "BPF verifier, 1M straight-line insns", "ms", Double.parseDouble(m.group(1)), null, null,
                 Target.atMost(5000, "<= 5000 ms (Linux: < 1 s)"), String.join(" ", cmd),
                 "64k insns " + m.group(2) + " ms, 4k insns " + m.group(3) + " ms, 1000-iteration loop "
-                        + m.group(4) + " ms");
+                        + m.group(4) + " ms, clang -O2 loops (12104 insns processed) " + m.group(5) + " ms");
     }
 
     /** A bpf-vm benchmark main in its own JVM; its RESULT line gives ns/insn (best of 8 runs). */

@@ -21,9 +21,10 @@ final class RunArgs {
     /** The options with a value; a value follows as the next word or after '='. */
     static final Set<String> WITH_VALUE = Set.of("--env", "--serial-log", "--trace-file", "--clock", "--seed",
             "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect", "--memory",
-            "--mount", "--root", "--workdir", "--net");
-    /** Flags; {@code --trace-syscalls} takes a value only after '='. */
-    static final Set<String> FLAGS = Set.of("--trace-syscalls", "--trace-time", "--gdb-wait", "-v", "--verbose");
+            "--mount", "--root", "--workdir", "--net", "--profile-out", "--profile-unwind");
+    /** Flags; {@code --trace-syscalls} and {@code --profile} take a value only after '='. */
+    static final Set<String> FLAGS = Set.of("--trace-syscalls", "--trace-time", "--gdb-wait", "-v", "--verbose",
+            "--profile");
 
     /** {@code args} after "run"; null when picocli must parse them. */
     static RunCommand parse(List<String> args) {
@@ -32,6 +33,7 @@ final class RunArgs {
         c.net = "loopback";
         c.tickHz = 100;
         c.gdbPort = -1;
+        c.profileUnwind = "cfi";
         int i = 0;
         try {
             for (; i < args.size(); i++) {
@@ -45,6 +47,10 @@ final class RunArgs {
                 if (FLAGS.contains(name)) {
                     if (name.equals("--trace-syscalls")) {
                         c.traceSyscalls = value == null ? "" : value;
+                        continue;
+                    }
+                    if (name.equals("--profile")) {
+                        c.profile = value == null ? "" : value;
                         continue;
                     }
                     if (value != null) {
@@ -83,6 +89,8 @@ final class RunArgs {
                     case "--root" -> c.root = Path.of(value);
                     case "--workdir" -> c.workdir = value;
                     case "--net" -> c.net = value;
+                    case "--profile-out" -> c.profileOut = Path.of(value);
+                    case "--profile-unwind" -> c.profileUnwind = value;
                     default -> throw new IllegalStateException(name);
                 }
             }

@@ -128,8 +128,26 @@ public final class RunCommand implements Callable<Integer> {
             description = "Check the serial log against FILE (docs/expect-format.md); on a mismatch print what is missing or forbidden and exit 3.")
     Path expect;
 
+    @Option(names = "--profile", paramLabel = "HZ", arity = "0..1", fallbackValue = "",
+            preprocessor = ValueOnlyAfterEquals.class,
+            description = "Profile the guest: sample every task's user stack HZ times a second of the kernel clock "
+                    + "(default 999; --profile=HZ) with a BPF program on a cpu-clock event, and write folded stacks "
+                    + "to --profile-out and a flame graph beside them (docs/tracing.md, \"Profiling\").")
+    String profile;
+
+    @Option(names = "--profile-out", paramLabel = "FILE",
+            description = "Where --profile writes its folded stacks (default emu-profile.folded); the SVG flame graph goes to FILE.svg.")
+    Path profileOut;
+
+    @Option(names = "--profile-unwind", paramLabel = "MODE", defaultValue = "cfi",
+            description = "How --profile unwinds user stacks: cfi (.eh_frame, frame pointers where there is none; default) "
+                    + "or fp (frame pointers only, as Linux's bpf_get_stackid).")
+    String profileUnwind;
+
     /** --memory in bytes, once parsed. */
     private long memoryLimit;
+    /** --profile's frequency, once parsed. */
+    private int profileHz;
 
     @Override
     public Integer call() {
@@ -155,6 +173,30 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("emu: --memory must be a size of at least " + MemorySize.format(MemorySize.MINIMUM)
                     + " such as 512M or 4G, not '" + memory + "'");
             return 2;
+        }
+        if (profileOut != null && profile == null) {
+            profile = ""; // --profile-out alone asks for a profile
+        }
+        if (profile != null) {
+            try {
+                profileHz = profile.isEmpty() ? dev.emu.kernel.profile.Profiler.DEFAULT_HZ : Integer.parseInt(profile);
+            } catch (NumberFormatException e) {
+                profileHz = -1;
+            }
+            if (profileHz < 1 || profileHz > 100_000) {
+                System.err.println("emu: --profile=HZ must be a frequency between 1 and 100000, not '" + profile + "'");
+                return 2;
+            }
+            if (!profileUnwind.equals("cfi") && !profileUnwind.equals("fp")) {
+                System.err.println("emu: --profile-unwind must be 'cfi' or 'fp', not '" + profileUnwind + "'");
+                return 2;
+            }
+            // Checked before the run, so a long run does not end without its profile.
+            Path dir = (profileOut != null ? profileOut : Path.of("emu-profile.folded")).toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                System.err.println("emu: --profile-out: cannot write in " + dir);
+                return 2;
+            }
         }
         for (String e : env) {
             if (!e.contains("=")) {
@@ -334,6 +376,8 @@ public final class RunCommand implements Callable<Integer> {
             return e.getMessage().contains("No such file") ? 127 : e.getMessage().contains("Permission denied") ? 126 : 2;
         }
         StartupTrace.mark("init spawned");
+        dev.emu.kernel.profile.Profiler profiler = profile == null ? null
+                : dev.emu.kernel.profile.Profiler.start(kernel, profileHz, profileUnwind.equals("cfi"));
         dev.emu.emulator.gdb.GdbStub gdb = null;
         if (debug != null) {
             gdb = dev.emu.emulator.gdb.GdbStub.listen(kernel, debug, gdbPort, System.err);
@@ -357,6 +401,9 @@ public final class RunCommand implements Callable<Integer> {
         try {
             int status = kernel.run();
             StartupTrace.mark("guest exited");
+            if (profiler != null) {
+                writeProfile(profiler);
+            }
             if (gdb != null) {
                 if (gdb.killed()) {
                     return 128 + 9; // SIGKILL, as a killed process under gdb
@@ -382,6 +429,22 @@ public final class RunCommand implements Callable<Integer> {
             if (traceOut != null && traceOut != System.err) {
                 traceOut.close();
             }
+        }
+    }
+
+    /** --profile's output: the folded stacks and the SVG flame graph beside them, and one line on stderr. */
+    private void writeProfile(dev.emu.kernel.profile.Profiler profiler) {
+        java.util.Map<String, Long> stacks = profiler.finish();
+        Path folded = profileOut != null ? profileOut : Path.of("emu-profile.folded");
+        Path svg = Path.of(folded + ".svg");
+        try {
+            dev.emu.emulator.profile.FoldedStacks.write(folded, stacks);
+            String title = "emu run --profile=" + profileHz + " " + image + ": " + profiler.samples() + " samples";
+            Files.writeString(svg, dev.emu.emulator.profile.FlameGraph.svg(stacks, title));
+            System.err.println("emu: profile: " + profiler.samples() + " samples, " + stacks.size() + " stacks: "
+                    + folded + ", " + svg);
+        } catch (IOException e) {
+            System.err.println("emu: --profile-out: " + e.getMessage());
         }
     }
 

@@ -35,6 +35,8 @@ class RunArgsTest {
             "--gdb 1234 --gdb-wait --verbose --expect x.expect img --env X=1",
             "--net host img",
             "--net=loopback img",
+            "--profile --profile-out p.folded img 3",
+            "--profile=99 --profile-unwind fp img",
     })
     void agreesWithPicocli(String line) throws Exception {
         String[] words = line.split(" ");

@@ -91,6 +91,58 @@ final class KernelHelperEnvironment implements HelperEnvironment, dev.emu.bpf.he
         return java.util.Arrays.copyOf(out, n);
     }
 
+    /**
+     * emu's BPF_F_EMU_USER_STACK_CFI: the user stack unwound with the .eh_frame of the objects
+     * mapped in the current process (dev.emu.kernel.unwind), frame-pointer steps where there is none.
+     */
+    @Override
+    public long[] userStackCfi(int max) {
+        if (current == null || max <= 0 || current.process().mm().closed()) {
+            return new long[0];
+        }
+        dev.emu.kernel.platform.Cpu cpu = current.cpu();
+        long[] regs = new long[dev.emu.kernel.unwind.CfiRow.REGS];
+        dev.emu.kernel.platform.Reg[] dwarf = {dev.emu.kernel.platform.Reg.RAX, dev.emu.kernel.platform.Reg.RDX,
+            dev.emu.kernel.platform.Reg.RCX, dev.emu.kernel.platform.Reg.RBX, dev.emu.kernel.platform.Reg.RSI,
+            dev.emu.kernel.platform.Reg.RDI, dev.emu.kernel.platform.Reg.RBP, dev.emu.kernel.platform.Reg.RSP,
+            dev.emu.kernel.platform.Reg.R8, dev.emu.kernel.platform.Reg.R9, dev.emu.kernel.platform.Reg.R10,
+            dev.emu.kernel.platform.Reg.R11, dev.emu.kernel.platform.Reg.R12, dev.emu.kernel.platform.Reg.R13,
+            dev.emu.kernel.platform.Reg.R14, dev.emu.kernel.platform.Reg.R15, dev.emu.kernel.platform.Reg.RIP};
+        for (int i = 0; i < dwarf.length; i++) {
+            regs[i] = cpu.get(dwarf[i]);
+        }
+        dev.emu.kernel.mm.MemoryManager mm = current.process().mm();
+        dev.emu.kernel.platform.AddressSpace space = mm.space();
+        dev.emu.kernel.unwind.UnwindMemory mem = (addr, dst, len) -> {
+            if (!dev.emu.kernel.mm.UserMemory.accessOk(addr, len)) {
+                return false;
+            }
+            try {
+                space.read(addr, dst, 0, len);
+                return true;
+            } catch (dev.emu.kernel.platform.BadAddressException e) {
+                return false;
+            }
+        };
+        Task task = current;
+        java.util.function.Function<String, long[]> sections = path -> {
+            dev.emu.kernel.vfs.Result<dev.emu.kernel.fs.File> r = kernel.vfs().open(task, task.process().fs(),
+                    task.process().fs().root(), path, 0, 0);
+            if (r.failed()) {
+                return null;
+            }
+            try {
+                return dev.emu.kernel.unwind.EhFrameSection.find(dev.emu.kernel.ExecLookup.source(task, r.value()));
+            } catch (java.io.IOException e) {
+                return null;
+            } finally {
+                r.value().release();
+            }
+        };
+        return dev.emu.kernel.unwind.UserStackUnwinder.unwind(mem, new dev.emu.kernel.unwind.MappedObjects(mm, mem, sections),
+                regs, max);
+    }
+
     /** bpf_send_signal_common: to the current process (or thread), as the kernel (SI_KERNEL). */
     @Override
     public long sendSignal(long sig, boolean thread) {

@@ -5,6 +5,7 @@ import dev.emu.abi.bpf.BpfProgType;
 import dev.emu.abi.bpf.EmuBpfExtensions;
 import dev.emu.bpf.verifier.ContextField;
 import dev.emu.bpf.verifier.ContextLayout;
+import dev.emu.bpf.verifier.FieldAccess;
 import dev.emu.bpf.verifier.ProgramType;
 import dev.emu.bpf.verifier.ProgramTypes;
 import java.util.HashSet;
@@ -47,8 +48,8 @@ public final class KernelProgramTypes {
             BpfHelperId.PROBE_READ_KERNEL_STR, BpfHelperId.PERF_EVENT_OUTPUT, BpfHelperId.GET_STACKID,
             BpfHelperId.GET_STACK, BpfHelperId.SEND_SIGNAL, BpfHelperId.SEND_SIGNAL_THREAD));
 
-    /** PERF_MAX_TRACE_SIZE: how far a tracepoint program may read (tp_prog_is_valid_access). */
-    static final int PERF_MAX_TRACE_SIZE = 2048;
+    /** PERF_MAX_TRACE_SIZE (8192 since Linux 5.9): how far a tracepoint program may read (tp_prog_is_valid_access). */
+    static final int PERF_MAX_TRACE_SIZE = 8192;
     /** sizeof(struct bpf_perf_event_data): the regs, sample_period at 168, addr at 176. */
     static final int PERF_EVENT_DATA_SIZE = 184;
     /** MAX_BPF_FUNC_ARGS u64s: how far a raw tracepoint program may read (raw_tp_prog_is_valid_access). */
@@ -56,28 +57,28 @@ public final class KernelProgramTypes {
 
     /** BPF_PROG_TYPE_KPROBE: r1 = struct pt_regs, read-only (kprobe_prog_is_valid_access). */
     static final ProgramType KPROBE = new ProgramType(BpfProgType.KPROBE, "kprobe",
-            ContextLayout.raw(dev.emu.kernel.trace.PtRegs.SIZE, false), TRACE_HELPERS);
+            ContextLayout.alignedReadOnly(dev.emu.kernel.trace.PtRegs.SIZE), TRACE_HELPERS);
     /**
      * BPF_PROG_TYPE_TRACEPOINT: r1 = the tracepoint's record, read-only; the verifier allows up
      * to PERF_MAX_TRACE_SIZE and the attach refuses a program reading past the record (EACCES).
      */
     static final ProgramType TRACEPOINT = new ProgramType(BpfProgType.TRACEPOINT, "tracepoint",
-            ContextLayout.raw(PERF_MAX_TRACE_SIZE, false), TRACE_HELPERS);
+            ContextLayout.alignedReadOnly(PERF_MAX_TRACE_SIZE), TRACE_HELPERS);
     /** BPF_PROG_TYPE_PERF_EVENT: r1 = struct bpf_perf_event_data, read-only. */
     static final ProgramType PERF_EVENT = new ProgramType(BpfProgType.PERF_EVENT, "perf_event",
             perfEventData(), TRACE_HELPERS);
     /** BPF_PROG_TYPE_RAW_TRACEPOINT: r1 = the tracepoint's arguments as u64s, read-only. */
     static final ProgramType RAW_TRACEPOINT = new ProgramType(BpfProgType.RAW_TRACEPOINT, "raw_tracepoint",
-            ContextLayout.raw(RAW_TP_CTX_SIZE, false), TRACE_HELPERS);
+            ContextLayout.alignedReadOnly(RAW_TP_CTX_SIZE), TRACE_HELPERS);
 
     /** pe_prog_is_valid_access: regs as whole u64s, sample_period and addr. */
     private static ContextLayout perfEventData() {
         List<ContextField> fields = new java.util.ArrayList<>();
         for (int off = 0; off < dev.emu.kernel.trace.PtRegs.SIZE; off += 8) {
-            fields.add(new ContextField("regs+" + off, off, 8, false));
+            fields.add(new ContextField("regs+" + off, off, 8, false, FieldAccess.WHOLE)); // size == sizeof(long)
         }
-        fields.add(new ContextField("sample_period", 168, 8, false));
-        fields.add(new ContextField("addr", 176, 8, false));
+        fields.add(new ContextField("sample_period", 168, 8, false, FieldAccess.NARROW)); // bpf_ctx_narrow_access_ok
+        fields.add(new ContextField("addr", 176, 8, false, FieldAccess.NARROW));
         return new ContextLayout(PERF_EVENT_DATA_SIZE, fields);
     }
 

@@ -35,6 +35,10 @@ public final class EmuRunner {
     private final List<String> args = new ArrayList<>();
     private final List<String> env = new ArrayList<>();
     private byte[] stdin = new byte[0];
+    private java.io.InputStream stdinStream;
+    private long timeoutNanos;
+    private long maxBlocks;
+    private dev.emu.kernel.FilesystemSetup filesystem;
     private long maxInstructions;
     private long seed;
     private boolean trace;
@@ -63,6 +67,30 @@ public final class EmuRunner {
         return this;
     }
 
+    /** The guest's stdin is this host stream (read as `emu run` reads its own stdin). */
+    public EmuRunner stdin(java.io.InputStream in) {
+        stdinStream = in;
+        return this;
+    }
+
+    /** `emu run --timeout`: stops the run after this much host time (status 124). */
+    public EmuRunner timeout(double seconds) {
+        timeoutNanos = (long) (seconds * 1e9);
+        return this;
+    }
+
+    /** `emu run --max-blocks`: stops the run after n executed basic blocks (status 124). */
+    public EmuRunner maxBlocks(long n) {
+        maxBlocks = n;
+        return this;
+    }
+
+    /** The guest's tree (default: {@link dev.emu.kernel.FilesystemSetup#inMemory()}). */
+    public EmuRunner filesystem(dev.emu.kernel.FilesystemSetup setup) {
+        filesystem = setup;
+        return this;
+    }
+
     public EmuRunner seed(long s) {
         seed = s;
         return this;
@@ -88,9 +116,10 @@ public final class EmuRunner {
      * @param instructions executed instructions, counted only with {@link #maxInstructions} (else -1)
      * @param memoryCharged bytes still charged to the guest's memory when the run ended (0 once every
      *     process, thread, pipe and BPF object is gone and the guest's tmpfs holds no file data)
+     * @param runNanos host time the kernel ran the guest (what --timeout counts)
      */
     public record Result(int status, String stdout, String stderr, String serial, String trace, long instructions,
-                         long memoryCharged) {}
+                         long memoryCharged, long runNanos) {}
 
     /** Boots the kernel and runs the image to its end, on this thread. */
     public Result run() throws IOException {
@@ -107,9 +136,9 @@ public final class EmuRunner {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         ByteArrayOutputStream traceOut = new ByteArrayOutputStream();
         PrintStream reports = new PrintStream(err, true, StandardCharsets.UTF_8);
-        Kernel.Console console = new Kernel.Console(new ByteArrayInputStream(stdin), out, err,
+        Kernel.Console console = new Kernel.Console(stdinStream != null ? stdinStream : new ByteArrayInputStream(stdin), out, err,
                 ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, ConsoleFile.HostKind.PIPE, reports);
-        Kernel kernel = new Kernel(platform, new KernelConfig(VirtualClock.Mode.VIRTUAL, seed, 100, 0, 0, KernelConfig.DEFAULT_MEMORY_LIMIT), console,
+        Kernel kernel = new Kernel(platform, new KernelConfig(VirtualClock.Mode.VIRTUAL, seed, 100, maxBlocks, timeoutNanos, KernelConfig.DEFAULT_MEMORY_LIMIT), console,
                 new SerialLog(serial), ImageLookup.defaults());
         PrintStream tracePrint = new PrintStream(traceOut, true, StandardCharsets.UTF_8);
         if (trace) {
@@ -118,12 +147,33 @@ public final class EmuRunner {
         List<String> argv = new ArrayList<>();
         argv.add(image);
         argv.addAll(args);
+        if (filesystem != null) {
+            kernel.setFilesystem(filesystem);
+        }
         kernel.spawnInit(path, argv, env);
-        int status = kernel.run();
+        // As `emu run`'s watchdog: a guest in a loop of its own stops at its next block.
+        Thread watchdog = timeoutNanos <= 0 ? null : Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(timeoutNanos / 1_000_000, (int) (timeoutNanos % 1_000_000));
+                platform.interrupt();
+            } catch (InterruptedException ignored) {
+                // the run ended first
+            }
+        });
+        long start = System.nanoTime();
+        int status;
+        try {
+            status = kernel.run();
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+        }
+        long runNanos = System.nanoTime() - start;
         tracePrint.flush();
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                 serial.toString(StandardCharsets.UTF_8), traceOut.toString(StandardCharsets.UTF_8),
-                platform.instructionsDone(), kernel.memory().charged());
+                platform.instructionsDone(), kernel.memory().charged(), runNanos);
     }
 
     @Override

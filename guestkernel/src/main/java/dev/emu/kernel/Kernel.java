@@ -203,19 +203,24 @@ public final class Kernel {
 
     /** Runs until pid 1 exits (or a guard stops the run); returns the shell-style exit status. */
     public int run() {
-        long hostStart = System.nanoTime();
+        runStartNanos = System.nanoTime();
         try {
             while (!init.exiting()) {
-                if (config.timeoutNanos() > 0 && System.nanoTime() - hostStart > config.timeoutNanos()) {
-                    log.info("timeout: stopping the guest after " + config.timeoutNanos() / 1_000_000_000L + " s of host time");
+                if (timedOut()) {
+                    long ns = config.timeoutNanos();
+                    String after = (ns % 1_000_000_000L == 0 ? String.valueOf(ns / 1_000_000_000L)
+                            : java.math.BigDecimal.valueOf(ns, 9).stripTrailingZeros().toPlainString()) + " s of host time";
+                    log.info("timeout: stopping the guest after " + after);
+                    reportGuard("--timeout", "after " + after);
                     return finish(EXIT_GUARD);
                 }
                 if (platform.haltReason() != null) {
                     log.info("stopping the guest: " + platform.haltReason());
                     return finish(EXIT_GUARD);
                 }
-                if (config.maxBlocks() > 0 && platform.workDone() >= config.maxBlocks()) {
+                if (blockLimitReached()) {
                     log.info("instruction limit reached: stopping the guest");
+                    reportGuard("--max-blocks", "after " + config.maxBlocks() + " blocks");
                     return finish(EXIT_GUARD);
                 }
                 Task t = scheduler.next();
@@ -278,7 +283,7 @@ public final class Kernel {
             budget = Math.min(budget, Math.max(1, (cpuBudget + VirtualClock.NANOS_PER_BLOCK - 1) / VirtualClock.NANOS_PER_BLOCK));
         }
         if (config.maxBlocks() > 0) {
-            budget = Math.max(1, Math.min(budget, config.maxBlocks() - platform.workDone()));
+            budget = Math.max(1, Math.min(budget, config.maxBlocks() - platform.workDone() - kernelWorkBlocks));
         }
         sliceStartWork = platform.workDone();
         StopReason why = t.cpu().run(budget, dispatcher);
@@ -476,12 +481,15 @@ public final class Kernel {
         p.fds().releaseTable();
         p.mm().close();
         if (p != init) {
+            GuestProcess reaper = newReaper(p);
             for (GuestProcess c : List.copyOf(p.children())) {
-                c.setParent(init);
+                c.setParent(reaper);
                 c.setExitSignal(Signals.SIGCHLD); // reparent_leader: "We don't want people slaying init."
-                init.children().add(c);
+                reaper.children().add(c);
                 if (c.zombie()) {
-                    init.childWaiters().wakeAll(scheduler);
+                    // reparent_leader: the new parent hears of a zombie as of a fresh death (and
+                    // reaps it at once if it ignores SIGCHLD or set SA_NOCLDWAIT).
+                    notifyParent(c);
                 }
                 if (c.pgid() != p.pgid() && c.sid() == p.sid()) {
                     dev.emu.kernel.signal.JobControl.killOrphanedPgrp(this, c, p);
@@ -492,6 +500,27 @@ public final class Kernel {
         }
         p.markZombie();
         p.exitWaiters().wakeAll(scheduler); // do_notify_pidfd
+        notifyParent(p);
+    }
+
+    /**
+     * Where the children of exiting {@code p} go (find_new_reaper in kernel/exit.c): the
+     * nearest ancestor that set PR_SET_CHILD_SUBREAPER and is not exiting itself, else init.
+     */
+    private GuestProcess newReaper(GuestProcess p) {
+        for (GuestProcess a = p.parent(); a != null && a != init; a = a.parent()) {
+            if (a.childSubreaper() && !a.exiting()) {
+                return a;
+            }
+        }
+        return init;
+    }
+
+    /**
+     * Zombie {@code p} tells its parent (do_notify_parent): waiters wake, and the exit signal is
+     * sent — or {@code p} is reaped at once when the parent ignores SIGCHLD or set SA_NOCLDWAIT.
+     */
+    private void notifyParent(GuestProcess p) {
         GuestProcess parent = p.parent();
         if (parent == null) {
             return;
@@ -749,6 +778,64 @@ public final class Kernel {
         return current;
     }
 
+    /**
+     * The one report line on the host's stderr when a guard ends the run (status 124): which
+     * guard, and what the guest was last doing (the task that ran last and its last syscall,
+     * where long kernel work stopped).
+     */
+    private void reportGuard(String guard, String when) {
+        Task t = lastRun != null ? lastRun : init.threads().isEmpty() ? null : init.threads().getFirst();
+        String doing = t == null ? "" : " (pid " + t.process().pid() + " (" + t.comm() + "), last syscall "
+                + (t.lastSyscall() < 0 ? "none" : syscallName(t.lastSyscall())) + ")";
+        console.reports().println("emu: " + guard + " stopped the guest " + when + doing);
+        console.reports().flush();
+    }
+
+    /** Host time when {@link #run} started: --timeout counts from there. */
+    private long runStartNanos = System.nanoTime();
+    /** Blocks' worth of the virtual time charged for kernel work ({@link #chargeKernelWork}). */
+    private long kernelWorkBlocks;
+
+    private boolean timedOut() {
+        return config.timeoutNanos() > 0 && System.nanoTime() - runStartNanos > config.timeoutNanos();
+    }
+
+    /** --max-blocks: guest blocks plus the kernel work charged in their stead. */
+    private boolean blockLimitReached() {
+        return config.maxBlocks() > 0 && platform.workDone() + kernelWorkBlocks >= config.maxBlocks();
+    }
+
+    /**
+     * True when a guard of the run (--timeout, --max-blocks, the platform's halt: an instruction
+     * limit, gdb's kill) has ended it. Long work inside a syscall — BPF test runs, verification,
+     * copies, waits for host input — checks this between steps, as Linux's long loops check
+     * fatal_signal_pending(), and stops with what it has done; the loop in {@link #run} then
+     * ends the run with the guard's status. A tripped guard also asks the running task to yield,
+     * so the guest does not run on after the syscall.
+     */
+    public boolean guardTripped() {
+        if (timedOut() || platform.haltReason() != null || blockLimitReached()) {
+            preempt = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** {@link #guardTripped()} or a SIGKILL pending for {@code t}: long kernel work stops now. */
+    public boolean mustStop(Task t) {
+        return guardTripped() || t.fatalSignalPending();
+    }
+
+    /**
+     * Charges kernel work done for the guest without executing its blocks (BPF test runs) to
+     * virtual time, and to --max-blocks as the blocks that time stands for, so a guard on blocks
+     * also bounds such work.
+     */
+    public void chargeKernelWork(long nanos) {
+        clock.charge(nanos);
+        kernelWorkBlocks += nanos / VirtualClock.NANOS_PER_BLOCK;
+    }
+
     /** Asks the running task to give up the CPU at the end of the current syscall. */
     public void requestReschedule() {
         preempt = true;
@@ -759,11 +846,13 @@ public final class Kernel {
     }
 
     /**
-     * Linux's need_resched() for long work inside a syscall: the next timer tick is due, so the
-     * task should yield (the other tasks, timers and ticks run) before it goes on.
+     * Linux's need_resched() for long work inside a syscall: the next timer tick or a kernel
+     * timer (an hrtimer interrupt: an itimer's SIGALRM, a POSIX timer) is due, so the task should
+     * yield (the other tasks, timers and ticks run) before it goes on.
      */
     public boolean tickDue() {
-        return clock.nanos() >= nextTickAt;
+        long now = clock.nanos();
+        return now >= nextTickAt || now >= timers.nextDeadline();
     }
 
     public long ticks() {

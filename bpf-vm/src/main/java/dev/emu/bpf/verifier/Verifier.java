@@ -113,6 +113,9 @@ public final class Verifier {
     /** Register liveness per instruction, for pruning (computed at the first prune point). */
     private Liveness liveness;
     private int processed;
+    /** Asked every INTERRUPT_CHECK_INSNS processed instructions: stop with EAGAIN. */
+    private java.util.function.BooleanSupplier interrupted = () -> false;
+    static final int INTERRUPT_CHECK_INSNS = 256;
     private int totalStates;
     private int curStates;
     private int peakStates;
@@ -152,7 +155,19 @@ public final class Verifier {
 
     /** Verifies; never throws for a bad program. logLevel 0/1/2 like Linux's log_level. */
     public static VerifierResult verify(LoadedProgram program, ProgramType type, int logLevel) {
+        return verify(program, type, logLevel, () -> false);
+    }
+
+    /**
+     * {@link #verify(LoadedProgram, ProgramType, int)} that gives up with EAGAIN when
+     * {@code interrupted} says so, asked every {@link #INTERRUPT_CHECK_INSNS} processed
+     * instructions: Linux's do_check returns -EAGAIN when signal_pending(); the kernel passes
+     * its guards (--timeout) and pending signals.
+     */
+    public static VerifierResult verify(LoadedProgram program, ProgramType type, int logLevel,
+                                        java.util.function.BooleanSupplier interrupted) {
         Verifier v = new Verifier(program, type, logLevel);
+        v.interrupted = interrupted;
         try {
             v.checkCfg();
             v.doCheck();
@@ -433,6 +448,9 @@ public final class Verifier {
             }
             if (++processed > INSN_LIMIT) {
                 throw new Refusal(pc, "BPF program is too large. Processed " + processed + " insn", Errno.E2BIG);
+            }
+            if (processed % INTERRUPT_CHECK_INSNS == 0 && interrupted.getAsBoolean()) {
+                throw new Refusal(pc, "verification interrupted after " + processed + " insns", Errno.EAGAIN);
             }
             if (prune[pc] && stateVisited(st, pc)) {
                 if (logLevel > 0) {

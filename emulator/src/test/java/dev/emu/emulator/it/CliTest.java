@@ -184,10 +184,13 @@ class CliTest {
     }
 
     @Test
-    void deathsByKillRaiseAbortAndAFailedHandlerFrameGiveOneReportLine() throws Exception {
+    void deathsByKillRaiseAbortAlarmTgkillAndAFailedHandlerFrameGiveOneReportLine() throws Exception {
         String[][] cases = {
             {"abort", "134", "killed by SIGABRT (sent by pid 1"},
             {"kill", "143", "killed by SIGTERM (sent by pid 1, last syscall kill)"},
+            {"bychild", "143", "killed by SIGTERM (sent by pid 2, last syscall pause)"},
+            {"tgkill", "140", "killed by SIGUSR2 (sent by pid 1, last syscall tgkill)"},
+            {"alarm", "142", "killed by SIGALRM (sent by the kernel, last syscall pause)"},
             {"raise", "138", "killed by SIGUSR1 (sent by pid 1"},
             {"badframe", "139", "killed by SIGSEGV (cannot write the signal frame for SIGUSR1"},
         };

@@ -124,7 +124,11 @@ class DifferentialTest {
             // mmap of an mmapable array and a ringbuf with raw bpf(): libbpf's layout and consumer protocol.
             new Program("bpf_mmap"),
             // MAP_SHARED of tmpfs files and memfds: one set of pages for mappings, read/write and children.
-            new Program("shm_file"));
+            new Program("shm_file"),
+            // Reparenting (issue 18): subreapers, the exit signal reset to SIGCHLD, zombies reaped by an ignoring reaper.
+            new Program("reaper"),
+            // SIGKILL and a fatal SIGALRM end a BPF test run of 2^32 - 1 repetitions (issue 18).
+            new Program("guards", List.of("signals"), new byte[0]));
 
     /**
      * Programs whose lines interleave differently natively (the host scheduler) and under emu

@@ -92,10 +92,12 @@ final class ProgCommands {
      *
      * <p>The CPU budget of the repetitions (Linux's bpf_test_timer_continue): each repetition
      * costs virtual time ({@link #NANOS_PER_INSN} per instruction executed plus
-     * {@link #NANOS_PER_REPEAT}); when a tick is due (need_resched) or a signal is pending, the
-     * task yields with its progress saved ({@link TestRunProgress}) and the syscall re-executes
-     * from there, so ticks, other tasks, --timeout and signals all go on during a long test
-     * run. A signal whose handler ran in between ends it with -EINTR, as signal_pending() does on
+     * {@link #NANOS_PER_REPEAT}); when a tick or a kernel timer is due (need_resched), a signal
+     * is pending, or (looked at every 1024 repetitions) a guard of the run tripped or SIGKILL is
+     * pending ({@link Kernel#mustStop}), the task yields with its progress saved
+     * ({@link TestRunProgress}) and the syscall re-executes from there, so ticks, other tasks,
+     * --timeout, --max-blocks (the repetitions count as blocks) and signals all go on during a
+     * long test run. A signal whose handler ran in between ends it with -EINTR, as signal_pending() does on
      * Linux; a fatal one ends the process.
      */
     static long testRun(Task t, Attr a) {
@@ -157,7 +159,7 @@ final class ProgCommands {
             ctx = packet != null ? packetCtx : timer ? java.util.Arrays.copyOf(input, max) : input.clone();
             long before = work.count();
             r = p.run(ctx, env, work);
-            k.clock().charge((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
+            k.chargeKernelWork((work.count() - before) * NANOS_PER_INSN + NANOS_PER_REPEAT);
             if (r instanceof ExecutionResult.Fault f) {
                 k.log().info("bpf: " + p + " faulted in a test run at " + f.message());
                 return Errno.EFAULT.ret();
@@ -165,7 +167,8 @@ final class ProgCommands {
             if (++done >= repeat) {
                 break;
             }
-            if (k.tickDue() || t.hasDeliverableSignal()) {
+            // A guard (--timeout) is host time: looked at every 1024 repetitions, not only at ticks.
+            if (k.tickDue() || t.hasDeliverableSignal() || ((done & 1023) == 0 && k.mustStop(t))) {
                 t.setResumeState(new TestRunProgress(a.address(), p, done,
                         hostNanos + System.nanoTime() - start, t.handlerFrames(), packetCtx));
                 k.requestReschedule();

@@ -155,7 +155,9 @@ final class ProgLoad {
             case LoadResult.Loaded l -> {
                 ProgramType checked = KernelProgramTypes.gplCompatible(license) ? type
                         : KernelProgramTypes.withoutGplHelpers(type);
-                VerifierResult vr = Verifier.verify(l.program(), checked, logLevel & 3);
+                // do_check's signal_pending() -> -EAGAIN, and the run's guards (--timeout).
+                VerifierResult vr = Verifier.verify(l.program(), checked, logLevel & 3,
+                        () -> t.kernel().mustStop(t) || t.hasDeliverableSignal());
                 switch (vr) {
                     case VerifierResult.Rejected rj -> {
                         result = (rj.errno() == null ? Errno.EACCES : rj.errno()).ret();

@@ -32,6 +32,7 @@ public final class ConsoleFile extends File {
     private final OutputStream out;
     private final SerialLog serial;
     private final HostKind kind;
+    private final HostInputReader input;
 
     /**
      * @param in the host input (null for an output-only console fd)
@@ -44,6 +45,7 @@ public final class ConsoleFile extends File {
         this.out = out;
         this.serial = serial;
         this.kind = kind;
+        this.input = in == null ? null : new HostInputReader(in);
     }
 
     @Override
@@ -58,7 +60,10 @@ public final class ConsoleFile extends File {
             }
         }
         try {
-            int n = in.read(dst, off, len);
+            int n = input.read(task.kernel(), dst, off, len);
+            if (n == -2) {
+                return Errno.EINTR.ret(); // a guard ended the run while the guest waited for input
+            }
             return n < 0 ? 0 : n;
         } catch (IOException e) {
             return Errno.EIO.ret();
@@ -83,7 +88,8 @@ public final class ConsoleFile extends File {
 
     /**
      * Readable when it has an input side, writable when it has an output side. Input is always
-     * reported ready: a read of the host stream waits for host input inside the read, so a
+     * reported ready: a read of the host stream waits for host input inside the read (only a
+     * guard, such as --timeout, ends that wait: {@link HostInputReader}), so a
      * poll that said "not ready" would have nothing to wake it, and what a guest sees must not
      * depend on when host input arrives (virtual time).
      */

@@ -50,8 +50,8 @@ final class SysCopy {
                 break;
             }
             done += w;
-            if (w < n) {
-                break;
+            if (w < n || t.mustStopKernelWork()) {
+                break; // mustStop: a guard or SIGKILL ends a long copy short, as filemap_read
             }
         }
         if (offsetPtr != 0) {
@@ -106,6 +106,9 @@ final class SysCopy {
                 break;
             }
             done += w;
+            if (t.mustStopKernelWork()) {
+                break; // a guard or SIGKILL ends a long copy short, as filemap_read
+            }
         }
         if (offInPtr != 0) {
             t.memory().writeLong(offInPtr, inPos + done);

@@ -67,8 +67,8 @@ final class SysReadWrite {
             }
             t.memory().write(buf + done, b, 0, (int) n);
             done += n;
-            if (n < len || !f.readNeverBlocks()) {
-                break;
+            if (n < len || !f.readNeverBlocks() || t.mustStopKernelWork()) {
+                break; // mustStop: a guard or SIGKILL ends a long read short (filemap_read)
             }
         }
         return done;
@@ -132,8 +132,8 @@ final class SysReadWrite {
                 return done > 0 ? done : w;
             }
             done += w;
-            if (w == 0 || (w < n && !f.writesUntilDone())) {
-                break;
+            if (w == 0 || (w < n && !f.writesUntilDone()) || t.mustStopKernelWork()) {
+                break; // mustStop: a guard or SIGKILL ends a long write short
             }
         }
         return done;
@@ -352,6 +352,9 @@ final class SysReadWrite {
                         return r;
                     }
                     fill = 0;
+                    if (t.mustStopKernelWork()) {
+                        return done[0]; // a guard or SIGKILL ends a long write short
+                    }
                 }
             }
         }

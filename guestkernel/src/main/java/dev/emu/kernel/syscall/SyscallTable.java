@@ -113,7 +113,7 @@ public final class SyscallTable {
         r.add(def(198, PARTIAL, noXattrs, SysXattr::lgetxattr, STRING, STRING));
         r.add(def(199, PARTIAL, noXattrs, SysXattr::fgetxattr, FD, STRING));
         // ---- prctl (SysPrctl) ----
-        r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
+        r.add(def(157, PARTIAL, "PR_SET_NAME, PR_GET_NAME, PR_GET/SET_DUMPABLE, PR_GET/SET_CHILD_SUBREAPER; other options → EINVAL", SysPrctl::prctl, INT, HEX, HEX, HEX, HEX));
         // ---- memory (SysMemory) ----
         r.add(def(12, FULL, "", SysMemory::brk, PTR));
         r.add(def(9, PARTIAL, "private and shared file mappings (shared: stores written back and shown to the file's other mappings at msync/munmap/exit/exec/fork, docs/filesystem.md); MAP_SHARED|MAP_ANONYMOUS pages are shared with forked children (SharedPages)", SysMemory::mmap, PTR, SIZE, PROT, MMAP_FLAGS, FD, HEX));

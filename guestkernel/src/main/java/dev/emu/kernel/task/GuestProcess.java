@@ -310,6 +310,17 @@ public final class GuestProcess {
         return exitSignal;
     }
 
+    /** PR_SET_CHILD_SUBREAPER (signal->is_child_subreaper): orphaned descendants come here. Not inherited by fork; kept by execve. */
+    private boolean childSubreaper;
+
+    public boolean childSubreaper() {
+        return childSubreaper;
+    }
+
+    public void setChildSubreaper(boolean on) {
+        childSubreaper = on;
+    }
+
     public void setExitSignal(int sig) {
         exitSignal = sig;
     }

@@ -389,6 +389,19 @@ public final class Task {
         return altStackSize != 0 && sp > altStackBase && sp - altStackBase <= altStackSize;
     }
 
+    /**
+     * Long work in a syscall of this task must stop now: a guard of the run tripped or SIGKILL
+     * is pending ({@link Kernel#mustStop}). A task built outside a kernel (unit tests) never must.
+     */
+    public boolean mustStopKernelWork() {
+        return kernel != null && kernel.mustStop(this);
+    }
+
+    /** A SIGKILL is pending (fatal_signal_pending): long kernel work stops for it. */
+    public boolean fatalSignalPending() {
+        return (pendingSignals & (1L << 8)) != 0;
+    }
+
     /** True if a pending signal is not blocked by the mask. */
     public boolean hasDeliverableSignal() {
         return (pendingSignals & ~signalMask & ~sigwaitSet) != 0;

@@ -256,7 +256,7 @@ public final class Kernel {
             trace.syscalls().returnFromFork(t, t.cpu(), forkReturn);
         }
         int parkedExit = t.takePendingSyscallExit();
-        if (parkedExit >= 0) { // before signal delivery, as syscall_exit_work precedes it; a handler makes it EINTR
+        if (parkedExit >= 0 && trace != null) { // before signal delivery, as syscall_exit_work precedes it; a handler makes it EINTR
             long ret = t.interruptedPending() && !t.restartOnWake() ? dev.emu.abi.Errno.EINTR.ret() : t.cpu().get(Reg.RAX);
             trace.syscalls().exit(t, t.cpu(), parkedExit, ret);
         }

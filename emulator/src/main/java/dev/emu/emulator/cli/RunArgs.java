@@ -21,7 +21,7 @@ final class RunArgs {
     /** The options with a value; a value follows as the next word or after '='. */
     static final Set<String> WITH_VALUE = Set.of("--env", "--serial-log", "--trace-file", "--clock", "--seed",
             "--tick-hz", "--max-blocks", "--max-instructions", "--gdb", "--timeout", "--expect", "--memory",
-            "--mount", "--root", "--workdir", "--net", "--profile-out", "--profile-unwind");
+            "--mount", "--root", "--workdir", "--net", "--profile-out", "--profile-unwind", "--with");
     /** Flags; {@code --trace-syscalls} and {@code --profile} take a value only after '='. */
     static final Set<String> FLAGS = Set.of("--trace-syscalls", "--trace-time", "--gdb-wait", "-v", "--verbose",
             "--profile");
@@ -91,6 +91,7 @@ final class RunArgs {
                     case "--net" -> c.net = value;
                     case "--profile-out" -> c.profileOut = Path.of(value);
                     case "--profile-unwind" -> c.profileUnwind = value;
+                    case "--with" -> c.with = value;
                     default -> throw new IllegalStateException(name);
                 }
             }

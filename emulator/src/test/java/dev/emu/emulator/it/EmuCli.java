@@ -27,6 +27,16 @@ final class EmuCli {
         return cmd;
     }
 
+    /**
+     * {@code --mount} of userspace-images/build at its own path, read-only: a guest that execs an
+     * image by its path (a shell, tool_run) finds it even when the checkout is under /tmp, which
+     * the guest's own tmpfs hides.
+     */
+    static List<String> mountImages() {
+        String dir = DifferentialTest.imagesDir().toString();
+        return List.of("--mount", dir + ":" + dir + ":ro");
+    }
+
     /** Runs `emu ARGS...`, keeping its output in files under {@code tmp}; fails after 90 s. */
     static Result run(Path tmp, String... args) throws IOException, InterruptedException {
         Path out = tmp.resolve("out" + System.nanoTime());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.emu.emulator.profile.FoldedStacks;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -52,7 +53,8 @@ class ProfileToolTest {
     void aRunningProcessIsProfiledByPidForADuration(@TempDir Path tmp) throws Exception {
         // busybox sh starts the workload in the background and the tool on its pid for one
         // second of virtual time; the workload ends first, its mappings were read while it ran.
-        EmuCli.Result r = EmuCli.run(tmp, "run", "/bin/busybox", "sh", "-c",
+        List<String> mount = EmuCli.mountImages();
+        EmuCli.Result r = EmuCli.run(tmp, "run", mount.get(0), mount.get(1), "/bin/busybox", "sh", "-c",
                 ProfileTest.image("hot_glibc") + " 40 & " + tool() + " -f -F 999 -p $! 1");
         assertThat(r.status()).as("stderr: %s", r.stderr()).isZero();
         String folded = r.stdout().replaceAll("(?m)^hot: .*\n", "");

@@ -102,6 +102,7 @@ class ToolsTest {
         Path serial = tmp.resolve(toolName + ".serial");
         List<String> all = new ArrayList<>(List.of("run", "--serial-log", serial.toString(),
                 "--expect", expectFile(toolName).toString()));
+        all.addAll(EmuCli.mountImages());
         all.addAll(emuOptions);
         all.addAll(cmd);
         Run r = run(EmuCli.command(all.toArray(String[]::new)), toolName + ".emu", serial);

@@ -53,7 +53,7 @@ public final class ArrayMap extends BpfMap {
     }
 
     private int index(byte[] key) {
-        return (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | (key[3] & 0xff) << 24;
+        return ArrayKeys.index(key);
     }
 
     private boolean inRange(int idx) {
@@ -104,20 +104,6 @@ public final class ArrayMap extends BpfMap {
 
     @Override
     public int getNextKey(byte[] key, byte[] nextKeyOut) {
-        int next;
-        if (key == null || !inRange(index(key))) {
-            next = 0;
-        } else {
-            int idx = index(key);
-            if (idx == maxEntries() - 1) {
-                return err(Errno.ENOENT);
-            }
-            next = idx + 1;
-        }
-        nextKeyOut[0] = (byte) next;
-        nextKeyOut[1] = (byte) (next >>> 8);
-        nextKeyOut[2] = (byte) (next >>> 16);
-        nextKeyOut[3] = (byte) (next >>> 24);
-        return 0;
+        return ArrayKeys.nextKey(key, maxEntries(), nextKeyOut) ? 0 : err(Errno.ENOENT);
     }
 }

@@ -112,7 +112,7 @@ public final class MapOfMaps extends BpfMap {
     }
 
     private static int index(byte[] key) {
-        return (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | (key[3] & 0xff) << 24;
+        return ArrayKeys.index(key);
     }
 
     private HashTable.Key hkey(byte[] key) {
@@ -220,15 +220,7 @@ public final class MapOfMaps extends BpfMap {
     @Override
     public synchronized int getNextKey(byte[] key, byte[] nextKeyOut) {
         if (array) {
-            long next = key == null || Integer.compareUnsigned(index(key), maxEntries()) >= 0 ? 0
-                    : Integer.toUnsignedLong(index(key)) + 1;
-            if (next >= Integer.toUnsignedLong(maxEntries())) {
-                return err(Errno.ENOENT);
-            }
-            for (int i = 0; i < 4; i++) {
-                nextKeyOut[i] = (byte) (next >>> (8 * i));
-            }
-            return 0;
+            return ArrayKeys.nextKey(key, maxEntries(), nextKeyOut) ? 0 : err(Errno.ENOENT);
         }
         Iterator<HashTable.Key> it = byKey.keySet().iterator();
         if (key != null && byKey.containsKey(hkey(key))) {

@@ -56,7 +56,7 @@ public final class PercpuArrayMap extends BpfMap {
     }
 
     private int index(byte[] key) {
-        return (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | (key[3] & 0xff) << 24;
+        return ArrayKeys.index(key);
     }
 
     private boolean inRange(int idx) {
@@ -103,19 +103,6 @@ public final class PercpuArrayMap extends BpfMap {
 
     @Override
     public int getNextKey(byte[] key, byte[] nextKeyOut) {
-        int next;
-        if (key == null || !inRange(index(key))) {
-            next = 0;
-        } else {
-            int idx = index(key);
-            if (idx == maxEntries() - 1) {
-                return err(Errno.ENOENT);
-            }
-            next = idx + 1;
-        }
-        for (int i = 0; i < 4; i++) {
-            nextKeyOut[i] = (byte) (next >>> (8 * i));
-        }
-        return 0;
+        return ArrayKeys.nextKey(key, maxEntries(), nextKeyOut) ? 0 : err(Errno.ENOENT);
     }
 }

@@ -41,7 +41,7 @@ public final class PerfEventArray extends BpfMap {
 
     /** The slot a u32 key names, or -1 if out of range. */
     public int index(byte[] key) {
-        int idx = (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | (key[3] & 0xff) << 24;
+        int idx = ArrayKeys.index(key);
         return Integer.compareUnsigned(idx, maxEntries()) < 0 ? idx : -1;
     }
 
@@ -78,14 +78,6 @@ public final class PerfEventArray extends BpfMap {
 
     @Override
     public int getNextKey(byte[] key, byte[] nextKeyOut) {
-        long next = key == null || index(key) < 0 ? 0 : index(key) + 1L; // a key past the end restarts at 0
-        if (next >= maxEntries()) {
-            return err(Errno.ENOENT);
-        }
-        nextKeyOut[0] = (byte) next;
-        nextKeyOut[1] = (byte) (next >> 8);
-        nextKeyOut[2] = (byte) (next >> 16);
-        nextKeyOut[3] = (byte) (next >> 24);
-        return 0;
+        return ArrayKeys.nextKey(key, maxEntries(), nextKeyOut) ? 0 : err(Errno.ENOENT);
     }
 }

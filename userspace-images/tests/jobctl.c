@@ -22,6 +22,8 @@ static void on_chld(int sig, siginfo_t *si, void *uc) {
 }
 
 static void on_usr1(int sig) { (void)sig; usr1++; }
+static volatile sig_atomic_t usr2;
+static void on_usr2(int sig) { (void)sig; usr2 = 1; }
 
 static void sleep_ms(long ms) {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
@@ -165,10 +167,15 @@ int main(int argc, char **argv) {
         sigset_t block, old;
         sigemptyset(&block);
         sigaddset(&block, SIGUSR1);
+        sigaddset(&block, SIGUSR2);
         sigprocmask(SIG_BLOCK, &block, &old);
         signal(SIGUSR1, on_usr1);
+        signal(SIGUSR2, on_usr2);
+        /* It exits only on the parent's SIGUSR2: exiting right after SIGCONT would turn the
+         * continued state into a zombie before the parent's waitid(WCONTINUED) sees it (ECHILD
+         * natively when the child wins that race). */
         for (;;) {
-            if (usr1) _exit(40 + usr1);
+            if (usr1 && usr2) _exit(40 + usr1);
             sigsuspend(&old);
         }
     }
@@ -192,6 +199,7 @@ int main(int argc, char **argv) {
     printf("SIGCONT: waitid(WCONTINUED|WNOWAIT) %d, code %s, status %d\n", r, code_name(si.si_code), si.si_status);
     w = waitpid(c, &status, WCONTINUED);
     printf("waitpid(WCONTINUED) then: WIFCONTINUED %d\n", WIFCONTINUED(status));
+    kill(c, SIGUSR2);
     w = waitpid(c, &status, 0);
     printf("the held SIGUSR1 ran after SIGCONT: exit %d\n", WEXITSTATUS(status));
 
